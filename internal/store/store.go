@@ -1,0 +1,245 @@
+// Package store opens Jejaring's SQL database — PostgreSQL through lib/pq in
+// production, SQLite through the pure-Go modernc driver as the embedded
+// default — and runs the embedded goose migrations for its dialect.
+//
+// Queries are written once with `?` placeholders and passed through
+// (*DB).Rebind, so the same Go code serves both dialects; where the dialects
+// must differ, the migration files differ. Repositories built on DB live next
+// to the domain they serve (see contacts.go, and the other files here).
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	_ "github.com/lib/pq" // PostgreSQL driver "postgres"
+	"github.com/pressly/goose/v3"
+	_ "modernc.org/sqlite" // SQLite driver "sqlite"
+
+	"jejaring/migrations"
+)
+
+// Dialects.
+const (
+	Postgres = "postgres"
+	SQLite   = "sqlite"
+)
+
+// DB is an open database with its dialect.
+type DB struct {
+	*sqlx.DB
+	Dialect string
+	// URL is the connection string actually used (the SQLite file path for
+	// the embedded default). It may hold a password: never log it.
+	URL string
+}
+
+// IsPostgres reports whether the database is PostgreSQL.
+func (db *DB) IsPostgres() bool { return db.Dialect == Postgres }
+
+// Open connects to databaseURL: a postgres:// or postgresql:// URL, a
+// sqlite:PATH URL, or "" for the SQLite file jejaring.db under dataDir. It
+// pings the database so an unreachable server fails here, with the host named.
+func Open(ctx context.Context, databaseURL, dataDir string) (*DB, error) {
+	dialect, dsn, err := parseURL(databaseURL, dataDir)
+	if err != nil {
+		return nil, err
+	}
+	driver := dialect
+	sdb, err := sqlx.Open(driver, dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open %s database: %w", dialect, err)
+	}
+	if dialect == SQLite {
+		// One connection: SQLite has one writer, and this keeps
+		// transactions from failing with SQLITE_BUSY under load.
+		sdb.SetMaxOpenConns(1)
+	} else {
+		sdb.SetMaxOpenConns(20)
+		sdb.SetMaxIdleConns(10)
+		sdb.SetConnMaxIdleTime(5 * time.Minute)
+	}
+	pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if err := sdb.PingContext(pctx); err != nil {
+		sdb.Close()
+		return nil, fmt.Errorf("DATABASE_URL: cannot reach %s database at %s: %w", dialect, describe(dialect, dsn), err)
+	}
+	return &DB{DB: sdb, Dialect: dialect, URL: dsn}, nil
+}
+
+func parseURL(databaseURL, dataDir string) (dialect, dsn string, err error) {
+	switch {
+	case databaseURL == "":
+		if dataDir == "" {
+			dataDir = "."
+		}
+		if err := os.MkdirAll(dataDir, 0o750); err != nil {
+			return "", "", fmt.Errorf("DATA_DIR %s: %w", dataDir, err)
+		}
+		return SQLite, sqliteDSN(filepath.Join(dataDir, "jejaring.db")), nil
+	case strings.HasPrefix(databaseURL, "postgres://"), strings.HasPrefix(databaseURL, "postgresql://"):
+		return Postgres, databaseURL, nil
+	case strings.HasPrefix(databaseURL, "sqlite:"):
+		path := strings.TrimPrefix(strings.TrimPrefix(databaseURL, "sqlite:"), "//")
+		if path == "" {
+			return "", "", errors.New("DATABASE_URL: sqlite: needs a file path, e.g. sqlite:/var/lib/jejaring/jejaring.db")
+		}
+		if i := strings.IndexByte(path, '?'); i >= 0 {
+			path = path[:i]
+		}
+		if dir := filepath.Dir(path); dir != "" {
+			if err := os.MkdirAll(dir, 0o750); err != nil {
+				return "", "", fmt.Errorf("DATABASE_URL: %w", err)
+			}
+		}
+		return SQLite, sqliteDSN(path), nil
+	default:
+		return "", "", fmt.Errorf("DATABASE_URL: want postgres://... or sqlite:PATH, got %q", redactURL(databaseURL))
+	}
+}
+
+func sqliteDSN(path string) string {
+	return "file:" + path + "?_pragma=foreign_keys(1)&_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_time_format=sqlite"
+}
+
+// describe names the server without credentials, for error messages.
+func describe(dialect, dsn string) string {
+	if dialect == SQLite {
+		p := strings.TrimPrefix(dsn, "file:")
+		if i := strings.IndexByte(p, '?'); i >= 0 {
+			p = p[:i]
+		}
+		return p
+	}
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return "(unparsable URL)"
+	}
+	return u.Host + u.Path
+}
+
+func redactURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil || u.User == nil {
+		return s
+	}
+	u.User = url.User(u.User.Username())
+	return u.String()
+}
+
+// ErrNewerSchema means the database was migrated by a newer Jejaring.
+var ErrNewerSchema = errors.New("database schema is newer than this program")
+
+func (db *DB) provider(logger *slog.Logger) (*goose.Provider, error) {
+	sub, err := fs.Sub(migrations.FS, db.Dialect)
+	if err != nil {
+		return nil, fmt.Errorf("migrations for %s: %w", db.Dialect, err)
+	}
+	gd := goose.DialectPostgres
+	if db.Dialect == SQLite {
+		gd = goose.DialectSQLite3
+	}
+	opts := []goose.ProviderOption{goose.WithDisableGlobalRegistry(true)}
+	if logger != nil {
+		opts = append(opts, goose.WithSlog(logger))
+	}
+	p, err := goose.NewProvider(gd, db.DB.DB, sub, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("migrations for %s: %w", db.Dialect, err)
+	}
+	return p, nil
+}
+
+// Migrate applies every pending migration. It refuses a database whose
+// version is beyond the newest migration this binary knows (ErrNewerSchema).
+func (db *DB) Migrate(ctx context.Context) error {
+	p, err := db.provider(nil)
+	if err != nil {
+		return err
+	}
+	current, err := p.GetDBVersion(ctx)
+	if err != nil {
+		return fmt.Errorf("read schema version: %w", err)
+	}
+	srcs := p.ListSources()
+	var newest int64
+	for _, s := range srcs {
+		newest = max(newest, s.Version)
+	}
+	if current > newest {
+		return fmt.Errorf("%w: database is at version %d, this Jejaring knows up to %d; upgrade Jejaring", ErrNewerSchema, current, newest)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("migrate %s: %w", db.Dialect, err)
+	}
+	return nil
+}
+
+// MigrationStatus writes one line per migration: version, name, applied time.
+func (db *DB) MigrationStatus(ctx context.Context, w io.Writer) error {
+	p, err := db.provider(nil)
+	if err != nil {
+		return err
+	}
+	st, err := p.Status(ctx)
+	if err != nil {
+		return fmt.Errorf("migration status: %w", err)
+	}
+	for _, s := range st {
+		applied := "pending"
+		if s.State == goose.StateApplied {
+			applied = "applied " + s.AppliedAt.Format(time.RFC3339)
+		}
+		fmt.Fprintf(w, "%5d  %-40s %s\n", s.Source.Version, filepath.Base(s.Source.Path), applied)
+	}
+	return nil
+}
+
+// InTx runs fn in a transaction, committing when it returns nil.
+func (db *DB) InTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
+	tx, err := db.BeginTxx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// InsertID runs an INSERT written with `?` placeholders and returns the new
+// row's id: RETURNING id on PostgreSQL, LastInsertId on SQLite.
+func InsertID(ctx context.Context, q sqlx.ExtContext, dialect, query string, args ...any) (int64, error) {
+	query = q.Rebind(query)
+	if dialect == Postgres {
+		var id int64
+		if err := q.QueryRowxContext(ctx, query+" RETURNING id", args...).Scan(&id); err != nil {
+			return 0, err
+		}
+		return id, nil
+	}
+	res, err := q.ExecContext(ctx, query, args...)
+	if err != nil {
+		return 0, err
+	}
+	return res.LastInsertId()
+}
+
+// NotFound reports whether err is sql.ErrNoRows.
+func NotFound(err error) bool { return errors.Is(err, sql.ErrNoRows) }
