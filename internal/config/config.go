@@ -1,0 +1,301 @@
+// Package config reads Jejaring's settings from environment variables, each of
+// which is also a command-line flag. A flag wins over the environment, and the
+// environment wins over the built-in default, so `DATABASE_URL=... jejaring
+// serve -database-url=...` uses the flag.
+//
+// With nothing set, the defaults give the local mode: SQLite under ./data, an
+// in-process Redis, the web chat on 127.0.0.1:8080. Every variable, its flag,
+// its default and its meaning are listed in one table (vars below), which is
+// also what `jejaring serve -h` prints, so the help cannot drift from the code.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// Config is the parsed, validated configuration.
+type Config struct {
+	DatabaseURL        string        // "" = SQLite file under DataDir
+	RedisURL           string        // "" = in-process Redis (local mode)
+	DataDir            string        // SQLite file, WhatsApp session, media
+	HTTPAddr           string        // web chat, health, metrics
+	TelegramBotToken   string        // "" = Telegram off
+	TelegramAPIURL     string        // Bot API server
+	TelegramWebhookURL string        // "" = long polling
+	WhatsAppEnabled    bool          // linked-device WhatsApp
+	WhatsAppRatePerMin int           // bulk sends per minute per WhatsApp number
+	WhatsAppOnlyKnown  bool          // bulk-send only to people who wrote first
+	AdminPassword      string        // creates user admin on first run
+	FlowsDir           string        // "" = flows built into the binary
+	LogLevel           slog.Level    // parsed LOG_LEVEL
+	Migrate            bool          // run migrations at start-up
+	SessionTTL         time.Duration // how long an idle conversation is kept
+}
+
+// LocalRedis reports whether the local mode's in-process Redis is wanted.
+func (c *Config) LocalRedis() bool { return c.RedisURL == "" }
+
+// Var describes one setting.
+type Var struct {
+	Env     string // DATABASE_URL
+	Flag    string // database-url (filled in by Vars)
+	Default string
+	Usage   string // one line
+	Bool    bool
+	Secret  bool // never print its value
+}
+
+// vars is the one table of settings, in the order help lists them.
+var vars = []Var{
+	{Env: "DATABASE_URL", Default: "", Usage: "postgres://user:pass@host:5432/db or sqlite:PATH; empty: SQLite file jejaring.db in DATA_DIR", Secret: true},
+	{Env: "REDIS_URL", Default: "", Usage: "redis://host:6379/0; empty: an in-process Redis (local mode, lost on exit)", Secret: true},
+	{Env: "DATA_DIR", Default: "./data", Usage: "folder for the SQLite file, the WhatsApp session and received media"},
+	{Env: "HTTP_ADDR", Default: "127.0.0.1:8080", Usage: "address the web chat, /healthz, /readyz and /metrics listen on"},
+	{Env: "TELEGRAM_BOT_TOKEN", Default: "", Usage: "token from @BotFather; empty: Telegram is off", Secret: true},
+	{Env: "TELEGRAM_API_URL", Default: "https://api.telegram.org", Usage: "Bot API server (a self-hosted one, or a test server)"},
+	{Env: "TELEGRAM_WEBHOOK_URL", Default: "", Usage: "public https URL Telegram posts updates to; empty: long polling"},
+	{Env: "WHATSAPP_ENABLED", Default: "false", Usage: "connect WhatsApp as a linked device (link it first: jejaring whatsapp link)", Bool: true},
+	{Env: "WHATSAPP_RATE_PER_MIN", Default: "4", Usage: "bulk messages (invites, reminders) per minute per WhatsApp number; replies are not limited"},
+	{Env: "WHATSAPP_ONLY_KNOWN", Default: "true", Usage: "send bulk WhatsApp messages only to people who wrote to the bot before", Bool: true},
+	{Env: "ADMIN_PASSWORD", Default: "", Usage: "on first run, create staff user admin with this password", Secret: true},
+	{Env: "FLOWS_DIR", Default: "", Usage: "folder of flow YAML files; empty: the flows built into the binary"},
+	{Env: "LOG_LEVEL", Default: "info", Usage: "debug, info, warn or error"},
+	{Env: "MIGRATE", Default: "true", Usage: "apply database migrations at start-up (-migrate=false to skip)", Bool: true},
+	{Env: "SESSION_TTL", Default: "24h", Usage: "how long an unfinished conversation is kept (Go duration: 30m, 24h)"},
+}
+
+// flagName turns DATABASE_URL into database-url.
+func flagName(env string) string { return strings.ReplaceAll(strings.ToLower(env), "_", "-") }
+
+// Vars returns the table of settings (a copy, with Flag filled in).
+func Vars() []Var {
+	out := append([]Var(nil), vars...)
+	for i := range out {
+		out[i].Flag = flagName(out[i].Env)
+	}
+	return out
+}
+
+// Flags binds settings to a FlagSet. Create it with AddFlags before
+// fs.Parse, then call Load.
+type Flags struct {
+	fs   *flag.FlagSet
+	vals map[string]*value
+}
+
+type value struct {
+	s      string
+	isBool bool
+}
+
+func (v *value) String() string {
+	if v == nil {
+		return ""
+	}
+	return v.s
+}
+func (v *value) Set(s string) error { v.s = s; return nil }
+func (v *value) IsBoolFlag() bool   { return v.isBool }
+
+// AddFlags registers a flag for each named variable (all of them when names
+// is empty) on fs. Each flag's default shown by flag's own help is empty: the
+// real default and the environment are applied by Load.
+func AddFlags(fs *flag.FlagSet, names ...string) *Flags {
+	f := &Flags{fs: fs, vals: map[string]*value{}}
+	want := map[string]bool{}
+	for _, n := range names {
+		want[n] = true
+	}
+	for _, v := range vars {
+		if len(names) > 0 && !want[v.Env] {
+			continue
+		}
+		val := &value{isBool: v.Bool}
+		f.vals[v.Env] = val
+		fs.Var(val, flagName(v.Env), v.Usage+" ($"+v.Env+")")
+	}
+	return f
+}
+
+// Load resolves every setting (flag, then environment through getenv, then
+// default) and validates it. Settings without a registered flag come from
+// the environment or their default.
+func (f *Flags) Load(getenv func(string) string) (*Config, error) {
+	set := map[string]bool{}
+	if f != nil && f.fs != nil {
+		f.fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
+	}
+	raw := map[string]string{}
+	for _, v := range vars {
+		s := v.Default
+		if e := getenv(v.Env); e != "" {
+			s = e
+		}
+		if f != nil {
+			if val, ok := f.vals[v.Env]; ok && set[flagName(v.Env)] {
+				s = val.s
+				if v.Bool && s == "" {
+					s = "true"
+				}
+			}
+		}
+		raw[v.Env] = strings.TrimSpace(s)
+	}
+	return build(raw)
+}
+
+// FromEnv loads the configuration from the environment alone.
+func FromEnv(getenv func(string) string) (*Config, error) {
+	return (*Flags)(nil).Load(getenv)
+}
+
+func build(raw map[string]string) (*Config, error) {
+	c := &Config{
+		DatabaseURL:        raw["DATABASE_URL"],
+		RedisURL:           raw["REDIS_URL"],
+		DataDir:            raw["DATA_DIR"],
+		HTTPAddr:           raw["HTTP_ADDR"],
+		TelegramBotToken:   raw["TELEGRAM_BOT_TOKEN"],
+		TelegramAPIURL:     strings.TrimRight(raw["TELEGRAM_API_URL"], "/"),
+		TelegramWebhookURL: raw["TELEGRAM_WEBHOOK_URL"],
+		AdminPassword:      raw["ADMIN_PASSWORD"],
+		FlowsDir:           raw["FLOWS_DIR"],
+	}
+	var err error
+	boolVar := func(name string, dst *bool) {
+		if err != nil {
+			return
+		}
+		b, perr := strconv.ParseBool(raw[name])
+		if perr != nil {
+			err = fmt.Errorf("%s: want true or false, got %q", name, raw[name])
+			return
+		}
+		*dst = b
+	}
+	boolVar("WHATSAPP_ENABLED", &c.WhatsAppEnabled)
+	boolVar("WHATSAPP_ONLY_KNOWN", &c.WhatsAppOnlyKnown)
+	boolVar("MIGRATE", &c.Migrate)
+	if err != nil {
+		return nil, err
+	}
+
+	if c.DataDir == "" {
+		return nil, errors.New("DATA_DIR: must not be empty")
+	}
+	if err := checkDatabaseURL(c.DatabaseURL); err != nil {
+		return nil, err
+	}
+	if c.RedisURL != "" {
+		if _, err := redis.ParseURL(c.RedisURL); err != nil {
+			return nil, fmt.Errorf("REDIS_URL: want redis://host:6379/0, got %q: %v", redactURL(c.RedisURL), err)
+		}
+	}
+	if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {
+		return nil, fmt.Errorf("HTTP_ADDR: want host:port such as 127.0.0.1:8080, got %q", c.HTTPAddr)
+	}
+	if err := checkHTTPURL("TELEGRAM_API_URL", c.TelegramAPIURL, false); err != nil {
+		return nil, err
+	}
+	if c.TelegramWebhookURL != "" {
+		if err := checkHTTPURL("TELEGRAM_WEBHOOK_URL", c.TelegramWebhookURL, false); err != nil {
+			return nil, err
+		}
+	}
+	n, perr := strconv.Atoi(raw["WHATSAPP_RATE_PER_MIN"])
+	if perr != nil || n < 1 || n > 600 {
+		return nil, fmt.Errorf("WHATSAPP_RATE_PER_MIN: want a whole number from 1 to 600, got %q", raw["WHATSAPP_RATE_PER_MIN"])
+	}
+	c.WhatsAppRatePerMin = n
+	if err := c.LogLevel.UnmarshalText([]byte(raw["LOG_LEVEL"])); err != nil || !validLevel(raw["LOG_LEVEL"]) {
+		return nil, fmt.Errorf("LOG_LEVEL: want debug, info, warn or error, got %q", raw["LOG_LEVEL"])
+	}
+	d, perr := time.ParseDuration(raw["SESSION_TTL"])
+	if perr != nil || d < time.Minute {
+		return nil, fmt.Errorf("SESSION_TTL: want a duration of at least 1m such as 30m or 24h, got %q", raw["SESSION_TTL"])
+	}
+	c.SessionTTL = d
+	return c, nil
+}
+
+func validLevel(s string) bool {
+	switch strings.ToLower(s) {
+	case "debug", "info", "warn", "warning", "error":
+		return true
+	}
+	return false
+}
+
+func checkDatabaseURL(s string) error {
+	switch {
+	case s == "":
+		return nil
+	case strings.HasPrefix(s, "postgres://"), strings.HasPrefix(s, "postgresql://"):
+		u, err := url.Parse(s)
+		if err != nil || u.Host == "" {
+			return fmt.Errorf("DATABASE_URL: want postgres://user:pass@host:5432/db, got %q", redactURL(s))
+		}
+		return nil
+	case strings.HasPrefix(s, "sqlite:"):
+		if strings.Trim(strings.TrimPrefix(s, "sqlite:"), "/") == "" {
+			return errors.New("DATABASE_URL: sqlite: needs a file path, e.g. sqlite:/var/lib/jejaring/jejaring.db")
+		}
+		return nil
+	default:
+		return fmt.Errorf("DATABASE_URL: want postgres://... or sqlite:PATH, got %q", redactURL(s))
+	}
+}
+
+func checkHTTPURL(name, s string, httpsOnly bool) error {
+	u, err := url.Parse(s)
+	if err != nil || u.Host == "" || (u.Scheme != "https" && (httpsOnly || u.Scheme != "http")) {
+		return fmt.Errorf("%s: want an http(s):// URL, got %q", name, s)
+	}
+	return nil
+}
+
+// redactURL drops a password from a URL for error messages.
+func redactURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil {
+		return "(unparsable URL)"
+	}
+	if u.User != nil {
+		u.User = url.User(u.User.Username())
+	}
+	return u.String()
+}
+
+// PrintVars writes the table of settings: variable, flag, default, meaning.
+// Only the named variables are listed when names is not empty.
+func PrintVars(w io.Writer, names ...string) {
+	want := map[string]bool{}
+	for _, n := range names {
+		want[n] = true
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "VARIABLE\tFLAG\tDEFAULT\tMEANING")
+	for _, v := range vars {
+		if len(names) > 0 && !want[v.Env] {
+			continue
+		}
+		def := v.Default
+		if def == "" {
+			def = `""`
+		}
+		fmt.Fprintf(tw, "%s\t-%s\t%s\t%s\n", v.Env, flagName(v.Env), def, v.Usage)
+	}
+	tw.Flush()
+}
