@@ -1,0 +1,416 @@
+package outbox
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	mrand "math/rand/v2"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"jejaring/internal/channel"
+)
+
+// Config configures a Dispatcher. Store and Channels are required; Redis is
+// required for any channel with a rate limit.
+type Config struct {
+	Store    Store
+	Channels map[channel.Name]channel.Channel
+	// Limits per channel; a channel missing here uses DefaultLimits'.
+	Limits map[channel.Name]Limit
+	Redis  redis.UniversalClient
+	// KeyPrefix namespaces the Redis keys ("jejaring:outbox:").
+	KeyPrefix string
+	// BulkShare is the part of each channel's rate bulk sends may use
+	// (default 0.9): the rest is headroom for direct replies.
+	BulkShare float64
+	Now       func() time.Time // default time.Now
+	Worker    string           // this dispatcher's name in claimed_by; default host-pid-random
+	Lease     time.Duration    // how long a claim lasts (default 1 min)
+	Batch     int              // rows per claim (default 50; smaller for slow channels)
+	Workers   int              // concurrent sends per channel (default 4)
+	Poll      time.Duration    // idle wait between claims (default 1 s)
+	// MaxAttempts bounds transient failures per row (default 8).
+	MaxAttempts int
+	BackoffBase time.Duration // first retry delay (default 5 s), doubled each attempt
+	BackoffMax  time.Duration // default 30 min
+	// ProgressEvery is how often broadcast progress is reported to the
+	// staff who started it (default 30 s; negative disables).
+	ProgressEvery time.Duration
+	Logger        *slog.Logger
+}
+
+// Stats counts what a dispatcher did since it started.
+type Stats struct {
+	Sent, Retried, RateLimited, Failed, Skipped, Expired int64
+}
+
+// Dispatcher sends due outbox rows. Run it in every replica; they share the
+// work through the database and the rate limits through Redis.
+type Dispatcher struct {
+	cfg      Config
+	limiters map[channel.Name]*limiter
+	log      *slog.Logger
+	stats    struct{ sent, retried, rateLimited, failed, skipped, expired atomic.Int64 }
+}
+
+// NewDispatcher fills in defaults.
+func NewDispatcher(cfg Config) *Dispatcher {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Worker == "" {
+		host, _ := os.Hostname()
+		var b [3]byte
+		_, _ = rand.Read(b[:])
+		cfg.Worker = fmt.Sprintf("%s-%d-%s", host, os.Getpid(), hex.EncodeToString(b[:]))
+	}
+	if cfg.Lease <= 0 {
+		cfg.Lease = time.Minute
+	}
+	if cfg.Batch <= 0 {
+		cfg.Batch = 50
+	}
+	if cfg.Workers <= 0 {
+		cfg.Workers = 4
+	}
+	if cfg.Poll <= 0 {
+		cfg.Poll = time.Second
+	}
+	if cfg.MaxAttempts <= 0 {
+		cfg.MaxAttempts = 8
+	}
+	if cfg.BackoffBase <= 0 {
+		cfg.BackoffBase = 5 * time.Second
+	}
+	if cfg.BackoffMax <= 0 {
+		cfg.BackoffMax = 30 * time.Minute
+	}
+	if cfg.BulkShare <= 0 || cfg.BulkShare > 1 {
+		cfg.BulkShare = 0.9
+	}
+	if cfg.ProgressEvery == 0 {
+		cfg.ProgressEvery = 30 * time.Second
+	}
+	if cfg.KeyPrefix == "" {
+		cfg.KeyPrefix = "jejaring:outbox:"
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	d := &Dispatcher{cfg: cfg, limiters: map[channel.Name]*limiter{}, log: cfg.Logger.With("component", "outbox", "worker", cfg.Worker)}
+	defaults := DefaultLimits()
+	for name := range cfg.Channels {
+		l, ok := cfg.Limits[name]
+		if !ok {
+			l = defaults[name]
+		}
+		d.limiters[name] = newLimiter(cfg.Redis, cfg.KeyPrefix, name, l, cfg.BulkShare)
+	}
+	return d
+}
+
+// Stats returns the counters so far.
+func (d *Dispatcher) Stats() Stats {
+	return Stats{
+		Sent: d.stats.sent.Load(), Retried: d.stats.retried.Load(), RateLimited: d.stats.rateLimited.Load(),
+		Failed: d.stats.failed.Load(), Skipped: d.stats.skipped.Load(), Expired: d.stats.expired.Load(),
+	}
+}
+
+// Run sends until ctx ends, one loop per channel plus the progress reporter.
+// It returns nil on cancellation. Rows it holds when ctx ends stay claimed
+// until their lease runs out (see the package doc).
+func (d *Dispatcher) Run(ctx context.Context) error {
+	var wg sync.WaitGroup
+	for name, ch := range d.cfg.Channels {
+		wg.Go(func() { d.channelLoop(ctx, name, ch) })
+	}
+	if d.cfg.ProgressEvery > 0 {
+		wg.Go(func() { d.progressLoop(ctx) })
+	}
+	wg.Wait()
+	return nil
+}
+
+// batchFor keeps a claim small enough to be sent well within its lease on
+// a slow channel (WhatsApp: one row at a time).
+func (d *Dispatcher) batchFor(name channel.Name) int {
+	l, ok := d.cfg.Limits[name]
+	if !ok {
+		l = DefaultLimits()[name]
+	}
+	if l.PerSecond <= 0 {
+		return d.cfg.Batch
+	}
+	perLease := l.PerSecond * d.cfg.BulkShare * d.cfg.Lease.Seconds() / 2
+	if l.MinGap > 0 || l.Jitter > 0 {
+		gap := (l.MinGap + l.Jitter).Seconds()
+		perLease = math.Min(perLease, d.cfg.Lease.Seconds()/2/gap)
+	}
+	return max(1, min(d.cfg.Batch, int(perLease)))
+}
+
+func (d *Dispatcher) channelLoop(ctx context.Context, name channel.Name, ch channel.Channel) {
+	batch := d.batchFor(name)
+	workers := d.cfg.Workers
+	for ctx.Err() == nil {
+		n, err := d.runBatch(ctx, name, ch, batch, workers)
+		if err != nil && ctx.Err() == nil {
+			d.log.Error("outbox batch", "channel", name, "err", err)
+		}
+		if n == 0 || err != nil {
+			_ = sleep(ctx, d.cfg.Poll)
+		}
+	}
+}
+
+// RunOnce claims and sends one batch per channel, for tests and the CLI.
+// It returns how many rows it handled.
+func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
+	total := 0
+	for name, ch := range d.cfg.Channels {
+		n, err := d.runBatch(ctx, name, ch, d.batchFor(name), d.cfg.Workers)
+		total += n
+		if err != nil {
+			return total, err
+		}
+	}
+	return total, nil
+}
+
+func (d *Dispatcher) runBatch(ctx context.Context, name channel.Name, ch channel.Channel, batch, workers int) (int, error) {
+	now := d.cfg.Now()
+	rows, err := d.cfg.Store.Claim(ctx, name, d.cfg.Worker, now, d.cfg.Lease, batch)
+	if err != nil {
+		return 0, fmt.Errorf("claim %s: %w", name, err)
+	}
+	if len(rows) == 0 {
+		return 0, nil
+	}
+	slices.SortFunc(rows, func(a, b Row) int {
+		if a.Priority != b.Priority {
+			return a.Priority - b.Priority
+		}
+		if c := a.NotBefore.Compare(b.NotBefore); c != 0 {
+			return c
+		}
+		return int(a.ID - b.ID)
+	})
+	var ids []int64
+	for _, r := range rows {
+		if r.ContactID != 0 {
+			ids = append(ids, r.ContactID)
+		}
+	}
+	stopped, blocked, err := d.cfg.Store.Unreachable(ctx, ids)
+	if err != nil {
+		return 0, fmt.Errorf("check contacts: %w", err)
+	}
+	work := make(chan Row)
+	var wg sync.WaitGroup
+	for range min(workers, len(rows)) {
+		wg.Go(func() {
+			for r := range work {
+				d.handle(ctx, name, ch, r, stopped[r.ContactID], blocked[r.ContactID])
+			}
+		})
+	}
+	for _, r := range rows {
+		select {
+		case work <- r:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	close(work)
+	wg.Wait()
+	return len(rows), nil
+}
+
+// marking is the context for recording an outcome: not cancelled by a
+// shutdown, so a message the platform accepted is always marked sent.
+func marking(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+}
+
+func (d *Dispatcher) finish(ctx context.Context, r Row, status, platformID, errText string) {
+	mctx, cancel := marking(ctx)
+	defer cancel()
+	if err := d.cfg.Store.Finish(mctx, r.ID, d.cfg.Worker, status, platformID, errText, d.cfg.Now()); err != nil {
+		d.log.Error("outbox mark", "id", r.ID, "status", status, "err", err)
+	}
+}
+
+func (d *Dispatcher) handle(ctx context.Context, name channel.Name, ch channel.Channel, r Row, stopped, blocked bool) {
+	now := d.cfg.Now()
+	switch {
+	case !r.NotAfter.IsZero() && !now.Before(r.NotAfter):
+		d.stats.expired.Add(1)
+		d.finish(ctx, r, StatusExpired, "", "too late: event already started")
+		return
+	case blocked:
+		d.stats.skipped.Add(1)
+		d.finish(ctx, r, StatusSkipped, "", "contact blocked the bot")
+		return
+	case stopped && (r.Kind == KindInvite || r.Kind == KindCampaign):
+		d.stats.skipped.Add(1)
+		d.finish(ctx, r, StatusSkipped, "", "contact said berhenti")
+		return
+	}
+	p, err := DecodePayload(r.Payload)
+	if err != nil {
+		d.stats.failed.Add(1)
+		d.finish(ctx, r, StatusFailed, "", "bad payload: "+err.Error())
+		return
+	}
+	lim := d.limiters[name]
+	var ids []string
+	for i, msg := range p.Outbounds() {
+		if err := lim.Wait(ctx, r.To.ExternalID); err != nil {
+			return // shutting down: the lease hands the row to the next dispatcher
+		}
+		res, err := ch.Send(ctx, r.To, msg)
+		if err != nil {
+			if i > 0 {
+				// The main message went out; a failed attachment is
+				// not worth sending the whole row again.
+				d.log.Warn("outbox attachment", "id", r.ID, "err", err)
+				break
+			}
+			d.sendFailed(ctx, lim, r, err)
+			return
+		}
+		ids = append(ids, res.MessageID)
+	}
+	d.stats.sent.Add(1)
+	d.finish(ctx, r, StatusSent, strings.Join(ids, ","), "")
+}
+
+func (d *Dispatcher) sendFailed(ctx context.Context, lim *limiter, r Row, err error) {
+	var rl *channel.RateLimitError
+	now := d.cfg.Now()
+	mctx, cancel := marking(ctx)
+	defer cancel()
+	switch {
+	case errors.As(err, &rl):
+		d.stats.rateLimited.Add(1)
+		wait := max(rl.RetryAfter, 100*time.Millisecond)
+		lim.Pause(mctx, wait)
+		if e := d.cfg.Store.Retry(mctx, r.ID, d.cfg.Worker, err.Error(), now.Add(wait), false, now); e != nil {
+			d.log.Error("outbox retry", "id", r.ID, "err", e)
+		}
+	case channel.Permanent(err):
+		d.stats.failed.Add(1)
+		if errors.Is(err, channel.ErrBlocked) && r.ContactID != 0 {
+			if e := d.cfg.Store.MarkBlocked(mctx, r.ContactID); e != nil {
+				d.log.Error("outbox mark blocked", "contact", r.ContactID, "err", e)
+			}
+		}
+		d.finish(ctx, r, StatusFailed, "", err.Error())
+	case ctx.Err() != nil:
+		// Cancelled mid-send: leave it claimed; the lease decides.
+	case r.Attempts+1 >= d.cfg.MaxAttempts:
+		d.stats.failed.Add(1)
+		d.finish(ctx, r, StatusFailed, "", fmt.Sprintf("gave up after %d attempts: %v", r.Attempts+1, err))
+	default:
+		d.stats.retried.Add(1)
+		back := d.backoff(r.Attempts)
+		if e := d.cfg.Store.Retry(mctx, r.ID, d.cfg.Worker, err.Error(), now.Add(back), true, now); e != nil {
+			d.log.Error("outbox retry", "id", r.ID, "err", e)
+		}
+	}
+}
+
+// backoff is exponential with ±25% jitter so retries of one burst spread.
+func (d *Dispatcher) backoff(attempts int) time.Duration {
+	b := d.cfg.BackoffBase << min(attempts, 20)
+	if b <= 0 || b > d.cfg.BackoffMax {
+		b = d.cfg.BackoffMax
+	}
+	j := time.Duration(mrand.Int64N(int64(b)/2+1)) - b/4
+	return b + j
+}
+
+func (d *Dispatcher) progressLoop(ctx context.Context) {
+	t := time.NewTicker(d.cfg.ProgressEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := d.ReportProgress(ctx); err != nil && ctx.Err() == nil {
+				d.log.Error("outbox progress", "err", err)
+			}
+		}
+	}
+}
+
+// ReportProgress tells the staff behind each running broadcast how far it
+// got ("terkirim 1.234 dari 6.800"), once per change, and a last message
+// when nothing is left to send.
+func (d *Dispatcher) ReportProgress(ctx context.Context) error {
+	list, err := d.cfg.Store.OpenBroadcasts(ctx)
+	if err != nil {
+		return err
+	}
+	now := d.cfg.Now()
+	for _, p := range list {
+		done := p.Open == 0
+		if p.Sent == p.LastReported && !done {
+			continue
+		}
+		var msg *Message
+		if p.Staff.Channel != "" {
+			msg = &Message{
+				Kind: KindProgress, To: p.Staff, ContactID: p.StaffID, BroadcastID: p.BroadcastID,
+				DedupeKey: fmt.Sprintf("progress:%d:%d:%t", p.BroadcastID, p.Sent, done),
+				Payload:   Payload{Text: progressText(p, done)}, Priority: PriorityProgress, NotBefore: now,
+			}
+		}
+		if err := d.cfg.Store.ReportProgress(ctx, p, msg, done, now); err != nil {
+			return fmt.Errorf("report broadcast %d: %w", p.BroadcastID, err)
+		}
+	}
+	return nil
+}
+
+func progressText(p Progress, done bool) string {
+	s := fmt.Sprintf("%s: terkirim %s dari %s", p.Title, thousands(p.Sent), thousands(p.Total))
+	if p.Failed > 0 {
+		s += ", gagal " + thousands(p.Failed)
+	}
+	if p.Skipped > 0 {
+		s += ", dilewati " + thousands(p.Skipped) + " (berhenti/blokir)"
+	}
+	if done {
+		s += ". Selesai."
+	}
+	return s
+}
+
+// thousands writes 6800 as "6.800".
+func thousands(n int) string {
+	s := fmt.Sprint(n)
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && c != '-' && (len(s)-i)%3 == 0 && s[i-1] != '-' {
+			b.WriteByte('.')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}

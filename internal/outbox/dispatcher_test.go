@@ -1,0 +1,148 @@
+package outbox_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"jejaring/internal/channel"
+	"jejaring/internal/outbox"
+	"jejaring/internal/outbox/outboxtest"
+	"jejaring/internal/store"
+	"jejaring/internal/store/storetest"
+)
+
+// addContacts inserts n contacts, alternating between the given channels,
+// and returns their addresses by id.
+func addContacts(t *testing.T, db *store.DB, n int, chans ...channel.Name) map[int64]channel.Address {
+	t.Helper()
+	ctx := context.Background()
+	out := map[int64]channel.Address{}
+	now := time.Now().UTC()
+	err := db.InTx(ctx, func(tx *sqlx.Tx) error {
+		for i := range n {
+			a := channel.Address{Channel: chans[i%len(chans)], ExternalID: fmt.Sprintf("%d", 100000+i)}
+			id, err := store.InsertID(ctx, tx, db.Dialect, `INSERT INTO contacts (channel, external_id, display_name, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)`,
+				string(a.Channel), a.ExternalID, fmt.Sprintf("Pemilik %d", i), now, now)
+			if err != nil {
+				return err
+			}
+			out[id] = a
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func invites(contacts map[int64]channel.Address, now time.Time) []outbox.Message {
+	var msgs []outbox.Message
+	for id, a := range contacts {
+		msgs = append(msgs, outbox.Message{
+			Kind: outbox.KindInvite, To: a, ContactID: id, DedupeKey: fmt.Sprintf("invite:1:%d", id),
+			Payload: outbox.Payload{Text: fmt.Sprintf("Undangan untuk %d", id)}, Priority: outbox.PriorityInvite, NotBefore: now,
+		})
+	}
+	return msgs
+}
+
+func waitFor(t *testing.T, what string, limit time.Duration, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(limit)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestKillAndRestart broadcasts to 2,000 contacts over the web chat and a
+// rate-limited Telegram fake that injects 429s and 5xx, cancels the
+// dispatcher mid-way (rows stay claimed, as after a crash), starts another
+// one, and checks that every recipient got exactly one invitation.
+func TestKillAndRestart(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		rdb, prefix := outboxtest.Redis(t)
+		contacts := addContacts(t, db, 2000, channel.WebChat, channel.Telegram)
+		repo := store.NewOutboxRepo(db)
+		n, err := repo.Enqueue(ctx, invites(contacts, time.Now()), time.Now())
+		if err != nil || n != 2000 {
+			t.Fatalf("enqueue: %d, %v", n, err)
+		}
+		// A second enqueue of the same invitations adds nothing.
+		if n, err := repo.Enqueue(ctx, invites(contacts, time.Now()), time.Now()); err != nil || n != 0 {
+			t.Fatalf("second enqueue added %d, %v", n, err)
+		}
+		tg := &outboxtest.Channel{N: channel.Telegram, Every429: 37, RetryAfter: 30 * time.Millisecond, Every5xx: 23, MaxPerSecond: 1500}
+		web := &outboxtest.Channel{N: channel.WebChat, Every5xx: 41}
+		newDispatcher := func(worker string) *outbox.Dispatcher {
+			return outbox.NewDispatcher(outbox.Config{
+				Store:    repo,
+				Channels: map[channel.Name]channel.Channel{channel.Telegram: tg, channel.WebChat: web},
+				Limits: map[channel.Name]outbox.Limit{
+					channel.Telegram: {PerSecond: 1500, Burst: 50, PerChatPerSecond: 1},
+					channel.WebChat:  {},
+				},
+				Redis: rdb, KeyPrefix: prefix, Worker: worker,
+				Lease: 400 * time.Millisecond, Batch: 40, Workers: 4, Poll: 10 * time.Millisecond,
+				BackoffBase: 5 * time.Millisecond, BackoffMax: 50 * time.Millisecond, MaxAttempts: 20,
+				ProgressEvery: -1,
+			})
+		}
+		runCtx, kill := context.WithCancel(ctx)
+		first := newDispatcher("first")
+		stopped := make(chan struct{})
+		go func() { _ = first.Run(runCtx); close(stopped) }()
+		waitFor(t, "half the sends", 30*time.Second, func() bool { return tg.Count()+web.Count() >= 900 })
+		kill()
+		<-stopped
+		counts, err := repo.OutboxCounts(ctx, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("after kill: %v (delivered %d)", counts, tg.Count()+web.Count())
+		if counts[outbox.StatusSent] == 2000 {
+			t.Fatal("the kill came too late: nothing left to take over")
+		}
+
+		second := newDispatcher("second")
+		runCtx2, stop2 := context.WithCancel(ctx)
+		defer stop2()
+		done2 := make(chan struct{})
+		go func() { _ = second.Run(runCtx2); close(done2) }()
+		waitFor(t, "every row sent", 60*time.Second, func() bool {
+			c, err := repo.OutboxCounts(ctx, 0)
+			return err == nil && c[outbox.StatusSent] == 2000
+		})
+		stop2()
+		<-done2
+
+		got := map[channel.Address]int{}
+		for _, s := range append(tg.Sent(), web.Sent()...) {
+			got[s.To]++
+		}
+		for id, a := range contacts {
+			if got[a] != 1 {
+				t.Errorf("contact %d (%s) got %d invitations, want 1", id, a, got[a])
+			}
+		}
+		if len(got) != 2000 {
+			t.Errorf("%d recipients reached, want 2000", len(got))
+		}
+		if tg.Got429() == 0 {
+			t.Error("the fake never answered 429: the test did not exercise the retry_after path")
+		}
+		st1, st2 := first.Stats(), second.Stats()
+		t.Logf("first %+v, second %+v, 429s from fake %d", st1, st2, tg.Got429())
+		if st1.Retried+st2.Retried == 0 {
+			t.Error("no transient error was retried")
+		}
+	})
+}

@@ -1,0 +1,173 @@
+package outbox
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/go-redis/redis_rate/v10"
+	"github.com/redis/go-redis/v9"
+
+	"jejaring/internal/channel"
+)
+
+// Limit is a channel's sending policy.
+type Limit struct {
+	PerSecond        float64       // messages per second for the whole bot; 0 = unlimited
+	Burst            int           // tokens available at once; 0 = 1
+	PerChatPerSecond float64       // messages per second to one chat; 0 = unlimited
+	MinGap           time.Duration // at least this long between two sends of this dispatcher
+	Jitter           time.Duration // plus a random pause up to this long
+}
+
+// DefaultLimits are the platforms' published or prudent limits: Telegram
+// about 30 messages a second in bulk and one a second per chat; WhatsApp
+// through a linked device a few a minute with a random pause so the number
+// does not look like a spam cannon; web chat unlimited.
+func DefaultLimits() map[channel.Name]Limit {
+	return map[channel.Name]Limit{
+		channel.Telegram: {PerSecond: 30, Burst: 30, PerChatPerSecond: 1},
+		channel.WhatsApp: {PerSecond: 4.0 / 60, Burst: 1, PerChatPerSecond: 1.0 / 60, MinGap: 8 * time.Second, Jitter: 12 * time.Second},
+		channel.WebChat:  {},
+	}
+}
+
+// limiter applies one channel's Limit, shared across replicas through Redis.
+type limiter struct {
+	rl        *redis_rate.Limiter
+	rdb       redis.UniversalClient
+	prefix    string
+	ch        channel.Name
+	global    redis_rate.Limit
+	perChat   redis_rate.Limit
+	minGap    time.Duration
+	jitter    time.Duration
+	mu        sync.Mutex
+	lastSend  time.Time
+	pausedTil time.Time
+}
+
+// toRedisLimit turns a float rate into a GCRA limit: one token every
+// 1/rate seconds, so fractional rates (4 a minute) need no rounding.
+func toRedisLimit(perSecond float64, burst int) redis_rate.Limit {
+	if perSecond <= 0 {
+		return redis_rate.Limit{}
+	}
+	return redis_rate.Limit{Rate: 1, Period: time.Duration(float64(time.Second) / perSecond), Burst: max(burst, 1)}
+}
+
+func newLimiter(rdb redis.UniversalClient, prefix string, ch channel.Name, l Limit, share float64) *limiter {
+	lim := &limiter{rdb: rdb, prefix: prefix, ch: ch, minGap: l.MinGap, jitter: l.Jitter}
+	if rdb != nil {
+		lim.rl = redis_rate.NewLimiter(rdb)
+	}
+	if l.PerSecond > 0 {
+		burst := max(int(float64(max(l.Burst, 1))*share), 1)
+		lim.global = toRedisLimit(l.PerSecond*share, burst)
+	}
+	if l.PerChatPerSecond > 0 {
+		lim.perChat = toRedisLimit(l.PerChatPerSecond, 1)
+	}
+	return lim
+}
+
+// Pause stops sends on this channel for d (a 429's retry_after), in this
+// process and, through Redis, in every replica.
+func (l *limiter) Pause(ctx context.Context, d time.Duration) {
+	l.mu.Lock()
+	if t := time.Now().Add(d); t.After(l.pausedTil) {
+		l.pausedTil = t
+	}
+	l.mu.Unlock()
+	if l.rdb != nil && d > 0 {
+		_ = l.rdb.Set(ctx, l.prefix+"pause:"+string(l.ch), "1", d).Err()
+	}
+}
+
+// Wait blocks until one message to chat may go.
+func (l *limiter) Wait(ctx context.Context, chat string) error {
+	if err := l.waitPause(ctx); err != nil {
+		return err
+	}
+	if !l.perChat.IsZero() {
+		if err := l.take(ctx, "chat:"+string(l.ch)+":"+chat, l.perChat); err != nil {
+			return err
+		}
+	}
+	if !l.global.IsZero() {
+		if err := l.take(ctx, "bulk:"+string(l.ch), l.global); err != nil {
+			return err
+		}
+	}
+	if l.minGap > 0 || l.jitter > 0 {
+		l.mu.Lock()
+		gap := l.minGap
+		if l.jitter > 0 {
+			gap += rand.N(l.jitter)
+		}
+		next := l.lastSend.Add(gap)
+		now := time.Now()
+		if next.Before(now) {
+			next = now
+		}
+		l.lastSend = next
+		l.mu.Unlock()
+		if err := sleep(ctx, time.Until(next)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (l *limiter) waitPause(ctx context.Context) error {
+	for {
+		l.mu.Lock()
+		d := time.Until(l.pausedTil)
+		l.mu.Unlock()
+		if d <= 0 && l.rdb != nil {
+			if ttl, err := l.rdb.PTTL(ctx, l.prefix+"pause:"+string(l.ch)).Result(); err == nil && ttl > 0 {
+				d = ttl
+			}
+		}
+		if d <= 0 {
+			return nil
+		}
+		if err := sleep(ctx, d); err != nil {
+			return err
+		}
+	}
+}
+
+func (l *limiter) take(ctx context.Context, key string, lim redis_rate.Limit) error {
+	if l.rl == nil {
+		return fmt.Errorf("rate limit for %s needs Redis", l.ch)
+	}
+	for {
+		res, err := l.rl.Allow(ctx, l.prefix+key, lim)
+		if err != nil {
+			return fmt.Errorf("rate limit %s: %w", key, err)
+		}
+		if res.Allowed > 0 {
+			return nil
+		}
+		if err := sleep(ctx, res.RetryAfter); err != nil {
+			return err
+		}
+	}
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}

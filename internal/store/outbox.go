@@ -1,0 +1,275 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"jejaring/internal/channel"
+	"jejaring/internal/outbox"
+)
+
+// OutboxRepo is the SQL side of the outbox (it implements outbox.Store).
+type OutboxRepo struct{ db *DB }
+
+// NewOutboxRepo returns the outbox repository on db.
+func NewOutboxRepo(db *DB) *OutboxRepo { return &OutboxRepo{db: db} }
+
+var _ outbox.Store = (*OutboxRepo)(nil)
+
+func nullTime(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.UTC()
+}
+
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+const enqueueSQL = `INSERT INTO outbox (kind, channel, external_id, contact_id, event_id, invitation_id, broadcast_id,
+ dedupe_key, payload, priority, status, attempts, not_before, not_after, created_at, updated_at)
+ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?)
+ ON CONFLICT (dedupe_key) DO NOTHING`
+
+// Enqueue writes msgs into the outbox inside q (a transaction, usually the
+// one recording what the messages announce). A message whose DedupeKey is
+// already queued is left out; Enqueue returns how many rows were added.
+func Enqueue(ctx context.Context, q sqlx.ExtContext, msgs []outbox.Message, now time.Time) (int, error) {
+	query := q.Rebind(enqueueSQL)
+	n := 0
+	now = now.UTC()
+	for _, m := range msgs {
+		nb := m.NotBefore
+		if nb.IsZero() {
+			nb = now
+		}
+		prio := m.Priority
+		if prio == 0 {
+			prio = outbox.PriorityCampaign
+		}
+		res, err := q.ExecContext(ctx, query, m.Kind, string(m.To.Channel), m.To.ExternalID, nullID(m.ContactID), nullID(m.EventID),
+			nullID(m.InvitationID), nullID(m.BroadcastID), m.DedupeKey, m.Payload.Encode(), prio, nb.UTC(), nullTime(m.NotAfter), now, now)
+		if err != nil {
+			return n, fmt.Errorf("enqueue %s: %w", m.DedupeKey, err)
+		}
+		if k, _ := res.RowsAffected(); k > 0 {
+			n += int(k)
+		}
+	}
+	return n, nil
+}
+
+// Enqueue writes msgs in their own transaction.
+func (r *OutboxRepo) Enqueue(ctx context.Context, msgs []outbox.Message, now time.Time) (int, error) {
+	var n int
+	err := r.db.InTx(ctx, func(tx *sqlx.Tx) error {
+		var err error
+		n, err = Enqueue(ctx, tx, msgs, now)
+		return err
+	})
+	return n, err
+}
+
+const claimCols = `id, kind, channel, external_id, COALESCE(contact_id, 0), payload, priority, attempts, not_before, not_after`
+
+// claimSQL differs by dialect: PostgreSQL lets concurrent dispatchers skip
+// each other's rows; SQLite has one writer, so the UPDATE is atomic as is.
+func (r *OutboxRepo) claimSQL() string {
+	lock := ""
+	if r.db.IsPostgres() {
+		lock = " FOR UPDATE SKIP LOCKED"
+	}
+	return `UPDATE outbox SET status = 'sending', claimed_by = ?, lease_until = ?, updated_at = ?
+ WHERE id IN (SELECT id FROM outbox WHERE channel = ?
+   AND ((status = 'pending' AND not_before <= ?) OR (status = 'sending' AND lease_until < ?))
+   ORDER BY priority, not_before, id LIMIT ?` + lock + `)
+ RETURNING ` + claimCols
+}
+
+// Claim implements outbox.Store.
+func (r *OutboxRepo) Claim(ctx context.Context, ch channel.Name, worker string, now time.Time, lease time.Duration, limit int) ([]outbox.Row, error) {
+	now = now.UTC()
+	rows, err := r.db.QueryxContext(ctx, r.db.Rebind(r.claimSQL()), worker, now.Add(lease), now, string(ch), now, now, limit)
+	if err != nil {
+		return nil, fmt.Errorf("claim outbox rows: %w", err)
+	}
+	defer rows.Close()
+	var out []outbox.Row
+	for rows.Next() {
+		var row outbox.Row
+		var chName string
+		var notAfter sql.NullTime
+		if err := rows.Scan(&row.ID, &row.Kind, &chName, &row.To.ExternalID, &row.ContactID, &row.Payload, &row.Priority, &row.Attempts, &row.NotBefore, &notAfter); err != nil {
+			return nil, fmt.Errorf("scan outbox row: %w", err)
+		}
+		row.To.Channel = channel.Name(chName)
+		if notAfter.Valid {
+			row.NotAfter = notAfter.Time
+		}
+		out = append(out, row)
+	}
+	return out, rows.Err()
+}
+
+// Finish implements outbox.Store.
+func (r *OutboxRepo) Finish(ctx context.Context, id int64, worker, status, platformID, errText string, now time.Time) error {
+	now = now.UTC()
+	var sentAt any
+	attempts := "attempts"
+	if status == outbox.StatusSent {
+		sentAt = now
+		attempts = "attempts + 1"
+	}
+	_, err := r.db.ExecContext(ctx, r.db.Rebind(`UPDATE outbox SET status = ?, platform_msg_id = ?, last_error = ?, sent_at = ?,
+ attempts = `+attempts+`, lease_until = NULL, updated_at = ? WHERE id = ? AND claimed_by = ? AND status = 'sending'`),
+		status, platformID, truncate(errText, 500), sentAt, now, id, worker)
+	if err != nil {
+		return fmt.Errorf("finish outbox row %d: %w", id, err)
+	}
+	return nil
+}
+
+// Retry implements outbox.Store.
+func (r *OutboxRepo) Retry(ctx context.Context, id int64, worker, errText string, next time.Time, countAttempt bool, now time.Time) error {
+	inc := 0
+	if countAttempt {
+		inc = 1
+	}
+	_, err := r.db.ExecContext(ctx, r.db.Rebind(`UPDATE outbox SET status = 'pending', attempts = attempts + ?, last_error = ?,
+ not_before = ?, lease_until = NULL, claimed_by = '', updated_at = ? WHERE id = ? AND claimed_by = ? AND status = 'sending'`),
+		inc, truncate(errText, 500), next.UTC(), now.UTC(), id, worker)
+	if err != nil {
+		return fmt.Errorf("retry outbox row %d: %w", id, err)
+	}
+	return nil
+}
+
+// Unreachable implements outbox.Store.
+func (r *OutboxRepo) Unreachable(ctx context.Context, ids []int64) (stopped, blocked map[int64]bool, err error) {
+	stopped, blocked = map[int64]bool{}, map[int64]bool{}
+	if len(ids) == 0 {
+		return stopped, blocked, nil
+	}
+	q, args, err := sqlx.In(`SELECT id, stopped, blocked FROM contacts WHERE id IN (?) AND (stopped OR blocked)`, ids)
+	if err != nil {
+		return nil, nil, err
+	}
+	rows, err := r.db.QueryxContext(ctx, r.db.Rebind(q), args...)
+	if err != nil {
+		return nil, nil, fmt.Errorf("check stopped contacts: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var s, b bool
+		if err := rows.Scan(&id, &s, &b); err != nil {
+			return nil, nil, err
+		}
+		stopped[id], blocked[id] = s, b
+	}
+	return stopped, blocked, rows.Err()
+}
+
+// MarkBlocked implements outbox.Store.
+func (r *OutboxRepo) MarkBlocked(ctx context.Context, contactID int64) error {
+	_, err := r.db.ExecContext(ctx, r.db.Rebind(`UPDATE contacts SET blocked = ? WHERE id = ?`), true, contactID)
+	if err != nil {
+		return fmt.Errorf("mark contact %d blocked: %w", contactID, err)
+	}
+	return nil
+}
+
+// OpenBroadcasts implements outbox.Store.
+func (r *OutboxRepo) OpenBroadcasts(ctx context.Context) ([]outbox.Progress, error) {
+	rows, err := r.db.QueryxContext(ctx, `SELECT b.id, COALESCE(e.title, b.kind), COALESCE(c.channel, ''), COALESCE(c.external_id, ''),
+ COALESCE(b.staff_contact_id, 0), b.skipped, b.last_progress,
+ COUNT(o.id),
+ COALESCE(SUM(CASE WHEN o.status = 'sent' THEN 1 ELSE 0 END), 0),
+ COALESCE(SUM(CASE WHEN o.status IN ('failed', 'expired') THEN 1 ELSE 0 END), 0),
+ COALESCE(SUM(CASE WHEN o.status IN ('skipped', 'cancelled') THEN 1 ELSE 0 END), 0),
+ COALESCE(SUM(CASE WHEN o.status IN ('pending', 'sending') THEN 1 ELSE 0 END), 0)
+ FROM broadcasts b
+ LEFT JOIN events e ON e.id = b.event_id
+ LEFT JOIN contacts c ON c.id = b.staff_contact_id
+ LEFT JOIN outbox o ON o.broadcast_id = b.id AND o.kind <> 'progress'
+ WHERE b.done_at IS NULL
+ GROUP BY b.id, e.title, b.kind, c.channel, c.external_id, b.staff_contact_id, b.skipped, b.last_progress
+ ORDER BY b.id`)
+	if err != nil {
+		return nil, fmt.Errorf("open broadcasts: %w", err)
+	}
+	defer rows.Close()
+	var out []outbox.Progress
+	for rows.Next() {
+		var p outbox.Progress
+		var ch string
+		var leftOut, skippedNow int
+		if err := rows.Scan(&p.BroadcastID, &p.Title, &ch, &p.Staff.ExternalID, &p.StaffID, &leftOut, &p.LastReported,
+			&p.Total, &p.Sent, &p.Failed, &skippedNow, &p.Open); err != nil {
+			return nil, err
+		}
+		p.Staff.Channel = channel.Name(ch)
+		p.Skipped = leftOut + skippedNow
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// ReportProgress implements outbox.Store.
+func (r *OutboxRepo) ReportProgress(ctx context.Context, p outbox.Progress, msg *outbox.Message, done bool, now time.Time) error {
+	return r.db.InTx(ctx, func(tx *sqlx.Tx) error {
+		if msg != nil {
+			if _, err := Enqueue(ctx, tx, []outbox.Message{*msg}, now); err != nil {
+				return err
+			}
+		}
+		var doneAt any
+		if done {
+			doneAt = now.UTC()
+		}
+		_, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE broadcasts SET last_progress = ?, done_at = ? WHERE id = ?`), p.Sent, doneAt, p.BroadcastID)
+		return err
+	})
+}
+
+// OutboxCounts counts rows by status, optionally for one broadcast (0: all).
+func (r *OutboxRepo) OutboxCounts(ctx context.Context, broadcastID int64) (map[string]int, error) {
+	q := `SELECT status, COUNT(*) FROM outbox`
+	var args []any
+	if broadcastID != 0 {
+		q += ` WHERE broadcast_id = ?`
+		args = append(args, broadcastID)
+	}
+	q += ` GROUP BY status`
+	rows, err := r.db.QueryxContext(ctx, r.db.Rebind(q), args...)
+	if err != nil {
+		return nil, fmt.Errorf("count outbox: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var s string
+		var n int
+		if err := rows.Scan(&s, &n); err != nil {
+			return nil, err
+		}
+		out[s] = n
+	}
+	return out, rows.Err()
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return strings.ToValidUTF8(s[:n], "")
+}
