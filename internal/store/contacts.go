@@ -1,0 +1,164 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Contact is one chat identity: a person on one channel. The same person on
+// Telegram and WhatsApp is two contacts, linked by phone when it is known.
+type Contact struct {
+	ID          int64     `db:"id"`
+	Channel     string    `db:"channel"`
+	ExternalID  string    `db:"external_id"`
+	Phone       string    `db:"phone"` // E.164, "" until known
+	DisplayName string    `db:"display_name"`
+	Language    string    `db:"language"` // "id" or "en"
+	FirstSeen   time.Time `db:"first_seen"`
+	LastSeen    time.Time `db:"last_seen"`
+	Stopped     bool      `db:"stopped"` // said berhenti: no broadcasts
+	Blocked     bool      `db:"blocked"` // the platform says they blocked us
+	IsStaff     bool      `db:"is_staff"`
+}
+
+// ContactSeen is what an inbound message tells about its sender.
+type ContactSeen struct {
+	Channel     string
+	ExternalID  string
+	DisplayName string // the platform's profile name; "" keeps the stored one
+	Phone       string // E.164 when the platform knows it; "" keeps the stored one
+	Language    string // for a new contact only; "" means "id"
+	At          time.Time
+}
+
+const contactColumns = `id, channel, external_id, COALESCE(phone, '') AS phone, display_name, language,
+	first_seen, last_seen, stopped, blocked, is_staff`
+
+// UpsertContact records that a contact was seen: it creates the contact on
+// first sight (first_seen = last_seen = At) or updates last_seen, and the
+// display name and phone when the platform gives them. The stored language is
+// never changed here (the contact may have chosen it with `bahasa`).
+// created says whether the contact is new.
+func (db *DB) UpsertContact(ctx context.Context, in ContactSeen) (c Contact, created bool, err error) {
+	if in.Channel == "" || in.ExternalID == "" {
+		return Contact{}, false, errors.New("upsert contact: channel and external id are required")
+	}
+	at := in.At.UTC()
+	// Most messages come from known contacts: one round trip for them.
+	update := db.Rebind(`UPDATE contacts SET last_seen = ?,
+		display_name = CASE WHEN ? <> '' THEN ? ELSE display_name END,
+		phone = COALESCE(?, phone)
+		WHERE channel = ? AND external_id = ?
+		RETURNING ` + contactColumns)
+	phone := nullString(in.Phone)
+	err = db.GetContext(ctx, &c, update, at, in.DisplayName, in.DisplayName, phone, in.Channel, in.ExternalID)
+	if err == nil {
+		return c, false, nil
+	}
+	if !NotFound(err) {
+		return Contact{}, false, fmt.Errorf("upsert contact %s:%s: %w", in.Channel, in.ExternalID, err)
+	}
+	lang := in.Language
+	if lang != "en" {
+		lang = "id"
+	}
+	insert := db.Rebind(`INSERT INTO contacts (channel, external_id, phone, display_name, language, first_seen, last_seen)
+		VALUES (?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (channel, external_id) DO NOTHING
+		RETURNING ` + contactColumns)
+	err = db.GetContext(ctx, &c, insert, in.Channel, in.ExternalID, phone, in.DisplayName, lang, at, at)
+	if err == nil {
+		return c, true, nil
+	}
+	if !NotFound(err) {
+		return Contact{}, false, fmt.Errorf("insert contact %s:%s: %w", in.Channel, in.ExternalID, err)
+	}
+	// Another handler created it between our two statements.
+	if err := db.GetContext(ctx, &c, update, at, in.DisplayName, in.DisplayName, phone, in.Channel, in.ExternalID); err != nil {
+		return Contact{}, false, fmt.Errorf("upsert contact %s:%s: %w", in.Channel, in.ExternalID, err)
+	}
+	return c, false, nil
+}
+
+func nullString(s string) sql.NullString {
+	return sql.NullString{String: s, Valid: s != ""}
+}
+
+// ContactByID loads a contact; the error satisfies NotFound when there is no
+// such contact.
+func (db *DB) ContactByID(ctx context.Context, id int64) (Contact, error) {
+	var c Contact
+	err := db.GetContext(ctx, &c, db.Rebind(`SELECT `+contactColumns+` FROM contacts WHERE id = ?`), id)
+	if err != nil {
+		return Contact{}, fmt.Errorf("contact %d: %w", id, err)
+	}
+	return c, nil
+}
+
+// ContactByAddress loads the contact reached at (channel, externalID); the
+// error satisfies NotFound when there is none.
+func (db *DB) ContactByAddress(ctx context.Context, channel, externalID string) (Contact, error) {
+	var c Contact
+	err := db.GetContext(ctx, &c, db.Rebind(`SELECT `+contactColumns+` FROM contacts WHERE channel = ? AND external_id = ?`), channel, externalID)
+	if err != nil {
+		return Contact{}, fmt.Errorf("contact %s:%s: %w", channel, externalID, err)
+	}
+	return c, nil
+}
+
+// ContactsByPhone lists the contacts with this E.164 phone, on any channel,
+// oldest first.
+func (db *DB) ContactsByPhone(ctx context.Context, phone string) ([]Contact, error) {
+	var cs []Contact
+	err := db.SelectContext(ctx, &cs, db.Rebind(`SELECT `+contactColumns+` FROM contacts WHERE phone = ? ORDER BY id`), phone)
+	if err != nil {
+		return nil, fmt.Errorf("contacts by phone: %w", err)
+	}
+	return cs, nil
+}
+
+func (db *DB) setContact(ctx context.Context, id int64, column string, value any) error {
+	// column is one of the constant names below, never user input.
+	res, err := db.ExecContext(ctx, db.Rebind(`UPDATE contacts SET `+column+` = ? WHERE id = ?`), value, id)
+	if err != nil {
+		return fmt.Errorf("set contact %d %s: %w", id, column, err)
+	}
+	if n, err := res.RowsAffected(); err == nil && n == 0 {
+		return fmt.Errorf("set contact %d %s: %w", id, column, sql.ErrNoRows)
+	}
+	return nil
+}
+
+// SetContactPhone stores the contact's E.164 phone ("" forgets it).
+func (db *DB) SetContactPhone(ctx context.Context, id int64, phone string) error {
+	return db.setContact(ctx, id, "phone", nullString(phone))
+}
+
+// SetContactLanguage stores the contact's language ("id" or "en").
+func (db *DB) SetContactLanguage(ctx context.Context, id int64, lang string) error {
+	if lang != "id" && lang != "en" {
+		return fmt.Errorf("set contact %d language: want id or en, got %q", id, lang)
+	}
+	return db.setContact(ctx, id, "language", lang)
+}
+
+// SetContactStopped records that the contact said berhenti (true: no
+// broadcasts) or mulai again (false).
+func (db *DB) SetContactStopped(ctx context.Context, id int64, stopped bool) error {
+	return db.setContact(ctx, id, "stopped", stopped)
+}
+
+// SetContactBlocked records that the platform says the contact blocked us
+// (or, false, that a message got through again).
+func (db *DB) SetContactBlocked(ctx context.Context, id int64, blocked bool) error {
+	return db.setContact(ctx, id, "blocked", blocked)
+}
+
+// SetContactStaff marks the contact as office staff (flows may offer them
+// staff-only steps) or not.
+func (db *DB) SetContactStaff(ctx context.Context, id int64, staff bool) error {
+	return db.setContact(ctx, id, "is_staff", staff)
+}
