@@ -27,6 +27,10 @@ const (
 	// for (see Result.Wait): Result is merged into the answers and the flow
 	// goes on from the step that ran the action.
 	InResult InputKind = "result"
+	// InStart is a deep link or start command; Text holds the payload (may
+	// be empty). Step treats it like a text; the bot and the test driver
+	// use it to pick a flow with Set.MatchPayload.
+	InStart InputKind = "start"
 )
 
 // Location is a shared point.
@@ -79,9 +83,15 @@ type Session struct {
 	History     []string       `json:"hist,omitempty"` // steps asked, for kembali
 	Returning   string         `json:"ret,omitempty"`  // editing from the summary: go back to this step
 	Pending     string         `json:"pending,omitempty"`
-	Started     time.Time      `json:"started"`
-	LastActive  time.Time      `json:"last"`
-	Contact     Contact        `json:"contact"`
+	// Confirm is a question the engine asked about the conversation itself
+	// ("batal": really cancel?) and waits for a yes or no to.
+	Confirm string `json:"confirm,omitempty"`
+	// Params are the answers the flow was started with (a deep-link token),
+	// kept so `ulang` can restart without losing them.
+	Params     map[string]any `json:"params,omitempty"`
+	Started    time.Time      `json:"started"`
+	LastActive time.Time      `json:"last"`
+	Contact    Contact        `json:"contact"`
 }
 
 // Choice is an option offered with a message.

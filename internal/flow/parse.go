@@ -1,0 +1,532 @@
+package flow
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"jejaring/internal/idn"
+)
+
+// InputError is a rejected answer: the reason, with an example, in
+// Indonesian and English. Parsers from internal/idn return *idn.Error, which
+// is turned into an InputError.
+type InputError struct{ ID, EN string }
+
+func (e *InputError) Error() string { return e.ID }
+
+func (e *InputError) in(lang string) string {
+	if lang == "en" && e.EN != "" {
+		return e.EN
+	}
+	return e.ID
+}
+
+func inputErr(id, en string) *InputError { return &InputError{ID: id, EN: en} }
+
+func fromIDN(err error) *InputError {
+	var ie *idn.Error
+	if errors.As(err, &ie) {
+		return &InputError{ID: ie.ID, EN: ie.EN}
+	}
+	return inputErr("Jawaban belum bisa kami baca, mohon coba lagi.", "We could not read that answer, please try again.")
+}
+
+// inputText returns the text of an input for text-like questions.
+func inputText(in Input) string {
+	switch in.Kind {
+	case InChoice:
+		return in.Choice
+	case InContact:
+		return in.Phone
+	}
+	return in.Text
+}
+
+// parse reads the contact's answer for an ask step. The answer is a plain
+// JSON value: string, float64, int64 (money), bool, []any or map[string]any.
+func (n *Node) parse(in Input, choices []Choice, now time.Time) (any, *InputError) {
+	switch n.Ask {
+	case AskLocation:
+		return parseLocation(in)
+	case AskPhoto:
+		if (in.Kind == InPhoto || in.Kind == InDocument) && in.FileRef != "" {
+			return in.FileRef, nil
+		}
+		return nil, inputErr("Mohon kirim fotonya (tekan 📎 lalu pilih foto).", "Please send the photo (tap 📎 and choose a photo).")
+	case AskPhone:
+		s := inputText(in)
+		p, err := idn.NormalizePhone(s)
+		if err != nil {
+			return nil, fromIDN(err)
+		}
+		return p, nil
+	}
+	if in.Kind != InText && in.Kind != InChoice && in.Kind != InStart {
+		return nil, inputErr("Maaf, kami belum bisa membaca kiriman itu. Mohon jawab dengan teks.", "Sorry, we cannot read that. Please answer with text.")
+	}
+	s := strings.TrimSpace(inputText(in))
+	switch n.Ask {
+	case AskText:
+		return n.parseText(s)
+	case AskNumber:
+		v, err := idn.ParseNumber(s)
+		if err != nil {
+			return nil, fromIDN(err)
+		}
+		if e := n.bounds(v, strconv.FormatFloat(n.minV(), 'f', -1, 64), strconv.FormatFloat(n.maxV(), 'f', -1, 64)); e != nil {
+			return nil, e
+		}
+		return v, nil
+	case AskMoney:
+		v, err := idn.ParseMoney(s)
+		if err != nil {
+			return nil, fromIDN(err)
+		}
+		if e := n.bounds(float64(v), Rupiah(n.minV()), Rupiah(n.maxV())); e != nil {
+			return nil, e
+		}
+		return v, nil
+	case AskYesNo:
+		v, ok := ParseYesNo(s)
+		if !ok {
+			return nil, inputErr("Mohon jawab *ya* atau *tidak*.", "Please answer *yes* or *no*.")
+		}
+		return v, nil
+	case AskChoice:
+		if in.Kind == InChoice {
+			for _, c := range choices {
+				if c.Value == in.Choice {
+					return c.Value, nil
+				}
+			}
+		}
+		i, err := MatchChoice(choices, s)
+		if err != nil {
+			return nil, err
+		}
+		return choices[i].Value, nil
+	case AskMulti:
+		idx, err := MatchChoices(choices, s)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]any, len(idx))
+		for k, i := range idx {
+			out[k] = choices[i].Value
+		}
+		return out, nil
+	case AskEmail:
+		e, ok := ParseEmail(s)
+		if !ok {
+			return nil, inputErr("Alamat email belum benar. Contoh: tokositi@gmail.com", "That email address does not look right. Example: tokositi@gmail.com")
+		}
+		return e, nil
+	case AskNIK:
+		v, err := idn.ParseNIKAt(s, now)
+		if err != nil {
+			return nil, fromIDN(err)
+		}
+		return v.Digits, nil
+	case AskNIB:
+		v, err := idn.ParseNIB(s)
+		if err != nil {
+			return nil, fromIDN(err)
+		}
+		return v, nil
+	case AskKBLI:
+		v, err := idn.ParseKBLI(s)
+		if err != nil {
+			return nil, fromIDN(err)
+		}
+		return v.Code, nil
+	case AskDate:
+		v, err := idn.ParseDate(s)
+		if err != nil {
+			return nil, fromIDN(err)
+		}
+		return v.Format(time.DateOnly), nil
+	}
+	return nil, inputErr("Jawaban belum bisa kami baca.", "We could not read that answer.")
+}
+
+func (n *Node) minV() float64 {
+	if n.Min == nil {
+		return 0
+	}
+	return *n.Min
+}
+
+func (n *Node) maxV() float64 {
+	if n.Max == nil {
+		return 0
+	}
+	return *n.Max
+}
+
+func (n *Node) bounds(v float64, minS, maxS string) *InputError {
+	if n.Min != nil && v < *n.Min {
+		return inputErr("Angkanya terlalu kecil, paling sedikit "+minS+".", "That is too small; the least is "+minS+".")
+	}
+	if n.Max != nil && v > *n.Max {
+		return inputErr("Angkanya terlalu besar, paling banyak "+maxS+".", "That is too large; the most is "+maxS+".")
+	}
+	return nil
+}
+
+func (n *Node) parseText(s string) (any, *InputError) {
+	l := utf8.RuneCountInString(s)
+	minL := 1
+	if n.Min != nil {
+		minL = int(*n.Min)
+	}
+	if l < minL {
+		if s == "" {
+			return nil, inputErr("Jawabannya masih kosong, mohon diisi.", "The answer is empty, please fill it in.")
+		}
+		return nil, inputErr(fmt.Sprintf("Jawabannya terlalu pendek, paling sedikit %d huruf.", minL), fmt.Sprintf("That is too short; at least %d characters.", minL))
+	}
+	if n.Max != nil && l > int(*n.Max) {
+		return nil, inputErr(fmt.Sprintf("Jawabannya terlalu panjang, paling banyak %d huruf.", int(*n.Max)), fmt.Sprintf("That is too long; at most %d characters.", int(*n.Max)))
+	}
+	if n.re != nil && !n.re.MatchString(s) {
+		return nil, inputErr("Formatnya belum sesuai.", "That is not in the expected format.")
+	}
+	return s, nil
+}
+
+func parseLocation(in Input) (any, *InputError) {
+	if in.Kind == InLocation && in.Location != nil {
+		m := map[string]any{"lat": in.Location.Latitude, "lon": in.Location.Longitude}
+		if in.Location.Name != "" {
+			m["name"] = in.Location.Name
+		}
+		return m, nil
+	}
+	if in.Kind == InText {
+		s := strings.TrimSpace(in.Text)
+		if utf8.RuneCountInString(s) >= 5 {
+			return s, nil
+		}
+	}
+	return nil, inputErr("Mohon kirim lokasi (tekan 📎 lalu Lokasi) atau tulis alamat lengkapnya.", "Please share a location (tap 📎 then Location) or type the full address.")
+}
+
+// ParseEmail checks and lower-cases an email address.
+func ParseEmail(s string) (string, bool) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	at := strings.IndexByte(s, '@')
+	if at <= 0 || at != strings.LastIndexByte(s, '@') || len(s) > 254 {
+		return "", false
+	}
+	local, domain := s[:at], s[at+1:]
+	dot := strings.LastIndexByte(domain, '.')
+	if dot <= 0 || dot >= len(domain)-2 || strings.Contains(domain, "..") || strings.HasPrefix(domain, ".") || strings.HasPrefix(domain, "-") {
+		return "", false
+	}
+	for _, r := range s {
+		if r <= ' ' || r > '~' || strings.ContainsRune(`(),:;<>[\]"`, r) {
+			return "", false
+		}
+	}
+	if strings.HasPrefix(local, ".") || strings.HasSuffix(local, ".") {
+		return "", false
+	}
+	return s, true
+}
+
+var (
+	yesWords = map[string]bool{"ya": true, "iya": true, "iyaa": true, "iyah": true, "y": true, "yes": true, "yup": true, "ok": true, "oke": true, "okay": true, "okey": true, "boleh": true, "betul": true, "benar": true, "setuju": true, "sudah": true, "sip": true, "siap": true, "mau": true, "bersedia": true, "yoi": true}
+	noWords  = map[string]bool{"tidak": true, "tdk": true, "gak": true, "ga": true, "gk": true, "nggak": true, "ngga": true, "enggak": true, "engga": true, "ndak": true, "no": true, "n": true, "nope": true, "jangan": true, "belum": true, "bukan": true, "tak": true, "batalkan": false}
+)
+
+// ParseYesNo reads yes or no as Indonesians type it ("ya", "iya", "ok",
+// "boleh", "tidak", "gak", "nggak", "no"...).
+func ParseYesNo(s string) (bool, bool) {
+	t := normalize(s)
+	if yesWords[t] {
+		return true, true
+	}
+	if noWords[t] {
+		return false, true
+	}
+	first, _, _ := strings.Cut(t, " ")
+	if yesWords[first] {
+		return true, true
+	}
+	if noWords[first] {
+		return false, true
+	}
+	return false, false
+}
+
+// normalize lower-cases, turns punctuation into spaces, collapses spaces and
+// turns Roman numerals into digits ("IV Jurai" -> "4 jurai").
+func normalize(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	space := true
+	for _, r := range s {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b.WriteRune(unicode.ToLower(r))
+			space = false
+		} else if !space {
+			b.WriteByte(' ')
+			space = true
+		}
+	}
+	out := strings.TrimRight(b.String(), " ")
+	if !strings.ContainsAny(out, "ivxl") {
+		return out
+	}
+	words := strings.Split(out, " ")
+	changed := false
+	for i, w := range words {
+		if v, ok := roman(w); ok {
+			words[i] = strconv.Itoa(v)
+			changed = true
+		}
+	}
+	if !changed {
+		return out
+	}
+	return strings.Join(words, " ")
+}
+
+// roman reads a canonical Roman numeral made of I, V, X and L (1..89).
+func roman(w string) (int, bool) {
+	if w == "" || len(w) > 7 {
+		return 0, false
+	}
+	val := map[byte]int{'i': 1, 'v': 5, 'x': 10, 'l': 50}
+	total := 0
+	for i := 0; i < len(w); i++ {
+		v, ok := val[w[i]]
+		if !ok {
+			return 0, false
+		}
+		if i+1 < len(w) && val[w[i+1]] > v {
+			total -= v
+		} else {
+			total += v
+		}
+	}
+	if total <= 0 || toRoman(total) != w {
+		return 0, false
+	}
+	return total, true
+}
+
+func toRoman(n int) string {
+	var b strings.Builder
+	for _, p := range []struct {
+		v int
+		s string
+	}{{50, "l"}, {40, "xl"}, {10, "x"}, {9, "ix"}, {5, "v"}, {4, "iv"}, {1, "i"}} {
+		for n >= p.v {
+			b.WriteString(p.s)
+			n -= p.v
+		}
+	}
+	return b.String()
+}
+
+func choiceErr(choices []Choice) *InputError {
+	return inputErr(
+		fmt.Sprintf("Pilihan itu tidak ada. Mohon balas dengan angka 1–%d atau nama pilihannya.", len(choices)),
+		fmt.Sprintf("That is not one of the options. Please reply with a number 1–%d or the option's name.", len(choices)))
+}
+
+func ambiguousErr(choices []Choice, idx []int) *InputError {
+	names := make([]string, 0, len(idx))
+	for _, i := range idx {
+		names = append(names, choices[i].Label)
+	}
+	list := strings.Join(names, ", ")
+	return inputErr("Maksud Bapak/Ibu yang mana: "+list+"?", "Which one do you mean: "+list+"?")
+}
+
+// MatchChoice finds the option the contact means: by number ("3"), by value,
+// by label ignoring case, spaces and punctuation, by Roman numerals written
+// as digits ("4 jurai" is "IV Jurai"), by a unique part of a label
+// ("tarusan" is "Koto XI Tarusan"), or by a label with a small typo.
+func MatchChoice(choices []Choice, s string) (int, *InputError) {
+	t := normalize(s)
+	if t == "" || len(choices) == 0 {
+		return -1, choiceErr(choices)
+	}
+	for i, c := range choices {
+		if c.Value == s || normalize(c.Label) == t {
+			return i, nil
+		}
+	}
+	num := strings.TrimPrefix(strings.TrimPrefix(t, "nomor "), "no ")
+	if k, err := strconv.Atoi(num); err == nil {
+		if k >= 1 && k <= len(choices) {
+			return k - 1, nil
+		}
+		return -1, choiceErr(choices)
+	}
+	for i, c := range choices {
+		if normalize(c.Value) == t {
+			return i, nil
+		}
+	}
+	// A unique label containing the text as whole words, then as a part.
+	var hits []int
+	for i, c := range choices {
+		if containsWords(normalize(c.Label), t) {
+			hits = append(hits, i)
+		}
+	}
+	if len(hits) == 1 {
+		return hits[0], nil
+	}
+	if len(hits) > 1 {
+		return -1, ambiguousErr(choices, hits)
+	}
+	if len(t) >= 3 {
+		for i, c := range choices {
+			if strings.Contains(normalize(c.Label), t) {
+				hits = append(hits, i)
+			}
+		}
+		if len(hits) == 1 {
+			return hits[0], nil
+		}
+		if len(hits) > 1 {
+			return -1, ambiguousErr(choices, hits)
+		}
+	}
+	// Small typos: the closest label, or word run of a label, within a
+	// budget that grows with the length of the text.
+	if len(t) < 4 || len(t) > 64 {
+		return -1, choiceErr(choices)
+	}
+	budget := 1
+	if len(t) >= 7 {
+		budget = 2
+	}
+	best, bestD := -1, budget+1
+	tie := false
+	for i, c := range choices {
+		d := typoDistance(normalize(c.Label), t, bestD)
+		if d < bestD {
+			best, bestD, tie = i, d, false
+		} else if d == bestD && best >= 0 {
+			tie = true
+		}
+	}
+	if best >= 0 && !tie {
+		return best, nil
+	}
+	return -1, choiceErr(choices)
+}
+
+func containsWords(label, t string) bool {
+	i := strings.Index(label, t)
+	for i >= 0 {
+		startOK := i == 0 || label[i-1] == ' '
+		end := i + len(t)
+		endOK := end == len(label) || label[end] == ' '
+		if startOK && endOK {
+			return true
+		}
+		j := strings.Index(label[i+1:], t)
+		if j < 0 {
+			break
+		}
+		i += 1 + j
+	}
+	return false
+}
+
+// typoDistance is the edit distance from t to the label or to any run of
+// the label's words with as many words as t has.
+func typoDistance(label, t string, limit int) int {
+	best := levenshtein(label, t, limit)
+	lw := strings.Split(label, " ")
+	tw := strings.Count(t, " ") + 1
+	for i := 0; i+tw <= len(lw) && len(lw) > tw; i++ {
+		if d := levenshtein(strings.Join(lw[i:i+tw], " "), t, limit); d < best {
+			best = d
+		}
+	}
+	return best
+}
+
+// levenshtein returns the edit distance of a and b, or limit+1 when it is
+// certainly more than limit.
+func levenshtein(a, b string, limit int) int {
+	ra, rb := []rune(a), []rune(b)
+	if d := len(ra) - len(rb); d > limit || -d > limit {
+		return limit + 1
+	}
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}
+
+// MatchChoices reads a multi-choice answer: numbers ("1 3", "1,3"), labels
+// separated by commas or "dan", or one label. It returns option indexes in
+// the options' order, without repeats.
+func MatchChoices(choices []Choice, s string) ([]int, *InputError) {
+	t := strings.TrimSpace(s)
+	if t == "" {
+		return nil, choiceErr(choices)
+	}
+	if i, err := MatchChoice(choices, t); err == nil {
+		return []int{i}, nil
+	}
+	var parts []string
+	if strings.Trim(t, "0123456789 ,;.&+") == "" {
+		parts = strings.FieldsFunc(t, func(r rune) bool { return strings.ContainsRune(" ,;.&+", r) })
+	} else {
+		low := " " + strings.ToLower(t) + " "
+		for _, w := range []string{" dan ", " and ", " serta ", " & ", "+", ";", "/"} {
+			low = strings.ReplaceAll(low, w, ",")
+		}
+		parts = strings.Split(low, ",")
+	}
+	seen := make([]bool, len(choices))
+	any := false
+	for _, p := range parts {
+		if strings.TrimSpace(p) == "" {
+			continue
+		}
+		i, err := MatchChoice(choices, p)
+		if err != nil {
+			return nil, err
+		}
+		seen[i] = true
+		any = true
+	}
+	if !any {
+		return nil, choiceErr(choices)
+	}
+	var out []int
+	for i, ok := range seen {
+		if ok {
+			out = append(out, i)
+		}
+	}
+	return out, nil
+}
