@@ -21,14 +21,14 @@ func NewOutboxRepo(db *DB) *OutboxRepo { return &OutboxRepo{db: db} }
 
 var _ outbox.Store = (*OutboxRepo)(nil)
 
-func nullTime(t time.Time) any {
+func evNullTime(t time.Time) any {
 	if t.IsZero() {
 		return nil
 	}
 	return t.UTC()
 }
 
-func nullID(id int64) any {
+func evNullID(id int64) any {
 	if id == 0 {
 		return nil
 	}
@@ -56,8 +56,8 @@ func Enqueue(ctx context.Context, q sqlx.ExtContext, msgs []outbox.Message, now 
 		if prio == 0 {
 			prio = outbox.PriorityCampaign
 		}
-		res, err := q.ExecContext(ctx, query, m.Kind, string(m.To.Channel), m.To.ExternalID, nullID(m.ContactID), nullID(m.EventID),
-			nullID(m.InvitationID), nullID(m.BroadcastID), m.DedupeKey, m.Payload.Encode(), prio, nb.UTC(), nullTime(m.NotAfter), now, now)
+		res, err := q.ExecContext(ctx, query, m.Kind, string(m.To.Channel), m.To.ExternalID, evNullID(m.ContactID), evNullID(m.EventID),
+			evNullID(m.InvitationID), evNullID(m.BroadcastID), m.DedupeKey, m.Payload.Encode(), prio, nb.UTC(), evNullTime(m.NotAfter), now, now)
 		if err != nil {
 			return n, fmt.Errorf("enqueue %s: %w", m.DedupeKey, err)
 		}
