@@ -1,0 +1,28 @@
+// Package whatsapp is Jejaring's WhatsApp channel: it links to the office's
+// WhatsApp number as a linked device through go.mau.fi/whatsmeow, turns what
+// owners send into channel.Inbound for the bot, and renders channel.Outbound
+// with what a linked device can do — numbered choices as plain text ("Balas
+// dengan angka 1–3"), polls as an optional extra, images and documents.
+//
+// The device session lives in Jejaring's own database through whatsmeow's SQL
+// store (PostgreSQL or SQLite, the whatsmeow_* tables), so a restart keeps the
+// link. Nothing here may stop the rest of Jejaring: when WhatsApp is
+// unreachable the adapter retries with backoff and reports the reason through
+// Health; when the phone logs the device out it stops and says how to re-link;
+// when another process takes the session over it steps aside instead of
+// fighting; a temporary ban pauses bulk sending (Paused).
+//
+// Decisions worth knowing:
+//   - A contact's ExternalID is the phone number in digits without "+"
+//     ("6281234567890") whenever the phone is known — from the sender JID, the
+//     alternate JID WhatsApp sends with a hidden (LID) sender, or whatsmeow's
+//     LID mapping — and the full LID JID ("123456789@lid") otherwise. Send
+//     accepts either form, and "+62…" too.
+//   - Incoming messages are handled one at a time per chat, in order; different
+//     chats run in parallel up to Config.Workers.
+//   - Poll votes are matched to the poll we sent through an in-memory table
+//     (the last 2,000 polls). After a restart a vote on an older poll is
+//     ignored; the numbered reply that goes out with every poll still works.
+//   - The bulk sending policy (Policy) is data: the outbox dispatcher applies
+//     it; Send itself does not throttle, so direct replies are never delayed.
+package whatsapp

@@ -1,0 +1,62 @@
+package whatsapp
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"regexp"
+	"strings"
+
+	waLog "go.mau.fi/whatsmeow/util/log"
+)
+
+// longDigits finds phone numbers and LIDs in whatsmeow's log lines.
+var longDigits = regexp.MustCompile(`\d{9,}`)
+
+// walog passes whatsmeow's printf-style log to slog. whatsmeow's debug and
+// info chatter goes to slog's debug level; its warnings and errors keep
+// theirs.
+type walog struct {
+	l      *slog.Logger
+	module string
+}
+
+func newWALog(l *slog.Logger, module string) waLog.Logger {
+	return &walog{l: l, module: module}
+}
+
+func (w *walog) log(level slog.Level, msg string, args []any) {
+	if !w.l.Enabled(context.Background(), level) {
+		return
+	}
+	text := longDigits.ReplaceAllStringFunc(fmt.Sprintf(msg, args...), func(d string) string {
+		return strings.TrimPrefix(maskPhone(d), "+")
+	})
+	w.l.Log(context.Background(), level, text, "whatsmeow", w.module)
+}
+
+func (w *walog) Warnf(msg string, args ...any)  { w.log(slog.LevelWarn, msg, args) }
+func (w *walog) Errorf(msg string, args ...any) { w.log(slog.LevelError, msg, args) }
+func (w *walog) Infof(msg string, args ...any)  { w.log(slog.LevelDebug, msg, args) }
+func (w *walog) Debugf(msg string, args ...any) { w.log(slog.LevelDebug-4, msg, args) }
+func (w *walog) Sub(module string) waLog.Logger {
+	return &walog{l: w.l, module: w.module + "/" + module}
+}
+
+// maskPhone hides the middle of a phone number for logs: +62812****789.
+// Anything that is not a phone number (a LID) is masked the same way.
+func maskPhone(s string) string {
+	if s == "" {
+		return ""
+	}
+	s, server, _ := strings.Cut(s, "@")
+	digits := strings.TrimPrefix(s, "+")
+	if len(digits) <= 8 {
+		return "+" + strings.Repeat("*", len(digits))
+	}
+	out := "+" + digits[:5] + "****" + digits[len(digits)-3:]
+	if server != "" && server != "s.whatsapp.net" {
+		out = strings.TrimPrefix(out, "+") + "@" + server
+	}
+	return out
+}

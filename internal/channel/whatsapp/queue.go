@@ -1,0 +1,124 @@
+package whatsapp
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+
+	"go.mau.fi/whatsmeow/types"
+	"go.mau.fi/whatsmeow/types/events"
+
+	"jejaring/internal/channel"
+)
+
+// chatQueue runs incoming messages one at a time per chat, in arrival order,
+// and different chats in parallel up to a bound. whatsmeow's event loop only
+// appends here, so a slow answer never holds up the connection.
+type chatQueue struct {
+	handle  func(context.Context, *events.Message)
+	log     *slog.Logger
+	sem     chan struct{}
+	perChat int
+
+	mu    sync.Mutex
+	chats map[string][]*events.Message
+	wg    sync.WaitGroup
+}
+
+func newChatQueue(workers, perChat int, handle func(context.Context, *events.Message), log *slog.Logger) *chatQueue {
+	return &chatQueue{
+		handle:  handle,
+		log:     log,
+		sem:     make(chan struct{}, workers),
+		perChat: perChat,
+		chats:   make(map[string][]*events.Message),
+	}
+}
+
+// push queues evt behind the other messages of its chat. A chat with too
+// many waiting messages (a flood) loses the newest, with a warning.
+func (q *chatQueue) push(ctx context.Context, chat string, evt *events.Message) {
+	q.mu.Lock()
+	pending, busy := q.chats[chat]
+	if len(pending) >= q.perChat {
+		q.mu.Unlock()
+		q.log.Warn("whatsapp chat queue full; message dropped", "chat", maskPhone(chat), "id", evt.Info.ID)
+		return
+	}
+	q.chats[chat] = append(pending, evt)
+	if !busy {
+		q.wg.Add(1)
+		go q.drain(ctx, chat)
+	}
+	q.mu.Unlock()
+}
+
+func (q *chatQueue) drain(ctx context.Context, chat string) {
+	defer q.wg.Done()
+	for {
+		q.mu.Lock()
+		pending := q.chats[chat]
+		if len(pending) == 0 || ctx.Err() != nil {
+			delete(q.chats, chat)
+			q.mu.Unlock()
+			return
+		}
+		evt := pending[0]
+		q.chats[chat] = pending[1:]
+		q.mu.Unlock()
+
+		select {
+		case q.sem <- struct{}{}:
+		case <-ctx.Done():
+			continue
+		}
+		q.handle(ctx, evt)
+		<-q.sem
+	}
+}
+
+// wait blocks until every queued message is handled or dropped.
+func (q *chatQueue) wait() { q.wg.Wait() }
+
+// apology is sent when the bot fails to answer at all.
+const apology = "Mohon maaf Bapak/Ibu, pesan belum bisa kami proses saat ini. Silakan coba kirim lagi beberapa saat lagi."
+
+// process answers one message: mark it read, show typing while the bot
+// works, then send the replies to the chat it came from.
+func (a *Adapter) process(ctx context.Context, evt *events.Message) {
+	in, ok := a.inbound(ctx, evt)
+	if !ok {
+		return
+	}
+	chat := evt.Info.Chat.ToNonAD()
+	snd := a.sender()
+	if snd != nil {
+		if err := snd.MarkRead(ctx, []types.MessageID{evt.Info.ID}, a.cfg.Now(), chat, evt.Info.Sender); err != nil {
+			a.log.Debug("whatsapp mark read", "err", err)
+		}
+		if err := snd.SendChatPresence(ctx, chat, types.ChatPresenceComposing, types.ChatPresenceMediaText); err != nil {
+			a.log.Debug("whatsapp typing indicator", "err", err)
+		}
+	}
+	start := time.Now()
+	outs, err := a.cfg.Handler.Handle(ctx, in)
+	if snd != nil {
+		if perr := snd.SendChatPresence(ctx, chat, types.ChatPresencePaused, types.ChatPresenceMediaText); perr != nil {
+			a.log.Debug("whatsapp typing indicator", "err", perr)
+		}
+	}
+	if err != nil {
+		a.log.Error("whatsapp message not handled", "from", maskPhone(in.From.ExternalID), "id", in.MessageID, "err", err)
+		if len(outs) == 0 {
+			outs = []channel.Outbound{{Text: apology}}
+		}
+	}
+	for _, out := range outs {
+		if _, err := a.sendTo(ctx, chat, out); err != nil {
+			a.log.Error("whatsapp reply not sent", "to", maskPhone(in.From.ExternalID), "err", err)
+			return
+		}
+	}
+	a.log.Debug("whatsapp message answered", "from", maskPhone(in.From.ExternalID), "kind", in.Kind, "replies", len(outs), "took", time.Since(start))
+}
