@@ -1,0 +1,68 @@
+package umkm
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestValidate(t *testing.T) {
+	t.Parallel()
+	d := mustData(t)
+	now := time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC)
+	year, workers, capital := 2015, 3, int64(50_000_000)
+	b := Business{
+		OwnerName: " Siti Aminah ", Name: "Keripik Balado Uni Siti", OwnerPhone: "0812-3456-7890",
+		NIK: "1301014506900001", NIB: "912 0001 234 567", KBLICode: "10794", RegionCode: "13.01.07",
+		YearStarted: &year, Workers: &workers, Capital: &capital,
+	}
+	if err := b.Validate(d.Region, now); err != nil {
+		t.Fatal(err)
+	}
+	if b.OwnerName != "Siti Aminah" || b.OwnerPhone != "+6281234567890" || b.NIB != "9120001234567" || b.KBLISection != "C" || b.KBLIVersion != "2020" || b.Source != SourceChat {
+		t.Errorf("not normalized: %+v", b)
+	}
+	if b.Classify() != BasisCapital || b.SizeClass != Mikro {
+		t.Errorf("class %s", b.SizeClass)
+	}
+
+	future, neg := 2027, int64(-1)
+	bad := Business{OwnerPhone: "123", NIK: "1301014506900000", NIB: "12", KBLICode: "04000", KBLISection: "ZZ",
+		RegionCode: "13.02.01", YearStarted: &future, Capital: &neg}
+	err := bad.Validate(d.Region, now)
+	var ve ValidationErrors
+	if !errors.As(err, &ve) {
+		t.Fatalf("want ValidationErrors, got %v", err)
+	}
+	fields := map[string]bool{}
+	for _, fe := range ve {
+		fields[fe.Field] = true
+	}
+	for _, f := range []string{"owner_name", "name", "owner_phone", "nik", "nib", "kbli_code", "kbli_section", "region_code", "year_started", "capital"} {
+		if !fields[f] {
+			t.Errorf("no error for %s in %v", f, err)
+		}
+	}
+}
+
+func TestNoticeAndOptions(t *testing.T) {
+	t.Parallel()
+	n := PrivacyNotice("")
+	if n.Version != NoticeVersion || !strings.Contains(n.Text("id"), "HAPUSDATA") || !strings.Contains(n.Text("en"), "Purpose") {
+		t.Errorf("notice: %+v", n)
+	}
+	o := Options(mustData(t))
+	if k := o(OptionsKecamatan, "id"); len(k) != 15 || k[6].Value != "13.01.07" || k[6].Label != "Koto XI Tarusan" {
+		t.Errorf("kecamatan options: %v", k)
+	}
+	if s := o(OptionsSections, "en"); len(s) != 21 || s[2].Value != "C" || !strings.Contains(s[2].Label, "Making") {
+		t.Errorf("section options: %v", s)
+	}
+	if n := o("nagari:13.01.07", "id"); len(n) != 23 {
+		t.Errorf("nagari of Tarusan: %d", len(n))
+	}
+	if o("nagari:99", "id") != nil || o("nothing", "id") != nil {
+		t.Error("unknown lists should be nil")
+	}
+}

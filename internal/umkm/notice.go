@@ -1,0 +1,50 @@
+package umkm
+
+import "strings"
+
+// Consent purposes, stored in consents.purpose.
+const (
+	PurposeData       = "data_processing"  // registering and keeping the business record
+	PurposePartners   = "show_to_partners" // showing the profile to investors and buyers
+	PurposeBroadcasts = "broadcasts"       // invitations and announcements (berhenti / mulai)
+)
+
+// NoticeVersion is the version of the privacy notice below. Change it with
+// every change of the text: consents record the version the owner saw.
+const NoticeVersion = "2026-11-v1"
+
+// Notice is a versioned privacy notice (UU 27/2022: purpose, what is
+// collected, how long, rights, contact).
+type Notice struct {
+	Version string
+	ID, EN  string
+}
+
+// PrivacyNotice returns the current notice. office names the controller
+// ("Dinas Koperasi, UMKM, Perdagangan dan Perindustrian Kabupaten Pesisir
+// Selatan").
+func PrivacyNotice(office string) Notice {
+	if office == "" {
+		office = "Dinas Koperasi, UMKM, Perdagangan dan Perindustrian"
+	}
+	id := `*Pemberitahuan Privasi* (versi ` + NoticeVersion + `)
+Pengendali data: ` + office + `.
+• Tujuan: mendata UMKM, mengundang Bapak/Ibu ke pelatihan dan temu bisnis, dan menyusun statistik UMKM daerah.
+• Data yang kami simpan: nama pemilik, nomor HP, NIK (jika Bapak/Ibu isi), nama dan alamat usaha, sektor, modal, omzet, jumlah pekerja, NIB, foto produk.
+• Lama penyimpanan: selama usaha terdaftar, dan paling lama 5 tahun setelah Bapak/Ibu berhenti terdaftar.
+• Hak Bapak/Ibu: melihat data (ketik DATASAYA), memperbaiki (UBAH), menarik persetujuan dan meminta data dihapus (HAPUSDATA), berhenti menerima pesan (BERHENTI).
+• Kami tidak meminta foto KTP atau swafoto. Data tidak dibagikan ke pihak lain tanpa persetujuan terpisah.
+Pertanyaan: hubungi kantor Dinas di jam kerja.`
+	en := `*Privacy notice* (version ` + NoticeVersion + `)
+Data controller: ` + office + `.
+• Purpose: registering small businesses, inviting you to trainings and business matchmaking, and regional UMKM statistics.
+• What we keep: owner's name, phone number, NIK (if you give it), business name and address, sector, capital, sales, workers, NIB, a product photo.
+• How long: while the business is registered, and at most 5 years after you leave the register.
+• Your rights: see your data (type DATASAYA), correct it (UBAH), withdraw consent and ask for deletion (HAPUSDATA), stop messages (BERHENTI).
+• We do not ask for ID card photos or selfies. Data is not shared with others without a separate consent.
+Questions: contact the office during working hours.`
+	return Notice{Version: NoticeVersion, ID: strings.TrimSpace(id), EN: strings.TrimSpace(en)}
+}
+
+// Text returns the notice in the language ("id" or "en").
+func (n Notice) Text(lang string) string { return pick(lang == "en", n.ID, n.EN) }
