@@ -35,14 +35,22 @@ type Config struct {
 	TelegramAPIURL     string        // Bot API server
 	TelegramWebhookURL string        // "" = long polling
 	WhatsAppEnabled    bool          // linked-device WhatsApp
-	WhatsAppRatePerMin int           // bulk sends per minute per WhatsApp number
-	WhatsAppOnlyKnown  bool          // bulk-send only to people who wrote first
 	AdminPassword      string        // creates user admin on first run
 	FlowsDir           string        // "" = flows built into the binary
 	LogLevel           slog.Level    // parsed LOG_LEVEL
 	Migrate            bool          // run migrations at start-up
 	SessionTTL         time.Duration // how long an idle conversation is kept
+
+	// raw holds every setting as resolved text (flag, env or default), for
+	// packages that parse their own settings (whatsapp.ParsePolicy).
+	raw map[string]string
 }
+
+// Lookup returns the resolved value of a setting by its variable name (flag,
+// then environment, then default), or "" for a name not in the table. It has
+// the shape of os.Getenv, so a package that reads its own settings can be
+// given c.Lookup and still honour the flags.
+func (c *Config) Lookup(name string) string { return c.raw[name] }
 
 // LocalRedis reports whether the local mode's in-process Redis is wanted.
 func (c *Config) LocalRedis() bool { return c.RedisURL == "" }
@@ -67,8 +75,11 @@ var vars = []Var{
 	{Env: "TELEGRAM_API_URL", Default: "https://api.telegram.org", Usage: "Bot API server (a self-hosted one, or a test server)"},
 	{Env: "TELEGRAM_WEBHOOK_URL", Default: "", Usage: "public https URL Telegram posts updates to; empty: long polling"},
 	{Env: "WHATSAPP_ENABLED", Default: "false", Usage: "connect WhatsApp as a linked device (link it first: jejaring whatsapp link)", Bool: true},
-	{Env: "WHATSAPP_RATE_PER_MIN", Default: "4", Usage: "bulk messages (invites, reminders) per minute per WhatsApp number; replies are not limited"},
-	{Env: "WHATSAPP_ONLY_KNOWN", Default: "true", Usage: "send bulk WhatsApp messages only to people who wrote to the bot before", Bool: true},
+	{Env: "WHATSAPP_BULK_PER_MINUTE", Default: "4", Usage: "bulk WhatsApp messages (invites, reminders) per minute from the number; replies are not limited"},
+	{Env: "WHATSAPP_BULK_MIN_GAP", Default: "10s", Usage: "least time between two bulk WhatsApp messages"},
+	{Env: "WHATSAPP_BULK_MAX_JITTER", Default: "15s", Usage: "most random extra wait between bulk WhatsApp messages"},
+	{Env: "WHATSAPP_BULK_ONLY_KNOWN_CONTACTS", Default: "true", Usage: "send bulk WhatsApp messages only to people who wrote to the number before", Bool: true},
+	{Env: "WHATSAPP_POLLS", Default: "true", Usage: "also send yes/no and RSVP questions as a WhatsApp poll", Bool: true},
 	{Env: "ADMIN_PASSWORD", Default: "", Usage: "on first run, create staff user admin with this password", Secret: true},
 	{Env: "FLOWS_DIR", Default: "", Usage: "folder of flow YAML files; empty: the flows built into the binary"},
 	{Env: "LOG_LEVEL", Default: "info", Usage: "debug, info, warn or error"},
@@ -172,6 +183,7 @@ func build(raw map[string]string) (*Config, error) {
 		TelegramWebhookURL: raw["TELEGRAM_WEBHOOK_URL"],
 		AdminPassword:      raw["ADMIN_PASSWORD"],
 		FlowsDir:           raw["FLOWS_DIR"],
+		raw:                raw,
 	}
 	var err error
 	boolVar := func(name string, dst *bool) {
@@ -186,7 +198,9 @@ func build(raw map[string]string) (*Config, error) {
 		*dst = b
 	}
 	boolVar("WHATSAPP_ENABLED", &c.WhatsAppEnabled)
-	boolVar("WHATSAPP_ONLY_KNOWN", &c.WhatsAppOnlyKnown)
+	var onlyKnown, polls bool
+	boolVar("WHATSAPP_BULK_ONLY_KNOWN_CONTACTS", &onlyKnown)
+	boolVar("WHATSAPP_POLLS", &polls)
 	boolVar("MIGRATE", &c.Migrate)
 	if err != nil {
 		return nil, err
@@ -214,11 +228,15 @@ func build(raw map[string]string) (*Config, error) {
 			return nil, err
 		}
 	}
-	n, perr := strconv.Atoi(raw["WHATSAPP_RATE_PER_MIN"])
+	n, perr := strconv.Atoi(raw["WHATSAPP_BULK_PER_MINUTE"])
 	if perr != nil || n < 1 || n > 600 {
-		return nil, fmt.Errorf("WHATSAPP_RATE_PER_MIN: want a whole number from 1 to 600, got %q", raw["WHATSAPP_RATE_PER_MIN"])
+		return nil, fmt.Errorf("WHATSAPP_BULK_PER_MINUTE: want a whole number from 1 to 600, got %q", raw["WHATSAPP_BULK_PER_MINUTE"])
 	}
-	c.WhatsAppRatePerMin = n
+	for _, name := range []string{"WHATSAPP_BULK_MIN_GAP", "WHATSAPP_BULK_MAX_JITTER"} {
+		if d, err := time.ParseDuration(raw[name]); err != nil || d < 0 {
+			return nil, fmt.Errorf("%s: want a duration such as 10s or 1m, got %q", name, raw[name])
+		}
+	}
 	if err := c.LogLevel.UnmarshalText([]byte(raw["LOG_LEVEL"])); err != nil || !validLevel(raw["LOG_LEVEL"]) {
 		return nil, fmt.Errorf("LOG_LEVEL: want debug, info, warn or error, got %q", raw["LOG_LEVEL"])
 	}

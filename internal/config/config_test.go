@@ -34,7 +34,7 @@ func TestDefaultsAreLocalMode(t *testing.T) {
 	if c.DatabaseURL != "" || !c.LocalRedis() || c.DataDir != "./data" || c.HTTPAddr != "127.0.0.1:8080" {
 		t.Errorf("not local mode: %+v", c)
 	}
-	if !c.Migrate || c.WhatsAppEnabled || !c.WhatsAppOnlyKnown || c.WhatsAppRatePerMin != 4 {
+	if !c.Migrate || c.WhatsAppEnabled || c.Lookup("WHATSAPP_BULK_ONLY_KNOWN_CONTACTS") != "true" || c.Lookup("WHATSAPP_BULK_PER_MINUTE") != "4" {
 		t.Errorf("bad defaults: %+v", c)
 	}
 	if c.LogLevel != slog.LevelInfo || c.SessionTTL != 24*time.Hour {
@@ -61,7 +61,7 @@ func TestPrecedence(t *testing.T) {
 	if !c.Migrate || !c.WhatsAppEnabled {
 		t.Errorf("bare bool flags should mean true: migrate %v whatsapp %v", c.Migrate, c.WhatsAppEnabled)
 	}
-	if c.DataDir != "/flag" {
+	if c.DataDir != "/flag" || c.Lookup("DATA_DIR") != "/flag" || c.Lookup("LOG_LEVEL") != "debug" || c.Lookup("NOPE") != "" {
 		t.Errorf("DataDir = %q", c.DataDir)
 	}
 	c, err = load(t, []string{"-migrate=false"}, nil)
@@ -85,7 +85,9 @@ func TestValidation(t *testing.T) {
 		{map[string]string{"TELEGRAM_API_URL": "api.telegram.org"}, "TELEGRAM_API_URL: want"},
 		{map[string]string{"TELEGRAM_WEBHOOK_URL": "ftp://x"}, "TELEGRAM_WEBHOOK_URL: want"},
 		{map[string]string{"WHATSAPP_ENABLED": "maybe"}, "WHATSAPP_ENABLED: want true or false"},
-		{map[string]string{"WHATSAPP_RATE_PER_MIN": "0"}, "WHATSAPP_RATE_PER_MIN: want"},
+		{map[string]string{"WHATSAPP_BULK_PER_MINUTE": "0"}, "WHATSAPP_BULK_PER_MINUTE: want"},
+		{map[string]string{"WHATSAPP_BULK_MIN_GAP": "-1s"}, "WHATSAPP_BULK_MIN_GAP: want"},
+		{map[string]string{"WHATSAPP_POLLS": "kadang"}, "WHATSAPP_POLLS: want true or false"},
 		{map[string]string{"SESSION_TTL": "soon"}, "SESSION_TTL: want"},
 		{map[string]string{"SESSION_TTL": "5s"}, "SESSION_TTL: want"},
 	}
