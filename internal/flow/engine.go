@@ -117,6 +117,9 @@ func Step(def *Definition, sess *Session, in Input, now time.Time) (Result, erro
 func (r *run) result() Result {
 	if r.res.Ended == "" {
 		r.res.Session = r.sess
+	} else {
+		r.res.Session = nil
+		r.res.Final = r.sess.Answers
 	}
 	return r.res
 }

@@ -136,4 +136,7 @@ type Result struct {
 	Wait bool
 	// Ended says why the flow ended when Session is nil: "done", "cancelled".
 	Ended string
+	// Final holds the answers as they were when the flow ended (Session is
+	// nil then), for logs and tests.
+	Final map[string]any
 }
