@@ -156,7 +156,9 @@ func (c *checker) check() {
 		first[n.ID] = n.Line
 		c.step(n)
 	}
-	c.graph()
+	if len(first) == len(d.Steps) {
+		c.graph()
+	}
 }
 
 func (c *checker) step(n *Node) {
@@ -289,19 +291,23 @@ func (d *Definition) successors(n *Node) (next []string, terminal bool) {
 	if n.End != "" {
 		return nil, true
 	}
+	// An unknown target is reported on its own; count it as a way out so
+	// it does not also show up as "no way out".
 	if len(n.Branches) > 0 {
 		for _, b := range n.Branches {
 			if d.byID[b.Goto] != nil {
 				next = append(next, b.Goto)
+			} else {
+				terminal = true
 			}
 		}
-		return next, false
+		return next, terminal
 	}
 	if n.Next != "" {
 		if d.byID[n.Next] != nil {
-			next = append(next, n.Next)
+			return []string{n.Next}, false
 		}
-		return next, false
+		return nil, true
 	}
 	if n.index+1 < len(d.Steps) {
 		return []string{d.Steps[n.index+1].ID}, false

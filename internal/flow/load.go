@@ -363,14 +363,12 @@ func compileTemplate(s string) (*template.Template, error) {
 	}
 	t, err := template.New("").Option("missingkey=zero").Funcs(templateFuncs).Parse(s)
 	if err != nil {
-		msg := err.Error()
-		if i := strings.Index(msg, ": "); i >= 0 && strings.HasPrefix(msg, "template:") {
-			msg = msg[i+2:]
-		}
-		return nil, errors.New(msg)
+		return nil, errors.New(templateErrRE.ReplaceAllString(err.Error(), ""))
 	}
 	return t, nil
 }
+
+var templateErrRE = regexp.MustCompile(`^template: :\d+:\s*`)
 
 var exprEnv = map[string]any{
 	"answers": map[string]any{},

@@ -127,7 +127,7 @@ func (r *run) summaryInput(n *Node, text string) {
 		r.say(sysText("summary_which", lang))
 		return
 	}
-	r.refuse(n, sysText("summary_how", lang))
+	r.refuse(n, sysText("summary_unclear", lang))
 }
 
 // refuse counts a wrong answer and re-asks, or offers a way out.
