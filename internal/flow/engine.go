@@ -254,10 +254,7 @@ func (r *run) answer(n *Node, in Input) {
 	choices := r.choices(n)
 	v, perr := n.parse(in, choices, r.now)
 	if perr == nil && n.validate != nil {
-		m := r.env.get()
-		m["answer"] = v
-		ok, err := expr.Run(n.validate, m)
-		m["answer"] = nil
+		ok, err := expr.Run(n.validate, r.env.expr(v))
 		if b, isB := ok.(bool); err != nil || !isB || !b {
 			if n.Invalid != nil {
 				perr = &InputError{ID: n.Invalid.render("id", &r.env), EN: n.Invalid.render("en", &r.env)}
@@ -539,7 +536,7 @@ func (r *run) nextOf(n *Node) (string, bool) {
 }
 
 func (r *run) eval(p *vm.Program) bool {
-	out, err := expr.Run(p, r.env.get())
+	out, err := expr.Run(p, r.env.expr(nil))
 	b, ok := out.(bool)
 	return err == nil && ok && b
 }
@@ -549,7 +546,7 @@ func (r *run) assign(n *Node) {
 		if a.prog == nil {
 			continue
 		}
-		v, err := expr.Run(a.prog, r.env.get())
+		v, err := expr.Run(a.prog, r.env.expr(nil))
 		if err != nil {
 			continue
 		}

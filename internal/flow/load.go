@@ -370,15 +370,18 @@ func compileTemplate(s string) (*template.Template, error) {
 
 var templateErrRE = regexp.MustCompile(`^template: :\d+:\s*`)
 
-var exprEnv = map[string]any{
-	"answers": map[string]any{},
-	"contact": map[string]any{},
-	"lang":    "",
-	"answer":  nil,
+// exprEnv is what expressions see: answers, contact, lang and (in
+// validate) answer. A struct, not a map, so `answer` is typed `any` at
+// compile time and comparisons with answers are checked at run time.
+type exprEnv struct {
+	Answers map[string]any `expr:"answers"`
+	Contact map[string]any `expr:"contact"`
+	Lang    string         `expr:"lang"`
+	Answer  any            `expr:"answer"`
 }
 
 func compileExpr(src string, asBool bool) (*vm.Program, error) {
-	opts := []expr.Option{expr.Env(exprEnv)}
+	opts := []expr.Option{expr.Env(&exprEnv{})}
 	if asBool {
 		opts = append(opts, expr.AsBool())
 	}

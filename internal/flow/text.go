@@ -14,26 +14,37 @@ import (
 // env is what templates and expressions see. It is built lazily, once per
 // Step call, and reused for every text of that call.
 type env struct {
-	sess *Session
-	m    map[string]any
+	sess    *Session
+	m       map[string]any
+	contact map[string]any
+	x       exprEnv
 }
 
+func (e *env) contactMap() map[string]any {
+	if e.contact == nil {
+		c := e.sess.Contact
+		e.contact = map[string]any{
+			"id": c.ID, "name": c.Name, "phone": c.Phone, "channel": c.Channel,
+			"lang": c.Lang, "is_staff": c.IsStaff,
+		}
+	}
+	return e.contact
+}
+
+// get returns the template data.
 func (e *env) get() map[string]any {
 	if e.m == nil {
-		c := e.sess.Contact
-		e.m = map[string]any{
-			"answers": e.sess.Answers,
-			"contact": map[string]any{
-				"id": c.ID, "name": c.Name, "phone": c.Phone, "channel": c.Channel,
-				"lang": c.Lang, "is_staff": c.IsStaff,
-			},
-			"lang":   e.sess.Lang,
-			"answer": nil,
-		}
+		e.m = map[string]any{"contact": e.contactMap()}
 	}
 	e.m["answers"] = e.sess.Answers
 	e.m["lang"] = e.sess.Lang
 	return e.m
+}
+
+// expr returns the expression environment, with answer set.
+func (e *env) expr(answer any) *exprEnv {
+	e.x = exprEnv{Answers: e.sess.Answers, Contact: e.contactMap(), Lang: e.sess.Lang, Answer: answer}
+	return &e.x
 }
 
 // String returns the text in lang without rendering templates (for tools).
