@@ -3,4 +3,61 @@
 // (Redis), handle global commands, triggers and deep links, run flow.Step, run
 // the effects it asks for through the action registry, save or end the session,
 // and return the replies for the adapter to send.
+//
+// # One message, step by step
+//
+//  1. Order: one contact's messages are handled one at a time. Inside a
+//     process, waiters for the same contact queue first in, first out; across
+//     replicas a Redis lock (session.Store.LockWait, TTL Config.LockTTL,
+//     released only by its owner) keeps them apart. Messages from different
+//     contacts run in parallel.
+//  2. Dedupe, under the lock: a message id already handled on this channel is
+//     ignored (no reply). The id is marked handled only after the whole turn
+//     succeeded — effects ran and the session was saved — so when the process
+//     dies halfway, or an action fails, the platform's redelivery of the same
+//     message is handled again instead of being dropped. The price: an action
+//     that succeeded before a later failure in the same turn runs again on the
+//     retry, so actions should be idempotent where it matters (an RSVP
+//     upserts, a registration looks for the existing business first).
+//  3. The contact row is upserted (first/last seen, display name, a phone the
+//     platform vouches for) and the session is read from Redis.
+//  4. Routing:
+//     - a deep link (KindStart with a payload Set.MatchPayload knows) starts
+//     its flow, replacing any conversation — the contact tapped it on purpose;
+//     - inside a conversation, everything goes to the engine, which handles
+//     the global words (batal, kembali, lewati, bantuan, bahasa, ulang, menu).
+//     One exception, decided here: a text that is exactly the trigger keyword
+//     of ANOTHER flow (say "datasaya" in the middle of registration) and not a
+//     global word switches to that flow, as RapidPro's keyword triggers
+//     interrupt a running flow. Pressed buttons (KindChoice) never switch, so
+//     a step's option value can never be mistaken for a trigger, and the
+//     current flow's own keyword goes to the engine as an answer;
+//     - outside a conversation, a trigger keyword (typed or a pressed menu
+//     button) starts its flow; a contact's very first message starts the
+//     first-contact flow when there is one; anything else gets a short
+//     greeting and the main menu (Set.Menu). `bahasa` outside a flow flips
+//     the language of that menu and of the contact.
+//  5. flow.Start / flow.Step, pure.
+//  6. Effects run in order through the Actions registry; while the engine
+//     says Wait, their merged answers go back to Step as an InResult input
+//     (at most MaxActionRounds times per message). Messages an action returns
+//     are sent after the flow's own messages of the turn; a flow message whose
+//     media reference names one of them (by Media.Name) carries its bytes
+//     instead.
+//  7. The new session is saved with the session TTL, or deleted when the flow
+//     ended. A language chosen with `bahasa` is stored on the contact too.
+//
+// # Failures
+//
+// A store error (SQL or Redis), an action error, an engine error, or a lock
+// that stayed taken for Config.LockWait gets the contact one kind apology in
+// their language ("Maaf Bapak/Ibu, sedang ada gangguan. Silakan coba lagi
+// sebentar lagi."), is logged with the stage and a masked contact id, and
+// counted in Metrics.Error(stage). The session stays exactly as it was
+// before the message: nothing the contact typed earlier is lost.
+//
+// # Tests
+//
+// internal/bot/bottest builds a Bot on a fresh database and a real Redis for
+// end-to-end conversation tests of flows with their real actions.
 package bot

@@ -86,7 +86,16 @@ func (s *Store) Get(ctx context.Context, addr channel.Address) (*flow.Session, e
 }
 
 // Save stores sess for addr with the store's TTL, replacing any previous one.
+// A nil sess deletes.
 func (s *Store) Save(ctx context.Context, addr channel.Address, sess *flow.Session) error {
+	return s.SaveTTL(ctx, addr, sess, s.ttl)
+}
+
+// SaveTTL is Save with its own TTL (the store's when ttl <= 0).
+func (s *Store) SaveTTL(ctx context.Context, addr channel.Address, sess *flow.Session, ttl time.Duration) error {
+	if ttl <= 0 {
+		ttl = s.ttl
+	}
 	if sess == nil {
 		return s.Delete(ctx, addr)
 	}
@@ -94,7 +103,7 @@ func (s *Store) Save(ctx context.Context, addr channel.Address, sess *flow.Sessi
 	if err != nil {
 		return fmt.Errorf("encode session %s: %w", addr, err)
 	}
-	if err := s.rdb.Set(ctx, s.sessionKey(addr), b, s.ttl).Err(); err != nil {
+	if err := s.rdb.Set(ctx, s.sessionKey(addr), b, ttl).Err(); err != nil {
 		return fmt.Errorf("save session %s: %w", addr, err)
 	}
 	return nil

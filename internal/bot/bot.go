@@ -1,0 +1,598 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"maps"
+	"time"
+
+	"jejaring/internal/channel"
+	"jejaring/internal/flow"
+	"jejaring/internal/idn"
+	"jejaring/internal/session"
+	"jejaring/internal/store"
+)
+
+// Defaults for the Config durations left zero.
+const (
+	DefaultLockTTL   = 30 * time.Second
+	DefaultLockWait  = 20 * time.Second
+	DefaultDedupeTTL = 48 * time.Hour
+	// MaxActionRounds caps how many times one message may run effects and
+	// step again, so a flow that keeps asking for actions cannot spin.
+	MaxActionRounds = 16
+)
+
+// Apology is what a contact reads when something failed on our side. Their
+// conversation is kept as it was, so they can simply try again.
+var apology = [2]string{
+	"Maaf Bapak/Ibu, sedang ada gangguan. Silakan coba lagi sebentar lagi.",
+	"Sorry, something went wrong on our side. Please try again in a moment.",
+}
+
+// greeting leads the main menu when a contact writes outside a flow.
+var greeting = [2]string{
+	"Halo Bapak/Ibu, selamat datang di layanan UMKM. 🙏",
+	"Hello, welcome to the small business service. 🙏",
+}
+
+func text(pair [2]string, lang string) string {
+	if lang == "en" {
+		return pair[1]
+	}
+	return pair[0]
+}
+
+// Metrics receives the pipeline's counts. *metrics.Metrics (internal/metrics)
+// implements it; nil records nothing.
+type Metrics interface {
+	In(channel string)
+	Out(channel string, n int)
+	Observe(channel string, d time.Duration)
+	Error(stage string)
+}
+
+type noMetrics struct{}
+
+func (noMetrics) In(string)                     {}
+func (noMetrics) Out(string, int)               {}
+func (noMetrics) Observe(string, time.Duration) {}
+func (noMetrics) Error(string)                  {}
+
+// Config is what a Bot needs. DB, Sessions and Flows are required.
+type Config struct {
+	DB       *store.DB
+	Sessions *session.Store
+	Flows    *flow.Set
+	Actions  Actions
+	Logger   *slog.Logger
+	// Clock gives the time flows and actions see (time.Now when nil).
+	Clock func() time.Time
+	// SessionTTL is how long an idle conversation is kept (the session
+	// store's TTL when zero).
+	SessionTTL time.Duration
+	Metrics    Metrics
+	// LockTTL bounds how long one message may hold its contact's lock if
+	// the handler dies; LockWait how long a message waits for the previous
+	// one of the same contact. DedupeTTL is how long a message id is
+	// remembered.
+	LockTTL   time.Duration
+	LockWait  time.Duration
+	DedupeTTL time.Duration
+	// OnTurn, when set, is called after each successful turn with the
+	// answers after it (the final answers when the flow ended; nil when no
+	// flow ran) and why the flow ended ("" while it goes on). Test drivers
+	// use it; it must be quick.
+	OnTurn func(addr channel.Address, answers map[string]any, ended string)
+}
+
+// Bot is the inbound pipeline. It is safe for concurrent use; run one per
+// process (several replicas may share one Redis and one database).
+type Bot struct {
+	cfg     Config
+	log     *slog.Logger
+	metrics Metrics
+	queue   keyedQueue
+}
+
+// New checks cfg and returns a Bot.
+func New(cfg Config) (*Bot, error) {
+	switch {
+	case cfg.DB == nil:
+		return nil, errors.New("bot: no database")
+	case cfg.Sessions == nil:
+		return nil, errors.New("bot: no session store")
+	case cfg.Flows == nil:
+		return nil, errors.New("bot: no flows")
+	}
+	if cfg.Actions == nil {
+		cfg.Actions = Actions{}
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = time.Now
+	}
+	if cfg.SessionTTL <= 0 {
+		cfg.SessionTTL = cfg.Sessions.TTL()
+	}
+	if cfg.LockTTL <= 0 {
+		cfg.LockTTL = DefaultLockTTL
+	}
+	if cfg.LockWait <= 0 {
+		cfg.LockWait = DefaultLockWait
+	}
+	if cfg.DedupeTTL <= 0 {
+		cfg.DedupeTTL = DefaultDedupeTTL
+	}
+	b := &Bot{cfg: cfg, log: cfg.Logger, metrics: cfg.Metrics}
+	if b.metrics == nil {
+		b.metrics = noMetrics{}
+	}
+	b.queue.m = make(map[string]*slot)
+	return b, nil
+}
+
+// Flows is the flow set the bot runs.
+func (b *Bot) Flows() *flow.Set { return b.cfg.Flows }
+
+// Handle runs one inbound message through the pipeline and returns the
+// replies, in order, for the adapter to send. It implements channel.Handler.
+//
+// Failures on our side (Redis, the database, an action, a contact lock held
+// too long) give the contact the apology and leave their conversation as it
+// was; the message is not marked handled, so a redelivery of the same message
+// id is handled again. Handle returns an error only for a message it cannot
+// read (no address) or when ctx ends.
+func (b *Bot) Handle(ctx context.Context, in channel.Inbound) ([]channel.Outbound, error) {
+	if in.From.Channel == "" || in.From.ExternalID == "" {
+		return nil, errors.New("bot: inbound message without an address")
+	}
+	start := time.Now()
+	ch := string(in.From.Channel)
+	b.metrics.In(ch)
+	out, err := b.handle(ctx, in, nil)
+	b.metrics.Observe(ch, time.Since(start))
+	b.metrics.Out(ch, len(out))
+	return out, err
+}
+
+// stageError names the pipeline stage that failed, for logs and metrics.
+type stageError struct {
+	stage string
+	err   error
+}
+
+func (e *stageError) Error() string { return e.stage + ": " + e.err.Error() }
+func (e *stageError) Unwrap() error { return e.err }
+
+func fail(stage string, err error) error { return &stageError{stage: stage, err: err} }
+
+// StartFlow starts the flow flowID for the contact at addr with params in
+// its answers, as if they had followed a deep link to it, replacing any
+// conversation they were in, and returns the messages to send them. It runs
+// under the contact's lock like a message. Staff tools and tests use it; an
+// error is returned (not an apology) when it fails, and nothing is saved.
+func (b *Bot) StartFlow(ctx context.Context, addr channel.Address, flowID string, params map[string]any) ([]channel.Outbound, error) {
+	if addr.Channel == "" || addr.ExternalID == "" {
+		return nil, errors.New("bot: start flow without an address")
+	}
+	def := b.cfg.Flows.Get(flowID)
+	if def == nil {
+		return nil, fmt.Errorf("bot: start flow: no flow %q", flowID)
+	}
+	out, err := b.handle(ctx, channel.Inbound{From: addr, Kind: channel.KindStart}, &forced{def: def, params: params})
+	b.metrics.Out(string(addr.Channel), len(out))
+	return out, err
+}
+
+// forced is a flow to start regardless of the message (StartFlow).
+type forced struct {
+	def    *flow.Definition
+	params map[string]any
+}
+
+func (b *Bot) handle(ctx context.Context, in channel.Inbound, force *forced) ([]channel.Outbound, error) {
+	key := in.From.String()
+	// In-process FIFO per contact first (waiters are served in arrival
+	// order), then the Redis lock that keeps replicas apart.
+	release, err := b.queue.acquire(ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	lock, err := b.cfg.Sessions.LockWait(ctx, key, b.cfg.LockTTL, b.cfg.LockWait)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		if force != nil {
+			return nil, fmt.Errorf("start flow %s for %s: %w", force.def.ID, maskAddr(in.From), err)
+		}
+		return b.apologize(in, "", fail("lock", err)), nil
+	}
+	defer func() {
+		// Release even when ctx ended: the lock must not outlive us.
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+		defer cancel()
+		if err := lock.Release(rctx); err != nil {
+			b.metrics.Error("lock")
+			b.log.Warn("contact lock lost before release: handling took longer than the lock TTL",
+				"contact", maskAddr(in.From), "ttl", b.cfg.LockTTL, "err", err)
+		}
+	}()
+
+	ch := string(in.From.Channel)
+	if in.MessageID != "" {
+		done, err := b.cfg.Sessions.Done(ctx, ch, in.MessageID)
+		if err != nil {
+			return b.apologize(in, "", fail("dedupe", err)), nil
+		}
+		if done {
+			b.log.Debug("duplicate message ignored", "contact", maskAddr(in.From), "message_id", in.MessageID)
+			return nil, nil
+		}
+	}
+
+	t, err := b.turn(ctx, in, force)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		if force != nil {
+			b.metrics.Error("start")
+			return nil, fmt.Errorf("start flow %s for %s: %w", force.def.ID, maskAddr(in.From), err)
+		}
+		return b.apologize(in, t.lang, err), nil
+	}
+	if in.MessageID != "" {
+		if err := b.cfg.Sessions.MarkDone(ctx, ch, in.MessageID, b.cfg.DedupeTTL); err != nil {
+			// The turn is saved; at worst a redelivery is answered twice.
+			b.metrics.Error("dedupe")
+			b.log.Warn("could not mark message handled", "contact", maskAddr(in.From), "err", err)
+		}
+	}
+	return t.out, nil
+}
+
+func (b *Bot) apologize(in channel.Inbound, lang string, err error) []channel.Outbound {
+	stage := "handle"
+	var se *stageError
+	if errors.As(err, &se) {
+		stage = se.stage
+	}
+	b.metrics.Error(stage)
+	b.log.Error("message not handled; contact got an apology",
+		"stage", stage, "contact", maskAddr(in.From), "message_id", in.MessageID, "kind", in.Kind, "err", err)
+	if lang == "" {
+		lang = in.Language
+	}
+	return []channel.Outbound{{Text: text(apology, lang)}}
+}
+
+// turnState is one message's work: what the contact is, what we say back.
+type turnState struct {
+	contact store.Contact
+	created bool
+	fc      flow.Contact
+	lang    string
+	out     []channel.Outbound
+}
+
+// turn does steps 3 to 7 of the pipeline under the contact's lock. Nothing
+// is saved unless every step succeeded.
+func (b *Bot) turn(ctx context.Context, in channel.Inbound, force *forced) (turnState, error) {
+	var t turnState
+	now := b.cfg.Clock()
+	seen := store.ContactSeen{
+		Channel: string(in.From.Channel), ExternalID: in.From.ExternalID,
+		DisplayName: in.DisplayName, Language: in.Language, At: now,
+	}
+	// A phone the platform vouches for (WhatsApp's sender, Telegram's
+	// shared own contact) is stored on the contact; someone else's shared
+	// contact card is only an answer.
+	if in.Phone != "" && (in.Kind != channel.KindContact || in.OwnPhone) {
+		if p, err := idn.NormalizePhone(in.Phone); err == nil {
+			seen.Phone = p
+		}
+	}
+	c, created, err := b.cfg.DB.UpsertContact(ctx, seen)
+	if err != nil {
+		return t, fail("contact", err)
+	}
+	t.contact, t.created, t.lang = c, created, c.Language
+	t.fc = flow.Contact{
+		ID: c.ID, Name: c.DisplayName, Phone: c.Phone, Channel: c.Channel, Lang: c.Language, IsStaff: c.IsStaff,
+	}
+	sess, err := b.cfg.Sessions.Get(ctx, in.From)
+	if err != nil {
+		return t, fail("session", err)
+	}
+	if sess != nil {
+		t.lang = sess.Lang
+	}
+
+	var def *flow.Definition
+	var res flow.Result
+	if force != nil {
+		def, res, err = b.start(force.def, &t, force.params, now)
+	} else {
+		def, res, err = b.route(in, &t, sess, now)
+	}
+	if err != nil {
+		return t, fail("flow", err)
+	}
+	var extra []channel.Outbound
+	var msgs []flow.Message
+	for round := 0; ; round++ {
+		msgs = append(msgs, res.Messages...)
+		if res.Session != nil {
+			t.lang = res.Session.Lang
+		}
+		if len(res.Effects) == 0 && !res.Wait {
+			break
+		}
+		if round >= MaxActionRounds {
+			return t, fail("flow", fmt.Errorf("flow %s asked for actions %d times in one message", def.ID, round))
+		}
+		result, more, err := b.runEffects(ctx, in, &t, res)
+		if err != nil {
+			return t, err
+		}
+		extra = append(extra, more...)
+		if !res.Wait || res.Session == nil {
+			break
+		}
+		res, err = flow.Step(def, res.Session, flow.Input{Kind: flow.InResult, Result: result, MessageID: in.MessageID}, now)
+		if err != nil {
+			return t, fail("flow", fmt.Errorf("step %s after actions: %w", def.ID, err))
+		}
+	}
+
+	// Save (or end) the conversation only now that every effect succeeded.
+	if res.Session != nil {
+		if err := b.cfg.Sessions.SaveTTL(ctx, in.From, res.Session, b.cfg.SessionTTL); err != nil {
+			return t, fail("session", err)
+		}
+	} else if sess != nil {
+		if err := b.cfg.Sessions.Delete(ctx, in.From); err != nil {
+			return t, fail("session", err)
+		}
+	}
+	// `bahasa` changed the session's language: remember it on the contact.
+	if (t.lang == "id" || t.lang == "en") && t.lang != c.Language {
+		if err := b.cfg.DB.SetContactLanguage(ctx, c.ID, t.lang); err != nil {
+			// The conversation is saved; the language is re-read from the
+			// session next time, so only log.
+			b.metrics.Error("contact")
+			b.log.Warn("could not store contact language", "contact_id", c.ID, "err", err)
+		}
+	}
+	t.out = render(msgs, extra)
+	if b.cfg.OnTurn != nil {
+		answers := res.Final
+		if res.Session != nil {
+			answers = res.Session.Answers
+		}
+		b.cfg.OnTurn(in.From, answers, res.Ended)
+	}
+	return t, nil
+}
+
+// route decides what this message does (pipeline step 4) and takes the first
+// engine step: a deep link or a trigger keyword starts its flow, a message
+// inside a conversation goes to the engine, anything else gets the
+// first-contact flow or the menu.
+func (b *Bot) route(in channel.Inbound, t *turnState, sess *flow.Session, now time.Time) (*flow.Definition, flow.Result, error) {
+	flows := b.cfg.Flows
+	input := toInput(in)
+
+	// A deep link always starts its flow: the contact tapped it on purpose.
+	if in.Kind == channel.KindStart && in.Payload != "" {
+		if def, param := flows.MatchPayload(in.Payload); def != nil {
+			return b.start(def, t, def.StartParams(param), now)
+		}
+	}
+	if sess != nil && in.Kind != channel.KindStart {
+		// A trigger keyword of ANOTHER flow typed mid-flow switches to it
+		// (see the package doc); everything else is the engine's.
+		if in.Kind == channel.KindText {
+			if def := flows.MatchKeyword(in.Text); def != nil && !inConversation(sess, def.ID) {
+				if w, _ := flow.GlobalWord(in.Text); w == "" {
+					return b.start(def, t, nil, now)
+				}
+			}
+		}
+		def := flows.Get(sess.FlowID)
+		if len(sess.Stack) > 0 {
+			if root := flows.Get(sess.Stack[0].FlowID); root != nil {
+				def = root
+			}
+		}
+		if def == nil {
+			// The flow is gone from the set; any flow of the set lets the
+			// engine tell the contact kindly and end the session.
+			all := flows.Flows()
+			if len(all) == 0 {
+				return nil, flow.Result{}, errors.New("no flows loaded")
+			}
+			def = all[0]
+		}
+		s := *sess
+		lang := s.Lang
+		s.Contact = t.fc
+		s.Contact.Lang = lang
+		res, err := flow.Step(def, &s, input, now)
+		if err != nil {
+			return nil, res, fmt.Errorf("step %s/%s: %w", sess.FlowID, sess.Step, err)
+		}
+		return def, res, nil
+	}
+
+	// Outside a conversation (or a start command without a known payload).
+	var word string
+	switch in.Kind {
+	case channel.KindText:
+		word = in.Text
+	case channel.KindChoice:
+		word = in.Choice
+	}
+	if word != "" {
+		if def := flows.MatchKeyword(word); def != nil {
+			return b.start(def, t, nil, now)
+		}
+	}
+	if t.created {
+		if def := flows.FirstContact(); def != nil {
+			return b.start(def, t, nil, now)
+		}
+	}
+	if w, arg := flow.GlobalWord(word); w == flow.WordLang {
+		t.lang = langOf(arg, t.lang)
+	}
+	menu := flows.Menu(t.lang)
+	return nil, flow.Result{Messages: []flow.Message{{Text: text(greeting, t.lang)}, menu}}, nil
+}
+
+// langOf reads `bahasa <arg>` outside a flow: it switches the language for
+// the menu (and, through the contact, later flows).
+func langOf(arg, cur string) string {
+	switch arg {
+	case "en", "english", "inggris":
+		return "en"
+	case "id", "indonesia":
+		return "id"
+	}
+	if cur == "en" {
+		return "id"
+	}
+	return "en"
+}
+
+func inConversation(sess *flow.Session, id string) bool {
+	if sess.FlowID == id {
+		return true
+	}
+	for _, f := range sess.Stack {
+		if f.FlowID == id {
+			return true
+		}
+	}
+	return false
+}
+
+func (b *Bot) start(def *flow.Definition, t *turnState, params map[string]any, now time.Time) (*flow.Definition, flow.Result, error) {
+	res, err := flow.Start(def, t.fc, t.fc.Lang, params, now)
+	if err != nil {
+		return nil, res, fmt.Errorf("start %s: %w", def.ID, err)
+	}
+	return def, res, nil
+}
+
+// runEffects runs the actions one engine step asked for, in order, and
+// merges their answers for the next step.
+func (b *Bot) runEffects(ctx context.Context, in channel.Inbound, t *turnState, res flow.Result) (map[string]any, []channel.Outbound, error) {
+	var answers map[string]any
+	lang := t.lang
+	if res.Session != nil {
+		answers = res.Session.Answers
+		lang = res.Session.Lang
+	}
+	merged := map[string]any{}
+	var msgs []channel.Outbound
+	for _, eff := range res.Effects {
+		act, ok := b.cfg.Actions[eff.Action]
+		if !ok {
+			return nil, nil, fail("action", fmt.Errorf("action %s is not registered", eff.Action))
+		}
+		call := ActionCall{
+			Contact: t.fc, Address: in.From, Answers: answers, Args: eff.Args,
+			MessageID: in.MessageID, Now: b.cfg.Clock(), Lang: lang,
+		}
+		call.Contact.Lang = lang
+		r, err := act(ctx, call)
+		if err != nil {
+			return nil, nil, fail("action", fmt.Errorf("action %s: %w", eff.Action, err))
+		}
+		maps.Copy(merged, r.Answers)
+		msgs = append(msgs, r.Messages...)
+	}
+	return merged, msgs, nil
+}
+
+// toInput turns a channel message into engine input.
+func toInput(in channel.Inbound) flow.Input {
+	fi := flow.Input{MessageID: in.MessageID}
+	switch in.Kind {
+	case channel.KindText:
+		fi.Kind, fi.Text = flow.InText, in.Text
+	case channel.KindChoice:
+		fi.Kind, fi.Choice = flow.InChoice, in.Choice
+	case channel.KindContact:
+		fi.Kind, fi.Phone, fi.OwnPhone = flow.InContact, in.Phone, in.OwnPhone
+	case channel.KindLocation:
+		fi.Kind = flow.InLocation
+		if in.Location != nil {
+			name := in.Location.Name
+			if name == "" {
+				name = in.Location.Address
+			}
+			fi.Location = &flow.Location{Latitude: in.Location.Latitude, Longitude: in.Location.Longitude, Name: name}
+		} else {
+			fi.Kind = flow.InOther
+		}
+	case channel.KindPhoto, channel.KindDocument:
+		fi.Kind = flow.InPhoto
+		if in.Kind == channel.KindDocument {
+			fi.Kind = flow.InDocument
+		}
+		if in.Attachment != nil {
+			fi.FileRef = in.Attachment.Ref
+		}
+	case channel.KindStart:
+		fi.Kind, fi.Text = flow.InStart, in.Payload
+	default:
+		// Stickers, voice notes, anything unreadable: the engine re-asks
+		// kindly.
+		fi.Kind = flow.InOther
+	}
+	return fi
+}
+
+// render turns engine messages into channel messages and appends what the
+// actions produced. A flow message's media reference is resolved against the
+// actions' media by name; an unresolved reference is dropped rather than sent
+// empty.
+func render(msgs []flow.Message, extra []channel.Outbound) []channel.Outbound {
+	out := make([]channel.Outbound, 0, len(msgs)+len(extra))
+	used := make([]bool, len(extra))
+	for _, m := range msgs {
+		o := channel.Outbound{Text: m.Text, Multi: m.Multi, Expect: m.Expect}
+		if len(m.Choices) > 0 {
+			o.Choices = make([]channel.Choice, len(m.Choices))
+			for i, c := range m.Choices {
+				o.Choices[i] = channel.Choice{Label: c.Label, Value: c.Value}
+			}
+		}
+		if m.Media != nil {
+			for i, e := range extra {
+				if !used[i] && e.Media != nil && (e.Media.Name == m.Media.Ref || e.Media.Name == m.Media.Name && m.Media.Name != "") {
+					media := *e.Media
+					o.Media = &media
+					used[i] = true
+					break
+				}
+			}
+		}
+		out = append(out, o)
+	}
+	for i, e := range extra {
+		if !used[i] {
+			out = append(out, e)
+		}
+	}
+	return out
+}
