@@ -1,0 +1,425 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"jejaring/internal/idn"
+	"jejaring/internal/umkm"
+)
+
+// BusinessRepo stores UMKM records, their registration numbers and the audit
+// entries of their changes. It implements umkm.Repository.
+type BusinessRepo struct{ db *DB }
+
+// NewBusinessRepo returns the business repository on db.
+func NewBusinessRepo(db *DB) *BusinessRepo { return &BusinessRepo{db: db} }
+
+var _ umkm.Repository = (*BusinessRepo)(nil)
+
+const businessCols = `id, COALESCE(reg_no, '') AS reg_no, contact_id, owner_name, COALESCE(owner_phone, '') AS owner_phone,
+	COALESCE(nik, '') AS nik, name, products, kbli_section, kbli_code, kbli_version, region_code, village, address,
+	year_started, workers, capital, annual_sales, size_class, COALESCE(nib, '') AS nib, photo_ref, show_to_partners,
+	verified, source, tags, created_at, updated_at, deleted_at`
+
+func nullIfEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// nextRegNo bumps the counter of prefix and year inside tx and formats the
+// number: PSS-2026-000123.
+func nextRegNo(ctx context.Context, tx *sqlx.Tx, prefix string, year int) (string, error) {
+	var n int64
+	err := tx.QueryRowxContext(ctx, tx.Rebind(`INSERT INTO reg_counters (prefix, year, last) VALUES (?, ?, 1)
+		ON CONFLICT (prefix, year) DO UPDATE SET last = reg_counters.last + 1 RETURNING last`), prefix, year).Scan(&n)
+	if err != nil {
+		return "", fmt.Errorf("next registration number %s-%d: %w", prefix, year, err)
+	}
+	return fmt.Sprintf("%s-%d-%06d", prefix, year, n), nil
+}
+
+// CreateBusiness inserts b with the next registration number (see
+// umkm.Repository). b should be validated first.
+func (r *BusinessRepo) CreateBusiness(ctx context.Context, b *umkm.Business, prefix string, now time.Time) error {
+	return r.db.InTx(ctx, func(tx *sqlx.Tx) error {
+		var cid int64
+		if b.ContactID != nil {
+			cid = *b.ContactID
+		}
+		if dup, by, err := findDuplicate(ctx, tx, cid, b.OwnerPhone, b.NIB); err == nil {
+			return &umkm.DuplicateError{Existing: dup, By: by}
+		} else if !errors.Is(err, umkm.ErrNotFound) {
+			return err
+		}
+		return r.insert(ctx, tx, b, prefix, now)
+	})
+}
+
+func (r *BusinessRepo) insert(ctx context.Context, tx *sqlx.Tx, b *umkm.Business, prefix string, now time.Time) error {
+	reg, err := nextRegNo(ctx, tx, prefix, now.Year())
+	if err != nil {
+		return err
+	}
+	now = now.UTC()
+	if b.Source == "" {
+		b.Source = umkm.SourceChat
+	}
+	id, err := InsertID(ctx, tx, r.db.Dialect, `INSERT INTO businesses (reg_no, contact_id, owner_name, owner_phone, nik,
+		name, products, kbli_section, kbli_code, kbli_version, region_code, village, address, year_started, workers,
+		capital, annual_sales, size_class, nib, photo_ref, show_to_partners, verified, source, tags, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		reg, b.ContactID, b.OwnerName, nullIfEmpty(b.OwnerPhone), nullIfEmpty(b.NIK),
+		b.Name, b.Products, b.KBLISection, b.KBLICode, b.KBLIVersion, b.RegionCode, b.Village, b.Address,
+		b.YearStarted, b.Workers, b.Capital, b.AnnualSales, string(b.SizeClass), nullIfEmpty(b.NIB), b.PhotoRef,
+		b.ShowToPartners, b.Verified, b.Source, b.Tags, now, now)
+	if err != nil {
+		return fmt.Errorf("insert business %q: %w", b.Name, err)
+	}
+	b.ID, b.RegNo, b.CreatedAt, b.UpdatedAt = id, reg, now, now
+	return nil
+}
+
+// GetBusiness loads a business by id.
+func (r *BusinessRepo) GetBusiness(ctx context.Context, id int64) (*umkm.Business, error) {
+	return getBusiness(ctx, r.db.DB, id)
+}
+
+func getBusiness(ctx context.Context, q sqlx.ExtContext, id int64) (*umkm.Business, error) {
+	var b umkm.Business
+	err := sqlx.GetContext(ctx, q, &b, q.Rebind(`SELECT `+businessCols+` FROM businesses WHERE id = ?`), id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("business %d: %w", id, umkm.ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("business %d: %w", id, err)
+	}
+	return &b, nil
+}
+
+// BusinessByRegNo loads a business by its registration number.
+func (r *BusinessRepo) BusinessByRegNo(ctx context.Context, regNo string) (*umkm.Business, error) {
+	var b umkm.Business
+	err := r.db.GetContext(ctx, &b, r.db.Rebind(`SELECT `+businessCols+` FROM businesses WHERE reg_no = ?`), regNo)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("business %s: %w", regNo, umkm.ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("business %s: %w", regNo, err)
+	}
+	return &b, nil
+}
+
+// FindDuplicate returns the live business of the contact, phone or NIB.
+func (r *BusinessRepo) FindDuplicate(ctx context.Context, contactID int64, phone, nib string) (*umkm.Business, string, error) {
+	return findDuplicate(ctx, r.db.DB, contactID, phone, nib)
+}
+
+func findDuplicate(ctx context.Context, q sqlx.ExtContext, contactID int64, phone, nib string) (*umkm.Business, string, error) {
+	var conds []string
+	var args []any
+	if contactID != 0 {
+		conds, args = append(conds, "contact_id = ?"), append(args, contactID)
+	}
+	if phone != "" {
+		conds, args = append(conds, "owner_phone = ?"), append(args, phone)
+	}
+	if nib != "" {
+		conds, args = append(conds, "nib = ?"), append(args, nib)
+	}
+	if len(conds) == 0 {
+		return nil, "", umkm.ErrNotFound
+	}
+	var b umkm.Business
+	err := sqlx.GetContext(ctx, q, &b, q.Rebind(`SELECT `+businessCols+` FROM businesses
+		WHERE deleted_at IS NULL AND (`+strings.Join(conds, " OR ")+`) ORDER BY id LIMIT 1`), args...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, "", umkm.ErrNotFound
+	}
+	if err != nil {
+		return nil, "", fmt.Errorf("find duplicate business: %w", err)
+	}
+	by := "contact"
+	switch {
+	case nib != "" && b.NIB == nib:
+		by = "nib"
+	case phone != "" && b.OwnerPhone == phone:
+		by = "phone"
+	}
+	return &b, by, nil
+}
+
+// BusinessesByContact lists the contact's live businesses, oldest first.
+func (r *BusinessRepo) BusinessesByContact(ctx context.Context, contactID int64) ([]umkm.Business, error) {
+	var out []umkm.Business
+	err := r.db.SelectContext(ctx, &out, r.db.Rebind(`SELECT `+businessCols+` FROM businesses
+		WHERE contact_id = ? AND deleted_at IS NULL ORDER BY id`), contactID)
+	if err != nil {
+		return nil, fmt.Errorf("businesses of contact %d: %w", contactID, err)
+	}
+	return out, nil
+}
+
+// diff lists the fields that differ between two versions of a record. NIK
+// values are masked: the audit log must not become a second copy of it.
+func diff(old, nw *umkm.Business) []umkm.Change {
+	var ch []umkm.Change
+	add := func(field string, o, n any) {
+		if o != n {
+			ch = append(ch, umkm.Change{Field: field, Old: o, New: n})
+		}
+	}
+	deref := func(p *int) any {
+		if p == nil {
+			return nil
+		}
+		return *p
+	}
+	deref64 := func(p *int64) any {
+		if p == nil {
+			return nil
+		}
+		return *p
+	}
+	add("contact_id", deref64(old.ContactID), deref64(nw.ContactID))
+	add("owner_name", old.OwnerName, nw.OwnerName)
+	add("owner_phone", old.OwnerPhone, nw.OwnerPhone)
+	if old.NIK != nw.NIK {
+		ch = append(ch, umkm.Change{Field: "nik", Old: idn.MaskNIK(old.NIK), New: idn.MaskNIK(nw.NIK)})
+	}
+	add("name", old.Name, nw.Name)
+	add("products", old.Products, nw.Products)
+	add("kbli_section", old.KBLISection, nw.KBLISection)
+	add("kbli_code", old.KBLICode, nw.KBLICode)
+	add("region_code", old.RegionCode, nw.RegionCode)
+	add("village", old.Village, nw.Village)
+	add("address", old.Address, nw.Address)
+	add("year_started", deref(old.YearStarted), deref(nw.YearStarted))
+	add("workers", deref(old.Workers), deref(nw.Workers))
+	add("capital", deref64(old.Capital), deref64(nw.Capital))
+	add("annual_sales", deref64(old.AnnualSales), deref64(nw.AnnualSales))
+	add("size_class", string(old.SizeClass), string(nw.SizeClass))
+	add("nib", old.NIB, nw.NIB)
+	add("photo_ref", old.PhotoRef, nw.PhotoRef)
+	add("show_to_partners", old.ShowToPartners, nw.ShowToPartners)
+	add("verified", old.Verified, nw.Verified)
+	add("tags", old.Tags, nw.Tags)
+	return ch
+}
+
+// UpdateBusiness saves b and audits the change (see umkm.Repository). An
+// update with no changed field writes nothing and returns no changes.
+func (r *BusinessRepo) UpdateBusiness(ctx context.Context, b *umkm.Business, actor string, now time.Time) ([]umkm.Change, error) {
+	var changes []umkm.Change
+	err := r.db.InTx(ctx, func(tx *sqlx.Tx) error {
+		old, err := getBusiness(ctx, tx, b.ID)
+		if err != nil {
+			return err
+		}
+		if old.DeletedAt != nil {
+			return fmt.Errorf("business %d was deleted on request: %w", b.ID, umkm.ErrNotFound)
+		}
+		if b.NIB != "" && b.NIB != old.NIB {
+			if dup, _, err := findDuplicate(ctx, tx, 0, "", b.NIB); err == nil && dup.ID != b.ID {
+				return &umkm.DuplicateError{Existing: dup, By: "nib"}
+			}
+		}
+		changes = diff(old, b)
+		if len(changes) == 0 {
+			return nil
+		}
+		now = now.UTC()
+		_, err = tx.ExecContext(ctx, tx.Rebind(`UPDATE businesses SET contact_id = ?, owner_name = ?, owner_phone = ?,
+			nik = ?, name = ?, products = ?, kbli_section = ?, kbli_code = ?, kbli_version = ?, region_code = ?,
+			village = ?, address = ?, year_started = ?, workers = ?, capital = ?, annual_sales = ?, size_class = ?,
+			nib = ?, photo_ref = ?, show_to_partners = ?, verified = ?, tags = ?, updated_at = ? WHERE id = ?`),
+			b.ContactID, b.OwnerName, nullIfEmpty(b.OwnerPhone), nullIfEmpty(b.NIK), b.Name, b.Products,
+			b.KBLISection, b.KBLICode, b.KBLIVersion, b.RegionCode, b.Village, b.Address, b.YearStarted, b.Workers,
+			b.Capital, b.AnnualSales, string(b.SizeClass), nullIfEmpty(b.NIB), b.PhotoRef, b.ShowToPartners,
+			b.Verified, b.Tags, now, b.ID)
+		if err != nil {
+			return fmt.Errorf("update business %d: %w", b.ID, err)
+		}
+		b.UpdatedAt = now
+		return addAudit(ctx, tx, r.db.Dialect, now, actor, AuditBusinessUpdate, "business", strconv.FormatInt(b.ID, 10),
+			map[string]any{"reg_no": old.RegNo, "changes": changes})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return changes, nil
+}
+
+// ListBusinesses lists businesses by the filter, oldest first. Records
+// anonymized on request are left out unless IncludeDeleted.
+func (r *BusinessRepo) ListBusinesses(ctx context.Context, f umkm.Filter) ([]umkm.Business, error) {
+	var conds []string
+	var args []any
+	if !f.IncludeDeleted {
+		conds = append(conds, "deleted_at IS NULL")
+	}
+	for _, c := range []struct{ col, v string }{{"region_code", f.RegionCode}, {"size_class", string(f.SizeClass)}, {"kbli_section", f.KBLISection}, {"source", f.Source}} {
+		if c.v != "" {
+			conds, args = append(conds, c.col+" = ?"), append(args, c.v)
+		}
+	}
+	q := `SELECT ` + businessCols + ` FROM businesses`
+	if len(conds) > 0 {
+		q += " WHERE " + strings.Join(conds, " AND ")
+	}
+	q += " ORDER BY id"
+	if f.Limit > 0 {
+		q += fmt.Sprintf(" LIMIT %d OFFSET %d", f.Limit, max(f.Offset, 0))
+	}
+	var out []umkm.Business
+	if err := r.db.SelectContext(ctx, &out, r.db.Rebind(q), args...); err != nil {
+		return nil, fmt.Errorf("list businesses: %w", err)
+	}
+	return out, nil
+}
+
+// BusinessStats counts businesses by size class, kecamatan and KBLI section.
+// Records anonymized on request still count: their names and numbers are
+// gone, their class, place and sector stay for the statistics.
+func (r *BusinessRepo) BusinessStats(ctx context.Context) (umkm.Stats, error) {
+	var s umkm.Stats
+	if err := r.db.GetContext(ctx, &s.Total, `SELECT COUNT(*) FROM businesses`); err != nil {
+		return s, fmt.Errorf("business stats: %w", err)
+	}
+	if err := r.db.GetContext(ctx, &s.Verified, r.db.Rebind(`SELECT COUNT(*) FROM businesses WHERE verified = ?`), true); err != nil {
+		return s, fmt.Errorf("business stats: %w", err)
+	}
+	for _, g := range []struct {
+		col string
+		out *[]umkm.Count
+	}{{"size_class", &s.BySizeClass}, {"region_code", &s.ByRegion}, {"kbli_section", &s.BySection}} {
+		if err := r.db.SelectContext(ctx, g.out, `SELECT `+g.col+` AS k, COUNT(*) AS n FROM businesses GROUP BY `+g.col+` ORDER BY `+g.col); err != nil {
+			return s, fmt.Errorf("business stats by %s: %w", g.col, err)
+		}
+	}
+	return s, nil
+}
+
+// DeleteContactData carries out a deletion request (hapusdata) in one
+// transaction: the contact's businesses lose the owner's name, phone, NIK,
+// NIB, address, business name and photo and are marked deleted (class,
+// kecamatan, sector, figures and registration number stay for statistics);
+// the contact loses phone and display name and is stopped; the audit details
+// of those businesses are scrubbed; one data.delete entry records it. It
+// returns how many businesses were anonymized.
+func (r *BusinessRepo) DeleteContactData(ctx context.Context, contactID int64, actor string, now time.Time) (int, error) {
+	var n int
+	err := r.db.InTx(ctx, func(tx *sqlx.Tx) error {
+		var ids []int64
+		if err := tx.SelectContext(ctx, &ids, tx.Rebind(`SELECT id FROM businesses WHERE contact_id = ? AND deleted_at IS NULL`), contactID); err != nil {
+			return fmt.Errorf("delete data of contact %d: %w", contactID, err)
+		}
+		now = now.UTC()
+		for _, id := range ids {
+			if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE businesses SET contact_id = NULL, owner_name = '',
+				owner_phone = NULL, nik = NULL, nib = NULL, name = '', address = '', village = '', photo_ref = '',
+				products = '', tags = '', show_to_partners = ?, updated_at = ?, deleted_at = ? WHERE id = ?`), false, now, now, id); err != nil {
+				return fmt.Errorf("anonymize business %d: %w", id, err)
+			}
+			if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE audit_log SET details = ? WHERE entity = 'business' AND entity_id = ?`),
+				`{"scrubbed":"data deleted on request"}`, strconv.FormatInt(id, 10)); err != nil {
+				return fmt.Errorf("scrub audit of business %d: %w", id, err)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE contacts SET phone = NULL, display_name = '', stopped = ? WHERE id = ?`), true, contactID); err != nil {
+			return fmt.Errorf("anonymize contact %d: %w", contactID, err)
+		}
+		n = len(ids)
+		return addAudit(ctx, tx, r.db.Dialect, now, actor, AuditDataDelete, "contact", strconv.FormatInt(contactID, 10),
+			map[string]any{"businesses": ids})
+	})
+	return n, err
+}
+
+// ImportResult is what ImportBusinesses did.
+type ImportResult struct {
+	Inserted   int
+	Duplicates []ImportDuplicate
+}
+
+// ImportDuplicate is a row skipped because the register already has it.
+type ImportDuplicate struct {
+	Index    int    // position in the input
+	Existing string // registration number it collides with ("" when another row of the same import)
+	By       string // phone, nib
+}
+
+// ImportBusinesses inserts many validated records in transactions of batch
+// rows (500 when batch <= 0), skipping any whose phone or NIB is already
+// registered or appeared earlier in the same import. dryRun checks and
+// counts but rolls back. Imported records are unverified (source import).
+func (r *BusinessRepo) ImportBusinesses(ctx context.Context, bs []umkm.Business, prefix, actor string, now time.Time, batch int, dryRun bool) (ImportResult, error) {
+	if batch <= 0 {
+		batch = 500
+	}
+	var res ImportResult
+	seenPhone, seenNIB := map[string]int{}, map[string]int{}
+	errDry := errors.New("dry run")
+	for start := 0; start < len(bs); start += batch {
+		end := min(start+batch, len(bs))
+		var inserted []int64
+		var dups []ImportDuplicate
+		err := r.db.InTx(ctx, func(tx *sqlx.Tx) error {
+			for i := start; i < end; i++ {
+				b := &bs[i]
+				b.Source, b.Verified, b.ContactID = umkm.SourceImport, false, nil
+				if j, ok := seenPhone[b.OwnerPhone]; ok && b.OwnerPhone != "" && j != i {
+					dups = append(dups, ImportDuplicate{Index: i, By: "phone"})
+					continue
+				}
+				if j, ok := seenNIB[b.NIB]; ok && b.NIB != "" && j != i {
+					dups = append(dups, ImportDuplicate{Index: i, By: "nib"})
+					continue
+				}
+				if b.OwnerPhone != "" {
+					seenPhone[b.OwnerPhone] = i
+				}
+				if b.NIB != "" {
+					seenNIB[b.NIB] = i
+				}
+				dup, by, err := findDuplicate(ctx, tx, 0, b.OwnerPhone, b.NIB)
+				if err == nil {
+					dups = append(dups, ImportDuplicate{Index: i, Existing: dup.RegNo, By: by})
+					continue
+				}
+				if !errors.Is(err, umkm.ErrNotFound) {
+					return err
+				}
+				if err := r.insert(ctx, tx, b, prefix, now); err != nil {
+					return fmt.Errorf("row %d: %w", i, err)
+				}
+				inserted = append(inserted, b.ID)
+			}
+			if dryRun {
+				return errDry
+			}
+			return addAudit(ctx, tx, r.db.Dialect, now, actor, "business.import", "business", "",
+				map[string]any{"inserted": len(inserted), "skipped": len(dups)})
+		})
+		if err != nil && !errors.Is(err, errDry) {
+			return res, err
+		}
+		res.Inserted += len(inserted)
+		res.Duplicates = append(res.Duplicates, dups...)
+		if dryRun {
+			for i := start; i < end; i++ {
+				bs[i].ID, bs[i].RegNo = 0, ""
+			}
+		}
+	}
+	return res, nil
+}
