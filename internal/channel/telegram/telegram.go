@@ -1,0 +1,287 @@
+// Package telegram is Jejaring's Telegram channel: it turns Bot API updates
+// into channel.Inbound, hands them to a channel.Handler (the bot pipeline) and
+// renders the replies with what Telegram can do — inline keyboards for
+// choices, a "share my number" reply keyboard for the phone step, photos and
+// documents, long texts split on line boundaries.
+//
+// It uses github.com/go-telegram/bot for every Bot API call except
+// getUpdates. The library's polling loop confirms an update to Telegram (by
+// asking for a higher offset) as soon as it has queued it in memory, so a
+// crash would lose whatever was queued. This package polls itself instead:
+// it fetches a batch, handles it (different chats in parallel on a bounded
+// number of workers, one chat strictly in order), and only then stores the
+// next offset in Redis and asks for more. Every handled update_id is also
+// remembered in Redis for three days, so a batch replayed after a crash is not
+// handled twice. The same dispatcher serves webhook mode, where the HTTP
+// request is answered only after the update was handled (Telegram retries
+// otherwise).
+//
+// Errors from Telegram: on the reply path (answers to someone chatting now)
+// 429 waits retry_after and retries, 5xx and network errors back off and
+// retry, 403 calls OnBlocked, and a 400 is logged with the method and dropped.
+// Send, used by the outbox for bulk messages, tries once and maps the answer
+// to the channel errors (*channel.RateLimitError, channel.ErrBlocked,
+// channel.ErrUnknownRecipient) so the dispatcher decides.
+//
+// Only private chats are served; messages from groups and channels are
+// ignored. One process should poll a bot token at a time (Telegram answers
+// 409 to a second poller); run several replicas in webhook mode.
+package telegram
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	tgbot "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+	"github.com/redis/go-redis/v9"
+
+	"jejaring/internal/channel"
+)
+
+// DefaultAPIURL is the public Bot API.
+const DefaultAPIURL = "https://api.telegram.org"
+
+// Config configures an Adapter. Token, Handler and Redis are required.
+type Config struct {
+	Token  string // from @BotFather
+	APIURL string // Bot API server; "" means DefaultAPIURL
+	// WebhookURL switches to webhook mode: Run registers it with setWebhook
+	// and WebhookHandler must be mounted at its path. "" means long polling.
+	WebhookURL string
+	// WebhookSecret is the secret_token Telegram echoes in the
+	// X-Telegram-Bot-Api-Secret-Token header. "" derives one from the token
+	// (the same on every replica).
+	WebhookSecret string
+	Handler       channel.Handler
+	Redis         redis.UniversalClient
+	// KeyPrefix prefixes every Redis key ("" means "jejaring:tg:").
+	KeyPrefix string
+	Logger    *slog.Logger
+	// Workers bounds how many chats are handled at once (default 32).
+	Workers int
+	// OnBlocked is called when Telegram says a user blocked the bot (a 403 on
+	// a send, or a my_chat_member update with status "kicked"). The app marks
+	// the contact so broadcasts skip them. May be nil.
+	OnBlocked func(ctx context.Context, addr channel.Address)
+	// PollTimeout is the getUpdates long-poll timeout (default 50s).
+	PollTimeout time.Duration
+	// HandleTimeout bounds the handling of one update, replies included
+	// (default 2 minutes). Handling is not cut short by Run's context being
+	// cancelled, so a shutdown finishes the updates in hand.
+	HandleTimeout time.Duration
+	// MaxRetryWait caps one wait for a 429's retry_after (default 60s).
+	MaxRetryWait time.Duration
+	// HTTPClient is used for all Bot API calls (default: a client with a
+	// timeout a little longer than PollTimeout).
+	HTTPClient *http.Client
+}
+
+// Adapter is the Telegram channel. It implements channel.Channel.
+type Adapter struct {
+	cfg    Config
+	api    *tgbot.Bot
+	http   *http.Client
+	rdb    redis.UniversalClient
+	prefix string
+	log    *slog.Logger
+	disp   *dispatcher
+
+	username atomic.Value // string: the bot's @username, once known
+
+	healthMu  sync.Mutex
+	healthErr error
+	started   bool
+}
+
+var _ channel.Channel = (*Adapter)(nil)
+
+// New builds an adapter. It does not contact Telegram; Run does.
+func New(cfg Config) (*Adapter, error) {
+	if strings.TrimSpace(cfg.Token) == "" {
+		return nil, errors.New("telegram: empty bot token")
+	}
+	if cfg.Handler == nil {
+		return nil, errors.New("telegram: no handler")
+	}
+	if cfg.Redis == nil {
+		return nil, errors.New("telegram: no redis client")
+	}
+	if cfg.APIURL == "" {
+		cfg.APIURL = DefaultAPIURL
+	}
+	cfg.APIURL = strings.TrimRight(cfg.APIURL, "/")
+	if cfg.KeyPrefix == "" {
+		cfg.KeyPrefix = "jejaring:tg:"
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Workers <= 0 {
+		cfg.Workers = 32
+	}
+	if cfg.PollTimeout <= 0 {
+		cfg.PollTimeout = 50 * time.Second
+	}
+	if cfg.HandleTimeout <= 0 {
+		cfg.HandleTimeout = 2 * time.Minute
+	}
+	if cfg.MaxRetryWait <= 0 {
+		cfg.MaxRetryWait = time.Minute
+	}
+	if cfg.WebhookURL != "" && cfg.WebhookSecret == "" {
+		cfg.WebhookSecret = deriveSecret(cfg.Token)
+	}
+	hc := cfg.HTTPClient
+	if hc == nil {
+		hc = &http.Client{Timeout: cfg.PollTimeout + 15*time.Second}
+	}
+	log := cfg.Logger.With("channel", "telegram")
+	a := &Adapter{cfg: cfg, http: hc, rdb: cfg.Redis, prefix: cfg.KeyPrefix, log: log}
+	api, err := tgbot.New(cfg.Token,
+		tgbot.WithServerURL(cfg.APIURL),
+		tgbot.WithSkipGetMe(),
+		tgbot.WithHTTPClient(cfg.PollTimeout, hc),
+		tgbot.WithErrorsHandler(func(err error) { log.Error("telegram library", "err", err) }),
+		tgbot.WithDefaultHandler(func(context.Context, *tgbot.Bot, *models.Update) {}),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("telegram: create client: %w", err)
+	}
+	a.api = api
+	a.disp = newDispatcher(cfg.Workers)
+	a.username.Store("")
+	return a, nil
+}
+
+// deriveSecret makes a webhook secret from the token: stable across replicas,
+// not guessable without the token, and in Telegram's allowed alphabet.
+func deriveSecret(token string) string {
+	m := hmac.New(sha256.New, []byte(token))
+	m.Write([]byte("jejaring telegram webhook secret"))
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+// Name is channel.Telegram.
+func (a *Adapter) Name() channel.Name { return channel.Telegram }
+
+// WebhookSecret is the secret token webhook requests must carry.
+func (a *Adapter) WebhookSecret() string { return a.cfg.WebhookSecret }
+
+// Health reports whether the adapter is talking to Telegram: nil once Run has
+// reached the Bot API and the last poll (or setWebhook) succeeded.
+func (a *Adapter) Health() error {
+	a.healthMu.Lock()
+	defer a.healthMu.Unlock()
+	if !a.started {
+		return errors.New("telegram: not connected yet")
+	}
+	return a.healthErr
+}
+
+func (a *Adapter) setHealth(err error) {
+	a.healthMu.Lock()
+	defer a.healthMu.Unlock()
+	a.started = a.started || err == nil
+	a.healthErr = err
+}
+
+// Run connects to the Bot API (getMe), sets the command menu, and then either
+// long-polls (deleting any webhook first) or registers the webhook and waits.
+// It returns nil when ctx is cancelled, after the updates in hand are handled,
+// and an error only if the token is refused.
+func (a *Adapter) Run(ctx context.Context) error {
+	me, err := retryCall(ctx, a, "getMe", func(ctx context.Context) (string, error) {
+		u, err := a.api.GetMe(ctx)
+		if err != nil {
+			return "", err
+		}
+		return u.Username, nil
+	})
+	if err != nil {
+		return a.stopErr(ctx, err)
+	}
+	a.username.Store(me)
+	a.log.Info("telegram connected", "bot", me, "mode", map[bool]string{true: "webhook", false: "polling"}[a.cfg.WebhookURL != ""])
+	a.setCommands(ctx)
+
+	if a.cfg.WebhookURL != "" {
+		_, err := retryCall(ctx, a, "setWebhook", func(ctx context.Context) (bool, error) {
+			return a.api.SetWebhook(ctx, &tgbot.SetWebhookParams{
+				URL: a.cfg.WebhookURL, SecretToken: a.cfg.WebhookSecret, AllowedUpdates: allowedUpdates,
+			})
+		})
+		if err != nil {
+			return a.stopErr(ctx, err)
+		}
+		a.setHealth(nil)
+		<-ctx.Done()
+		a.disp.wait()
+		return nil
+	}
+
+	_, err = retryCall(ctx, a, "deleteWebhook", func(ctx context.Context) (bool, error) {
+		return a.api.DeleteWebhook(ctx, &tgbot.DeleteWebhookParams{DropPendingUpdates: false})
+	})
+	if err != nil {
+		return a.stopErr(ctx, err)
+	}
+	err = a.poll(ctx)
+	a.disp.wait()
+	return a.stopErr(ctx, err)
+}
+
+func (a *Adapter) stopErr(ctx context.Context, err error) error {
+	if err == nil || ctx.Err() != nil {
+		return nil
+	}
+	return err
+}
+
+// retryCall runs a start-up call until it succeeds, backing off on trouble.
+// A refused token (401) is returned at once.
+func retryCall[T any](ctx context.Context, a *Adapter, method string, call func(context.Context) (T, error)) (T, error) {
+	var zero T
+	wait := 200 * time.Millisecond
+	for {
+		v, err := call(ctx)
+		if err == nil {
+			return v, nil
+		}
+		if errors.Is(err, tgbot.ErrorUnauthorized) {
+			a.setHealth(fmt.Errorf("telegram: %s: token refused: %w", method, err))
+			return zero, fmt.Errorf("telegram %s: token refused: %w", method, err)
+		}
+		a.setHealth(fmt.Errorf("telegram: %s: %w", method, err))
+		a.log.Warn("telegram call failed, retrying", "method", method, "err", err, "wait", wait)
+		var tooMany *tgbot.TooManyRequestsError
+		if errors.As(err, &tooMany) {
+			wait = max(wait, time.Duration(tooMany.RetryAfter)*time.Second)
+		}
+		if !sleep(ctx, wait) {
+			return zero, ctx.Err()
+		}
+		wait = min(wait*2, 5*time.Second)
+	}
+}
+
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
