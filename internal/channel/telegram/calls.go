@@ -18,7 +18,7 @@ var errNil = redis.Nil
 
 // Retry policy of the reply path.
 const (
-	maxTransientAttempts = 6               // 5xx / network
+	maxTransientAttempts = 6 // 5xx / network
 	firstBackoff         = 200 * time.Millisecond
 	maxBackoff           = 5 * time.Second
 )

@@ -20,7 +20,9 @@ var errConflict = errors.New("telegram getUpdates conflict")
 
 type rateLimited struct{ retryAfter time.Duration }
 
-func (e *rateLimited) Error() string { return fmt.Sprintf("telegram getUpdates: retry after %s", e.retryAfter) }
+func (e *rateLimited) Error() string {
+	return fmt.Sprintf("telegram getUpdates: retry after %s", e.retryAfter)
+}
 
 // poll is the long-polling loop: fetch a batch from the stored offset, handle
 // it completely, store the next offset, repeat. Telegram forgets updates only
