@@ -163,6 +163,16 @@ func openContainer(ctx context.Context, db *store.DB, logger *slog.Logger) (*sql
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
+	if dialect == "postgres" {
+		// whatsmeow's upgrader looks for its version table in every schema
+		// of the database (information_schema without a schema filter), so
+		// a whatsmeow in another schema would make it skip creating ours.
+		// Creating the table here first, exactly as the upgrader would,
+		// keeps each schema's session on its own.
+		if _, err := db.ExecContext(ctx, "CREATE TABLE IF NOT EXISTS whatsmeow_version (version INTEGER, compat INTEGER)"); err != nil {
+			return nil, fmt.Errorf("whatsapp: prepare session tables: %w", err)
+		}
+	}
 	container := sqlstore.NewWithDB(db.DB.DB, dialect, newWALog(logger.With("channel", "whatsapp"), "Store"))
 	if err := container.Upgrade(ctx); err != nil {
 		return nil, fmt.Errorf("whatsapp: prepare session tables: %w", err)

@@ -193,8 +193,8 @@ func (a *Adapter) awaitConnection(ctx context.Context, cli liveClient, events <-
 				a.mu.Lock()
 				a.snd = nil
 				a.mu.Unlock()
-				a.setState(State{Status: StatusBanned, Reason: ev.reason, PausedUntil: until, NextRetry: until})
 				cli.Disconnect()
+				a.setState(State{Status: StatusBanned, Reason: ev.reason, PausedUntil: until, NextRetry: until})
 				if !a.sleep(ctx, wait, false) {
 					return outCancelled, false, 0, ""
 				}
