@@ -1,0 +1,58 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+
+	"jejaring/internal/config"
+	"jejaring/internal/store"
+)
+
+// dbVars are the settings a database-only command reads.
+func dbVars() []string { return []string{"DATABASE_URL", "DATA_DIR", "MIGRATE"} }
+
+func runMigrate(ctx context.Context, args []string, s stdio) int {
+	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
+	fs.SetOutput(s.err)
+	flags := config.AddFlags(fs, dbVars()...)
+	fs.Usage = func() {
+		w := fs.Output()
+		fmt.Fprintln(w, "Usage: jejaring migrate up|status [flags]")
+		fmt.Fprintln(w, "\n  up      apply every pending migration (serve also does this at start-up unless -migrate=false)")
+		fmt.Fprintln(w, "  status  list the migrations and when each was applied")
+		fmt.Fprintln(w)
+		config.PrintVars(w, dbVars()...)
+	}
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if len(pos) != 1 || (pos[0] != "up" && pos[0] != "status") {
+		fs.Usage()
+		return 2
+	}
+	cfg, err := flags.Load(s.getenv)
+	if err != nil {
+		s.failf("%v", err)
+		return 2
+	}
+	db, err := store.Open(ctx, cfg.DatabaseURL, cfg.DataDir)
+	if err != nil {
+		return s.failf("%v", err)
+	}
+	defer db.Close()
+	if pos[0] == "up" {
+		if err := db.Migrate(ctx); err != nil {
+			return s.failf("%v", err)
+		}
+	}
+	if err := db.MigrationStatus(ctx, s.out); err != nil {
+		return s.failf("%v", err)
+	}
+	return 0
+}

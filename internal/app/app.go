@@ -1,0 +1,377 @@
+// Package app wires Jejaring together from a config.Config: it opens the
+// database (PostgreSQL, or SQLite in the data directory) and Redis (or an
+// in-process one for the local mode), runs the migrations, builds the bot and
+// the channels, serves HTTP (web chat, /healthz, /readyz, /metrics) and runs
+// the background loops (outbox dispatcher, WhatsApp connection), and stops
+// all of it gracefully.
+//
+// Shutdown order matters and is fixed here: the HTTP server stops taking
+// requests and waits for the ones in flight (a message being handled
+// finishes; event streams are closed at once), then the loops are cancelled
+// and awaited (the dispatcher marks what it sent; a channel finishes the
+// messages it is handling), and only then are Redis and the database closed.
+// The whole stop is bounded by StopTimeout.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/alicebob/miniredis/v2"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/redis/go-redis/v9"
+
+	"jejaring/internal/channel"
+	"jejaring/internal/channel/webchat"
+	"jejaring/internal/channel/whatsapp"
+	"jejaring/internal/config"
+	"jejaring/internal/metrics"
+	"jejaring/internal/outbox"
+	"jejaring/internal/store"
+)
+
+// StopTimeout bounds a graceful stop, from the signal to the last close.
+const StopTimeout = 10 * time.Second
+
+// RedisPrefix namespaces every key Jejaring writes, so one Redis can be
+// shared with other programs.
+const RedisPrefix = "jejaring:"
+
+// Healther is the optional interface a channel (or any started component)
+// implements to take part in /readyz: nil means ready.
+type Healther interface {
+	Health() error
+}
+
+// Loop is a background task that runs until its context ends.
+type Loop struct {
+	Name string
+	Run  func(ctx context.Context) error
+}
+
+// App is a running Jejaring. Build it with New, then Run it.
+type App struct {
+	Config   *config.Config
+	Log      *slog.Logger
+	DB       *store.DB
+	Redis    redis.UniversalClient
+	Registry *prometheus.Registry
+	Metrics  *metrics.Metrics
+	WebChat  *webchat.Chat
+	Channels map[channel.Name]channel.Channel
+	Mux      *http.ServeMux
+
+	mini     *miniredis.Miniredis
+	ln       net.Listener
+	srv      *http.Server
+	health   []namedHealth
+	loops    []Loop
+	closers  []func()
+	closeOne sync.Once
+}
+
+type namedHealth struct {
+	name string
+	h    Healther
+}
+
+// OpenDB opens the configured database (one clear line naming DATABASE_URL
+// and the host when it cannot be reached) and, when cfg.Migrate is set, runs
+// the migrations; a database migrated by a newer Jejaring is refused.
+func OpenDB(ctx context.Context, cfg *config.Config, log *slog.Logger) (*store.DB, error) {
+	db, err := store.Open(ctx, cfg.DatabaseURL, cfg.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Migrate {
+		if err := db.Migrate(ctx); err != nil {
+			db.Close()
+			if errors.Is(err, store.ErrNewerSchema) {
+				return nil, fmt.Errorf("DATABASE_URL: refusing to start: %w", err)
+			}
+			return nil, fmt.Errorf("DATABASE_URL: %w", err)
+		}
+		if log != nil {
+			log.Debug("database migrated", "dialect", db.Dialect)
+		}
+	}
+	return db, nil
+}
+
+// OpenRedis connects to REDIS_URL, or, when it is empty, starts an
+// in-process Redis on a free 127.0.0.1 port (the local mode; its data is
+// lost on exit). The returned stop function closes both.
+func OpenRedis(ctx context.Context, cfg *config.Config) (redis.UniversalClient, func(), error) {
+	if cfg.LocalRedis() {
+		m := miniredis.NewMiniRedis()
+		if err := m.StartAddr("127.0.0.1:0"); err != nil {
+			return nil, nil, fmt.Errorf("REDIS_URL is empty and the in-process Redis did not start: %w", err)
+		}
+		rdb := redis.NewClient(&redis.Options{Addr: m.Addr()})
+		return rdb, func() { rdb.Close(); m.Close() }, nil
+	}
+	opt, err := redis.ParseURL(cfg.RedisURL)
+	if err != nil {
+		return nil, nil, fmt.Errorf("REDIS_URL: %w", err)
+	}
+	opt.DialTimeout = 3 * time.Second
+	rdb := redis.NewClient(opt)
+	pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if err := rdb.Ping(pctx).Err(); err != nil {
+		rdb.Close()
+		return nil, nil, fmt.Errorf("REDIS_URL: cannot reach Redis at %s: %s", opt.Addr, oneLine(err))
+	}
+	return rdb, func() { rdb.Close() }, nil
+}
+
+func oneLine(err error) string { return strings.Join(strings.Fields(err.Error()), " ") }
+
+// New opens everything cfg names and listens on HTTP_ADDR, but starts
+// nothing yet: Run does. On error, what was opened is closed again.
+func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (a *App, err error) {
+	if log == nil {
+		log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	a = &App{Config: cfg, Log: log, Channels: map[channel.Name]channel.Channel{}, Mux: http.NewServeMux()}
+	defer func() {
+		if err != nil {
+			a.Close()
+			a = nil
+		}
+	}()
+
+	// Redis first: it answers at once, while a database may take seconds.
+	rdb, stop, err := OpenRedis(ctx, cfg)
+	if err != nil {
+		return a, err
+	}
+	a.Redis = rdb
+	a.closers = append(a.closers, stop)
+
+	if a.DB, err = OpenDB(ctx, cfg, log); err != nil {
+		return a, err
+	}
+	a.closers = append(a.closers, func() { a.DB.Close() })
+
+	if cfg.AdminPassword != "" {
+		created, err := a.DB.EnsureAdmin(ctx, cfg.AdminPassword, time.Now())
+		if err != nil {
+			return a, err
+		}
+		if created {
+			log.Info("created staff user admin from ADMIN_PASSWORD")
+		}
+	}
+
+	a.Registry = prometheus.NewRegistry()
+	a.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	a.Metrics = metrics.New(a.Registry)
+
+	handler, err := a.handler(ctx)
+	if err != nil {
+		return a, err
+	}
+
+	a.WebChat, err = webchat.New(webchat.Options{Redis: a.Redis, Prefix: RedisPrefix, Handler: handler, Logger: log, Metrics: a.Metrics})
+	if err != nil {
+		return a, err
+	}
+	a.Channels[channel.WebChat] = a.WebChat
+	a.WebChat.Routes(a.Mux)
+
+	if cfg.WhatsAppEnabled {
+		if err := a.startWhatsApp(ctx, handler); err != nil {
+			return a, err
+		}
+	}
+
+	a.addDispatcher()
+	a.routes()
+
+	a.ln, err = net.Listen("tcp", cfg.HTTPAddr)
+	if err != nil {
+		return a, fmt.Errorf("HTTP_ADDR: cannot listen on %s: %s", cfg.HTTPAddr, oneLine(err))
+	}
+	a.srv = &http.Server{
+		Handler:           a.Mux,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	a.srv.RegisterOnShutdown(a.WebChat.Close)
+	return a, nil
+}
+
+func (a *App) startWhatsApp(ctx context.Context, h channel.Handler) error {
+	policy, err := whatsapp.ParsePolicy(a.Config.Lookup)
+	if err != nil {
+		return fmt.Errorf("WhatsApp settings: %s", oneLine(err))
+	}
+	polls, err := whatsapp.ParsePolls(a.Config.Lookup)
+	if err != nil {
+		return fmt.Errorf("WHATSAPP_POLLS: %s", oneLine(err))
+	}
+	wa, err := whatsapp.New(ctx, whatsapp.Config{
+		DB: a.DB, DataDir: a.Config.DataDir, Handler: h, Logger: a.Log.With("channel", "whatsapp"),
+		Policy: &policy, Polls: polls,
+	})
+	if err != nil {
+		return fmt.Errorf("WhatsApp: %w", err)
+	}
+	a.Channels[channel.WhatsApp] = wa
+	a.AddHealth("whatsapp", wa)
+	a.AddLoop("whatsapp", wa.Run)
+	return nil
+}
+
+// addDispatcher runs the outbox dispatcher over every started channel, with
+// the WhatsApp bulk policy turned into its rate limit.
+func (a *App) addDispatcher() {
+	limits := outbox.DefaultLimits()
+	if wa, ok := a.Channels[channel.WhatsApp].(*whatsapp.Adapter); ok {
+		p := wa.Policy()
+		l := limits[channel.WhatsApp]
+		l.PerSecond = float64(p.PerMinute) / 60
+		l.MinGap = p.MinGap
+		l.Jitter = p.MaxJitter
+		limits[channel.WhatsApp] = l
+	}
+	d := outbox.NewDispatcher(outbox.Config{
+		Store:     store.NewOutboxRepo(a.DB),
+		Channels:  a.Channels,
+		Limits:    limits,
+		Redis:     a.Redis,
+		KeyPrefix: RedisPrefix + "outbox:",
+		Logger:    a.Log.With("component", "outbox"),
+	})
+	a.AddLoop("outbox", d.Run)
+}
+
+// AddHealth makes /readyz report h under name.
+func (a *App) AddHealth(name string, h Healther) { a.health = append(a.health, namedHealth{name, h}) }
+
+// AddLoop runs l alongside the HTTP server, from Run until the stop.
+func (a *App) AddLoop(name string, run func(ctx context.Context) error) {
+	a.loops = append(a.loops, Loop{Name: name, Run: run})
+}
+
+// Addr is the address the HTTP server listens on (useful with port 0).
+func (a *App) Addr() string { return a.ln.Addr().String() }
+
+// URLs lists what the running server offers, for the start-up message.
+func (a *App) URLs() []string {
+	host, port, _ := net.SplitHostPort(a.Addr())
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "127.0.0.1"
+	}
+	base := "http://" + net.JoinHostPort(host, port)
+	return []string{
+		"web chat  " + base + "/chat",
+		"health    " + base + "/healthz  (alive)   " + base + "/readyz  (database, Redis, channels)",
+		"metrics   " + base + "/metrics",
+	}
+}
+
+// Run serves and runs the loops until ctx ends, then stops gracefully within
+// StopTimeout. It returns nil after a clean stop.
+func (a *App) Run(ctx context.Context, out io.Writer) error {
+	defer a.Close()
+	mode := "PostgreSQL"
+	if a.DB.Dialect == store.SQLite {
+		mode = "SQLite " + strings.TrimPrefix(strings.SplitN(a.DB.URL, "?", 2)[0], "file:")
+	}
+	redisMode := "Redis"
+	if a.Config.LocalRedis() {
+		redisMode = "in-process Redis (local mode: sessions are lost on exit)"
+	}
+	if out != nil {
+		fmt.Fprintf(out, "Jejaring is running (%s, %s).\n", mode, redisMode)
+		for _, u := range a.URLs() {
+			fmt.Fprintln(out, "  "+u)
+		}
+		fmt.Fprintln(out, "Press Ctrl+C to stop.")
+	}
+
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- a.srv.Serve(a.ln) }()
+
+	loopCtx, cancelLoops := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelLoops()
+	var wg sync.WaitGroup
+	for _, l := range a.loops {
+		wg.Go(func() {
+			if err := l.Run(loopCtx); err != nil && loopCtx.Err() == nil {
+				a.Log.Error("background loop stopped", "loop", l.Name, "err", err)
+				a.Metrics.Error(l.Name)
+			}
+		})
+	}
+
+	var runErr error
+	select {
+	case <-ctx.Done():
+		a.Log.Info("stopping")
+	case err := <-serveErr:
+		runErr = fmt.Errorf("http server: %w", err)
+	}
+
+	deadline := time.Now().Add(StopTimeout - 500*time.Millisecond)
+	sctx, cancel := context.WithDeadline(context.Background(), deadline.Add(-2*time.Second))
+	if err := a.srv.Shutdown(sctx); err != nil {
+		a.Log.Warn("http requests still running at the stop deadline", "err", err)
+		a.srv.Close()
+	}
+	cancel()
+	cancelLoops()
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(time.Until(deadline)):
+		a.Log.Warn("background loops did not stop in time")
+	}
+	return runErr
+}
+
+// Close releases everything New opened. Run calls it; call it yourself only
+// when not calling Run.
+func (a *App) Close() {
+	a.closeOne.Do(func() {
+		if a.ln != nil {
+			a.ln.Close()
+		}
+		if a.WebChat != nil {
+			a.WebChat.Close()
+		}
+		for i := len(a.closers) - 1; i >= 0; i-- {
+			a.closers[i]()
+		}
+	})
+}
+
+// RedisLogger routes go-redis's own log lines (connection pool trouble) to
+// log at debug level, so a start-up failure shows one line, not several.
+// Install it with redis.SetLogger before opening Redis.
+func RedisLogger(log *slog.Logger) interface {
+	Printf(ctx context.Context, format string, v ...any)
+} {
+	return redisLog{log}
+}
+
+type redisLog struct{ log *slog.Logger }
+
+func (r redisLog) Printf(ctx context.Context, format string, v ...any) {
+	r.log.DebugContext(ctx, "redis: "+fmt.Sprintf(format, v...))
+}
