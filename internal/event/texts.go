@@ -133,7 +133,7 @@ func DeclineText(ev *Event, a Answer) string {
 	if a == Maybe {
 		return fmt.Sprintf("Baik, jawaban Bapak/Ibu untuk *%s* kami catat: Mungkin. Silakan ubah kapan saja sebelum %s lewat menu *acara*.", ev.Title, FormatDate(ev.Deadline()))
 	}
-	return fmt.Sprintf("Baik, terima kasih atas kabarnya. Semoga di lain kesempatan Bapak/Ibu bisa bergabung di acara kami.")
+	return "Baik, terima kasih atas kabarnya. Semoga di lain kesempatan Bapak/Ibu bisa bergabung di acara kami."
 }
 
 // DeadlineText refuses a late RSVP kindly.

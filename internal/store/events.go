@@ -392,14 +392,16 @@ func (r *EventRepo) invitationText(ev *event.Event, inv *event.Invitation, rc Re
 	return s
 }
 
-// RSVPChoices are the buttons of an invitation. Their values start with
-// "rsvp:<token>:" so the bot can route a press to the rsvp flow even when
-// the contact is in another conversation.
+// RSVPChoices are the buttons of an invitation. Their values are deep-link
+// payloads, "rsvp_<token>_yes" (also _no, _maybe): the bot routes a pressed
+// choice that the current step does not expect through flow.Set.MatchPayload
+// like a deep link, which starts the rsvp flow (trigger payload "rsvp_")
+// with the parameter "<token>_yes"; the flow's rsvp.load action splits it.
 func RSVPChoices(token string) []channel.Choice {
 	return []channel.Choice{
-		{Label: "Hadir", Value: "rsvp:" + token + ":yes"},
-		{Label: "Tidak hadir", Value: "rsvp:" + token + ":no"},
-		{Label: "Mungkin", Value: "rsvp:" + token + ":maybe"},
+		{Label: "Hadir", Value: "rsvp_" + token + "_yes"},
+		{Label: "Tidak hadir", Value: "rsvp_" + token + "_no"},
+		{Label: "Mungkin", Value: "rsvp_" + token + "_maybe"},
 	}
 }
 

@@ -1,0 +1,220 @@
+package eventactions
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"jejaring/internal/bot"
+	"jejaring/internal/event"
+	"jejaring/internal/store"
+)
+
+// staffEvents lists upcoming events staff may broadcast or check in.
+// Answers: events_text (numbered), events_count, event_ids.
+func (h *handlers) staffEvents(ctx context.Context, call bot.ActionCall) (bot.ActionResult, error) {
+	evs, err := h.deps.Events.ListEvents(ctx, store.EventFilter{From: h.now(call), Statuses: []event.Status{event.Draft, event.Published, event.Changed}, Limit: 20})
+	if err != nil {
+		return bot.ActionResult{}, err
+	}
+	var b strings.Builder
+	ids := make([]any, 0, len(evs))
+	for i, ev := range evs {
+		status := "terbit"
+		if ev.Status == event.Draft {
+			status = "draf"
+		} else if ev.Status == event.Changed {
+			status = "diubah"
+		}
+		fmt.Fprintf(&b, "%d. %s — %s (%s)\n", i+1, ev.Title, event.FormatWhen(&ev), status)
+		ids = append(ids, ev.ID)
+	}
+	return ok(map[string]any{"events_text": strings.TrimRight(b.String(), "\n"), "events_count": len(evs), "event_ids": ids})
+}
+
+// staffPickEvent: args n (1-based, from event_ids). Answers: event_id,
+// event_title.
+func (h *handlers) staffPickEvent(ctx context.Context, call bot.ActionCall) (bot.ActionResult, error) {
+	ids := asList(call.Answers["event_ids"])
+	n, _ := strconv.Atoi(strings.TrimSuffix(arg(call, "n"), ".0"))
+	if n < 1 || n > len(ids) {
+		return fail(fmt.Sprintf("Pilih nomor 1 sampai %d.", len(ids)))
+	}
+	id, err := strconv.ParseInt(strings.TrimSuffix(ids[n-1], ".0"), 10, 64)
+	if err != nil {
+		return fail("Nomor acara tidak dikenal.")
+	}
+	ev, err := h.deps.Events.Event(ctx, id)
+	if errors.Is(err, event.ErrNotFound) {
+		return fail("Acara itu sudah tidak ada.")
+	}
+	if err != nil {
+		return bot.ActionResult{}, err
+	}
+	return ok(map[string]any{"event_id": ev.ID, "event_title": ev.Title})
+}
+
+func eventID(call bot.ActionCall) int64 {
+	id, _ := strconv.ParseInt(strings.TrimSuffix(arg(call, "event_id"), ".0"), 10, 64)
+	return id
+}
+
+// segmentFromArgs reads args everyone (true/false), regions and sizes
+// (comma-separated), verified (true/false).
+func segmentFromArgs(call bot.ActionCall, ev *event.Event) event.Segment {
+	if arg(call, "everyone") == "true" {
+		return event.Segment{}
+	}
+	if arg(call, "use_event_segment") == "true" {
+		return ev.Segment
+	}
+	var seg event.Segment
+	split := func(s string) []string {
+		var out []string
+		for p := range strings.SplitSeq(s, ",") {
+			if p = strings.TrimSpace(p); p != "" {
+				out = append(out, p)
+			}
+		}
+		sort.Strings(out)
+		return out
+	}
+	seg.RegionCodes = split(arg(call, "regions"))
+	seg.SizeClasses = split(arg(call, "sizes"))
+	seg.VerifiedOnly = arg(call, "verified") == "true"
+	return seg
+}
+
+func (h *handlers) loadEvent(ctx context.Context, call bot.ActionCall) (*event.Event, *bot.ActionResult, error) {
+	ev, err := h.deps.Events.Event(ctx, eventID(call))
+	if errors.Is(err, event.ErrNotFound) {
+		r, _ := fail("Acara tidak ditemukan.")
+		return nil, &r, nil
+	}
+	return ev, nil, err
+}
+
+// staffSegmentCount: args event_id and the segment args. Answers:
+// count_text (per channel, skipped, already invited), preview_text, total.
+func (h *handlers) staffSegmentCount(ctx context.Context, call bot.ActionCall) (bot.ActionResult, error) {
+	ev, res, err := h.loadEvent(ctx, call)
+	if res != nil || err != nil {
+		return deref(res), err
+	}
+	seg := segmentFromArgs(call, ev)
+	sc, err := h.deps.Events.CountSegment(ctx, ev.ID, seg)
+	if err != nil {
+		return bot.ActionResult{}, err
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "Sasaran: %s.\nAkan menerima: %s UMKM", seg.Describe(), event.Thousands(sc.Total))
+	chs := make([]string, 0, len(sc.ByChannel))
+	for ch := range sc.ByChannel {
+		chs = append(chs, ch)
+	}
+	sort.Strings(chs)
+	var parts []string
+	for _, ch := range chs {
+		parts = append(parts, fmt.Sprintf("%s %s", channelLabel(ch), event.Thousands(sc.ByChannel[ch])))
+	}
+	if len(parts) > 0 {
+		fmt.Fprintf(&b, " (%s)", strings.Join(parts, ", "))
+	}
+	b.WriteString(".")
+	if sc.Already > 0 {
+		fmt.Fprintf(&b, "\nSudah diundang sebelumnya (tidak dikirim lagi): %s.", event.Thousands(sc.Already))
+	}
+	if sc.Skipped > 0 {
+		fmt.Fprintf(&b, "\nDilewati karena berhenti/memblokir: %s.", event.Thousands(sc.Skipped))
+	}
+	preview := event.InvitationText(ev, "Siti", 0) + "\n[Hadir] [Tidak hadir] [Mungkin]"
+	return ok(map[string]any{"count_text": b.String(), "preview_text": preview, "total": sc.Total})
+}
+
+func channelLabel(ch string) string {
+	switch ch {
+	case "telegram":
+		return "Telegram"
+	case "whatsapp":
+		return "WhatsApp"
+	case "webchat":
+		return "web chat"
+	}
+	return ch
+}
+
+func deref(r *bot.ActionResult) bot.ActionResult {
+	if r == nil {
+		return bot.ActionResult{}
+	}
+	return *r
+}
+
+// staffBroadcast: args event_id and the segment args. Queues the
+// invitations; progress reports come back to this staff contact through
+// the outbox. Answers: result_text, queued.
+func (h *handlers) staffBroadcast(ctx context.Context, call bot.ActionCall) (bot.ActionResult, error) {
+	ev, res, err := h.loadEvent(ctx, call)
+	if res != nil || err != nil {
+		return deref(res), err
+	}
+	seg := segmentFromArgs(call, ev)
+	br, err := h.deps.Events.Broadcast(ctx, store.BroadcastRequest{
+		EventID: ev.ID, Segment: &seg, StaffContactID: call.Contact.ID, CreatedBy: fmt.Sprintf("contact:%d", call.Contact.ID),
+	}, h.now(call))
+	switch {
+	case errors.Is(err, event.ErrClosed):
+		return fail("Acara ini sudah dibatalkan; undangan tidak dikirim.")
+	case errors.Is(err, event.ErrAlreadyFinished):
+		return fail("Acara ini sudah dimulai; undangan tidak dikirim.")
+	case err != nil:
+		return bot.ActionResult{}, err
+	}
+	text := fmt.Sprintf("Siap! %s undangan masuk antrean pengiriman", event.Thousands(br.Queued))
+	if br.Already > 0 {
+		text += fmt.Sprintf(" (%s sudah diundang sebelumnya)", event.Thousands(br.Already))
+	}
+	text += ". Saya kabari perkembangannya di sini."
+	if br.Queued == 0 {
+		text = "Tidak ada penerima baru untuk sasaran ini; tidak ada yang dikirim."
+	}
+	return ok(map[string]any{"result_text": text, "queued": br.Queued})
+}
+
+// staffCheckin: args event_id, code. Answers: result_text.
+func (h *handlers) staffCheckin(ctx context.Context, call bot.ActionCall) (bot.ActionResult, error) {
+	inv, name, err := h.deps.Events.CheckIn(ctx, eventID(call), arg(call, "code"), fmt.Sprintf("contact:%d", call.Contact.ID), h.now(call))
+	var text string
+	switch {
+	case errors.Is(err, event.ErrBadCheckinCode):
+		text = "Kode tidak dikenal untuk acara ini. Periksa lagi hurufnya."
+	case errors.Is(err, event.ErrAlreadyCheckin):
+		text = fmt.Sprintf("%s sudah check-in pukul %s.", name, event.FormatClock(inv.CheckedInAt))
+	case errors.Is(err, event.ErrNotAttending):
+		text = fmt.Sprintf("%s tidak terdaftar hadir (jawaban: %s). Silakan arahkan ke meja registrasi.", name, inv.Status.Label())
+	case err != nil:
+		return bot.ActionResult{}, err
+	default:
+		text = fmt.Sprintf("✅ %s — check-in berhasil (%d orang).", name, max(inv.PartySize, 1))
+	}
+	return ok(map[string]any{"result_text": text})
+}
+
+// staffAttendance: args event_id. Answers: result_text.
+func (h *handlers) staffAttendance(ctx context.Context, call bot.ActionCall) (bot.ActionResult, error) {
+	a, err := h.deps.Events.Attendance(ctx, eventID(call))
+	if err != nil {
+		return bot.ActionResult{}, err
+	}
+	return ok(map[string]any{"result_text": AttendanceText(a)})
+}
+
+// AttendanceText summarizes an event's answers and check-ins.
+func AttendanceText(a store.Attendance) string {
+	return fmt.Sprintf("Diundang %s. Hadir %s usaha (%s orang), daftar tunggu %s, mungkin %s, tidak hadir %s, belum menjawab %s.\nSudah check-in %s, belum datang %s.",
+		event.Thousands(a.Invited), event.Thousands(a.Going), event.Thousands(a.Seats), event.Thousands(a.Waitlist), event.Thousands(a.Maybe),
+		event.Thousands(a.Declined), event.Thousands(a.Pending), event.Thousands(a.CheckedIn), event.Thousands(a.NoShow))
+}
