@@ -40,7 +40,7 @@ func (s *Set) MatchPayload(payload string) (*Definition, string) {
 	}
 	for _, d := range s.order {
 		for _, p := range d.Payloads {
-			if p == payload {
+			if p == payload && !strings.HasSuffix(p, "_") {
 				return d, ""
 			}
 		}
