@@ -411,8 +411,8 @@ func loadMapNoCheck(t *testing.T, src string) *Set {
 func TestDuplicatesAcrossFiles(t *testing.T) {
 	t.Parallel()
 	s, err := Load(fstest.MapFS{
-		"a.yaml": {Data: []byte("id: x\nversion: 1\ntitle: {id: X}\ntriggers: {keywords: [daftar]}\nsteps:\n  - id: a\n    say: {id: A}\n")},
-		"b.yaml": {Data: []byte("id: x\nversion: 1\ntitle: {id: X}\ntriggers: {keywords: [Daftar]}\nsteps:\n  - id: a\n    say: {id: A}\n")},
+		"a.yaml":          {Data: []byte("id: x\nversion: 1\ntitle: {id: X}\ntriggers: {keywords: [daftar]}\nsteps:\n  - id: a\n    say: {id: A}\n")},
+		"b.yaml":          {Data: []byte("id: x\nversion: 1\ntitle: {id: X}\ntriggers: {keywords: [Daftar]}\nsteps:\n  - id: a\n    say: {id: A}\n")},
 		"testdata/c.yaml": {Data: []byte("not: a flow")},
 	})
 	if err != nil {
