@@ -124,13 +124,19 @@ func OpenRedis(ctx context.Context, cfg *config.Config) (redis.UniversalClient, 
 		return nil, nil, fmt.Errorf("REDIS_URL: %w", err)
 	}
 	opt.DialTimeout = 3 * time.Second
-	rdb := redis.NewClient(opt)
+	// Probe once, without the pool's dial retries, so an unreachable
+	// server fails at once; the real client keeps its retries.
+	probeOpt := *opt
+	probeOpt.DialerRetries, probeOpt.MaxRetries, probeOpt.PoolSize = 1, -1, 1
+	probe := redis.NewClient(&probeOpt)
 	pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
-	if err := rdb.Ping(pctx).Err(); err != nil {
-		rdb.Close()
+	err = probe.Ping(pctx).Err()
+	probe.Close()
+	if err != nil {
 		return nil, nil, fmt.Errorf("REDIS_URL: cannot reach Redis at %s: %s", opt.Addr, oneLine(err))
 	}
+	rdb := redis.NewClient(opt)
 	return rdb, func() { rdb.Close() }, nil
 }
 
