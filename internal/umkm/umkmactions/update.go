@@ -1,0 +1,282 @@
+package umkmactions
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"jejaring/internal/bot"
+	"jejaring/internal/store"
+	"jejaring/internal/umkm"
+)
+
+// ownBusiness finds the business this contact may see and change: theirs
+// by contact, else an unclaimed one (imported, or registered from another
+// chat) with their phone number.
+func (x *actions) ownBusiness(ctx context.Context, call bot.ActionCall) (*umkm.Business, error) {
+	if id, ok := num(call.Answers, "business_id"); ok && id > 0 {
+		b, err := x.repo.GetBusiness(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if x.owns(call, b) && b.DeletedAt == nil {
+			return b, nil
+		}
+		return nil, umkm.ErrNotFound
+	}
+	if call.Contact.ID != 0 {
+		bs, err := x.repo.BusinessesByContact(ctx, call.Contact.ID)
+		if err != nil {
+			return nil, err
+		}
+		if len(bs) > 0 {
+			return &bs[0], nil
+		}
+	}
+	if p := call.Contact.Phone; p != "" {
+		b, _, err := x.repo.FindDuplicate(ctx, 0, p, "")
+		if err == nil && x.owns(call, b) {
+			return b, nil
+		}
+		if err != nil && !errors.Is(err, umkm.ErrNotFound) {
+			return nil, err
+		}
+	}
+	return nil, umkm.ErrNotFound
+}
+
+// owns: the business is the contact's, or unclaimed with the contact's
+// phone number.
+func (x *actions) owns(call bot.ActionCall, b *umkm.Business) bool {
+	if b.ContactID != nil {
+		return *b.ContactID == call.Contact.ID
+	}
+	return call.Contact.Phone != "" && b.OwnerPhone == call.Contact.Phone
+}
+
+// load puts the contact's business into the answers under the names the
+// flows use: found, business_id, reg_no, owner_name, owner_phone,
+// business_name, products, kbli_section, kbli_code, kecamatan, nagari,
+// address, year_started, workers, capital, annual_sales, nib, nik,
+// show_partners, verified, record_text.
+func (x *actions) load(ctx context.Context, call bot.ActionCall) (bot.ActionResult, error) {
+	b, err := x.ownBusiness(ctx, call)
+	if errors.Is(err, umkm.ErrNotFound) {
+		return result("found", false), nil
+	}
+	if err != nil {
+		return bot.ActionResult{}, err
+	}
+	if err := x.db.AddAudit(ctx, call.Now, actor(call), store.AuditDataView, "business", strconv.FormatInt(b.ID, 10), nil); err != nil {
+		return bot.ActionResult{}, err
+	}
+	r := result("found", true, "business_id", b.ID, "reg_no", b.RegNo, "owner_name", b.OwnerName,
+		"owner_phone", b.OwnerPhone, "business_name", b.Name, "products", b.Products, "kbli_section", b.KBLISection,
+		"kbli_code", b.KBLICode, "kecamatan", b.RegionCode, "address", b.Address, "show_partners", b.ShowToPartners,
+		"verified", b.Verified, "size_label", b.SizeClass.Label(call.Lang), "record_text", x.recordText(b, call.Lang))
+	opt := func(k string, v any, ok bool) {
+		if ok {
+			r.Answers[k] = v
+		}
+	}
+	opt("nagari", b.Village, b.Village != "")
+	opt("nib", b.NIB, b.NIB != "")
+	opt("nik", b.NIK, b.NIK != "")
+	opt("photo", b.PhotoRef, b.PhotoRef != "")
+	if b.YearStarted != nil {
+		r.Answers["year_started"] = *b.YearStarted
+	}
+	if b.Workers != nil {
+		r.Answers["workers"] = *b.Workers
+	}
+	if b.Capital != nil {
+		r.Answers["capital"] = *b.Capital
+	}
+	if b.AnnualSales != nil {
+		r.Answers["annual_sales"] = *b.AnnualSales
+	}
+	return r, nil
+}
+
+// update saves the owner's changes with an audit entry, marks the record
+// confirmed by its owner and links it to the contact: changed_count,
+// changes_text, size_label, reg_no; or error_text.
+func (x *actions) update(ctx context.Context, call bot.ActionCall) (bot.ActionResult, error) {
+	lang := call.Lang
+	b, err := x.ownBusiness(ctx, call)
+	if errors.Is(err, umkm.ErrNotFound) {
+		return result("error_text", pick(lang, "Data usaha Bapak/Ibu tidak kami temukan. Ketik DAFTAR untuk mendaftar.",
+			"We could not find your business. Type DAFTAR to register.")), nil
+	}
+	if err != nil {
+		return bot.ActionResult{}, err
+	}
+	nb := *b
+	x.businessFrom(&nb, call)
+	if err := nb.Validate(x.data.Region, call.Now); err != nil {
+		return result("error_text", firstError(err, lang)), nil
+	}
+	nb.Classify()
+	if call.Contact.ID != 0 {
+		id := call.Contact.ID
+		nb.ContactID = &id
+	}
+	nb.Verified = true
+	changes, err := x.repo.UpdateBusiness(ctx, &nb, actor(call), call.Now)
+	var dup *umkm.DuplicateError
+	if errors.As(err, &dup) {
+		return result("error_text", pick(lang, "NIB itu sudah dipakai usaha lain ("+dup.Existing.RegNo+"). Mohon periksa lagi.",
+			"That NIB belongs to another business ("+dup.Existing.RegNo+"). Please check it.")), nil
+	}
+	if err != nil {
+		return bot.ActionResult{}, err
+	}
+	var names []string
+	for _, c := range changes {
+		if c.Field == "contact_id" || c.Field == "verified" || c.Field == "size_class" || c.Field == "kbli_version" {
+			continue
+		}
+		names = append(names, fieldLabel(c.Field, lang))
+	}
+	text := pick(lang, "Tidak ada yang berubah.", "Nothing changed.")
+	if len(names) > 0 {
+		text = pick(lang, "Yang diperbarui: ", "Updated: ") + strings.Join(names, ", ") + "."
+	}
+	x.log.InfoContext(ctx, "business updated", "reg_no", nb.RegNo, "contact", call.Contact.ID, "fields", len(changes))
+	return result("changed_count", len(names), "changes_text", text, "size_label", nb.SizeClass.Label(lang),
+		"reg_no", nb.RegNo, "error_text", ""), nil
+}
+
+var fieldLabels = map[string][2]string{
+	"owner_name": {"nama pemilik", "owner's name"}, "owner_phone": {"nomor HP", "phone"}, "nik": {"NIK", "NIK"},
+	"name": {"nama usaha", "business name"}, "products": {"produk", "products"}, "kbli_section": {"bidang usaha", "sector"},
+	"kbli_code": {"kode KBLI", "KBLI code"}, "region_code": {"kecamatan", "district"}, "village": {"nagari", "nagari"},
+	"address": {"alamat", "address"}, "year_started": {"tahun mulai", "year started"}, "workers": {"tenaga kerja", "workers"},
+	"capital": {"modal", "capital"}, "annual_sales": {"omzet", "annual sales"}, "nib": {"NIB", "NIB"},
+	"photo_ref": {"foto produk", "product photo"}, "show_to_partners": {"tampil ke mitra", "shown to partners"},
+	"tags": {"label", "tags"},
+}
+
+func fieldLabel(f, lang string) string {
+	if l, ok := fieldLabels[f]; ok {
+		return pick(lang, l[0], l[1])
+	}
+	return f
+}
+
+// myData shows everything stored about the contact (datasaya): mydata_text.
+func (x *actions) myData(ctx context.Context, call bot.ActionCall) (bot.ActionResult, error) {
+	lang := call.Lang
+	var sb strings.Builder
+	sb.WriteString(pick(lang, "*Data Bapak/Ibu yang kami simpan*", "*The data we keep about you*"))
+	if call.Contact.ID != 0 {
+		c, err := x.db.ContactByID(ctx, call.Contact.ID)
+		if err != nil && !store.NotFound(err) {
+			return bot.ActionResult{}, err
+		}
+		if err == nil {
+			fmt.Fprintf(&sb, "\n\n%s\n• %s: %s\n• %s: %s\n• %s: %s\n• %s: %s",
+				pick(lang, "Kontak:", "Contact:"),
+				pick(lang, "Nama di aplikasi", "Name in the app"), dash(c.DisplayName),
+				pick(lang, "Nomor HP", "Phone"), dash(c.Phone),
+				pick(lang, "Saluran", "Channel"), c.Channel,
+				pick(lang, "Terima undangan", "Receives invitations"), pick(lang, yesNo(!c.Stopped, "ya", "tidak (BERHENTI)"), yesNo(!c.Stopped, "yes", "no (BERHENTI)")))
+		}
+	}
+	bs, err := x.repo.BusinessesByContact(ctx, call.Contact.ID)
+	if err != nil {
+		return bot.ActionResult{}, err
+	}
+	if len(bs) == 0 {
+		sb.WriteString(pick(lang, "\n\nBelum ada usaha yang terdaftar atas nama Bapak/Ibu.", "\n\nNo business is registered under your name."))
+	}
+	for i := range bs {
+		sb.WriteString("\n\n")
+		sb.WriteString(x.recordText(&bs[i], lang))
+		if err := x.db.AddAudit(ctx, call.Now, actor(call), store.AuditDataView, "business", strconv.FormatInt(bs[i].ID, 10), nil); err != nil {
+			return bot.ActionResult{}, err
+		}
+	}
+	if call.Contact.ID != 0 {
+		cs, err := x.db.ConsentsOf(ctx, call.Contact.ID)
+		if err != nil {
+			return bot.ActionResult{}, err
+		}
+		if len(cs) > 0 {
+			sb.WriteString(pick(lang, "\n\nPersetujuan:", "\n\nConsents:"))
+			for _, c := range cs {
+				fmt.Fprintf(&sb, "\n• %s %s: %s (%s %s)", c.CreatedAt.In(wib).Format("02-01-2006 15:04"), purposeLabel(c.Purpose, lang),
+					pick(lang, yesNo(c.Granted, "setuju", "tidak setuju"), yesNo(c.Granted, "agreed", "declined")),
+					pick(lang, "versi", "version"), c.NoticeVersion)
+			}
+		}
+	}
+	sb.WriteString(pick(lang, "\n\nKetik UBAH untuk memperbaiki, HAPUSDATA untuk menghapus.", "\n\nType UBAH to correct it, HAPUSDATA to delete it."))
+	return result("mydata_text", sb.String()), nil
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func purposeLabel(p, lang string) string {
+	switch p {
+	case umkm.PurposeData:
+		return pick(lang, "penyimpanan data usaha", "keeping business data")
+	case umkm.PurposePartners:
+		return pick(lang, "tampil ke mitra", "shown to partners")
+	case umkm.PurposeBroadcasts:
+		return pick(lang, "undangan dan pengumuman", "invitations and announcements")
+	}
+	return p
+}
+
+// deleteData carries out hapusdata: anonymizes the contact's businesses and
+// contact details in one transaction, records the withdrawal of every
+// consent (time, message id, notice version): deleted_count.
+func (x *actions) deleteData(ctx context.Context, call bot.ActionCall) (bot.ActionResult, error) {
+	if call.Contact.ID == 0 {
+		return bot.ActionResult{}, errors.New("delete data: the contact has no id")
+	}
+	n, err := x.repo.DeleteContactData(ctx, call.Contact.ID, actor(call), call.Now)
+	if err != nil {
+		return bot.ActionResult{}, err
+	}
+	for _, p := range []string{umkm.PurposeData, umkm.PurposePartners, umkm.PurposeBroadcasts} {
+		if err := x.recordConsent(ctx, call, p, false, "hapusdata"); err != nil {
+			return bot.ActionResult{}, err
+		}
+	}
+	x.log.InfoContext(ctx, "personal data deleted on request", "contact", call.Contact.ID, "businesses", n)
+	return result("deleted_count", n), nil
+}
+
+// stop (berhenti) turns broadcasts off and records the withdrawal.
+func (x *actions) stop(ctx context.Context, call bot.ActionCall) (bot.ActionResult, error) {
+	return x.setStopped(ctx, call, true)
+}
+
+// start (mulai) allows broadcasts again and records the consent.
+func (x *actions) start(ctx context.Context, call bot.ActionCall) (bot.ActionResult, error) {
+	return x.setStopped(ctx, call, false)
+}
+
+func (x *actions) setStopped(ctx context.Context, call bot.ActionCall, stopped bool) (bot.ActionResult, error) {
+	if call.Contact.ID == 0 {
+		return bot.ActionResult{}, errors.New("broadcast preference: the contact has no id")
+	}
+	if err := x.db.SetContactStopped(ctx, call.Contact.ID, stopped); err != nil {
+		return bot.ActionResult{}, err
+	}
+	reply := yesNo(stopped, "berhenti", "mulai")
+	if err := x.recordConsent(ctx, call, umkm.PurposeBroadcasts, !stopped, reply); err != nil {
+		return bot.ActionResult{}, err
+	}
+	return result("stopped", stopped), nil
+}
+
