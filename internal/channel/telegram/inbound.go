@@ -251,7 +251,7 @@ func (a *Adapter) callback(ctx context.Context, q *models.CallbackQuery, updateI
 			return err
 		})
 	}
-	value, multi, err := a.decodeChoice(ctx, q.Data)
+	value, err := a.decodeChoice(ctx, q.Data)
 	if errors.Is(err, errExpired) {
 		answer("Maaf, pilihan ini sudah kedaluwarsa. Silakan ketik jawaban Bapak/Ibu.")
 		return channel.Inbound{}, false, nil
@@ -276,7 +276,7 @@ func (a *Adapter) callback(ctx context.Context, q *models.CallbackQuery, updateI
 			}
 		}
 	}
-	if !multi && msgID != 0 {
+	if msgID != 0 {
 		key := a.prefix + "chosen:" + strconv.FormatInt(chatID, 10) + ":" + strconv.Itoa(msgID)
 		// The key holds the update that claimed the keyboard, so a replay of
 		// that same update (after a crash) is still handled.
@@ -296,7 +296,7 @@ func (a *Adapter) callback(ctx context.Context, q *models.CallbackQuery, updateI
 		}
 	}
 	answer("✅ " + label)
-	if !multi && msg != nil {
+	if msg != nil {
 		if st.inlineMsg == msgID {
 			st.inlineMsg, st.changed = 0, true
 		}

@@ -78,7 +78,7 @@ func (a *Adapter) deliver(ctx context.Context, chatID int64, msg channel.Outboun
 	showsReplyKB := false
 	switch {
 	case len(msg.Choices) > 0:
-		kb, err := a.keyboard(ctx, msg.Choices, msg.Multi)
+		kb, err := a.keyboard(ctx, msg.Choices)
 		if err != nil {
 			return 0, err
 		}
@@ -139,7 +139,7 @@ func (a *Adapter) deliver(ctx context.Context, chatID int64, msg channel.Outboun
 	}
 	if st != nil && lastID != 0 {
 		switch {
-		case inline && !msg.Multi:
+		case inline:
 			st.inlineMsg, st.changed = lastID, true
 		case showsReplyKB:
 			st.replyKB, st.changed = true, true
@@ -187,8 +187,10 @@ func (a *Adapter) sendMedia(ctx context.Context, chatID int64, m *channel.Media,
 }
 
 // keyboard builds the inline keyboard for choices: one button per row, or two
-// per row when there are many short labels.
-func (a *Adapter) keyboard(ctx context.Context, choices []channel.Choice, multi bool) (*models.InlineKeyboardMarkup, error) {
+// per row when there are many short labels. A multi-choice question gets the
+// same keyboard: a press answers with that one option, and the question's
+// text tells the user they may type several ("1, 3") instead.
+func (a *Adapter) keyboard(ctx context.Context, choices []channel.Choice) (*models.InlineKeyboardMarkup, error) {
 	perRow := 1
 	if len(choices) >= 5 {
 		perRow = 2
@@ -202,7 +204,7 @@ func (a *Adapter) keyboard(ctx context.Context, choices []channel.Choice, multi 
 	kb := &models.InlineKeyboardMarkup{}
 	var row []models.InlineKeyboardButton
 	for _, c := range choices {
-		data, err := a.encodeChoice(ctx, c.Value, multi)
+		data, err := a.encodeChoice(ctx, c.Value)
 		if err != nil {
 			return nil, err
 		}
@@ -222,16 +224,12 @@ func (a *Adapter) keyboard(ctx context.Context, choices []channel.Choice, multi 
 	return kb, nil
 }
 
-// Callback data: "v|<value>" (single choice) or "m|<value>" (one of a
-// multi-choice) when the value fits in 64 bytes; otherwise "k|<key>" or
-// "n|<key>" with the value kept in Redis for choiceTTL.
+// Callback data: "v|<value>" when the value fits in 64 bytes; otherwise
+// "k|<key>" with the value kept in Redis for choiceTTL.
 const choiceTTL = 30 * 24 * time.Hour
 
-func (a *Adapter) encodeChoice(ctx context.Context, value string, multi bool) (string, error) {
+func (a *Adapter) encodeChoice(ctx context.Context, value string) (string, error) {
 	short, long := "v|", "k|"
-	if multi {
-		short, long = "m|", "n|"
-	}
 	if len(short)+len(value) <= maxCallbackData {
 		return short + value, nil
 	}
@@ -245,26 +243,24 @@ func (a *Adapter) encodeChoice(ctx context.Context, value string, multi bool) (s
 }
 
 // decodeChoice turns callback data back into the choice value.
-func (a *Adapter) decodeChoice(ctx context.Context, data string) (value string, multi bool, err error) {
+func (a *Adapter) decodeChoice(ctx context.Context, data string) (string, error) {
 	if len(data) < 2 || data[1] != '|' {
-		return data, false, nil // not ours: pass it through as is
+		return data, nil // not ours: pass it through as is
 	}
 	switch data[0] {
 	case 'v':
-		return data[2:], false, nil
-	case 'm':
-		return data[2:], true, nil
-	case 'k', 'n':
+		return data[2:], nil
+	case 'k':
 		v, err := a.rdb.Get(ctx, a.prefix+"cb:"+data[2:]).Result()
 		if errors.Is(err, errNil) {
-			return "", false, errExpired
+			return "", errExpired
 		}
 		if err != nil {
-			return "", false, fmt.Errorf("telegram: load long choice value: %w", err)
+			return "", fmt.Errorf("telegram: load long choice value: %w", err)
 		}
-		return v, data[0] == 'n', nil
+		return v, nil
 	}
-	return data, false, nil
+	return data, nil
 }
 
 // splitText cuts text into parts of at most limit UTF-16 code units, on line

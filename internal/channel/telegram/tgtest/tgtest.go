@@ -111,7 +111,8 @@ type Server struct {
 	forbidden   atomic.Int64
 
 	mu            sync.Mutex
-	changed       chan struct{} // closed and replaced on every change
+	changed       chan struct{}           // closed and replaced on every change
+	chatChanged   map[int64]chan struct{} // per chat: closed when the bot sends or edits there
 	updates       []pendingUpdate
 	nextUpdate    int64
 	nextMsg       map[int64]int
@@ -147,19 +148,20 @@ func New(tb testing.TB) *Server {
 // NewServer starts a fake server that the caller must Close.
 func NewServer() *Server {
 	s := &Server{
-		token:     fmt.Sprintf("%d:TEST-token_fake", BotID),
-		changed:   make(chan struct{}),
-		nextMsg:   map[int64]int{},
-		users:     map[int64]user{},
-		sent:      map[int64][]*SentMessage{},
-		byID:      map[int64]map[int]*SentMessage{},
-		files:     map[string]file{},
-		callbacks: map[string]bool{},
-		answered:  map[string]string{},
-		commands:  map[string][]models.BotCommand{},
-		blocked:   map[int64]bool{},
-		unknown:   map[int64]bool{},
-		methods:   map[string]int64{},
+		token:       fmt.Sprintf("%d:TEST-token_fake", BotID),
+		changed:     make(chan struct{}),
+		chatChanged: map[int64]chan struct{}{},
+		nextMsg:     map[int64]int{},
+		users:       map[int64]user{},
+		sent:        map[int64][]*SentMessage{},
+		byID:        map[int64]map[int]*SentMessage{},
+		files:       map[string]file{},
+		callbacks:   map[string]bool{},
+		answered:    map[string]string{},
+		commands:    map[string][]models.BotCommand{},
+		blocked:     map[int64]bool{},
+		unknown:     map[int64]bool{},
+		methods:     map[string]int64{},
 	}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
 	return s
@@ -181,6 +183,25 @@ func (s *Server) Token() string { return s.token }
 func (s *Server) notifyLocked() {
 	close(s.changed)
 	s.changed = make(chan struct{})
+}
+
+// notifyChatLocked wakes the waiters on one chat (and every waiter).
+func (s *Server) notifyChatLocked(chatID int64) {
+	if ch, ok := s.chatChanged[chatID]; ok {
+		close(ch)
+		delete(s.chatChanged, chatID)
+	}
+	s.notifyLocked()
+}
+
+// chatWaitLocked is the channel closed at the chat's next change.
+func (s *Server) chatWaitLocked(chatID int64) chan struct{} {
+	ch, ok := s.chatChanged[chatID]
+	if !ok {
+		ch = make(chan struct{})
+		s.chatChanged[chatID] = ch
+	}
+	return ch
 }
 
 // ---- users' side ----
@@ -464,13 +485,37 @@ func (s *Server) WaitSent(ctx context.Context, chatID int64, n int) ([]SentMessa
 			s.mu.Unlock()
 			return out, nil
 		}
-		ch := s.changed
+		ch := s.chatWaitLocked(chatID)
 		got := len(s.sent[chatID])
 		s.mu.Unlock()
 		select {
 		case <-ch:
 		case <-ctx.Done():
 			return s.Sent(chatID), fmt.Errorf("tgtest: chat %d: %d of %d messages sent: %w", chatID, got, n, ctx.Err())
+		}
+	}
+}
+
+// WaitText waits for a bot message to the chat, at index from or later, whose
+// text contains substr, and returns its index and the message. It wakes only
+// on changes to that chat, so thousands of simulated users can wait at once.
+func (s *Server) WaitText(ctx context.Context, chatID int64, from int, substr string) (int, SentMessage, error) {
+	for {
+		s.mu.Lock()
+		list := s.sent[chatID]
+		for i := max(from, 0); i < len(list); i++ {
+			if strings.Contains(list[i].Text, substr) {
+				m := *list[i]
+				s.mu.Unlock()
+				return i, m, nil
+			}
+		}
+		ch := s.chatWaitLocked(chatID)
+		s.mu.Unlock()
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return 0, SentMessage{}, fmt.Errorf("tgtest: chat %d: no message with %q: %w", chatID, substr, ctx.Err())
 		}
 	}
 }
@@ -925,7 +970,7 @@ func (s *Server) send(method string, p params) (any, *apiError) {
 		s.byID[chatID] = map[int]*SentMessage{}
 	}
 	s.byID[chatID][sm.MessageID] = sm
-	s.notifyLocked()
+	s.notifyChatLocked(chatID)
 	return s.messageJSON(sm), nil
 }
 
@@ -964,7 +1009,7 @@ func (s *Server) edit(method string, p params) (any, *apiError) {
 	sm.Text = text
 	sm.Buttons = mk.InlineKeyboard
 	sm.Edits++
-	s.notifyLocked()
+	s.notifyChatLocked(chatID)
 	return s.messageJSON(sm), nil
 }
 
