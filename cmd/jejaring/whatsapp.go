@@ -44,13 +44,17 @@ func runWhatsAppCommand(ctx context.Context, args []string, s stdio) int {
 	fs := flag.NewFlagSet("whatsapp", flag.ContinueOnError)
 	fs.SetOutput(s.err)
 	flags := config.AddFlags(fs, whatsappVars()...)
-	fs.Usage = func() { whatsappUsage(fs.Output()); config.PrintVars(fs.Output(), whatsappVars()...) }
-	// The settings flags come before the subcommand; the subcommand's own
-	// flags are parsed by runWhatsApp.
-	if err := fs.Parse(args); err != nil {
+	phone := fs.String("phone", "", "link: pair with an 8-character code typed on the phone instead of a QR code (e.g. +6281234567890)")
+	fs.Usage = func() { whatsappUsage(fs.Output()); fs.PrintDefaults() }
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
+		return 2
+	}
+	if len(pos) == 0 {
+		fs.Usage()
 		return 2
 	}
 	cfg, err := flags.Load(s.getenv)
@@ -58,19 +62,19 @@ func runWhatsAppCommand(ctx context.Context, args []string, s stdio) int {
 		s.failf("%v", err)
 		return 2
 	}
-	if len(fs.Args()) == 0 {
-		fs.Usage()
-		return 2
-	}
 	db, err := store.Open(ctx, cfg.DatabaseURL, cfg.DataDir)
 	if err != nil {
 		return s.failf("%v", err)
 	}
 	defer db.Close()
+	sub := append([]string{pos[0]}, pos[1:]...)
+	if *phone != "" {
+		sub = append(sub, "--phone", *phone)
+	}
 	return runWhatsApp(ctx, WhatsAppCmdConfig{
 		DB: db, DataDir: cfg.DataDir, ProxyURL: s.getenv("WHATSAPP_PROXY"),
 		Logger: slog.New(slog.NewTextHandler(s.err, &slog.HandlerOptions{Level: cfg.LogLevel})),
-	}, fs.Args(), s.out, s.err)
+	}, sub, s.out, s.err)
 }
 
 func whatsappUsage(w io.Writer) {

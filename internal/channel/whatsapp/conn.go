@@ -131,7 +131,9 @@ func (a *Adapter) runDevice(ctx context.Context, dev *waStore.Device) outcome {
 	}
 
 	for ctx.Err() == nil {
-		a.setState(State{Status: StatusConnecting, Reason: "connecting to WhatsApp", Attempt: attempt})
+		if attempt == 0 {
+			a.setState(State{Status: StatusConnecting, Reason: "connecting to WhatsApp"})
+		} // else the state stays "not connected: <last reason>" until it works
 		if err := cli.ConnectContext(ctx); err != nil {
 			if ctx.Err() != nil {
 				return outCancelled
