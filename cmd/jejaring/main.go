@@ -55,6 +55,7 @@ func commands() map[string]command {
 		"migrate":     {"apply database migrations (up) or list them (status)", runMigrate},
 		"user":        {"manage staff users: add NAME [-admin], passwd NAME, list", runUser},
 		"healthcheck": {"exit 0 when the server at HTTP_ADDR answers /healthz (for container health checks)", runHealthcheck},
+		"whatsapp":    {"link the office WhatsApp number (link [--phone +62…]) or show its state (status)", runWhatsAppCommand},
 	}
 }
 
