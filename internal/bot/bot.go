@@ -204,40 +204,50 @@ func (b *Bot) handle(ctx context.Context, in channel.Inbound, force *forced) ([]
 		return nil, err
 	}
 	defer release()
-	lock, err := b.cfg.Sessions.LockWait(ctx, key, b.cfg.LockTTL, b.cfg.LockWait)
+	turn, err := b.cfg.Sessions.Begin(ctx, in.From, in.MessageID, b.cfg.LockTTL, b.cfg.LockWait)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
 		if force != nil {
+			b.metrics.Error("start")
 			return nil, fmt.Errorf("start flow %s for %s: %w", force.def.ID, maskAddr(in.From), err)
 		}
-		return b.apologize(in, "", fail("lock", err)), nil
+		stage := "session"
+		if errors.Is(err, session.ErrLocked) {
+			stage = "lock"
+		}
+		return b.apologize(in, "", fail(stage, err)), nil
 	}
+	committed := false
 	defer func() {
+		if committed {
+			return
+		}
 		// Release even when ctx ended: the lock must not outlive us.
 		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
 		defer cancel()
-		if err := lock.Release(rctx); err != nil {
+		if err := turn.Release(rctx); err != nil {
 			b.metrics.Error("lock")
 			b.log.Warn("contact lock lost before release: handling took longer than the lock TTL",
 				"contact", maskAddr(in.From), "ttl", b.cfg.LockTTL, "err", err)
 		}
 	}()
-
-	ch := string(in.From.Channel)
-	if in.MessageID != "" {
-		done, err := b.cfg.Sessions.Done(ctx, ch, in.MessageID)
-		if err != nil {
-			return b.apologize(in, "", fail("dedupe", err)), nil
-		}
-		if done {
-			b.log.Debug("duplicate message ignored", "contact", maskAddr(in.From), "message_id", in.MessageID)
-			return nil, nil
-		}
+	if turn.Done {
+		b.log.Debug("duplicate message ignored", "contact", maskAddr(in.From), "message_id", in.MessageID)
+		return nil, nil
 	}
 
-	t, err := b.turn(ctx, in, force)
+	t, err := b.turn(ctx, in, force, turn.Session)
+	if err == nil {
+		// Save (or end) the conversation, mark the message handled and
+		// let the contact go, in one step, only now that everything
+		// succeeded.
+		committed = true
+		if cerr := turn.Commit(ctx, t.next, b.cfg.SessionTTL, b.cfg.DedupeTTL); cerr != nil {
+			err = fail("session", cerr)
+		}
+	}
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
@@ -248,12 +258,16 @@ func (b *Bot) handle(ctx context.Context, in channel.Inbound, force *forced) ([]
 		}
 		return b.apologize(in, t.lang, err), nil
 	}
-	if in.MessageID != "" {
-		if err := b.cfg.Sessions.MarkDone(ctx, ch, in.MessageID, b.cfg.DedupeTTL); err != nil {
-			// The turn is saved; at worst a redelivery is answered twice.
-			b.metrics.Error("dedupe")
-			b.log.Warn("could not mark message handled", "contact", maskAddr(in.From), "err", err)
+	if t.lang != t.contact.Language && (t.lang == "id" || t.lang == "en") {
+		// `bahasa` changed the language: remember it on the contact for
+		// the menu and later flows.
+		if err := b.cfg.DB.SetContactLanguage(ctx, t.contact.ID, t.lang); err != nil {
+			b.metrics.Error("contact")
+			b.log.Warn("could not store contact language", "contact_id", t.contact.ID, "err", err)
 		}
+	}
+	if b.cfg.OnTurn != nil {
+		b.cfg.OnTurn(in.From, t.answers, t.ended)
 	}
 	return t.out, nil
 }
@@ -280,11 +294,16 @@ type turnState struct {
 	fc      flow.Contact
 	lang    string
 	out     []channel.Outbound
+	// next is the session to store (nil: none); answers and ended are what
+	// the turn left, for Config.OnTurn.
+	next    *flow.Session
+	answers map[string]any
+	ended   string
 }
 
 // turn does steps 3 to 7 of the pipeline under the contact's lock. Nothing
 // is saved unless every step succeeded.
-func (b *Bot) turn(ctx context.Context, in channel.Inbound, force *forced) (turnState, error) {
+func (b *Bot) turn(ctx context.Context, in channel.Inbound, force *forced, sess *flow.Session) (turnState, error) {
 	var t turnState
 	now := b.cfg.Clock()
 	seen := store.ContactSeen{
@@ -306,10 +325,6 @@ func (b *Bot) turn(ctx context.Context, in channel.Inbound, force *forced) (turn
 	t.contact, t.created, t.lang = c, created, c.Language
 	t.fc = flow.Contact{
 		ID: c.ID, Name: c.DisplayName, Phone: c.Phone, Channel: c.Channel, Lang: c.Language, IsStaff: c.IsStaff,
-	}
-	sess, err := b.cfg.Sessions.Get(ctx, in.From)
-	if err != nil {
-		return t, fail("session", err)
 	}
 	if sess != nil {
 		t.lang = sess.Lang
@@ -352,32 +367,12 @@ func (b *Bot) turn(ctx context.Context, in channel.Inbound, force *forced) (turn
 		}
 	}
 
-	// Save (or end) the conversation only now that every effect succeeded.
-	if res.Session != nil {
-		if err := b.cfg.Sessions.SaveTTL(ctx, in.From, res.Session, b.cfg.SessionTTL); err != nil {
-			return t, fail("session", err)
-		}
-	} else if sess != nil {
-		if err := b.cfg.Sessions.Delete(ctx, in.From); err != nil {
-			return t, fail("session", err)
-		}
-	}
-	// `bahasa` changed the session's language: remember it on the contact.
-	if (t.lang == "id" || t.lang == "en") && t.lang != c.Language {
-		if err := b.cfg.DB.SetContactLanguage(ctx, c.ID, t.lang); err != nil {
-			// The conversation is saved; the language is re-read from the
-			// session next time, so only log.
-			b.metrics.Error("contact")
-			b.log.Warn("could not store contact language", "contact_id", c.ID, "err", err)
-		}
-	}
+	t.next = res.Session
 	t.out = render(msgs, extra)
-	if b.cfg.OnTurn != nil {
-		answers := res.Final
-		if res.Session != nil {
-			answers = res.Session.Answers
-		}
-		b.cfg.OnTurn(in.From, answers, res.Ended)
+	t.ended = res.Ended
+	t.answers = res.Final
+	if res.Session != nil {
+		t.answers = res.Session.Answers
 	}
 	return t, nil
 }

@@ -492,7 +492,7 @@ func TestLockHeldTooLongApologizes(t *testing.T) {
 	})
 	a := bottest.Addr("stuck")
 	// Another replica holds the contact's lock and never lets go.
-	if _, err := sessions.Lock(context.Background(), a.String(), time.Minute); err != nil {
+	if _, err := sessions.Begin(context.Background(), a, "other", time.Minute, time.Second); err != nil {
 		t.Fatal(err)
 	}
 	out := h.Say(a, "daftar")

@@ -5,22 +5,30 @@
 // across replicas, and message dedupe so a platform's redelivery of the same
 // message is not answered twice.
 //
-// Keys, all under the store's prefix:
+// Keys, all under the store's prefix; a contact's keys carry the hash tag
+// {<channel>:<external id>} so they live in one Redis Cluster slot:
 //
-//	<prefix>sess:<channel>:<external id>   session JSON, TTL = session TTL
-//	<prefix>lock:<key>                     lock token, TTL = lock TTL
-//	<prefix>seen:<channel>:<message id>    dedupe marker, TTL ~48 h
+//	<prefix>sess:{telegram:123}         session JSON, TTL = session TTL
+//	<prefix>lock:{telegram:123}         the contact lock's token, TTL = lock TTL
+//	<prefix>done:{telegram:123}:<msg>   "message handled" marker, TTL ~48 h
+//	<prefix>lock:<key>                  other locks (Lock, LockWait)
+//	<prefix>seen:<channel>:<msg>        one-shot dedupe (Seen)
 //
 // The lock is the usual single-instance Redis lock: SET NX PX with a random
 // token, released by a Lua compare-and-delete so only its owner can release
 // it; a lock whose owner died expires and can be taken over. It works the same
 // on a real Redis and on miniredis (the local mode).
 //
-// Dedupe has two shapes. Seen is the atomic one-shot "first time?" (SET NX).
-// The bot pipeline uses the two-phase pair Done/MarkDone instead, under the
-// contact lock: a message counts as handled only once its effects ran and its
-// session was saved, so a crash halfway through leaves the platform's retry
-// of the same message free to be handled again rather than silently dropped.
+// The bot handles a message as a Turn: Begin takes the contact lock and, in
+// the same pipelined round trip, reads the "handled" marker and the session;
+// Commit saves or deletes the session, marks the message handled and releases
+// the lock in one Lua script that first checks the lock is still ours. Two
+// Redis round trips per message, and a message counts as handled only once
+// its whole turn succeeded: after a crash halfway, the platform's redelivery
+// of the same message is handled again instead of being dropped.
+//
+// Seen is the simpler atomic one-shot "first time?" (SET NX) for callers
+// that need no more.
 package session
 
 import (
@@ -64,8 +72,23 @@ func (s *Store) TTL() time.Duration { return s.ttl }
 // Client is the Redis client, for health checks.
 func (s *Store) Client() redis.UniversalClient { return s.rdb }
 
+// contactTag is the Redis Cluster hash tag of a contact's keys: the
+// session, the contact lock and the dedupe markers of its messages share one
+// slot, so a turn can commit them in one script.
+func contactTag(addr channel.Address) string {
+	return "{" + string(addr.Channel) + ":" + addr.ExternalID + "}"
+}
+
 func (s *Store) sessionKey(addr channel.Address) string {
-	return s.prefix + "sess:" + string(addr.Channel) + ":" + addr.ExternalID
+	return s.prefix + "sess:" + contactTag(addr)
+}
+
+func (s *Store) doneKey(addr channel.Address, msgID string) string {
+	return s.prefix + "done:" + contactTag(addr) + ":" + msgID
+}
+
+func (s *Store) contactLockKey(addr channel.Address) string {
+	return s.prefix + "lock:" + contactTag(addr)
 }
 
 // Get loads the session of addr; nil, nil when there is none (never started,
@@ -133,20 +156,21 @@ func (s *Store) Seen(ctx context.Context, ch, msgID string, ttl time.Duration) (
 	return ok, nil
 }
 
-// Done reports whether message msgID on channel ch was already handled
-// (marked by MarkDone or Seen).
-func (s *Store) Done(ctx context.Context, ch, msgID string) (bool, error) {
-	n, err := s.rdb.Exists(ctx, s.seenKey(ch, msgID)).Result()
+// Done reports whether the message msgID from addr was already handled
+// (marked by MarkDone or a committed Turn). Message ids are kept per contact:
+// a Telegram message id is only unique within its chat.
+func (s *Store) Done(ctx context.Context, addr channel.Address, msgID string) (bool, error) {
+	n, err := s.rdb.Exists(ctx, s.doneKey(addr, msgID)).Result()
 	if err != nil {
-		return false, fmt.Errorf("dedupe %s:%s: %w", ch, msgID, err)
+		return false, fmt.Errorf("dedupe %s/%s: %w", addr, msgID, err)
 	}
 	return n > 0, nil
 }
 
-// MarkDone records that message msgID on channel ch was handled, for ttl.
-func (s *Store) MarkDone(ctx context.Context, ch, msgID string, ttl time.Duration) error {
-	if err := s.rdb.Set(ctx, s.seenKey(ch, msgID), "1", ttl).Err(); err != nil {
-		return fmt.Errorf("mark handled %s:%s: %w", ch, msgID, err)
+// MarkDone records that the message msgID from addr was handled, for ttl.
+func (s *Store) MarkDone(ctx context.Context, addr channel.Address, msgID string, ttl time.Duration) error {
+	if err := s.rdb.Set(ctx, s.doneKey(addr, msgID), "1", ttl).Err(); err != nil {
+		return fmt.Errorf("mark handled %s/%s: %w", addr, msgID, err)
 	}
 	return nil
 }

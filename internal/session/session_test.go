@@ -102,7 +102,7 @@ func TestSaveSetsTTL(t *testing.T) {
 		if err := s.Save(ctx, addr, &flow.Session{FlowID: "daftar", Step: "a", Lang: "id"}); err != nil {
 			t.Fatal(err)
 		}
-		got, err := b.rdb.PTTL(ctx, b.prefix+"sess:telegram:12345").Result()
+		got, err := b.rdb.PTTL(ctx, b.prefix+"sess:{telegram:12345}").Result()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -136,7 +136,7 @@ func TestCorruptSessionIsAnError(t *testing.T) {
 	eachBackend(t, func(t *testing.T, b backend) {
 		ctx := context.Background()
 		s := session.New(b.rdb, b.prefix, time.Hour)
-		b.rdb.Set(ctx, b.prefix+"sess:telegram:12345", "{not json", time.Hour)
+		b.rdb.Set(ctx, b.prefix+"sess:{telegram:12345}", "{not json", time.Hour)
 		if _, err := s.Get(ctx, addr); err == nil {
 			t.Error("corrupt session: want an error")
 		}
@@ -185,18 +185,21 @@ func TestDoneMarkDone(t *testing.T) {
 	eachBackend(t, func(t *testing.T, b backend) {
 		ctx := context.Background()
 		s := session.New(b.rdb, b.prefix, time.Hour)
-		done, err := s.Done(ctx, "webchat", "m9")
+		done, err := s.Done(ctx, addr, "m9")
 		if err != nil || done {
 			t.Fatalf("Done before = %v, %v", done, err)
 		}
-		if err := s.MarkDone(ctx, "webchat", "m9", 48*time.Hour); err != nil {
+		if err := s.MarkDone(ctx, addr, "m9", 48*time.Hour); err != nil {
 			t.Fatal(err)
 		}
-		if done, _ := s.Done(ctx, "webchat", "m9"); !done {
+		if done, _ := s.Done(ctx, addr, "m9"); !done {
 			t.Error("Done after MarkDone = false")
 		}
-		if first, _ := s.Seen(ctx, "webchat", "m9", time.Hour); first {
-			t.Error("Seen after MarkDone says first")
+		// Telegram message ids repeat across chats: another contact's
+		// message 9 is not this one.
+		other := channel.Address{Channel: channel.Telegram, ExternalID: "999"}
+		if done, _ := s.Done(ctx, other, "m9"); done {
+			t.Error("another contact's message counted as handled")
 		}
 	})
 }

@@ -1,0 +1,101 @@
+package bot_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"jejaring/internal/bot/bottest"
+	"jejaring/internal/channel"
+	"jejaring/internal/session"
+	"jejaring/internal/session/sessiontest"
+	"jejaring/internal/store"
+	"jejaring/internal/store/storetest"
+)
+
+// benchBackends are the two deployments: the local mode (in-process
+// miniredis, SQLite file) and production's (Redis server, PostgreSQL).
+var benchBackends = []struct {
+	name, redis, dialect string
+}{
+	{"miniredis+sqlite", "miniredis", store.SQLite},
+	{"redis+postgres", "redis", store.Postgres},
+}
+
+// BenchmarkHandle sends text messages through the whole pipeline: 100
+// contacts take turns, each in a three-message conversation (keyword, a
+// text answer, a yes/no that ends the flow), so the figure averages a
+// start, a step and an end with its session delete.
+func BenchmarkHandle(b *testing.B) {
+	set := loadFlows(b)
+	for _, be := range benchBackends {
+		b.Run(be.name, func(b *testing.B) {
+			rdb, prefix := sessiontest.New(b, be.redis)
+			db := storetest.New(b, be.dialect)
+			h := bottest.NewWith(b, set, nil, db, session.New(rdb, prefix, time.Hour))
+			script := []string{"bench", "Kerupuk Sanjai", "ya"}
+			const contacts = 100
+			addrs := make([]channel.Address, contacts)
+			for i := range addrs {
+				addrs[i] = channel.Address{Channel: channel.Telegram, ExternalID: fmt.Sprint(1000000 + i)}
+			}
+			ctx := context.Background()
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; b.Loop(); i++ {
+				turn := (i / contacts) % len(script)
+				in := channel.Inbound{
+					From: addrs[i%contacts], MessageID: fmt.Sprint("b", i), Kind: channel.KindText,
+					Text: script[turn], Time: bottest.Start,
+				}
+				out, err := h.Bot.Handle(ctx, in)
+				if err != nil || len(out) == 0 {
+					b.Fatalf("message %d: %v %+v", i, err, out)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkFloor measures the bare I/O one message needs, on the same
+// backends: one Redis round trip (a GET; the pipeline makes
+// RedisTripsPerMessage of them) and the contact upsert's SQL statement.
+func BenchmarkFloor(b *testing.B) {
+	for _, be := range benchBackends {
+		b.Run(be.name+"/redis-roundtrip", func(b *testing.B) {
+			rdb, prefix := sessiontest.New(b, be.redis)
+			benchRedis(b, rdb, prefix)
+		})
+		b.Run(be.name+"/sql-upsert-contact", func(b *testing.B) {
+			db := storetest.New(b, be.dialect)
+			ctx := context.Background()
+			seen := store.ContactSeen{Channel: "telegram", ExternalID: "1", At: bottest.Start}
+			if _, _, err := db.UpsertContact(ctx, seen); err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				if _, _, err := db.UpsertContact(ctx, seen); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func benchRedis(b *testing.B, rdb redis.UniversalClient, prefix string) {
+	ctx := context.Background()
+	key := prefix + "floor"
+	rdb.Set(ctx, key, `{"flow":"bench","step":"open"}`, time.Hour)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if err := rdb.Get(ctx, key).Err(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

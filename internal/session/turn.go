@@ -1,0 +1,163 @@
+package session
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"jejaring/internal/channel"
+	"jejaring/internal/flow"
+)
+
+// Turn is one message's hold on a contact: the contact lock, taken together
+// with what the message needs to start (was it handled already? where is
+// the conversation?) in one round trip, and committed — session saved or
+// deleted, message marked handled, lock released — in one more. The commit
+// only happens while the lock is still ours, so a handler that stalled past
+// the lock TTL cannot overwrite the session of the one that took over.
+type Turn struct {
+	s     *Store
+	addr  channel.Address
+	msgID string
+	lock  *Lock
+	// Session is the contact's conversation when the turn began (nil when
+	// none).
+	Session *flow.Session
+	// Done says the message was handled before (a redelivery): commit
+	// nothing, Release.
+	Done bool
+}
+
+// Begin takes addr's contact lock for lockTTL, waiting up to wait (with the
+// backoff of LockWait), and in the same round trip reads whether message
+// msgID ("" for none) was already handled and the stored session. It returns
+// ErrLocked when the lock stayed taken for the whole wait.
+func (s *Store) Begin(ctx context.Context, addr channel.Address, msgID string, lockTTL, wait time.Duration) (*Turn, error) {
+	t := &Turn{s: s, addr: addr, msgID: msgID}
+	l := &Lock{s: s, key: s.contactLockKey(addr), token: newToken()}
+	sessKey := s.sessionKey(addr)
+	deadline := time.Now().Add(wait)
+	backoff := 5 * time.Millisecond
+	for {
+		var got *redis.BoolCmd
+		var done *redis.IntCmd
+		var sess *redis.StringCmd
+		_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+			got = p.SetNX(ctx, l.key, l.token, lockTTL)
+			if msgID != "" {
+				done = p.Exists(ctx, s.doneKey(addr, msgID))
+			}
+			sess = p.Get(ctx, sessKey)
+			return nil
+		})
+		if err != nil && !errors.Is(err, redis.Nil) {
+			return nil, fmt.Errorf("begin turn %s: %w", addr, err)
+		}
+		if got.Val() {
+			t.lock = l
+			if done != nil {
+				t.Done = done.Val() > 0
+			}
+			b, err := sess.Bytes()
+			switch {
+			case errors.Is(err, redis.Nil):
+			case err != nil:
+				t.Release(ctx)
+				return nil, fmt.Errorf("get session %s: %w", addr, err)
+			default:
+				var fs flow.Session
+				if err := json.Unmarshal(b, &fs); err != nil {
+					t.Release(ctx)
+					return nil, fmt.Errorf("decode session %s: %w", addr, err)
+				}
+				t.Session = &fs
+			}
+			return t, nil
+		}
+		left := time.Until(deadline)
+		if left <= 0 {
+			return nil, ErrLocked
+		}
+		tm := time.NewTimer(min(backoff, left))
+		select {
+		case <-ctx.Done():
+			tm.Stop()
+			return nil, fmt.Errorf("begin turn %s: %w", addr, ctx.Err())
+		case <-tm.C:
+		}
+		backoff = min(backoff*2, 100*time.Millisecond)
+	}
+}
+
+// commitScript: KEYS lock, session, done marker; ARGV token, mode ("save",
+// "delete", "keep"), session JSON, session TTL ms, done TTL ms ("0": no
+// marker).
+var commitScript = redis.NewScript(`
+if redis.call("GET", KEYS[1]) ~= ARGV[1] then
+	return 0
+end
+if ARGV[2] == "save" then
+	redis.call("SET", KEYS[2], ARGV[3], "PX", ARGV[4])
+elseif ARGV[2] == "delete" then
+	redis.call("DEL", KEYS[2])
+end
+if ARGV[5] ~= "0" then
+	redis.call("SET", KEYS[3], "1", "PX", ARGV[5])
+end
+redis.call("DEL", KEYS[1])
+return 1`)
+
+// Commit ends the turn: it saves sess with sessionTTL (deletes the stored
+// session when sess is nil and one existed), marks the message handled for
+// doneTTL, and releases the lock — atomically, and only while the lock is
+// still ours (else ErrLocked, and nothing is written).
+func (t *Turn) Commit(ctx context.Context, sess *flow.Session, sessionTTL, doneTTL time.Duration) error {
+	if t.lock == nil {
+		return fmt.Errorf("commit turn %s: already ended", t.addr)
+	}
+	mode, data := "keep", ""
+	switch {
+	case sess != nil:
+		b, err := json.Marshal(sess)
+		if err != nil {
+			return fmt.Errorf("encode session %s: %w", t.addr, err)
+		}
+		mode, data = "save", string(b)
+		if sessionTTL <= 0 {
+			sessionTTL = t.s.ttl
+		}
+	case t.Session != nil:
+		mode = "delete"
+	}
+	doneMS := int64(0)
+	doneKey := t.s.doneKey(t.addr, t.msgID)
+	if t.msgID != "" && doneTTL > 0 {
+		doneMS = max(doneTTL.Milliseconds(), 1)
+	}
+	n, err := commitScript.Run(ctx, t.s.rdb,
+		[]string{t.lock.key, t.s.sessionKey(t.addr), doneKey},
+		t.lock.token, mode, data, sessionTTL.Milliseconds(), doneMS).Int()
+	if err != nil {
+		return fmt.Errorf("commit turn %s: %w", t.addr, err)
+	}
+	t.lock = nil
+	if n == 0 {
+		return fmt.Errorf("commit turn %s: lock expired before the commit: %w", t.addr, ErrLocked)
+	}
+	return nil
+}
+
+// Release ends the turn without writing anything (the message was a
+// duplicate, or handling it failed). Releasing an ended turn does nothing.
+func (t *Turn) Release(ctx context.Context) error {
+	if t.lock == nil {
+		return nil
+	}
+	l := t.lock
+	t.lock = nil
+	return l.Release(ctx)
+}
