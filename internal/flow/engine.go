@@ -18,6 +18,10 @@ import (
 // say-steps in a flow definition cannot hang the bot.
 const MaxHops = 64
 
+// maxHistory bounds the steps remembered for `kembali`, so a session stays
+// small however long the conversation goes round.
+const maxHistory = 40
+
 // Ended reasons (Result.Ended).
 const (
 	EndDone      = "done"
@@ -441,6 +445,9 @@ func (r *run) walk(id string, from *Node) {
 		case n.Ask != "" || n.Summary:
 			s.Retries = 0
 			if len(s.History) == 0 || s.History[len(s.History)-1] != n.ID {
+				if len(s.History) >= maxHistory {
+					s.History = slices.Clone(s.History[len(s.History)-maxHistory+1:])
+				}
 				s.History = append(s.History, n.ID)
 			}
 			r.prompt(n, "")

@@ -241,7 +241,7 @@ func ParseEmail(s string) (string, bool) {
 
 var (
 	yesWords = map[string]bool{"ya": true, "iya": true, "iyaa": true, "iyah": true, "y": true, "yes": true, "yup": true, "ok": true, "oke": true, "okay": true, "okey": true, "boleh": true, "betul": true, "benar": true, "setuju": true, "sudah": true, "sip": true, "siap": true, "mau": true, "bersedia": true, "yoi": true}
-	noWords  = map[string]bool{"tidak": true, "tdk": true, "gak": true, "ga": true, "gk": true, "nggak": true, "ngga": true, "enggak": true, "engga": true, "ndak": true, "no": true, "n": true, "nope": true, "jangan": true, "belum": true, "bukan": true, "tak": true, "batalkan": false}
+	noWords  = map[string]bool{"tidak": true, "tdk": true, "gak": true, "ga": true, "gk": true, "nggak": true, "ngga": true, "enggak": true, "engga": true, "ndak": true, "no": true, "n": true, "nope": true, "jangan": true, "belum": true, "bukan": true, "tak": true}
 )
 
 // ParseYesNo reads yes or no as Indonesians type it ("ya", "iya", "ok",

@@ -1,0 +1,128 @@
+package flowtest
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"jejaring/internal/flow"
+)
+
+const greet = `id: greet
+version: 1
+title: {id: Sapa}
+triggers: {keywords: [halo], payloads: [undang_]}
+steps:
+  - id: name
+    ask: text
+    say: {id: "Nama? ({{.answers.token}})"}
+  - id: save
+    do: greet.save
+  - id: bye
+    say: {id: "Sampai jumpa {{.answers.name}}, nomor {{.answers.no}}."}
+`
+
+func greetSet(t *testing.T) *flow.Set {
+	t.Helper()
+	s, err := flow.Load(fstest.MapFS{"greet.yaml": {Data: []byte(greet)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ps := s.Check(nil); len(ps) > 0 {
+		t.Fatal(ps)
+	}
+	return s
+}
+
+func TestPlay(t *testing.T) {
+	t.Parallel()
+	set := greetSet(t)
+	sc, err := Parse("s.yaml", []byte(`flow: greet
+actions: {greet.save: {no: 7}}
+turns:
+  - send: {start: undang_abc}
+    expect:
+      - text: "Nama? (abc)"
+    answers: {token: abc}
+  - send: Siti
+    expect:
+      - text: "Sampai jumpa Siti, nomor 7."
+    answers: {name: Siti, no: 7}
+    ended: done
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fails, err := Play(context.Background(), sc, EngineDriver(set, sc))
+	if err != nil || len(fails) > 0 {
+		t.Fatalf("%v %v", err, fails)
+	}
+}
+
+func TestPlayReportsMismatches(t *testing.T) {
+	t.Parallel()
+	set := greetSet(t)
+	sc, err := Parse("s.yaml", []byte(`flow: greet
+turns:
+  - send: halo
+    expect:
+      - contains: Alamat
+        choices: [A]
+    answers: {name: x}
+  - send: Siti
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fails, err := Play(context.Background(), sc, EngineDriver(set, sc))
+	if len(fails) != 3 {
+		t.Errorf("failures: %v", fails)
+	}
+	// The action has no stub: the driver says so.
+	if err == nil || !strings.Contains(err.Error(), `action "greet.save" has no stub`) {
+		t.Errorf("error: %v", err)
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	t.Parallel()
+	for src, want := range map[string]string{
+		"turns: []\n":                           "s.yaml:1: script: flow is missing",
+		"flow: a\nturns:\n  - sen: x\n":         "s.yaml:3: ",
+		"flow: a\nturns:\n  - send: {txt: x}\n": "s.yaml:3: ",
+	} {
+		_, err := Parse("s.yaml", []byte(src))
+		if err == nil || !strings.HasPrefix(err.Error(), want) {
+			t.Errorf("Parse(%q): %v, want prefix %q", src, err, want)
+		}
+	}
+}
+
+func TestUpdateRewritesTexts(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	file := filepath.Join(dir, "s.yaml")
+	src := "flow: greet\nactions: {greet.save: {no: 1}}\nturns:\n  - send: halo\n    expect:\n      - text: old\n"
+	if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	set := greetSet(t)
+	sc, err := Load(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rws, err := play(context.Background(), sc, EngineDriver(set, sc))
+	if err != nil || len(rws) != 1 {
+		t.Fatalf("%v %v", err, rws)
+	}
+	if err := applyRewrites(file, rws); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := os.ReadFile(file)
+	if want := strings.Replace(src, "text: old", `text: "Nama? ()"`, 1); string(got) != want {
+		t.Errorf("rewritten:\n%s\nwant:\n%s", got, want)
+	}
+}
