@@ -19,6 +19,10 @@ import (
 	"sort"
 	"strings"
 	"syscall"
+
+	"jejaring/internal/app"
+	"jejaring/internal/config"
+	"jejaring/internal/store"
 )
 
 func main() {
@@ -56,6 +60,29 @@ func commands() map[string]command {
 		"user":        {"manage staff users: add NAME [-admin], passwd NAME, list", runUser},
 		"healthcheck": {"exit 0 when the server at HTTP_ADDR answers /healthz (for container health checks)", runHealthcheck},
 		"whatsapp":    {"link the office WhatsApp number (link [--phone +62…]) or show its state (status)", runWhatsAppCommand},
+		"flows": {"check, graph or test the conversation flows", func(ctx context.Context, args []string, s stdio) int {
+			return runFlows(ctx, args, app.ActionNames(), s.out, s.err)
+		}},
+		"event": {"create, publish, change, cancel, check in and export events", withDB(runEvent)},
+	}
+}
+
+// withDB adapts a subcommand that works on an open, migrated database: the
+// database comes from DATABASE_URL and DATA_DIR (MIGRATE=false skips the
+// migrations), and every argument goes to the subcommand.
+func withDB(fn func(ctx context.Context, db *store.DB, args []string, stdout, stderr io.Writer) int) func(context.Context, []string, stdio) int {
+	return func(ctx context.Context, args []string, s stdio) int {
+		cfg, err := config.FromEnv(s.getenv)
+		if err != nil {
+			s.failf("%v", err)
+			return 2
+		}
+		db, err := app.OpenDB(ctx, cfg, nil)
+		if err != nil {
+			return s.failf("%v", err)
+		}
+		defer db.Close()
+		return fn(ctx, db, args, s.out, s.err)
 	}
 }
 

@@ -21,6 +21,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -30,12 +31,15 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/redis/go-redis/v9"
 
+	"jejaring/internal/bot"
 	"jejaring/internal/channel"
+	"jejaring/internal/channel/telegram"
 	"jejaring/internal/channel/webchat"
 	"jejaring/internal/channel/whatsapp"
 	"jejaring/internal/config"
 	"jejaring/internal/metrics"
 	"jejaring/internal/outbox"
+	"jejaring/internal/session"
 	"jejaring/internal/store"
 )
 
@@ -67,6 +71,8 @@ type App struct {
 	Registry *prometheus.Registry
 	Metrics  *metrics.Metrics
 	WebChat  *webchat.Chat
+	Bot      *bot.Bot
+	Sessions *session.Store
 	Channels map[channel.Name]channel.Channel
 	Mux      *http.ServeMux
 
@@ -195,6 +201,11 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (a *App, err
 	a.Channels[channel.WebChat] = a.WebChat
 	a.WebChat.Routes(a.Mux)
 
+	if cfg.TelegramBotToken != "" {
+		if err := a.startTelegram(handler); err != nil {
+			return a, err
+		}
+	}
 	if cfg.WhatsAppEnabled {
 		if err := a.startWhatsApp(ctx, handler); err != nil {
 			return a, err
@@ -240,6 +251,43 @@ func (a *App) startWhatsApp(ctx context.Context, h channel.Handler) error {
 	a.AddHealth("whatsapp", wa)
 	a.AddLoop("whatsapp", wa.Run)
 	return nil
+}
+
+func (a *App) startTelegram(h channel.Handler) error {
+	tg, err := telegram.New(telegram.Config{
+		Token: a.Config.TelegramBotToken, APIURL: a.Config.TelegramAPIURL, WebhookURL: a.Config.TelegramWebhookURL,
+		Handler: h, Redis: a.Redis, KeyPrefix: RedisPrefix + "tg:", Logger: a.Log.With("channel", "telegram"),
+		OnBlocked: a.markBlocked,
+	})
+	if err != nil {
+		return fmt.Errorf("TELEGRAM_BOT_TOKEN: %w", err)
+	}
+	if a.Config.TelegramWebhookURL != "" {
+		u, err := url.Parse(a.Config.TelegramWebhookURL)
+		if err != nil || u.Path == "" || u.Path == "/" {
+			return fmt.Errorf("TELEGRAM_WEBHOOK_URL: want a URL with a path, such as https://bot.example.org/telegram, got %q", a.Config.TelegramWebhookURL)
+		}
+		a.Mux.Handle("POST "+u.Path, tg.WebhookHandler())
+	}
+	a.Channels[channel.Telegram] = tg
+	a.AddHealth("telegram", tg)
+	a.AddLoop("telegram", tg.Run)
+	return nil
+}
+
+// markBlocked records that a contact blocked the bot, so broadcasts skip
+// them.
+func (a *App) markBlocked(ctx context.Context, addr channel.Address) {
+	c, err := a.DB.ContactByAddress(ctx, string(addr.Channel), addr.ExternalID)
+	if err != nil {
+		if !store.NotFound(err) {
+			a.Log.Warn("mark blocked: look up contact", "channel", addr.Channel, "err", err)
+		}
+		return
+	}
+	if err := a.DB.SetContactBlocked(ctx, c.ID, true); err != nil {
+		a.Log.Warn("mark blocked", "contact", c.ID, "err", err)
+	}
 }
 
 // addDispatcher runs the outbox dispatcher over every started channel, with

@@ -1,0 +1,112 @@
+package app
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"strings"
+
+	"jejaring/flows"
+	"jejaring/internal/bot"
+	"jejaring/internal/channel"
+	"jejaring/internal/event/eventactions"
+	"jejaring/internal/flow"
+	"jejaring/internal/session"
+	"jejaring/internal/store"
+	"jejaring/internal/umkm"
+	"jejaring/internal/umkm/umkmactions"
+)
+
+// DemoSave is the action of the demo flow (flows/demo.yaml): the demo
+// promises that its answers are not sent to the office, so it stores nothing
+// and hands back a sample number starting with CONTOH-.
+const DemoSave = "demo.save"
+
+func demoSave(ctx context.Context, call bot.ActionCall) (bot.ActionResult, error) {
+	var b [3]byte
+	_, _ = rand.Read(b[:])
+	return bot.ActionResult{Answers: map[string]any{"reg_no": "CONTOH-" + strings.ToUpper(hex.EncodeToString(b[:]))}}, nil
+}
+
+// Actions builds the registry of every Go action the flows may run. data is
+// the region and KBLI data (nil: the built-in default region).
+func Actions(db *store.DB, data *umkm.Data, log *slog.Logger) (bot.Actions, error) {
+	a := bot.Actions{}
+	if err := umkmactions.Register(a, umkmactions.Deps{DB: db, Data: data, Logger: log}); err != nil {
+		return nil, err
+	}
+	if err := eventactions.Register(a, eventactions.Deps{Events: store.NewEventRepo(db)}); err != nil {
+		return nil, err
+	}
+	if err := a.Register(DemoSave, demoSave); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// ActionNames lists the names Actions registers, without a database (for
+// `jejaring flows check`).
+func ActionNames() []string {
+	names := append(umkmactions.Names(), eventactions.Names...)
+	return append(names, DemoSave)
+}
+
+// FlowsFS is FLOWS_DIR on disk when set, else the flows built into the
+// binary.
+func FlowsFS(dir string) fs.FS {
+	if dir == "" {
+		return flows.FS
+	}
+	return os.DirFS(dir)
+}
+
+// LoadFlows loads the flows, plugs in the named choice lists (opts may be
+// nil) and checks them against the registered actions. A broken flow stops
+// the start, naming the first problem.
+func LoadFlows(dir string, actions []string, opts flow.Options) (*flow.Set, error) {
+	where := "built-in flows"
+	if dir != "" {
+		where = "FLOWS_DIR " + dir
+	}
+	set, err := flow.Load(FlowsFS(dir))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %s (run `jejaring flows check` for details)", where, oneLine(err))
+	}
+	if opts != nil {
+		set.SetOptions(opts)
+	}
+	if probs := set.Check(actions); len(probs) > 0 {
+		return nil, fmt.Errorf("%s: %d problem(s), first: %s (run `jejaring flows check` for all)", where, len(probs), oneLine(fmt.Errorf("%s", probs[0].String())))
+	}
+	return set, nil
+}
+
+// handler builds the bot every channel hands its messages to.
+func (a *App) handler(ctx context.Context) (channel.Handler, error) {
+	data, err := umkm.LoadData("")
+	if err != nil {
+		return nil, fmt.Errorf("region data: %w", err)
+	}
+	acts, err := Actions(a.DB, data, a.Log.With("component", "actions"))
+	if err != nil {
+		return nil, fmt.Errorf("actions: %w", err)
+	}
+	set, err := LoadFlows(a.Config.FlowsDir, acts.Names(), umkm.Options(data))
+	if err != nil {
+		return nil, err
+	}
+	a.Sessions = session.New(a.Redis, RedisPrefix, a.Config.SessionTTL)
+	b, err := bot.New(bot.Config{
+		DB: a.DB, Sessions: a.Sessions, Flows: set, Actions: acts,
+		Logger: a.Log.With("component", "bot"), SessionTTL: a.Config.SessionTTL, Metrics: a.Metrics,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("bot: %w", err)
+	}
+	a.Bot = b
+	return b, nil
+}
