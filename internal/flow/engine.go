@@ -256,7 +256,14 @@ func (r *run) answer(n *Node, in Input) {
 	s := r.sess
 	lang := r.lang()
 	choices := r.choices(n)
-	v, perr := n.parse(in, choices, r.now)
+	var labels []string
+	if n.choicesID != nil && n.OptionsFrom == "" {
+		labels = n.normID
+		if lang == "en" {
+			labels = n.normEN
+		}
+	}
+	v, perr := n.parseWith(in, choices, labels, r.now)
 	if perr == nil && n.validate != nil {
 		ok, err := expr.Run(n.validate, r.env.expr(v))
 		if b, isB := ok.(bool); err != nil || !isB || !b {

@@ -436,6 +436,8 @@ func (d *Definition) build(r *rawStepFields) *Node {
 		if plain {
 			n.choicesID = n.renderChoices("id", nil)
 			n.choicesEN = n.renderChoices("en", nil)
+			n.normID = normLabels(n.choicesID)
+			n.normEN = normLabels(n.choicesEN)
 		}
 	}
 	if n.Pattern != "" {

@@ -116,6 +116,8 @@ type Node struct {
 	// load (nil when a label is a template).
 	choicesID []Choice
 	choicesEN []Choice
+	normID    []string
+	normEN    []string
 }
 
 // Option is one inline choice of a choice or multi step.

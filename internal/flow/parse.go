@@ -50,6 +50,14 @@ func inputText(in Input) string {
 // parse reads the contact's answer for an ask step. The answer is a plain
 // JSON value: string, float64, int64 (money), bool, []any or map[string]any.
 func (n *Node) parse(in Input, choices []Choice, now time.Time) (any, *InputError) {
+	return n.parseWith(in, choices, nil, now)
+}
+
+// parseWith is parse with the choices' normalized labels (nil: computed).
+func (n *Node) parseWith(in Input, choices []Choice, labels []string, now time.Time) (any, *InputError) {
+	if labels == nil && (n.Ask == AskChoice || n.Ask == AskMulti) {
+		labels = normLabels(choices)
+	}
 	switch n.Ask {
 	case AskLocation:
 		return parseLocation(in)
@@ -105,13 +113,13 @@ func (n *Node) parse(in Input, choices []Choice, now time.Time) (any, *InputErro
 				}
 			}
 		}
-		i, err := MatchChoice(choices, s)
+		i, err := matchChoice(choices, labels, s)
 		if err != nil {
 			return nil, err
 		}
 		return choices[i].Value, nil
 	case AskMulti:
-		idx, err := MatchChoices(choices, s)
+		idx, err := matchChoices(choices, labels, s)
 		if err != nil {
 			return nil, err
 		}
@@ -355,12 +363,25 @@ func ambiguousErr(choices []Choice, idx []int) *InputError {
 // as digits ("4 jurai" is "IV Jurai"), by a unique part of a label
 // ("tarusan" is "Koto XI Tarusan"), or by a label with a small typo.
 func MatchChoice(choices []Choice, s string) (int, *InputError) {
+	return matchChoice(choices, normLabels(choices), s)
+}
+
+// normLabels normalizes the labels once, for repeated matching.
+func normLabels(choices []Choice) []string {
+	out := make([]string, len(choices))
+	for i, c := range choices {
+		out[i] = normalize(c.Label)
+	}
+	return out
+}
+
+func matchChoice(choices []Choice, labels []string, s string) (int, *InputError) {
 	t := normalize(s)
 	if t == "" || len(choices) == 0 {
 		return -1, choiceErr(choices)
 	}
 	for i, c := range choices {
-		if c.Value == s || normalize(c.Label) == t {
+		if c.Value == s || labels[i] == t {
 			return i, nil
 		}
 	}
@@ -378,8 +399,8 @@ func MatchChoice(choices []Choice, s string) (int, *InputError) {
 	}
 	// A unique label containing the text as whole words, then as a part.
 	var hits []int
-	for i, c := range choices {
-		if containsWords(normalize(c.Label), t) {
+	for i := range choices {
+		if containsWords(labels[i], t) {
 			hits = append(hits, i)
 		}
 	}
@@ -390,8 +411,8 @@ func MatchChoice(choices []Choice, s string) (int, *InputError) {
 		return -1, ambiguousErr(choices, hits)
 	}
 	if len(t) >= 3 {
-		for i, c := range choices {
-			if strings.Contains(normalize(c.Label), t) {
+		for i := range choices {
+			if strings.Contains(labels[i], t) {
 				hits = append(hits, i)
 			}
 		}
@@ -413,8 +434,8 @@ func MatchChoice(choices []Choice, s string) (int, *InputError) {
 	}
 	best, bestD := -1, budget+1
 	tie := false
-	for i, c := range choices {
-		d := typoDistance(normalize(c.Label), t, bestD)
+	for i := range choices {
+		d := typoDistance(labels[i], t, bestD)
 		if d < bestD {
 			best, bestD, tie = i, d, false
 		} else if d == bestD && best >= 0 {
@@ -489,11 +510,15 @@ func levenshtein(a, b string, limit int) int {
 // separated by commas or "dan", or one label. It returns option indexes in
 // the options' order, without repeats.
 func MatchChoices(choices []Choice, s string) ([]int, *InputError) {
+	return matchChoices(choices, normLabels(choices), s)
+}
+
+func matchChoices(choices []Choice, labels []string, s string) ([]int, *InputError) {
 	t := strings.TrimSpace(s)
 	if t == "" {
 		return nil, choiceErr(choices)
 	}
-	if i, err := MatchChoice(choices, t); err == nil {
+	if i, err := matchChoice(choices, labels, t); err == nil {
 		return []int{i}, nil
 	}
 	var parts []string
@@ -512,7 +537,7 @@ func MatchChoices(choices []Choice, s string) ([]int, *InputError) {
 		if strings.TrimSpace(p) == "" {
 			continue
 		}
-		i, err := MatchChoice(choices, p)
+		i, err := matchChoice(choices, labels, p)
 		if err != nil {
 			return nil, err
 		}
