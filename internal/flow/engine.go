@@ -201,10 +201,16 @@ func (r *run) step(in Input) {
 	s := r.sess
 	n := r.cur.byID[s.Step]
 	text := ""
-	if in.Kind == InText || in.Kind == InStart {
+	if in.Kind == InText {
 		text = in.Text
 	} else if in.Kind == InChoice {
 		text = in.Choice
+	}
+	if in.Kind == InStart {
+		// A start command inside a conversation: the bot handles deep
+		// links; here it only repeats where we are.
+		r.reprompt(n, "")
+		return
 	}
 	if s.Confirm != "" {
 		what := s.Confirm

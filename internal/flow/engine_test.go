@@ -470,3 +470,39 @@ func TestSessionSizeAfter20Answers(t *testing.T) {
 		t.Errorf("session is %d bytes, want under 2 KiB:\n%s", len(b), b)
 	}
 }
+
+func TestDisabledGlobalAndStartInput(t *testing.T) {
+	t.Parallel()
+	def := loadMap(t, map[string]string{"d.yaml": `id: d
+version: 1
+title: {id: D}
+disable_globals: [kembali]
+steps:
+  - id: a
+    ask: text
+    say: {id: A?}
+  - id: b
+    ask: text
+    disable_globals: [bahasa]
+    say: {id: B?}
+`}).Get("d")
+	r, _ := Start(def, Contact{}, "id", nil, t0)
+	_, s := send(t, def, r.Session, "satu")
+	// kembali is off in this flow: it is an answer like any other.
+	r, _ = send(t, def, s, "kembali")
+	if r.Ended != EndDone || r.Final["b"] != "kembali" {
+		t.Fatalf("kembali as answer: %q %v", r.Ended, r.Final)
+	}
+	r, _ = send(t, def, s, "bahasa")
+	if r.Final["b"] != "bahasa" {
+		t.Fatalf("bahasa off on step b: %v", r.Final)
+	}
+	// A start command inside the conversation repeats the question.
+	r, err := Step(def, s, Input{Kind: InStart, Text: "daftar"}, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := texts(r); !reflect.DeepEqual(got, []string{"B?"}) || r.Session.Answers["b"] != nil {
+		t.Fatalf("start mid-flow: %q %v", got, r.Session.Answers)
+	}
+}

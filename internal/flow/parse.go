@@ -74,7 +74,7 @@ func (n *Node) parseWith(in Input, choices []Choice, labels []string, now time.T
 		}
 		return p, nil
 	}
-	if in.Kind != InText && in.Kind != InChoice && in.Kind != InStart {
+	if in.Kind != InText && in.Kind != InChoice {
 		return nil, inputErr("Maaf, kami belum bisa membaca kiriman itu. Mohon jawab dengan teks.", "Sorry, we cannot read that. Please answer with text.")
 	}
 	s := strings.TrimSpace(inputText(in))

@@ -28,8 +28,9 @@ const (
 	// goes on from the step that ran the action.
 	InResult InputKind = "result"
 	// InStart is a deep link or start command; Text holds the payload (may
-	// be empty). Step treats it like a text; the bot and the test driver
-	// use it to pick a flow with Set.MatchPayload.
+	// be empty). The bot and the test driver use it to pick a flow with
+	// Set.MatchPayload; inside a conversation Step just asks the current
+	// question again.
 	InStart InputKind = "start"
 )
 
