@@ -68,6 +68,15 @@ func (e *FieldError) Unwrap() error { return e.Err }
 // ValidationErrors lists every field that failed.
 type ValidationErrors []*FieldError
 
+// Unwrap gives the field errors, so errors.As finds the first *idn.Error.
+func (v ValidationErrors) Unwrap() []error {
+	out := make([]error, len(v))
+	for i, e := range v {
+		out[i] = e
+	}
+	return out
+}
+
 func (v ValidationErrors) Error() string {
 	parts := make([]string, len(v))
 	for i, e := range v {

@@ -243,11 +243,6 @@ func (x *actions) register(ctx context.Context, call bot.ActionCall) (bot.Action
 		map[string]any{"reg_no": b.RegNo, "source": b.Source}); err != nil {
 		return bot.ActionResult{}, err
 	}
-	if call.Contact.ID != 0 && call.Contact.Phone == "" && b.OwnerPhone != "" {
-		if err := x.db.SetContactPhone(ctx, call.Contact.ID, b.OwnerPhone); err != nil {
-			x.log.WarnContext(ctx, "set contact phone", "contact", call.Contact.ID, "err", err)
-		}
-	}
 	x.log.InfoContext(ctx, "business registered", "reg_no", b.RegNo, "contact", call.Contact.ID,
 		"phone", idn.MaskPhone(b.OwnerPhone), "nik", idn.MaskNIK(b.NIK), "size", b.SizeClass)
 	return result("reg_no", b.RegNo, "business_id", b.ID, "size_class", string(b.SizeClass), "size_label", b.SizeClass.Label(lang), "error_text", ""), nil

@@ -13,8 +13,8 @@ import (
 )
 
 // ownBusiness finds the business this contact may see and change: theirs
-// by contact, else an unclaimed one (imported, or registered from another
-// chat) with their phone number.
+// by contact, else one (imported, or registered from another chat) with
+// their own phone number.
 func (x *actions) ownBusiness(ctx context.Context, call bot.ActionCall) (*umkm.Business, error) {
 	if id, ok := num(call.Answers, "business_id"); ok && id > 0 {
 		b, err := x.repo.GetBusiness(ctx, id)
@@ -47,12 +47,14 @@ func (x *actions) ownBusiness(ctx context.Context, call bot.ActionCall) (*umkm.B
 	return nil, umkm.ErrNotFound
 }
 
-// owns: the business is the contact's, or unclaimed with the contact's
-// phone number.
+// owns: the business is the contact's, or has the contact's own (platform
+// verified) phone number: the same owner on another channel.
 func (x *actions) owns(call bot.ActionCall, b *umkm.Business) bool {
-	if b.ContactID != nil {
-		return *b.ContactID == call.Contact.ID
+	if b.ContactID != nil && *b.ContactID == call.Contact.ID {
+		return true
 	}
+	// The contact's phone is one the platform vouches for (WhatsApp, a
+	// Telegram shared contact), never a typed one.
 	return call.Contact.Phone != "" && b.OwnerPhone == call.Contact.Phone
 }
 
