@@ -281,4 +281,3 @@ func (x *actions) setStopped(ctx context.Context, call bot.ActionCall, stopped b
 	}
 	return result("stopped", stopped), nil
 }
-
