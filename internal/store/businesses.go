@@ -36,6 +36,18 @@ func nullIfEmpty(s string) any {
 	return s
 }
 
+// reserveRegNos takes n numbers at once for prefix and year inside tx and
+// returns the first.
+func reserveRegNos(ctx context.Context, tx *sqlx.Tx, prefix string, year, n int) (int64, error) {
+	var last int64
+	err := tx.QueryRowxContext(ctx, tx.Rebind(`INSERT INTO reg_counters (prefix, year, last) VALUES (?, ?, ?)
+		ON CONFLICT (prefix, year) DO UPDATE SET last = reg_counters.last + ? RETURNING last`), prefix, year, n, n).Scan(&last)
+	if err != nil {
+		return 0, fmt.Errorf("reserve %d registration numbers %s-%d: %w", n, prefix, year, err)
+	}
+	return last - int64(n) + 1, nil
+}
+
 // nextRegNo bumps the counter of prefix and year inside tx and formats the
 // number: PSS-2026-000123.
 func nextRegNo(ctx context.Context, tx *sqlx.Tx, prefix string, year int) (string, error) {
@@ -70,6 +82,10 @@ func (r *BusinessRepo) insert(ctx context.Context, tx *sqlx.Tx, b *umkm.Business
 	if err != nil {
 		return err
 	}
+	return r.insertAs(ctx, tx, b, reg, now)
+}
+
+func (r *BusinessRepo) insertAs(ctx context.Context, tx *sqlx.Tx, b *umkm.Business, reg string, now time.Time) error {
 	now = now.UTC()
 	if b.Source == "" {
 		b.Source = umkm.SourceChat
@@ -354,69 +370,100 @@ type ImportResult struct {
 // ImportDuplicate is a row skipped because the register already has it.
 type ImportDuplicate struct {
 	Index    int    // position in the input
-	Existing string // registration number it collides with ("" when another row of the same import)
+	Existing string // registration number it collides with ("" when an earlier row of the same import)
 	By       string // phone, nib
 }
 
 // ImportBusinesses inserts many validated records in transactions of batch
 // rows (500 when batch <= 0), skipping any whose phone or NIB is already
-// registered or appeared earlier in the same import. dryRun checks and
-// counts but rolls back. Imported records are unverified (source import).
+// registered or appeared earlier in the same import. Registration numbers
+// are reserved per batch. dryRun checks and counts but rolls back.
+// Imported records are unverified (source import) until their owner
+// confirms them in chat. bs[i].ID and RegNo are set for inserted rows.
 func (r *BusinessRepo) ImportBusinesses(ctx context.Context, bs []umkm.Business, prefix, actor string, now time.Time, batch int, dryRun bool) (ImportResult, error) {
 	if batch <= 0 {
 		batch = 500
 	}
 	var res ImportResult
-	seenPhone, seenNIB := map[string]int{}, map[string]int{}
+	type key struct{ kind, v string }
+	known := map[key]string{} // phone or NIB -> reg no ("" for a row of this import)
+	rows, err := r.db.QueryxContext(ctx, `SELECT COALESCE(owner_phone, ''), COALESCE(nib, ''), COALESCE(reg_no, '') FROM businesses WHERE deleted_at IS NULL`)
+	if err != nil {
+		return res, fmt.Errorf("import: read existing businesses: %w", err)
+	}
+	for rows.Next() {
+		var phone, nib, reg string
+		if err := rows.Scan(&phone, &nib, &reg); err != nil {
+			rows.Close()
+			return res, fmt.Errorf("import: read existing businesses: %w", err)
+		}
+		if phone != "" {
+			known[key{"phone", phone}] = reg
+		}
+		if nib != "" {
+			known[key{"nib", nib}] = reg
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return res, fmt.Errorf("import: read existing businesses: %w", err)
+	}
 	errDry := errors.New("dry run")
 	for start := 0; start < len(bs); start += batch {
 		end := min(start+batch, len(bs))
-		var inserted []int64
+		var todo []int
 		var dups []ImportDuplicate
+		for i := start; i < end; i++ {
+			b := &bs[i]
+			b.Source, b.Verified, b.ContactID = umkm.SourceImport, false, nil
+			dup := false
+			for _, k := range []key{{"phone", b.OwnerPhone}, {"nib", b.NIB}} {
+				if k.v == "" {
+					continue
+				}
+				if reg, ok := known[k]; ok {
+					dups = append(dups, ImportDuplicate{Index: i, Existing: reg, By: k.kind})
+					dup = true
+					break
+				}
+			}
+			if dup {
+				continue
+			}
+			if b.OwnerPhone != "" {
+				known[key{"phone", b.OwnerPhone}] = ""
+			}
+			if b.NIB != "" {
+				known[key{"nib", b.NIB}] = ""
+			}
+			todo = append(todo, i)
+		}
 		err := r.db.InTx(ctx, func(tx *sqlx.Tx) error {
-			for i := start; i < end; i++ {
-				b := &bs[i]
-				b.Source, b.Verified, b.ContactID = umkm.SourceImport, false, nil
-				if j, ok := seenPhone[b.OwnerPhone]; ok && b.OwnerPhone != "" && j != i {
-					dups = append(dups, ImportDuplicate{Index: i, By: "phone"})
-					continue
-				}
-				if j, ok := seenNIB[b.NIB]; ok && b.NIB != "" && j != i {
-					dups = append(dups, ImportDuplicate{Index: i, By: "nib"})
-					continue
-				}
-				if b.OwnerPhone != "" {
-					seenPhone[b.OwnerPhone] = i
-				}
-				if b.NIB != "" {
-					seenNIB[b.NIB] = i
-				}
-				dup, by, err := findDuplicate(ctx, tx, 0, b.OwnerPhone, b.NIB)
-				if err == nil {
-					dups = append(dups, ImportDuplicate{Index: i, Existing: dup.RegNo, By: by})
-					continue
-				}
-				if !errors.Is(err, umkm.ErrNotFound) {
+			if len(todo) > 0 {
+				first, err := reserveRegNos(ctx, tx, prefix, now.Year(), len(todo))
+				if err != nil {
 					return err
 				}
-				if err := r.insert(ctx, tx, b, prefix, now); err != nil {
-					return fmt.Errorf("row %d: %w", i, err)
+				for j, i := range todo {
+					reg := fmt.Sprintf("%s-%d-%06d", prefix, now.Year(), first+int64(j))
+					if err := r.insertAs(ctx, tx, &bs[i], reg, now); err != nil {
+						return fmt.Errorf("row %d: %w", i, err)
+					}
 				}
-				inserted = append(inserted, b.ID)
 			}
 			if dryRun {
 				return errDry
 			}
 			return addAudit(ctx, tx, r.db.Dialect, now, actor, "business.import", "business", "",
-				map[string]any{"inserted": len(inserted), "skipped": len(dups)})
+				map[string]any{"inserted": len(todo), "skipped": len(dups)})
 		})
 		if err != nil && !errors.Is(err, errDry) {
 			return res, err
 		}
-		res.Inserted += len(inserted)
+		res.Inserted += len(todo)
 		res.Duplicates = append(res.Duplicates, dups...)
 		if dryRun {
-			for i := start; i < end; i++ {
+			for _, i := range todo {
 				bs[i].ID, bs[i].RegNo = 0, ""
 			}
 		}
