@@ -231,10 +231,11 @@ func (c *checker) step(n *Node) {
 		c.add(n.line("next"), id, "next: an end step goes nowhere")
 	}
 	if n.Summary {
+		asks := c.d.askSteps()
 		for _, f := range n.Fields {
 			found := false
-			for _, x := range c.d.Steps {
-				found = found || (x.Save == f && x.Ask != "")
+			for _, x := range asks {
+				found = found || x.node.Save == f
 			}
 			if !found {
 				c.add(n.line("fields"), id, "fields: no ask step saves %q", f)

@@ -317,6 +317,13 @@ func (r *run) done(n *Node) {
 			r.walk(back, nil)
 			return
 		}
+		// An answer of a sub-flow edited from the caller's summary.
+		if k := len(s.Stack) - 1; k >= 0 && s.Stack[k].Step == back {
+			if caller := r.pop(); caller != nil {
+				r.walk(caller.ID, nil)
+				return
+			}
+		}
 	}
 	r.walk("", n)
 }
@@ -422,6 +429,10 @@ func (r *run) walk(id string, from *Node) {
 			next, ok := r.nextOf(from)
 			if !ok {
 				if caller := r.pop(); caller != nil {
+					if caller.Summary {
+						// Back from editing a sub-flow's answer.
+						id = caller.ID
+					}
 					from = caller
 					continue
 				}
@@ -472,6 +483,9 @@ func (r *run) walk(id string, from *Node) {
 		if n.End != "" {
 			if n.End == EndDone {
 				if caller := r.pop(); caller != nil {
+					if caller.Summary {
+						id = caller.ID
+					}
 					from = caller
 					continue
 				}
@@ -494,6 +508,10 @@ func (r *run) afterSay(n *Node) {
 			return
 		}
 		caller := r.pop()
+		if caller.Summary {
+			r.walk(caller.ID, nil)
+			return
+		}
 		r.walk("", caller)
 		return
 	}

@@ -8,42 +8,61 @@ import (
 
 type field struct {
 	node  *Node
+	flow  *Definition
 	label string
 }
 
+// askSteps lists the ask steps of d and of the flows it calls directly, in
+// step order.
+func (d *Definition) askSteps() []field {
+	var out []field
+	for _, x := range d.Steps {
+		switch {
+		case x.Ask != "" && x.Save != "":
+			out = append(out, field{node: x, flow: d})
+		case x.Call != "":
+			if sub := d.set.Get(x.Call); sub != nil && sub != d {
+				for _, y := range sub.Steps {
+					if y.Ask != "" && y.Save != "" {
+						out = append(out, field{node: y, flow: sub})
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
 // summaryFields lists what a summary step shows: its `fields:` (answer
-// names) or else every answered ask-step of the flow, in step order.
+// names) or else every answered question of the flow and of the sub-flows
+// it calls, in step order.
 func (r *run) summaryFields(n *Node) []field {
 	lang := r.lang()
-	var out []field
-	add := func(x *Node) {
-		if x.Ask == "" || x.Save == "" {
+	all := r.cur.askSteps()
+	out := all[:0:0]
+	add := func(f field) {
+		if _, ok := r.sess.Answers[f.node.Save]; !ok {
 			return
 		}
-		if _, ok := r.sess.Answers[x.Save]; !ok {
-			return
+		f.label = f.node.Save
+		if f.node.Label != nil {
+			f.label = f.node.Label.render(lang, &r.env)
 		}
-		label := x.Save
-		if x.Label != nil {
-			label = x.Label.render(lang, &r.env)
-		}
-		out = append(out, field{node: x, label: label})
+		out = append(out, f)
 	}
 	if len(n.Fields) > 0 {
 		for _, name := range n.Fields {
-			for _, x := range r.cur.Steps {
-				if x.Save == name {
-					add(x)
+			for _, f := range all {
+				if f.node.Save == name {
+					add(f)
 					break
 				}
 			}
 		}
 		return out
 	}
-	for _, x := range r.cur.Steps {
-		if x != n {
-			add(x)
-		}
+	for _, f := range all {
+		add(f)
 	}
 	return out
 }
@@ -114,8 +133,16 @@ func (r *run) summaryInput(n *Node, text string) {
 			r.refuse(n, err.in(lang))
 			return
 		}
+		f := fields[i]
 		s.Returning = n.ID
-		r.walk(fields[i].node.ID, nil)
+		if f.flow != r.cur {
+			// The answer belongs to a sub-flow: enter it at that question
+			// with the summary as the caller to come back to.
+			s.Stack = append(s.Stack, Frame{FlowID: r.cur.ID, Step: n.ID})
+			r.cur = f.flow
+			s.FlowID, s.FlowVersion = f.flow.ID, f.flow.Version
+		}
+		r.walk(f.node.ID, nil)
 		return
 	}
 	if yes, ok := ParseYesNo(text); ok {
