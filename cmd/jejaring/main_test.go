@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -23,9 +24,12 @@ import (
 	"jejaring/internal/store/storetest"
 )
 
+// binDir holds the binary built for this test run (made on first use).
+var binDir = sync.OnceValues(func() (string, error) { return os.MkdirTemp("", "jejaring-bin-") })
+
 // binary builds cmd/jejaring once per test run.
 var binary = sync.OnceValues(func() (string, error) {
-	dir, err := os.MkdirTemp("", "jejaring-bin-")
+	dir, err := binDir()
 	if err != nil {
 		return "", err
 	}
@@ -37,10 +41,14 @@ var binary = sync.OnceValues(func() (string, error) {
 	return path, nil
 })
 
+var binUsed atomic.Bool
+
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if p, err := binary(); err == nil && p != "" {
-		os.RemoveAll(filepath.Dir(p))
+	if binUsed.Load() {
+		if dir, err := binDir(); err == nil {
+			os.RemoveAll(dir)
+		}
 	}
 	os.Exit(code)
 }
@@ -100,6 +108,7 @@ func cleanEnv(extra ...string) []string {
 
 func start(t *testing.T, env []string, args ...string) *proc {
 	t.Helper()
+	binUsed.Store(true)
 	bin, err := binary()
 	if err != nil {
 		t.Fatal(err)

@@ -242,7 +242,7 @@ func (a *App) startWhatsApp(ctx context.Context, h channel.Handler) error {
 	}
 	wa, err := whatsapp.New(ctx, whatsapp.Config{
 		DB: a.DB, DataDir: a.Config.DataDir, Handler: h, Logger: a.Log.With("channel", "whatsapp"),
-		Policy: &policy, Polls: polls,
+		Policy: &policy, Polls: polls, ProxyURL: a.Config.Lookup("WHATSAPP_PROXY"),
 	})
 	if err != nil {
 		return fmt.Errorf("WhatsApp: %w", err)

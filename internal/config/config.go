@@ -80,6 +80,7 @@ var vars = []Var{
 	{Env: "WHATSAPP_BULK_MAX_JITTER", Default: "15s", Usage: "most random extra wait between bulk WhatsApp messages"},
 	{Env: "WHATSAPP_BULK_ONLY_KNOWN_CONTACTS", Default: "true", Usage: "send bulk WhatsApp messages only to people who wrote to the number before", Bool: true},
 	{Env: "WHATSAPP_POLLS", Default: "true", Usage: "also send yes/no and RSVP questions as a WhatsApp poll", Bool: true},
+	{Env: "WHATSAPP_PROXY", Default: "", Usage: "http(s):// or socks5:// proxy for WhatsApp traffic; empty: direct", Secret: true},
 	{Env: "ADMIN_PASSWORD", Default: "", Usage: "on first run, create staff user admin with this password", Secret: true},
 	{Env: "FLOWS_DIR", Default: "", Usage: "folder of flow YAML files; empty: the flows built into the binary"},
 	{Env: "LOG_LEVEL", Default: "info", Usage: "debug, info, warn or error"},
@@ -222,6 +223,12 @@ func build(raw map[string]string) (*Config, error) {
 	}
 	if err := checkHTTPURL("TELEGRAM_API_URL", c.TelegramAPIURL, false); err != nil {
 		return nil, err
+	}
+	if p := raw["WHATSAPP_PROXY"]; p != "" {
+		u, err := url.Parse(p)
+		if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https" && u.Scheme != "socks5") {
+			return nil, fmt.Errorf("WHATSAPP_PROXY: want http://, https:// or socks5://host:port, got %q", redactURL(p))
+		}
 	}
 	if c.TelegramWebhookURL != "" {
 		if err := checkHTTPURL("TELEGRAM_WEBHOOK_URL", c.TelegramWebhookURL, false); err != nil {

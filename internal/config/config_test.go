@@ -89,6 +89,7 @@ func TestValidation(t *testing.T) {
 		{map[string]string{"WHATSAPP_BULK_MIN_GAP": "-1s"}, "WHATSAPP_BULK_MIN_GAP: want"},
 		{map[string]string{"WHATSAPP_POLLS": "kadang"}, "WHATSAPP_POLLS: want true or false"},
 		{map[string]string{"SESSION_TTL": "soon"}, "SESSION_TTL: want"},
+		{map[string]string{"WHATSAPP_PROXY": "ftp://u:secret@proxy:1"}, "WHATSAPP_PROXY: want"},
 		{map[string]string{"SESSION_TTL": "5s"}, "SESSION_TTL: want"},
 	}
 	for _, tt := range tests {
