@@ -32,6 +32,13 @@ var apology = [2]string{
 	"Sorry, something went wrong on our side. Please try again in a moment.",
 }
 
+// welcomeBack greets a contact who typed the keyword of the flow they are
+// in; %s is the flow's title.
+var welcomeBack = [2]string{
+	"Selamat datang kembali! Bapak/Ibu belum selesai mengisi *%s*, jadi kita lanjutkan dari pertanyaan terakhir. Ketik *ulang* bila ingin mulai dari awal.",
+	"Welcome back! You have not finished *%s* yet, so let us go on from the last question. Type *restart* to start from the beginning.",
+}
+
 // greeting leads the main menu when a contact writes outside a flow.
 var greeting = [2]string{
 	"Halo Bapak/Ibu, selamat datang di layanan UMKM. 🙏",
@@ -394,10 +401,14 @@ func (b *Bot) route(in channel.Inbound, t *turnState, sess *flow.Session, now ti
 	if sess != nil && in.Kind != channel.KindStart {
 		// A trigger keyword of ANOTHER flow typed mid-flow switches to it
 		// (see the package doc); everything else is the engine's.
+		var resume *flow.Definition
 		if in.Kind == channel.KindText {
-			if def := flows.MatchKeyword(in.Text); def != nil && !inConversation(sess, def.ID) {
+			if def := flows.MatchKeyword(in.Text); def != nil {
 				if w, _ := flow.GlobalWord(in.Text); w == "" {
-					return b.start(def, t, nil, now)
+					if !inConversation(sess, def.ID) {
+						return b.start(def, t, nil, now)
+					}
+					resume = def
 				}
 			}
 		}
@@ -420,9 +431,21 @@ func (b *Bot) route(in channel.Inbound, t *turnState, sess *flow.Session, now ti
 		lang := s.Lang
 		s.Contact = t.fc
 		s.Contact.Lang = lang
+		if resume != nil {
+			// The contact typed the keyword of the flow they are already
+			// in: they came back and want to go on. Welcome them back and
+			// ask the pending question again (through `bantuan`, which
+			// also lists the words that restart or cancel) instead of
+			// taking the keyword as an answer.
+			input = flow.Input{Kind: flow.InText, Text: flow.WordHelp, MessageID: in.MessageID}
+		}
 		res, err := flow.Step(def, &s, input, now)
 		if err != nil {
 			return nil, res, fmt.Errorf("step %s/%s: %w", sess.FlowID, sess.Step, err)
+		}
+		if resume != nil {
+			title := resume.Title.String(lang)
+			res.Messages = append([]flow.Message{{Text: fmt.Sprintf(text(welcomeBack, lang), title)}}, res.Messages...)
 		}
 		return def, res, nil
 	}

@@ -367,12 +367,21 @@ func TestTriggerMidFlowSwitches(t *testing.T) {
 		if s := h.Session(a); s != nil {
 			t.Errorf("datasaya ended but session: %+v", s)
 		}
-		// The current flow's own keyword is an answer, not a restart.
+		// The current flow's own keyword is a contact coming back: they
+		// are welcomed back and asked the pending question again, and their
+		// answers are kept.
 		h.Say(a, "daftar")
-		h.Say(a, "daftar")
-		if s := h.Session(a); s == nil || s.Step != "sector" || s.Answers["business_name"] != "daftar" {
+		h.Say(a, "Gulai Ikan Uni Eva")
+		h.Advance(3 * time.Hour)
+		out = h.Say(a, "Daftar")
+		wantText(t, out, "Selamat datang kembali! Bapak/Ibu belum selesai mengisi *Daftar usaha*", "bidang apa?")
+		if last := out[len(out)-1]; len(last.Choices) != 2 {
+			t.Errorf("re-asked question without its choices: %+v", last)
+		}
+		if s := h.Session(a); s == nil || s.Step != "sector" || s.Answers["business_name"] != "Gulai Ikan Uni Eva" {
 			t.Errorf("own keyword mid-flow: %+v", s)
 		}
+		wantText(t, h.Choose(a, "kuliner"), "Gulai Ikan Uni Eva tersimpan")
 	})
 }
 

@@ -8,35 +8,24 @@
 //
 //  1. Order: one contact's messages are handled one at a time. Inside a
 //     process, waiters for the same contact queue first in, first out; across
-//     replicas a Redis lock (session.Store.LockWait, TTL Config.LockTTL,
-//     released only by its owner) keeps them apart. Messages from different
-//     contacts run in parallel.
-//  2. Dedupe, under the lock: a message id already handled on this channel is
-//     ignored (no reply). The id is marked handled only after the whole turn
-//     succeeded — effects ran and the session was saved — so when the process
-//     dies halfway, or an action fails, the platform's redelivery of the same
-//     message is handled again instead of being dropped. The price: an action
-//     that succeeded before a later failure in the same turn runs again on the
-//     retry, so actions should be idempotent where it matters (an RSVP
-//     upserts, a registration looks for the existing business first).
+//     replicas the contact lock in Redis (session.Store.Begin, TTL
+//     Config.LockTTL, released only by its owner) keeps them apart. Messages
+//     from different contacts run in parallel.
+//  2. Dedupe: in the same Redis round trip that takes the lock, the bot reads
+//     whether this contact's message id was already handled, and the session.
+//     A handled message is ignored (no reply). A message is marked handled
+//     only when its whole turn succeeded, in the one Lua script that also
+//     saves the session and releases the lock (session.Turn.Commit); so when
+//     the process dies halfway, or an action fails, the platform's redelivery
+//     of the same message is handled again instead of being dropped. The
+//     price: an action that succeeded before a later failure in the same turn
+//     runs again on the retry, so actions should be idempotent where it
+//     matters (an RSVP upserts, a registration looks for the existing business
+//     first). Message ids are kept per contact: Telegram's repeat across chats.
 //  3. The contact row is upserted (first/last seen, display name, a phone the
-//     platform vouches for) and the session is read from Redis.
-//  4. Routing:
-//     - a deep link (KindStart with a payload Set.MatchPayload knows) starts
-//     its flow, replacing any conversation — the contact tapped it on purpose;
-//     - inside a conversation, everything goes to the engine, which handles
-//     the global words (batal, kembali, lewati, bantuan, bahasa, ulang, menu).
-//     One exception, decided here: a text that is exactly the trigger keyword
-//     of ANOTHER flow (say "datasaya" in the middle of registration) and not a
-//     global word switches to that flow, as RapidPro's keyword triggers
-//     interrupt a running flow. Pressed buttons (KindChoice) never switch, so
-//     a step's option value can never be mistaken for a trigger, and the
-//     current flow's own keyword goes to the engine as an answer;
-//     - outside a conversation, a trigger keyword (typed or a pressed menu
-//     button) starts its flow; a contact's very first message starts the
-//     first-contact flow when there is one; anything else gets a short
-//     greeting and the main menu (Set.Menu). `bahasa` outside a flow flips
-//     the language of that menu and of the contact.
+//     platform vouches for); a contact writing again within a minute is only
+//     read (store.LastSeenResolution).
+//  4. Routing, described below.
 //  5. flow.Start / flow.Step, pure.
 //  6. Effects run in order through the Actions registry; while the engine
 //     says Wait, their merged answers go back to Step as an InResult input
@@ -45,7 +34,33 @@
 //     media reference names one of them (by Media.Name) carries its bytes
 //     instead.
 //  7. The new session is saved with the session TTL, or deleted when the flow
-//     ended. A language chosen with `bahasa` is stored on the contact too.
+//     ended, together with the handled mark and the lock release. A language
+//     chosen with `bahasa` is then stored on the contact too.
+//
+// # Routing
+//
+// A deep link (KindStart with a payload Set.MatchPayload knows) starts its
+// flow, replacing any conversation: the contact tapped it on purpose. A start
+// command without a known payload (Telegram's bare /start) is a wish to start
+// over: any conversation is dropped and the menu is shown.
+//
+// Inside a conversation everything goes to the engine, which handles the
+// global words (batal, kembali, lewati, bantuan, bahasa, ulang, menu). Two
+// exceptions are decided here, since flows/README.md leaves triggers to the
+// bot. A text that is exactly the trigger keyword of ANOTHER flow (say
+// "datasaya" in the middle of registration), and not a global word, switches
+// to that flow, as RapidPro's keyword triggers interrupt a running flow;
+// pressed buttons (KindChoice) never switch, so an option's value is never
+// mistaken for a trigger. The keyword of the flow the contact is already in
+// means they came back to it (DESIGN's "welcome back"): they are welcomed back
+// and the pending question is asked again with the help text, answers kept;
+// `ulang` starts over.
+//
+// Outside a conversation, a trigger keyword (typed, or a pressed menu button,
+// whose value is the keyword) starts its flow; a contact's very first message
+// starts the first-contact flow when there is one; anything else gets a short
+// greeting and the main menu (Set.Menu). `bahasa` there flips the language of
+// the menu and of the contact.
 //
 // # Failures
 //
@@ -54,10 +69,12 @@
 // their language ("Maaf Bapak/Ibu, sedang ada gangguan. Silakan coba lagi
 // sebentar lagi."), is logged with the stage and a masked contact id, and
 // counted in Metrics.Error(stage). The session stays exactly as it was
-// before the message: nothing the contact typed earlier is lost.
+// before the message: nothing the contact typed earlier is lost, and sending
+// the same answer again goes on from there.
 //
 // # Tests
 //
 // internal/bot/bottest builds a Bot on a fresh database and a real Redis for
-// end-to-end conversation tests of flows with their real actions.
+// end-to-end conversation tests of flows with their real actions, and adapts
+// it to flowtest.Driver so conversation scripts run through the whole bot.
 package bot

@@ -177,3 +177,35 @@ func TestContactsByPhone(t *testing.T) {
 		}
 	})
 }
+
+func TestLastSeenResolution(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		t0 := time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC)
+		seen := func(at time.Time, name string) store.Contact {
+			t.Helper()
+			c, _, err := db.UpsertContact(ctx, store.ContactSeen{Channel: "telegram", ExternalID: "5", DisplayName: name, At: at})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return c
+		}
+		seen(t0, "Ani")
+		// A quick reply is only read: last_seen stays to the minute.
+		if c := seen(t0.Add(20*time.Second), ""); !c.LastSeen.Equal(t0) {
+			t.Errorf("last seen after 20 s = %v", c.LastSeen)
+		}
+		// A new name is written at once.
+		if c := seen(t0.Add(30*time.Second), "Ani Sutrisno"); c.DisplayName != "Ani Sutrisno" || !c.LastSeen.Equal(t0.Add(30*time.Second)) {
+			t.Errorf("renamed: %+v", c)
+		}
+		if c := seen(t0.Add(2*time.Minute), ""); !c.LastSeen.Equal(t0.Add(2 * time.Minute)) {
+			t.Errorf("last seen after 2 min = %v", c.LastSeen)
+		}
+		// A late, out-of-order message never moves it back.
+		if c := seen(t0.Add(-time.Hour), "Ani S."); !c.LastSeen.Equal(t0.Add(2*time.Minute)) || !c.FirstSeen.Equal(t0) {
+			t.Errorf("out of order: %+v", c)
+		}
+	})
+}
