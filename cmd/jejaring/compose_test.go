@@ -150,3 +150,22 @@ func TestDockerfile(t *testing.T) {
 		t.Error("Dockerfile is not a multi-stage build starting from golang")
 	}
 }
+
+func TestReadmeListsEverySettingAndTheTwoCommands(t *testing.T) {
+	t.Parallel()
+	readme := string(readRepoFile(t, "README.md"))
+	for _, v := range config.Vars() {
+		def := "empty"
+		if v.Default != "" {
+			def = "`" + v.Default + "`"
+		}
+		if !strings.Contains(readme, "| `"+v.Env+"` | "+def+" |") {
+			t.Errorf("README's configuration table lacks %s with default %s", v.Env, def)
+		}
+	}
+	for _, cmd := range []string{"go run ./cmd/jejaring\n", "go test ./...\n", "docker compose up -d postgres redis\n", "http://127.0.0.1:8080/chat"} {
+		if !strings.Contains(readme, cmd) {
+			t.Errorf("README lacks %q", cmd)
+		}
+	}
+}
