@@ -63,6 +63,7 @@ func (a *Adapter) process(ctx context.Context, u *models.Update) error {
 		return fmt.Errorf("telegram update %d: load state: %w", u.ID, err)
 	}
 	if seen.Val() > 0 {
+		a.rdb.HDel(ctx, a.prefix+"inbox", strconv.FormatInt(u.ID, 10))
 		return nil
 	}
 	st := &chatState{}
@@ -93,8 +94,9 @@ func (a *Adapter) process(ctx context.Context, u *models.Update) error {
 		}
 	}
 
-	pipe = a.rdb.Pipeline()
+	pipe = a.rdb.TxPipeline()
 	pipe.Set(ctx, doneKey, "1", dedupeTTL)
+	pipe.HDel(ctx, a.prefix+"inbox", strconv.FormatInt(u.ID, 10))
 	if st.changed && chatID != 0 {
 		rk := "0"
 		if st.replyKB {

@@ -2,17 +2,21 @@ package telegram
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
+	"strconv"
 	"sync"
 	"time"
 
 	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
+	"github.com/redis/go-redis/v9"
 )
 
 // errConflict is getUpdates' 409: a webhook is set or another poller runs.
@@ -24,11 +28,15 @@ func (e *rateLimited) Error() string {
 	return fmt.Sprintf("telegram getUpdates: retry after %s", e.retryAfter)
 }
 
-// poll is the long-polling loop: fetch a batch from the stored offset, handle
-// it completely, store the next offset, repeat. Telegram forgets updates only
-// when asked for a higher offset, so nothing fetched is lost by a crash.
+// poll is the long-polling loop. Telegram forgets an update once getUpdates
+// is called with a higher offset, so before asking for more, each fetched
+// batch is written to a Redis inbox (hash update_id -> update JSON) in the
+// same transaction that stores the next offset. Updates are then handled
+// while polling goes on; a handled update leaves the inbox in the same
+// transaction that records its id as done. At start the inbox is replayed
+// first, so a crash loses nothing and handles nothing twice.
 func (a *Adapter) poll(ctx context.Context) error {
-	offsetKey := a.prefix + "offset"
+	offsetKey, inboxKey := a.prefix+"offset", a.prefix+"inbox"
 	offset, err := retryCall(ctx, a, "load offset", func(ctx context.Context) (int64, error) {
 		v, err := a.rdb.Get(ctx, offsetKey).Int64()
 		if errors.Is(err, errNil) {
@@ -39,12 +47,39 @@ func (a *Adapter) poll(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	pending, err := retryCall(ctx, a, "load inbox", func(ctx context.Context) (map[string]string, error) {
+		return a.rdb.HGetAll(ctx, inboxKey).Result()
+	})
+	if err != nil {
+		return err
+	}
+	if len(pending) > 0 {
+		var replay []*models.Update
+		for id, raw := range pending {
+			u := &models.Update{}
+			if err := json.Unmarshal([]byte(raw), u); err != nil || u.ID == 0 {
+				a.log.Error("telegram: inbox entry does not decode, dropping it", "update", id, "err", err)
+				a.rdb.HDel(ctx, inboxKey, id)
+				continue
+			}
+			replay = append(replay, u)
+		}
+		slices.SortFunc(replay, func(x, y *models.Update) int { return cmp.Compare(x.ID, y.ID) })
+		a.log.Info("telegram: replaying updates fetched before the last stop", "count", len(replay))
+		for _, u := range replay {
+			a.dispatch(ctx, u)
+		}
+	}
+
 	backoff := time.Duration(0)
 	for ctx.Err() == nil {
 		if backoff > 0 && !sleep(ctx, backoff) {
 			return nil
 		}
-		updates, err := a.getUpdates(ctx, offset)
+		if !a.inflight.waitBelow(ctx, a.cfg.MaxInFlight) {
+			return nil
+		}
+		updates, raws, err := a.getUpdates(ctx, offset)
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil
@@ -70,64 +105,102 @@ func (a *Adapter) poll(ctx context.Context) error {
 		}
 		a.setHealth(nil)
 		backoff = 0
-		if len(updates) == 0 {
+		var fresh []*models.Update
+		fields := make([]any, 0, 2*len(updates))
+		for i, u := range updates {
+			if u.ID >= offset {
+				fresh = append(fresh, u)
+				fields = append(fields, strconv.FormatInt(u.ID, 10), string(raws[i]))
+			}
+		}
+		if len(fresh) == 0 {
 			continue
 		}
-		next := a.handleBatch(ctx, offset, updates)
-		if next > offset {
-			if _, err := retryCall(context.WithoutCancel(ctx), a, "store offset", func(ctx context.Context) (bool, error) {
-				return true, a.rdb.Set(ctx, offsetKey, next, 0).Err()
-			}); err != nil {
-				return err
-			}
-			offset = next
+		next := fresh[len(fresh)-1].ID + 1
+		// Into the inbox and past the offset, together, before anything
+		// else: from here the updates survive a crash.
+		if _, err := retryCall(context.WithoutCancel(ctx), a, "store inbox", func(ctx context.Context) ([]redis.Cmder, error) {
+			return a.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+				p.HSet(ctx, inboxKey, fields...)
+				p.Set(ctx, offsetKey, next, 0)
+				return nil
+			})
+		}); err != nil {
+			return err
 		}
-		if next <= updates[len(updates)-1].ID {
-			// Something was not handled (shutdown or Redis trouble): fetch
-			// it again after a pause; what was handled is deduplicated.
-			backoff = time.Second
+		offset = next
+		for _, u := range fresh {
+			a.dispatch(ctx, u)
 		}
 	}
 	return nil
 }
 
-// handleBatch runs a batch through the dispatcher and waits for all of it.
-// It returns the next offset: one past the last update of the longest prefix
-// that is done.
-func (a *Adapter) handleBatch(ctx context.Context, offset int64, updates []*models.Update) int64 {
-	errs := make([]error, len(updates))
-	var wg sync.WaitGroup
-	for i, u := range updates {
-		if u.ID < offset {
-			continue
-		}
-		wg.Add(1)
-		a.disp.submit(chatOf(u), func() {
-			defer wg.Done()
+// dispatch queues an inboxed update on its chat. The job retries while Redis
+// is in trouble; once Run is stopping, jobs not yet started are left in the
+// inbox for the next start, and started ones are finished.
+func (a *Adapter) dispatch(ctx context.Context, u *models.Update) {
+	a.inflight.add(1)
+	a.disp.submit(chatOf(u), func() {
+		defer a.inflight.add(-1)
+		wait := time.Second
+		for ctx.Err() == nil {
 			jctx, cancel := a.jobContext(ctx)
-			defer cancel()
-			errs[i] = a.process(jctx, u)
-		})
-	}
-	wg.Wait()
-	next := offset
-	for i, u := range updates {
-		if u.ID < offset {
-			continue
+			err := a.process(jctx, u)
+			cancel()
+			if err == nil {
+				return
+			}
+			a.log.Warn("telegram update not handled, will retry", "update", u.ID, "err", err)
+			if !sleep(ctx, wait) {
+				return
+			}
+			wait = min(2*wait, 30*time.Second)
 		}
-		if errs[i] != nil {
-			a.log.Warn("telegram update not handled, will retry", "update", u.ID, "err", errs[i])
-			break
-		}
-		next = u.ID + 1
-	}
-	return next
+	})
 }
 
 // jobContext is the context one update is handled in: not cancelled by a
 // shutdown (the update in hand is finished), but bounded by HandleTimeout.
 func (a *Adapter) jobContext(ctx context.Context) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(context.WithoutCancel(ctx), a.cfg.HandleTimeout)
+}
+
+// counter counts updates in flight; the poller waits while it is too high.
+type counter struct {
+	mu   sync.Mutex
+	n    int
+	cond chan struct{}
+}
+
+func (c *counter) add(d int) {
+	c.mu.Lock()
+	c.n += d
+	if c.cond != nil {
+		close(c.cond)
+		c.cond = nil
+	}
+	c.mu.Unlock()
+}
+
+func (c *counter) waitBelow(ctx context.Context, limit int) bool {
+	for {
+		c.mu.Lock()
+		if c.n < limit {
+			c.mu.Unlock()
+			return true
+		}
+		if c.cond == nil {
+			c.cond = make(chan struct{})
+		}
+		ch := c.cond
+		c.mu.Unlock()
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return false
+		}
+	}
 }
 
 type updatesResponse struct {
@@ -143,7 +216,7 @@ type updatesResponse struct {
 // getUpdates calls the Bot API's getUpdates with a JSON body. An update that
 // does not decode is logged and passed on as an empty update (so it is
 // confirmed, not fetched forever).
-func (a *Adapter) getUpdates(ctx context.Context, offset int64) ([]*models.Update, error) {
+func (a *Adapter) getUpdates(ctx context.Context, offset int64) ([]*models.Update, []json.RawMessage, error) {
 	body, _ := json.Marshal(map[string]any{
 		"offset":          offset,
 		"timeout":         int(a.cfg.PollTimeout / time.Second),
@@ -153,32 +226,32 @@ func (a *Adapter) getUpdates(ctx context.Context, offset int64) ([]*models.Updat
 	defer cancel()
 	req, err := http.NewRequestWithContext(rctx, http.MethodPost, a.cfg.APIURL+"/bot"+a.cfg.Token+"/getUpdates", bytes.NewReader(body))
 	if err != nil {
-		return nil, fmt.Errorf("telegram getUpdates: %w", redactToken(err, a.cfg.Token))
+		return nil, nil, fmt.Errorf("telegram getUpdates: %w", redactToken(err, a.cfg.Token))
 	}
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := a.http.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("telegram getUpdates: %w", redactToken(err, a.cfg.Token))
+		return nil, nil, fmt.Errorf("telegram getUpdates: %w", redactToken(err, a.cfg.Token))
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
 	if err != nil {
-		return nil, fmt.Errorf("telegram getUpdates: read: %w", err)
+		return nil, nil, fmt.Errorf("telegram getUpdates: read: %w", err)
 	}
 	var r updatesResponse
 	if err := json.Unmarshal(raw, &r); err != nil {
-		return nil, fmt.Errorf("telegram getUpdates: status %d: decode: %w", resp.StatusCode, err)
+		return nil, nil, fmt.Errorf("telegram getUpdates: status %d: decode: %w", resp.StatusCode, err)
 	}
 	if !r.OK {
 		switch r.ErrorCode {
 		case http.StatusUnauthorized:
-			return nil, fmt.Errorf("%w, %s", tgbot.ErrorUnauthorized, r.Description)
+			return nil, nil, fmt.Errorf("%w, %s", tgbot.ErrorUnauthorized, r.Description)
 		case http.StatusConflict:
-			return nil, fmt.Errorf("%w: %s", errConflict, r.Description)
+			return nil, nil, fmt.Errorf("%w: %s", errConflict, r.Description)
 		case http.StatusTooManyRequests:
-			return nil, &rateLimited{retryAfter: time.Duration(r.Parameters.RetryAfter) * time.Second}
+			return nil, nil, &rateLimited{retryAfter: time.Duration(r.Parameters.RetryAfter) * time.Second}
 		}
-		return nil, fmt.Errorf("telegram getUpdates: %d %s", r.ErrorCode, r.Description)
+		return nil, nil, fmt.Errorf("telegram getUpdates: %d %s", r.ErrorCode, r.Description)
 	}
 	out := make([]*models.Update, 0, len(r.Result))
 	for _, item := range r.Result {
@@ -188,22 +261,12 @@ func (a *Adapter) getUpdates(ctx context.Context, offset int64) ([]*models.Updat
 				ID int64 `json:"update_id"`
 			}
 			if json.Unmarshal(item, &id) != nil || id.ID == 0 {
-				return nil, fmt.Errorf("telegram getUpdates: undecodable update: %w", err)
+				return nil, nil, fmt.Errorf("telegram getUpdates: undecodable update: %w", err)
 			}
 			a.log.Error("telegram: update does not decode, skipping it", "update", id.ID, "err", err)
 			u = &models.Update{ID: id.ID}
 		}
 		out = append(out, u)
 	}
-	return out, nil
-}
-
-// pollOffset is the next update id the poller will ask for (for tests and
-// operators).
-func (a *Adapter) pollOffset(ctx context.Context) (int64, error) {
-	v, err := a.rdb.Get(ctx, a.prefix+"offset").Int64()
-	if errors.Is(err, errNil) {
-		return 0, nil
-	}
-	return v, err
+	return out, r.Result, nil
 }

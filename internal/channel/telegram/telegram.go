@@ -8,11 +8,13 @@
 // getUpdates. The library's polling loop confirms an update to Telegram (by
 // asking for a higher offset) as soon as it has queued it in memory, so a
 // crash would lose whatever was queued. This package polls itself instead:
-// it fetches a batch, handles it (different chats in parallel on a bounded
-// number of workers, one chat strictly in order), and only then stores the
-// next offset in Redis and asks for more. Every handled update_id is also
-// remembered in Redis for three days, so a batch replayed after a crash is not
-// handled twice. The same dispatcher serves webhook mode, where the HTTP
+// each fetched batch goes into a Redis inbox in the same transaction that
+// stores the next offset, and only then is more asked for. Updates are
+// handled from there — different chats in parallel on a bounded number of
+// workers, one chat strictly in order — and an update leaves the inbox in the
+// same transaction that remembers its update_id (for three days) as done. A
+// restart replays the inbox first; the done marks keep a replay from handling
+// anything twice. The same dispatcher serves webhook mode, where the HTTP
 // request is answered only after the update was handled (Telegram retries
 // otherwise).
 //
@@ -80,6 +82,9 @@ type Config struct {
 	// (default 2 minutes). Handling is not cut short by Run's context being
 	// cancelled, so a shutdown finishes the updates in hand.
 	HandleTimeout time.Duration
+	// MaxInFlight bounds how many fetched updates may wait or be handled at
+	// once before polling pauses (default 1000).
+	MaxInFlight int
 	// MaxRetryWait caps one wait for a 429's retry_after (default 60s).
 	MaxRetryWait time.Duration
 	// HTTPClient is used for all Bot API calls (default: a client with a
@@ -96,6 +101,8 @@ type Adapter struct {
 	prefix string
 	log    *slog.Logger
 	disp   *dispatcher
+
+	inflight counter // polled updates not yet handled
 
 	username atomic.Value // string: the bot's @username, once known
 
@@ -135,6 +142,9 @@ func New(cfg Config) (*Adapter, error) {
 	}
 	if cfg.HandleTimeout <= 0 {
 		cfg.HandleTimeout = 2 * time.Minute
+	}
+	if cfg.MaxInFlight <= 0 {
+		cfg.MaxInFlight = 1000
 	}
 	if cfg.MaxRetryWait <= 0 {
 		cfg.MaxRetryWait = time.Minute

@@ -673,3 +673,43 @@ func testLogger() *slog.Logger {
 	}
 	return slog.New(slog.NewTextHandler(io.Discard, nil))
 }
+
+// A crash after updates were fetched (and confirmed to Telegram) but before
+// they were handled: they wait in the Redis inbox and the next start handles
+// them, except one already marked done.
+func TestInboxReplayAfterCrash(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ctx := waitCtx(t)
+	raw := func(id, chat int, text string) string {
+		return fmt.Sprintf(`{"update_id":%d,"message":{"message_id":%d,"date":1764500000,"text":%q,`+
+			`"from":{"id":%d,"is_bot":false,"first_name":"Rina"},"chat":{"id":%d,"type":"private"}}}`, id, id, text, chat, chat)
+	}
+	if err := f.rdb.HSet(ctx, f.prefix+"inbox", "41", raw(41, 8100, "tertinggal"), "42", raw(42, 8100, "sudah")).Err(); err != nil {
+		t.Fatal(err)
+	}
+	f.rdb.Set(ctx, f.prefix+"upd:42", "1", time.Hour)
+	rec := &recorder{}
+	f.start(t, f.config(rec))
+	sent, err := f.fake.WaitSent(ctx, 8100, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sent[0].Text != "echo: text tertinggal" {
+		t.Errorf("reply = %q", sent[0].Text)
+	}
+	f.fake.SendText(8100, "baru")
+	if _, err := f.fake.WaitSent(ctx, 8100, 2); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(rec.inbounds()); n != 2 {
+		t.Errorf("handler called %d times, want 2", n)
+	}
+	// The inbox entry goes in the transaction right after the replies.
+	for n, _ := f.rdb.HLen(ctx, f.prefix+"inbox").Result(); n != 0; n, _ = f.rdb.HLen(ctx, f.prefix+"inbox").Result() {
+		if ctx.Err() != nil {
+			t.Fatalf("%d updates left in the inbox", n)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
