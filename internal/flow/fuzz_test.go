@@ -59,7 +59,17 @@ func fuzzSet(f *testing.F) *Set {
 	if err != nil {
 		f.Fatal(err)
 	}
+	demo, err := os.ReadFile("../../flows/demo.yaml")
+	if err != nil {
+		f.Fatal(err)
+	}
+	owner, err := os.ReadFile("../../flows/demo_owner.yaml")
+	if err != nil {
+		f.Fatal(err)
+	}
 	s, err := Load(fstest.MapFS{
+		"demo.yaml":         {Data: demo},
+		"demo_owner.yaml":   {Data: owner},
 		"registration.yaml": {Data: data},
 		"main.yaml":         {Data: []byte(subflows)},
 		"sub.yaml":          {Data: []byte(sub)},
@@ -80,12 +90,13 @@ func fuzzSet(f *testing.F) *Set {
 // at a step that waits for something, and batal + ya always gets out.
 func FuzzStep(f *testing.F) {
 	set := fuzzSet(f)
-	ids := []string{"registration", "main", "act"}
+	ids := []string{"registration", "main", "act", "demo"}
 	for _, s := range []string{
 		"Toko|1|tarusan|1 3|3|1 juta|2 juta|17 Agustus 2019|ya|1234567890123|lewati|1301015708900001|0812 3456 7890|lewati|Jl Painan|Siti|1|2|1|tidak|ubah 3|bayang|ya",
 		"x|kembali|kembali|bahasa|y|ulang|batal|tidak|menu",
 		"Siti|halo|=ok",
 		"a|bantuan|!|#f1|@|?ya|lewati|batal|ya",
+		"Toko|1|tarusan|1|1|1 juta|1/1/20|tidak|lewati|1301015708900001|081234567890|lewati|@|lewati|Siti|1|ubah nama pemilik|kembali|Ani|ubah 1|Toko B|ya|=PSS-1",
 	} {
 		for i := range ids {
 			f.Add(uint8(i), s)
