@@ -1,6 +1,7 @@
 package flow
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -87,8 +88,10 @@ func Step(def *Definition, sess *Session, in Input, now time.Time) (Result, erro
 	if s.Answers == nil {
 		s.Answers = map[string]any{}
 	}
-	s.History = slices.Clip(s.History)
-	s.Stack = slices.Clip(s.Stack)
+	// Copies, not views: kembali and pop shorten these slices and a later
+	// append must not write into the caller's session.
+	s.History = slices.Clone(sess.History)
+	s.Stack = slices.Clone(sess.Stack)
 	s.LastActive = now
 	if s.Lang != "en" {
 		s.Lang = "id"
@@ -241,7 +244,7 @@ func (r *run) step(in Input) {
 			return
 		}
 		for k, v := range in.Result {
-			s.Answers[k] = v
+			s.Answers[k] = plainValue(v)
 		}
 		s.Pending = ""
 		r.afterSay(p)
@@ -617,6 +620,21 @@ func plainValue(v any) any {
 			out[k] = plainValue(e)
 		}
 		return out
+	case []string:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = e
+		}
+		return out
+	case map[string]string:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = e
+		}
+		return out
+	}
+	if _, err := json.Marshal(v); err == nil {
+		return v
 	}
 	return fmt.Sprint(v)
 }

@@ -153,6 +153,42 @@ func TestStepDoesNotModifySession(t *testing.T) {
 	}
 }
 
+func TestBackDoesNotTouchCallerHistory(t *testing.T) {
+	t.Parallel()
+	def := loadMap(t, map[string]string{"reg.yaml": v1}).Get("reg")
+	r, _ := Start(def, Contact{}, "id", nil, t0)
+	_, s := send(t, def, r.Session, "Siti")
+	_, s = send(t, def, s, "Painan")
+	before, _ := json.Marshal(s)
+	r, err := Step(def, s, Input{Kind: InText, Text: "kembali"}, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after, _ := json.Marshal(s); string(before) != string(after) {
+		t.Fatalf("kembali changed the input session:\n%s\n%s", before, after)
+	}
+	if got := texts(r); !reflect.DeepEqual(got, []string{"Kota?"}) || !reflect.DeepEqual(r.Session.History, []string{"name", "town"}) {
+		t.Errorf("after kembali: %q %v", got, r.Session.History)
+	}
+}
+
+func TestActionResultsArePlain(t *testing.T) {
+	t.Parallel()
+	def := loadMap(t, map[string]string{"a.yaml": withAction}).Get("act")
+	r, _ := Start(def, Contact{}, "id", nil, t0)
+	r, s := send(t, def, r.Session, "Siti")
+	r, err := Step(def, s, Input{Kind: InResult, Result: map[string]any{"reg_no": "P", "tags": []string{"a"}, "f": func() {}}}, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := json.Marshal(r.Final); err != nil {
+		t.Fatalf("final answers not JSON: %v", err)
+	}
+	if !reflect.DeepEqual(r.Final["tags"], []any{"a"}) {
+		t.Errorf("tags %#v", r.Final["tags"])
+	}
+}
+
 func TestRestartKeepsParams(t *testing.T) {
 	t.Parallel()
 	def := loadMap(t, map[string]string{"reg.yaml": v1}).Get("reg")
