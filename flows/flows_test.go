@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"jejaring/flows"
 	"jejaring/internal/flow"
@@ -110,5 +111,31 @@ func TestBroken(t *testing.T) {
 				t.Errorf("want\n  %s\ngot\n  %s", strings.Join(want, "\n  "), strings.Join(got, "\n  "))
 			}
 		})
+	}
+}
+
+// TestReadmeExample keeps the complete example in README.md valid: it is
+// what other flows are copied from.
+func TestReadmeExample(t *testing.T) {
+	t.Parallel()
+	data, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(data), "```yaml\n")
+	if !ok {
+		t.Fatal("no yaml block in README.md")
+	}
+	example, _, _ := strings.Cut(rest, "```")
+	set, err := flow.Load(fstest.MapFS{
+		"daftar.yaml": {Data: []byte(example)},
+		"owner_details.yaml": {Data: []byte("id: owner_details\nversion: 1\ntitle: {id: Pemilik}\nsteps:\n" +
+			"  - id: owner_name\n    ask: text\n    say: {id: Nama pemilik?}\n")},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range set.Check([]string{"umkm.register"}) {
+		t.Error(p)
 	}
 }
