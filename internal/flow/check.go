@@ -43,7 +43,18 @@ func (s *Set) Check(actions []string) []Problem {
 	ids := map[string]*Definition{}
 	kw := map[string]*Definition{}
 	pay := map[string]*Definition{}
+	var first *Definition
 	for _, d := range s.order {
+		if d.FirstContactFlow {
+			if first != nil {
+				ps = append(ps, Problem{File: d.File, Line: d.keyLine("first_contact"), Flow: d.ID, Msg: fmt.Sprintf("first_contact: flow %s is already the first-contact flow", first.ID)})
+			} else {
+				first = d
+			}
+		}
+		if d.Menu && len(d.Keywords) == 0 {
+			ps = append(ps, Problem{File: d.File, Line: d.keyLine("menu"), Flow: d.ID, Msg: "menu: a menu flow needs a trigger keyword (the menu button sends it)"})
+		}
 		ps = append(ps, d.problems...)
 		c := checker{d: d, set: s, actions: actions}
 		c.check()

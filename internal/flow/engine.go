@@ -696,14 +696,15 @@ func (r *run) prompt(n *Node, reason string) {
 	}
 	m := Message{Text: text, Expect: n.Ask, Media: n.Media}
 	switch n.Ask {
+	// Copies: the definition's lists are shared by every conversation.
 	case AskChoice, AskMulti:
-		m.Choices = r.choices(n)
+		m.Choices = slices.Clone(r.choices(n))
 		m.Multi = n.Ask == AskMulti
 	case AskYesNo:
 		if lang == "en" {
-			m.Choices = yesNoChoices[1]
+			m.Choices = slices.Clone(yesNoChoices[1])
 		} else {
-			m.Choices = yesNoChoices[0]
+			m.Choices = slices.Clone(yesNoChoices[0])
 		}
 	}
 	r.res.Messages = append(r.res.Messages, m)

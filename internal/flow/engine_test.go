@@ -449,6 +449,8 @@ func TestDuplicatesAcrossFiles(t *testing.T) {
 	s, err := Load(fstest.MapFS{
 		"a.yaml":          {Data: []byte("id: x\nversion: 1\ntitle: {id: X}\ntriggers: {keywords: [daftar]}\nsteps:\n  - id: a\n    say: {id: A}\n")},
 		"b.yaml":          {Data: []byte("id: x\nversion: 1\ntitle: {id: X}\ntriggers: {keywords: [Daftar]}\nsteps:\n  - id: a\n    say: {id: A}\n")},
+		"b2.yaml":         {Data: []byte("id: b\nversion: 1\ntitle: {id: B}\nfirst_contact: true\nsteps:\n  - id: a\n    say: {id: A}\n")},
+		"c.yaml":          {Data: []byte("id: c\nversion: 1\ntitle: {id: C}\nfirst_contact: true\nmenu: true\nsteps:\n  - id: a\n    say: {id: A}\n")},
 		"testdata/c.yaml": {Data: []byte("not: a flow")},
 	})
 	if err != nil {
@@ -458,7 +460,8 @@ func TestDuplicatesAcrossFiles(t *testing.T) {
 	for _, p := range s.Check(nil) {
 		got = append(got, p.String())
 	}
-	want := []string{`b.yaml:1: x: duplicate flow id "x" (also in a.yaml)`, `b.yaml:4: x: keyword "Daftar" is also a trigger of flow x`}
+	want := []string{`b.yaml:1: x: duplicate flow id "x" (also in a.yaml)`, `b.yaml:4: x: keyword "Daftar" is also a trigger of flow x`,
+		`c.yaml:4: c: first_contact: flow b is already the first-contact flow`, `c.yaml:5: c: menu: a menu flow needs a trigger keyword (the menu button sends it)`}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got %q\nwant %q", got, want)
 	}
