@@ -212,11 +212,8 @@ var sys = map[string][2]string{
 	"summary_unclear": {"Maaf, jawabannya belum kami pahami.", "Sorry, we did not understand that."},
 	"summary_ok":      {"Ya, sudah benar", "Yes, that is right"},
 	"summary_edit":    {"Ubah", "Change"},
-	"wait_result":     {"Mohon tunggu sebentar, kami sedang memproses.", "Please wait a moment, we are processing."},
-	"retry_action":    {"Kami coba lagi ya.", "Let us try again."},
 	"menu_title":      {"Apa yang bisa kami bantu? Balas dengan angka atau pilih:", "How can we help? Reply with a number or choose:"},
 	"empty":           {"(kosong)", "(empty)"},
-	"unreadable":      {"Maaf, kami belum bisa membaca kiriman itu. Mohon jawab dengan teks.", "Sorry, we cannot read that. Please answer with text."},
 }
 
 func sysText(key, lang string) string {
