@@ -10,6 +10,7 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -42,6 +43,8 @@ var benchUsers = flag.Int("tg.users", 1000, "simulated Telegram users in Benchma
 //   - redis_cmds/msg, sql_stmts/msg, tg_calls/msg: I/O per message, counted;
 //   - redis_rtt_us, sql_rtt_us, tg_rtt_us: one bare round trip of each, measured
 //     in the same run, sequentially, on the same clients;
+//   - cpu_ms/msg: CPU time of this test process (fake server, adapter and
+//     bot together; not PostgreSQL's or Redis's) per message;
 //   - floor_ms/msg: the sum of those round trips one message needs, the I/O
 //     floor its handling latency is to be compared with.
 func BenchmarkTelegramRegistration(b *testing.B) {
@@ -100,6 +103,7 @@ func BenchmarkTelegramRegistration(b *testing.B) {
 		startR = redisCmds.Load()
 		startS = sqlStmts.Load()
 		startT = fake.Stats().Requests
+		cpu0   = cpuTime()
 	)
 	for b.Loop() {
 		round++
@@ -128,6 +132,7 @@ func BenchmarkTelegramRegistration(b *testing.B) {
 		}
 	}
 	b.StopTimer()
+	cpuPer := float64(cpuTime()-cpu0) / float64(msgs)
 	redisPer := float64(redisCmds.Load()-startR) / float64(msgs)
 	sqlPer := float64(sqlStmts.Load()-startS) / float64(msgs)
 	tgPer := float64(fake.Stats().Requests-startT) / float64(msgs)
@@ -161,6 +166,7 @@ func BenchmarkTelegramRegistration(b *testing.B) {
 	b.ReportMetric(float64(sqlRTT.Microseconds()), "sql_rtt_us")
 	b.ReportMetric(float64(tgRTT.Microseconds()), "tg_rtt_us")
 	b.ReportMetric(floor/float64(time.Millisecond), "floor_ms/msg")
+	b.ReportMetric(cpuPer/float64(time.Millisecond), "cpu_ms/msg")
 	b.Logf("%d users x %d rounds, %d messages in %s; 429s: %d", users, round, msgs, wall.Round(time.Millisecond), fake.Stats().RateLimited)
 }
 
@@ -266,6 +272,15 @@ func httpPost(ctx context.Context, url string) (*http.Response, error) {
 		return nil, err
 	}
 	return http.DefaultClient.Do(req)
+}
+
+// cpuTime is the user+system CPU time this process used so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

@@ -62,6 +62,9 @@ func (a *Adapter) Send(ctx context.Context, to channel.Address, msg channel.Outb
 	if err != nil || chatID == 0 {
 		return channel.SendResult{}, fmt.Errorf("telegram send: bad chat id %q: %w", to.ExternalID, channel.ErrUnknownRecipient)
 	}
+	if strings.TrimSpace(msg.Text) == "" && msg.Media == nil {
+		return channel.SendResult{}, fmt.Errorf("telegram send to %s: empty message: %w", to, ErrRejected)
+	}
 	id, err := a.deliver(ctx, chatID, msg, nil, false)
 	if err != nil {
 		return channel.SendResult{}, err

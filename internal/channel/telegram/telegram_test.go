@@ -621,7 +621,7 @@ func TestWebhookMode(t *testing.T) {
 		t.Fatal("setWebhook not called")
 	}
 	url, secret := f.fake.Webhook()
-	if url != cfg.WebhookURL || secret == "" || secret != a.WebhookSecret() {
+	if url != cfg.WebhookURL || secret == "" || secret != a.WebhookSecret() || a.WebhookPath() != "/telegram/webhook" {
 		t.Errorf("webhook = %q %q", url, secret)
 	}
 	srv := httptest.NewServer(a.WebhookHandler())

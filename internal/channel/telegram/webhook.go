@@ -5,12 +5,26 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
 
 	"github.com/go-telegram/bot/models"
 )
 
 // SecretHeader is the header Telegram puts the webhook secret token in.
 const SecretHeader = "X-Telegram-Bot-Api-Secret-Token"
+
+// WebhookPath is the path of Config.WebhookURL, where WebhookHandler is to be
+// mounted ("" in polling mode).
+func (a *Adapter) WebhookPath() string {
+	if a.cfg.WebhookURL == "" {
+		return ""
+	}
+	u, err := url.Parse(a.cfg.WebhookURL)
+	if err != nil || u.Path == "" {
+		return "/"
+	}
+	return u.Path
+}
 
 // WebhookHandler receives updates in webhook mode; mount it at the path of
 // Config.WebhookURL. It refuses (401) any request without the right secret
