@@ -204,9 +204,9 @@ type rawStepFields struct {
 
 type rawStep struct{ rawStepFields }
 
+// UnmarshalYAML decodes a step strictly and records the lines of its keys,
+// so problems can point at the line of `next:` or `do:`.
 func (s *rawStep) UnmarshalYAML(n ast.Node) error {
-	s.line = nodeLine(n)
-	s.keyLines = keyLines(n)
 	type plain rawStepFields
 	if err := yaml.NodeToValue(n, (*plain)(&s.rawStepFields), yaml.Strict()); err != nil {
 		return err
