@@ -138,9 +138,6 @@ func (c *checker) check() {
 		c.add(d.keyLine("version"), "-", "version: must be 1 or more")
 	}
 	c.text(&d.Title, "-", "title", true, d.keyLine("title"))
-	if d.Title.ID == "" && d.Title.EN == "" && d.Title.Line == 0 {
-		// reported above as a missing id text
-	}
 	c.text(d.Help, "-", "help", false, d.keyLine("help"))
 	for _, w := range d.DisableGlobals {
 		if globalBits([]string{w}) == 0 {
