@@ -17,8 +17,12 @@ import (
 	"jejaring/internal/channel/telegram"
 	"jejaring/internal/channel/telegram/tgtest"
 	"jejaring/internal/flow"
+	"jejaring/internal/session"
 	"jejaring/internal/session/sessiontest"
 	"jejaring/internal/store"
+	"jejaring/internal/store/storetest"
+	"jejaring/internal/umkm"
+	"jejaring/internal/umkm/umkmactions"
 )
 
 // The end-to-end tests run the real bot (engine, flows, Redis sessions,
@@ -363,5 +367,106 @@ func TestE2EBlockedUserIsMarked(t *testing.T) {
 			t.Fatal("contact not marked blocked after my_chat_member kicked")
 		case <-time.After(20 * time.Millisecond):
 		}
+	}
+}
+
+// The real registration flow (daftar) with its real actions writing to
+// PostgreSQL: consent by button, the number by the share-contact button,
+// the kecamatan by button, a photo; the record, the consents (with the
+// Telegram ids of the presses as proof) and the contact's phone are stored.
+func TestE2EDaftarRegistrationStored(t *testing.T) {
+	t.Parallel()
+	db := storetest.New(t, store.Postgres)
+	data, err := umkm.LoadData("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	actions := bot.Actions{}
+	if err := umkmactions.Register(actions, umkmactions.Deps{DB: db, Data: data, Logger: quietLogger(), Office: "Dinas Koperasi dan UMKM"}); err != nil {
+		t.Fatal(err)
+	}
+	set := loadFlows(t)
+	set.SetOptions(umkm.Options(data))
+	rdb, prefix := sessiontest.Real(t)
+	h := bottest.NewWith(t, set, actions, db, session.New(rdb, prefix+"s:", session.DefaultTTL))
+	fake := tgtest.New(t)
+	e := &e2e{t: t, fake: fake, h: h, cfg: telegram.Config{
+		Token: fake.Token(), APIURL: fake.URL(), Handler: h.Bot, Redis: rdb, KeyPrefix: prefix + "tg:",
+		Logger: quietLogger(), PollTimeout: time.Second,
+	}}
+	e.run()
+	c := e.chat(52001)
+	fake.SetUser(c.id, "Siti", "Aminah", "id")
+
+	c.say("/start daftar")
+	c.expect("Selamat datang di Jejaring")
+	c.expect("Pemberitahuan")
+	c.expect("setuju data usaha disimpan")
+	c.press("Ya")
+	c.expect("bolehkah profil usaha")
+	c.press("Ya")
+	c.expect("nama lengkap pemilik usaha")
+	c.say("Siti Aminah")
+	q := c.expect("Bagikan nomor")
+	if len(q.ReplyKeyboard) == 0 || !q.ReplyKeyboard[0][0].RequestContact {
+		t.Errorf("phone question without a share-contact keyboard: %+v", q)
+	}
+	fake.ShareContact(c.id, "6281234567890", true)
+	c.expect("Apa nama usahanya?")
+	c.say("Keripik Balado Uni Siti")
+	c.expect("Apa yang dijual atau dibuat?")
+	c.say("keripik balado dan rendang")
+	c.expect("Betul?")
+	c.press("Ya")
+	q = c.expect("Di kecamatan mana tempat usahanya?")
+	if !q.HasButton("Koto XI Tarusan") {
+		t.Fatalf("kecamatan question without buttons: %+v", q)
+	}
+	c.press("Koto XI Tarusan")
+	c.expect("Nagari (desa) mana?")
+	c.say("Mandeh")
+	c.expect("Alamat tempat usaha?")
+	c.say("Jl. Raya Tarusan No. 5, Kampung Baru")
+	c.expect("Tahun berapa")
+	c.say("2015")
+	c.expect("Berapa orang yang bekerja")
+	c.say("3")
+	c.expect("Berapa modal usahanya")
+	c.say("50 juta")
+	c.expect("hasil penjualan (omzet)")
+	c.say("300jt")
+	c.expect("NIB")
+	c.say("lewati")
+	c.expect("NIK (nomor KTP")
+	c.say("1301014506900001")
+	c.expect("Kirim satu foto produk")
+	photoID := fake.SendPhoto(c.id, []byte("\xff\xd8 keripik"), "")
+	c.expect("Mohon periksa data usaha")
+	c.say("ya")
+	c.expect("sudah terdaftar")
+
+	var b struct {
+		RegNo  string `db:"reg_no"`
+		Phone  string `db:"owner_phone"`
+		Photo  string `db:"photo_ref"`
+		Region string `db:"region_code"`
+		Name   string `db:"name"`
+	}
+	if err := db.GetContext(t.Context(), &b, db.Rebind(`SELECT reg_no, owner_phone, photo_ref, region_code, name FROM businesses`)); err != nil {
+		t.Fatal(err)
+	}
+	if b.RegNo == "" || b.Phone != "+6281234567890" || b.Photo != photoID || b.Region != "13.01.07" || b.Name != "Keripik Balado Uni Siti" {
+		t.Errorf("business = %+v", b)
+	}
+	var consents []struct {
+		Purpose   string `db:"purpose"`
+		Granted   bool   `db:"granted"`
+		MessageID string `db:"message_id"`
+	}
+	if err := db.SelectContext(t.Context(), &consents, db.Rebind(`SELECT purpose, granted, message_id FROM consents ORDER BY id`)); err != nil {
+		t.Fatal(err)
+	}
+	if len(consents) != 2 || !consents[0].Granted || !strings.HasPrefix(consents[0].MessageID, "cb:") {
+		t.Errorf("consents = %+v", consents)
 	}
 }
