@@ -361,6 +361,42 @@ func (r *BusinessRepo) DeleteContactData(ctx context.Context, contactID int64, a
 	return n, err
 }
 
+// insertRows is how many rows one multi-row INSERT of an import carries
+// (26 parameters each: well under both dialects' limits).
+const insertRows = 100
+
+// insertMany inserts bs[i] for every i in idx with its RegNo already set,
+// insertRows at a time. IDs are not read back.
+func insertMany(ctx context.Context, tx *sqlx.Tx, bs []umkm.Business, idx []int, now time.Time) error {
+	now = now.UTC()
+	const head = `INSERT INTO businesses (reg_no, contact_id, owner_name, owner_phone, nik,
+		name, products, kbli_section, kbli_code, kbli_version, region_code, village, address, year_started, workers,
+		capital, annual_sales, size_class, nib, photo_ref, show_to_partners, verified, source, tags, created_at, updated_at) VALUES `
+	const one = `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	for start := 0; start < len(idx); start += insertRows {
+		chunk := idx[start:min(start+insertRows, len(idx))]
+		var q strings.Builder
+		q.WriteString(head)
+		args := make([]any, 0, 26*len(chunk))
+		for j, i := range chunk {
+			if j > 0 {
+				q.WriteString(", ")
+			}
+			q.WriteString(one)
+			b := &bs[i]
+			b.CreatedAt, b.UpdatedAt = now, now
+			args = append(args, b.RegNo, b.ContactID, b.OwnerName, nullIfEmpty(b.OwnerPhone), nullIfEmpty(b.NIK),
+				b.Name, b.Products, b.KBLISection, b.KBLICode, b.KBLIVersion, b.RegionCode, b.Village, b.Address,
+				b.YearStarted, b.Workers, b.Capital, b.AnnualSales, string(b.SizeClass), nullIfEmpty(b.NIB), b.PhotoRef,
+				b.ShowToPartners, b.Verified, b.Source, b.Tags, now, now)
+		}
+		if _, err := tx.ExecContext(ctx, tx.Rebind(q.String()), args...); err != nil {
+			return fmt.Errorf("insert businesses (rows %d to %d of the batch): %w", chunk[0], chunk[len(chunk)-1], err)
+		}
+	}
+	return nil
+}
+
 // ImportResult is what ImportBusinesses did.
 type ImportResult struct {
 	Inserted   int
@@ -379,7 +415,7 @@ type ImportDuplicate struct {
 // registered or appeared earlier in the same import. Registration numbers
 // are reserved per batch. dryRun checks and counts but rolls back.
 // Imported records are unverified (source import) until their owner
-// confirms them in chat. bs[i].ID and RegNo are set for inserted rows.
+// confirms them in chat. bs[i].RegNo is set for inserted rows (not ID).
 func (r *BusinessRepo) ImportBusinesses(ctx context.Context, bs []umkm.Business, prefix, actor string, now time.Time, batch int, dryRun bool) (ImportResult, error) {
 	if batch <= 0 {
 		batch = 500
@@ -445,10 +481,10 @@ func (r *BusinessRepo) ImportBusinesses(ctx context.Context, bs []umkm.Business,
 					return err
 				}
 				for j, i := range todo {
-					reg := fmt.Sprintf("%s-%d-%06d", prefix, now.Year(), first+int64(j))
-					if err := r.insertAs(ctx, tx, &bs[i], reg, now); err != nil {
-						return fmt.Errorf("row %d: %w", i, err)
-					}
+					bs[i].RegNo = fmt.Sprintf("%s-%d-%06d", prefix, now.Year(), first+int64(j))
+				}
+				if err := insertMany(ctx, tx, bs, todo, now); err != nil {
+					return err
 				}
 			}
 			if dryRun {
@@ -464,7 +500,7 @@ func (r *BusinessRepo) ImportBusinesses(ctx context.Context, bs []umkm.Business,
 		res.Duplicates = append(res.Duplicates, dups...)
 		if dryRun {
 			for _, i := range todo {
-				bs[i].ID, bs[i].RegNo = 0, ""
+				bs[i].RegNo = ""
 			}
 		}
 	}

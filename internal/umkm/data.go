@@ -36,6 +36,7 @@ type Region struct {
 	Kecamatan []Kecamatan `yaml:"kecamatan"`
 
 	byCode map[string]*Kecamatan
+	cands  []candidate // normalized names and aliases, for MatchKecamatan
 }
 
 // Section is a KBLI section with its titles and free-text keywords.
@@ -47,6 +48,9 @@ type Section struct {
 	ShortID   string   `yaml:"short_id"`
 	ShortEN   string   `yaml:"short_en"`
 	Keywords  []string `yaml:"keywords"`
+
+	normTitles   []string // normalized titles and short labels
+	normKeywords []string
 }
 
 // Title is the section's official title in the language.
@@ -113,6 +117,11 @@ func ParseRegion(b []byte) (*Region, error) {
 			return nil, fmt.Errorf("region data: kecamatan code %s twice", k.Code)
 		}
 		r.byCode[k.Code] = k
+		names := []string{Normalize(k.Name)}
+		for _, a := range k.Aliases {
+			names = append(names, Normalize(a))
+		}
+		r.cands = append(r.cands, candidate{idx: i, names: names})
 	}
 	return &r, nil
 }
@@ -138,6 +147,15 @@ func LoadSectors() (*Sectors, error) {
 	}
 	if len(s.Sections) == 0 {
 		return nil, fmt.Errorf("kbli data: no sections")
+	}
+	for i := range s.Sections {
+		sec := &s.Sections[i]
+		for _, t := range []string{sec.ID, sec.EN, sec.ShortID, sec.ShortEN} {
+			sec.normTitles = append(sec.normTitles, Normalize(t))
+		}
+		for _, k := range sec.Keywords {
+			sec.normKeywords = append(sec.normKeywords, Normalize(k))
+		}
 	}
 	return &s, nil
 }

@@ -152,15 +152,7 @@ func (r *Region) MatchKecamatan(text string) (Kecamatan, bool) {
 	if k, ok := r.KecamatanByCode(t); ok {
 		return k, true
 	}
-	cands := make([]candidate, len(r.Kecamatan))
-	for i, k := range r.Kecamatan {
-		names := []string{Normalize(k.Name)}
-		for _, a := range k.Aliases {
-			names = append(names, Normalize(a))
-		}
-		cands[i] = candidate{idx: i, names: names}
-	}
-	if i := best(t, cands); i >= 0 {
+	if i := best(t, r.cands); i >= 0 {
 		return r.Kecamatan[i], true
 	}
 	return Kecamatan{}, false
@@ -227,13 +219,12 @@ func (s *Sectors) MatchSection(text string) (SectorMatch, bool) {
 	}
 	bestLen, bestIdx := 0, -1
 	for i, sec := range s.Sections {
-		for _, name := range []string{sec.ID, sec.EN, sec.ShortID, sec.ShortEN} {
-			if Normalize(name) == n {
+		for _, name := range sec.normTitles {
+			if name == n {
 				return SectorMatch{Section: sec}, true
 			}
 		}
-		for _, kw := range sec.Keywords {
-			kn := Normalize(kw)
+		for _, kn := range sec.normKeywords {
 			if len(kn) > bestLen && containsWords(n, kn) {
 				bestLen, bestIdx = len(kn), i
 			}
@@ -249,8 +240,8 @@ func (s *Sectors) MatchSection(text string) (SectorMatch, bool) {
 			continue
 		}
 		for i, sec := range s.Sections {
-			for _, kw := range sec.Keywords {
-				if sc := similarity(w, Normalize(kw)); sc > top {
+			for _, kn := range sec.normKeywords {
+				if sc := similarity(w, kn); sc > top {
 					top, idx = sc, i
 				}
 			}
