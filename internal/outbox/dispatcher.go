@@ -47,7 +47,10 @@ type Config struct {
 	// ProgressEvery is how often broadcast progress is reported to the
 	// staff who started it (default 30 s; negative disables).
 	ProgressEvery time.Duration
-	Logger        *slog.Logger
+	// SendTimeout bounds one platform call (default 30 s). A call in
+	// flight is not cut short by a shutdown.
+	SendTimeout time.Duration
+	Logger      *slog.Logger
 }
 
 // Stats counts what a dispatcher did since it started.
@@ -101,6 +104,9 @@ func NewDispatcher(cfg Config) *Dispatcher {
 	}
 	if cfg.ProgressEvery == 0 {
 		cfg.ProgressEvery = 30 * time.Second
+	}
+	if cfg.SendTimeout <= 0 {
+		cfg.SendTimeout = 30 * time.Second
 	}
 	if cfg.KeyPrefix == "" {
 		cfg.KeyPrefix = "jejaring:outbox:"
@@ -278,11 +284,31 @@ func (d *Dispatcher) handle(ctx context.Context, name channel.Name, ch channel.C
 	}
 	lim := d.limiters[name]
 	var ids []string
+	wait, err := lim.TryChat(ctx, r.To.ExternalID)
+	if err != nil {
+		d.log.Error("outbox rate limit", "channel", name, "err", err)
+		return // the lease hands the row back
+	}
+	if wait > 0 {
+		// This chat had a message moments ago: come back to it later
+		// instead of holding a worker (and the bulk rate) for it.
+		mctx, cancel := marking(ctx)
+		defer cancel()
+		if err := d.cfg.Store.Retry(mctx, r.ID, d.cfg.Worker, "", d.cfg.Now().Add(wait), false, d.cfg.Now()); err != nil {
+			d.log.Error("outbox defer", "id", r.ID, "err", err)
+		}
+		return
+	}
 	for i, msg := range p.Outbounds() {
-		if err := lim.Wait(ctx, r.To.ExternalID); err != nil {
+		if err := lim.Wait(ctx, r.To.ExternalID, i == 0); err != nil {
 			return // shutting down: the lease hands the row to the next dispatcher
 		}
-		res, err := ch.Send(ctx, r.To, msg)
+		// A send once started is finished even when ctx is cancelled
+		// (shutdown): abandoning the HTTP call could leave a message the
+		// platform accepted but we never marked, to be sent again.
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), d.cfg.SendTimeout)
+		res, err := ch.Send(sctx, r.To, msg)
+		cancel()
 		if err != nil {
 			if i > 0 {
 				// The main message went out; a failed attachment is

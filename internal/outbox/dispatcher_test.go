@@ -62,6 +62,20 @@ func waitFor(t *testing.T, what string, limit time.Duration, cond func() bool) {
 	}
 }
 
+// ghostHolds makes sure some rows are held by a dead worker whatever the
+// timing of the kill: a worker "ghost" claims a few due rows and never
+// comes back, so the next dispatcher must take them over after the lease.
+func ghostHolds(t *testing.T, repo *store.OutboxRepo) {
+	t.Helper()
+	for _, ch := range []channel.Name{channel.Telegram, channel.WebChat} {
+		rows, err := repo.Claim(context.Background(), ch, "ghost", time.Now(), 300*time.Millisecond, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("ghost holds %d %s rows", len(rows), ch)
+	}
+}
+
 // TestKillAndRestart broadcasts to 2,000 contacts over the web chat and a
 // rate-limited Telegram fake that injects 429s and 5xx, cancels the
 // dispatcher mid-way (rows stay claimed, as after a crash), starts another
@@ -112,6 +126,7 @@ func TestKillAndRestart(t *testing.T) {
 			t.Fatal("the kill came too late: nothing left to take over")
 		}
 
+		ghostHolds(t, repo)
 		second := newDispatcher("second")
 		runCtx2, stop2 := context.WithCancel(ctx)
 		defer stop2()

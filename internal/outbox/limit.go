@@ -86,12 +86,30 @@ func (l *limiter) Pause(ctx context.Context, d time.Duration) {
 	}
 }
 
-// Wait blocks until one message to chat may go.
-func (l *limiter) Wait(ctx context.Context, chat string) error {
+// TryChat takes the chat's token if one is free now; otherwise it returns
+// how long until one is. The dispatcher puts such a row back for later
+// rather than holding a worker for a chat that must wait.
+func (l *limiter) TryChat(ctx context.Context, chat string) (time.Duration, error) {
+	if l.perChat.IsZero() || l.rl == nil {
+		return 0, nil
+	}
+	res, err := l.rl.Allow(ctx, l.prefix+"chat:"+string(l.ch)+":"+chat, l.perChat)
+	if err != nil {
+		return 0, fmt.Errorf("rate limit chat: %w", err)
+	}
+	if res.Allowed > 0 {
+		return 0, nil
+	}
+	return max(res.RetryAfter, time.Millisecond), nil
+}
+
+// Wait blocks until one message to chat may go. chatTaken says the chat's
+// token was already taken with TryChat.
+func (l *limiter) Wait(ctx context.Context, chat string, chatTaken bool) error {
 	if err := l.waitPause(ctx); err != nil {
 		return err
 	}
-	if !l.perChat.IsZero() {
+	if !l.perChat.IsZero() && !chatTaken {
 		if err := l.take(ctx, "chat:"+string(l.ch)+":"+chat, l.perChat); err != nil {
 			return err
 		}

@@ -7,11 +7,12 @@
 // redis_rate, shared by every replica), and record the platform message id,
 // the error, or the next attempt.
 //
-// Delivery guarantee. A row is marked sent in the statement right after
-// Channel.Send returns, on a context that a shutdown does not cancel, so a
-// graceful stop (a cancelled context, SIGTERM) never sends a row twice and
-// never loses one: rows claimed but not sent stay claimed until their lease
-// ends and are then taken over by any dispatcher. Only a hard crash (kill -9,
+// Delivery guarantee. A send, once started, runs to its end even when the
+// dispatcher is stopped, and the row is marked sent in the statement right
+// after Channel.Send returns, on a context that a shutdown does not cancel.
+// So a graceful stop (a cancelled context, SIGTERM) never sends a row twice
+// and never loses one: rows claimed but not yet sent stay claimed until
+// their lease ends and are then taken over by any dispatcher. Only a hard crash (kill -9,
 // power loss) in the window between the platform accepting a message and
 // that one UPDATE (one database round trip, about a millisecond) can send a
 // message a second time after the lease ends: at-least-once in that window,
