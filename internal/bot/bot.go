@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
+	"sync"
 	"time"
 
 	"jejaring/internal/channel"
@@ -226,6 +227,9 @@ func (b *Bot) handle(ctx context.Context, in channel.Inbound, force *forced) ([]
 		}
 		return b.apologize(in, "", fail(stage, err)), nil
 	}
+	// Keep the lock while a slow action runs: renew it at half its TTL.
+	stopRenew := b.renew(ctx, turn.Lock(), in.From)
+	defer stopRenew()
 	committed := false
 	defer func() {
 		if committed {
@@ -251,6 +255,7 @@ func (b *Bot) handle(ctx context.Context, in channel.Inbound, force *forced) ([]
 		// let the contact go, in one step, only now that everything
 		// succeeded.
 		committed = true
+		stopRenew()
 		if cerr := turn.Commit(ctx, t.next, b.cfg.SessionTTL, b.cfg.DedupeTTL); cerr != nil {
 			err = fail("session", cerr)
 		}
@@ -277,6 +282,39 @@ func (b *Bot) handle(ctx context.Context, in channel.Inbound, force *forced) ([]
 		b.cfg.OnTurn(in.From, t.answers, t.ended)
 	}
 	return t.out, nil
+}
+
+// renew extends lock every half TTL until the returned stop is called (stop
+// may be called more than once).
+func (b *Bot) renew(ctx context.Context, lock *session.Lock, addr channel.Address) (stop func()) {
+	var mu sync.Mutex
+	stopped := false
+	var timer *time.Timer
+	every := b.cfg.LockTTL / 2
+	mu.Lock()
+	defer mu.Unlock()
+	timer = time.AfterFunc(every, func() {
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), every)
+		err := lock.Extend(rctx, b.cfg.LockTTL)
+		cancel()
+		mu.Lock()
+		defer mu.Unlock()
+		if stopped {
+			return
+		}
+		if err != nil {
+			b.metrics.Error("lock")
+			b.log.Warn("could not renew the contact lock", "contact", maskAddr(addr), "err", err)
+			return
+		}
+		timer.Reset(every)
+	})
+	return func() {
+		mu.Lock()
+		stopped = true
+		timer.Stop()
+		mu.Unlock()
+	}
 }
 
 func (b *Bot) apologize(in channel.Inbound, lang string, err error) []channel.Outbound {

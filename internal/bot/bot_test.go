@@ -233,27 +233,39 @@ func TestOneContactAtATime(t *testing.T) {
 
 func TestFIFOWithinProcess(t *testing.T) {
 	t.Parallel()
-	each(t, func(t *testing.T, h *bottest.Harness, f *fakes) {
-		// Messages that queue up behind a slow one are handled in the order
-		// they arrived: the answers land on the right questions.
-		a := bottest.Addr("fifo")
-		first := make(chan struct{})
-		var wg sync.WaitGroup
-		wg.Go(func() {
-			close(first)
-			h.Say(a, "daftar")
+	set := loadFlows(t)
+	for _, d := range storetest.Dialects {
+		t.Run(d, func(t *testing.T) {
+			t.Parallel()
+			// Messages that queue up behind a slow one are handled in the
+			// order they arrived: the answers land on the right questions.
+			release := make(chan struct{})
+			entered := make(chan struct{})
+			actions := (&fakes{}).actions()
+			actions["test.slow"] = func(ctx context.Context, call bot.ActionCall) (bot.ActionResult, error) {
+				close(entered)
+				<-release
+				return bot.ActionResult{Answers: map[string]any{"n": 1}}, nil
+			}
+			h := bottest.New(t, set, actions, d)
+			a := bottest.Addr("fifo")
+			var wg sync.WaitGroup
+			wg.Go(func() { h.Say(a, "ping") })
+			<-entered
+			for _, text := range []string{"daftar", "Toko Rendang Uni"} {
+				wg.Go(func() { h.Say(a, text) })
+				time.Sleep(50 * time.Millisecond) // let it join the queue
+			}
+			wg.Go(func() { h.Choose(a, "jasa") })
+			time.Sleep(50 * time.Millisecond)
+			close(release)
+			wg.Wait()
+			answers, ended := h.Answers(a)
+			if ended != "done" || answers["business_name"] != "Toko Rendang Uni" || answers["sector"] != "jasa" {
+				t.Errorf("answers %v ended %q", answers, ended)
+			}
 		})
-		<-first
-		time.Sleep(5 * time.Millisecond)
-		wg.Go(func() { h.Say(a, "Toko Rendang Uni") })
-		time.Sleep(5 * time.Millisecond)
-		wg.Go(func() { h.Choose(a, "jasa") })
-		wg.Wait()
-		answers, ended := h.Answers(a)
-		if ended != "done" || answers["business_name"] != "Toko Rendang Uni" || answers["sector"] != "jasa" {
-			t.Errorf("answers %v ended %q", answers, ended)
-		}
-	})
+	}
 }
 
 func TestSessionSurvivesRestart(t *testing.T) {
@@ -519,4 +531,29 @@ func TestHandleRejectsNoAddress(t *testing.T) {
 	if _, err := bot.New(bot.Config{}); err == nil {
 		t.Error("empty config: want an error")
 	}
+}
+
+func TestSlowActionKeepsTheLock(t *testing.T) {
+	t.Parallel()
+	set := loadFlows(t)
+	rdb, prefix := sessiontest.Real(t)
+	sessions := session.New(rdb, prefix, time.Hour)
+	db := storetest.New(t, store.SQLite)
+	entered := make(chan struct{})
+	actions := bot.Actions{"test.slow": func(ctx context.Context, call bot.ActionCall) (bot.ActionResult, error) {
+		close(entered)
+		time.Sleep(1200 * time.Millisecond) // four lock TTLs
+		return bot.ActionResult{Answers: map[string]any{"n": 1}}, nil
+	}}
+	h := bottest.NewWith(t, set, actions, db, sessions, func(c *bot.Config) { c.LockTTL = 300 * time.Millisecond })
+	a := bottest.Addr("slow")
+	done := make(chan []channel.Outbound)
+	go func() { done <- h.Say(a, "ping") }()
+	<-entered
+	time.Sleep(700 * time.Millisecond)
+	// Another replica cannot take the contact while the action runs.
+	if _, err := sessions.Begin(context.Background(), a, "x", time.Minute, 0); !errors.Is(err, session.ErrLocked) {
+		t.Errorf("lock taken during a slow action: %v", err)
+	}
+	wantText(t, <-done, "pong 1")
 }

@@ -151,6 +151,10 @@ func (t *Turn) Commit(ctx context.Context, sess *flow.Session, sessionTTL, doneT
 	return nil
 }
 
+// Lock is the contact lock the turn holds, to Extend it while a slow action
+// runs (nil once the turn ended). Safe to use from another goroutine.
+func (t *Turn) Lock() *Lock { return t.lock }
+
 // Release ends the turn without writing anything (the message was a
 // duplicate, or handling it failed). Releasing an ended turn does nothing.
 func (t *Turn) Release(ctx context.Context) error {

@@ -45,8 +45,9 @@ const LastSeenResolution = time.Minute
 
 // UpsertContact records that a contact was seen: it creates the contact on
 // first sight (first_seen = last_seen = At) or moves last_seen (to within
-// LastSeenResolution), and stores the display name and phone when the
-// platform gives new ones. The stored language is never changed here (the
+// LastSeenResolution), stores the display name and phone when the platform
+// gives new ones, and clears blocked (they wrote to us, so they do not block
+// us). The stored language is never changed here (the
 // contact may have chosen it with `bahasa`). created says whether the
 // contact is new.
 func (db *DB) UpsertContact(ctx context.Context, in ContactSeen) (c Contact, created bool, err error) {
@@ -60,7 +61,7 @@ func (db *DB) UpsertContact(ctx context.Context, in ContactSeen) (c Contact, cre
 		stale := at.Sub(c.LastSeen) >= LastSeenResolution
 		renamed := in.DisplayName != "" && in.DisplayName != c.DisplayName
 		newPhone := in.Phone != "" && in.Phone != c.Phone
-		if !stale && !renamed && !newPhone {
+		if !stale && !renamed && !newPhone && !c.Blocked {
 			return c, false, nil
 		}
 		c, err = db.touchContact(ctx, in, at)
@@ -88,17 +89,19 @@ func (db *DB) UpsertContact(ctx context.Context, in ContactSeen) (c Contact, cre
 	return c, false, err
 }
 
-// touchContact moves last_seen forward (never back) and stores a new display
-// name or phone.
+// touchContact moves last_seen forward (never back), stores a new display
+// name or phone, and clears blocked: a contact who writes to us has not
+// blocked us (any more).
 func (db *DB) touchContact(ctx context.Context, in ContactSeen, at time.Time) (Contact, error) {
 	var c Contact
 	update := db.Rebind(`UPDATE contacts SET
 		last_seen = CASE WHEN last_seen < ? THEN ? ELSE last_seen END,
 		display_name = CASE WHEN ? <> '' THEN ? ELSE display_name END,
-		phone = COALESCE(?, phone)
+		phone = COALESCE(?, phone),
+		blocked = ?
 		WHERE channel = ? AND external_id = ?
 		RETURNING ` + contactColumns)
-	err := db.GetContext(ctx, &c, update, at, at, in.DisplayName, in.DisplayName, nullString(in.Phone), in.Channel, in.ExternalID)
+	err := db.GetContext(ctx, &c, update, at, at, in.DisplayName, in.DisplayName, nullString(in.Phone), false, in.Channel, in.ExternalID)
 	if err != nil {
 		return Contact{}, fmt.Errorf("update contact %s:%s: %w", in.Channel, in.ExternalID, err)
 	}

@@ -134,6 +134,10 @@ func TestContactSetters(t *testing.T) {
 		if err := db.SetContactPhone(ctx, c.ID, ""); err != nil {
 			t.Fatal(err)
 		}
+		// Writing to us again proves they no longer block us.
+		if c, _, err := db.UpsertContact(ctx, store.ContactSeen{Channel: "telegram", ExternalID: "222", At: at}); err != nil || c.Blocked {
+			t.Errorf("blocked contact wrote again: %+v %v", c, err)
+		}
 		got, _ = db.ContactByAddress(ctx, "telegram", "222")
 		if got.ID != c.ID || got.Stopped || got.Phone != "" {
 			t.Errorf("by address after unset: %+v", got)
