@@ -18,6 +18,7 @@ import (
 	"github.com/lib/pq"
 	"github.com/redis/go-redis/v9"
 
+	"jejaring/internal/bot"
 	"jejaring/internal/bot/bottest"
 	"jejaring/internal/channel"
 	"jejaring/internal/channel/telegram"
@@ -26,15 +27,19 @@ import (
 	"jejaring/internal/session/sessiontest"
 	"jejaring/internal/store"
 	"jejaring/internal/store/storetest"
+	"jejaring/internal/umkm"
+	"jejaring/internal/umkm/umkmactions"
 )
 
 var benchUsers = flag.Int("tg.users", 1000, "simulated Telegram users in BenchmarkTelegramRegistration")
 
 // BenchmarkTelegramRegistration: N users (1,000 by default, -tg.users)
 // register at once through the fake Bot API, the adapter, the real bot,
-// Redis and PostgreSQL. Each user behaves like a person: sends one message,
-// waits for the answer, sends the next (the whole demo registration, 18
-// messages). Reported:
+// Redis and PostgreSQL, with the real registration flow (daftar) and its
+// actions (consents, duplicate check, size class, the business record).
+// Each user behaves like a person: sends one message, waits for the answer,
+// sends the next — 19 messages from /start daftar to the registration
+// number. Reported:
 //
 //   - msgs/s: inbound messages handled per second of wall time;
 //   - p50_ms / p99_ms: what a user waits from sending a message until the
@@ -77,7 +82,17 @@ func BenchmarkTelegramRegistration(b *testing.B) {
 	var redisCmds atomic.Int64
 	rdb.AddHook(countingHook{n: &redisCmds})
 
-	h := bottest.NewWith(b, loadFlows(b), demoActions(), db, session.New(rdb, prefix+"s:", session.DefaultTTL))
+	data, err := umkm.LoadData("")
+	if err != nil {
+		b.Fatal(err)
+	}
+	actions := bot.Actions{}
+	if err := umkmactions.Register(actions, umkmactions.Deps{DB: db, Data: data, Logger: quietLogger(), Office: "Dinas Koperasi dan UMKM"}); err != nil {
+		b.Fatal(err)
+	}
+	set := loadFlows(b)
+	set.SetOptions(umkm.Options(data))
+	h := bottest.NewWith(b, set, actions, db, session.New(rdb, prefix+"s:", session.DefaultTTL))
 	timed := &timingHandler{next: h.Bot}
 	fake := tgtest.New(b)
 	a, err := telegram.New(telegram.Config{
@@ -132,6 +147,10 @@ func BenchmarkTelegramRegistration(b *testing.B) {
 		}
 	}
 	b.StopTimer()
+	var stored int
+	if err := db.GetContext(ctx, &stored, "SELECT count(*) FROM businesses WHERE reg_no IS NOT NULL"); err != nil || stored != users*round {
+		b.Fatalf("%d businesses stored for %d registrations (%v)", stored, users*round, err)
+	}
 	cpuPer := float64(cpuTime()-cpu0) / float64(msgs)
 	redisPer := float64(redisCmds.Load()-startR) / float64(msgs)
 	sqlPer := float64(sqlStmts.Load()-startS) / float64(msgs)
@@ -204,28 +223,30 @@ func (u *simUser) press(label string) func() {
 
 func (u *simUser) register(ctx context.Context) error {
 	f := u.fake
+	n := u.id % 100_000_000
 	steps := []struct {
 		act  func()
 		want string
 	}{
-		{u.say("/start demo"), "Apa nama usaha Bapak/Ibu?"},
-		{u.say(fmt.Sprintf("Usaha Nomor %d", u.id)), "bergerak di bidang apa?"},
-		{u.press("Makanan dan minuman"), "Di kecamatan mana"},
-		{u.say("tarusan"), "Apa yang paling dibutuhkan"},
-		{u.say("modal dan pasar"), "Berapa orang yang bekerja"},
-		{u.say("3"), "Berapa modal usaha"},
-		{u.say("25 juta"), "Sejak kapan"},
-		{u.say("17 Agustus 2019"), "sudah punya NIB"},
-		{u.say("tidak"), "kode KBLI"},
-		{u.say("lewati"), "NIK (nomor KTP)"},
-		{u.say("1301015708900001"), "Nomor HP yang bisa dihubungi?"},
-		{func() { f.ShareContact(u.id, "6281234567890", true) }, "email"},
-		{u.say("lewati"), "kirim lokasi usaha"},
-		{func() { f.ShareLocation(u.id, -1.2, 100.5) }, "Kirim satu foto"},
-		{func() { f.SendPhoto(u.id, []byte("jpeg bytes"), "") }, "Siapa nama pemilik usaha?"},
-		{u.say("Siti Aminah"), "sebagai apa di usaha ini?"},
-		{u.press("Pemilik"), "Mohon periksa data berikut"},
-		{u.say("ya"), "PSS-2026-000042"},
+		{u.say("/start daftar"), "setuju data usaha disimpan"},
+		{u.press("Ya"), "bolehkah profil usaha"},
+		{u.press("Ya"), "nama lengkap pemilik usaha"},
+		{u.say("Siti Aminah"), "Bagikan nomor"},
+		{func() { f.ShareContact(u.id, fmt.Sprintf("62812%08d", n), true) }, "Apa nama usahanya?"},
+		{u.say(fmt.Sprintf("Keripik Balado Nomor %d", n)), "Apa yang dijual atau dibuat?"},
+		{u.say("keripik balado dan rendang"), "Betul?"},
+		{u.press("Ya"), "Di kecamatan mana tempat usahanya?"},
+		{u.press("Koto XI Tarusan"), "Nagari (desa) mana?"},
+		{u.say("Mandeh"), "Alamat tempat usaha?"},
+		{u.say("Jl. Raya Tarusan No. 5, Kampung Baru"), "Tahun berapa"},
+		{u.say("2015"), "Berapa orang yang bekerja"},
+		{u.say("3"), "Berapa modal usahanya"},
+		{u.say("50 juta"), "hasil penjualan (omzet)"},
+		{u.say("300jt"), "NIB"},
+		{u.say("lewati"), "NIK (nomor KTP"},
+		{u.say("1301014506900001"), "Kirim satu foto produk"},
+		{func() { f.SendPhoto(u.id, []byte("\xff\xd8 keripik"), "") }, "Mohon periksa data usaha"},
+		{u.say("ya"), "sudah terdaftar"},
 	}
 	for i, s := range steps {
 		if err := u.step(ctx, s.act, s.want); err != nil {
