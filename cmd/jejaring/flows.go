@@ -12,12 +12,13 @@ import (
 	"jejaring/flows"
 	"jejaring/internal/flow"
 	"jejaring/internal/flow/flowtest"
+	"jejaring/internal/umkm"
 )
 
 const flowsUsage = `usage:
   jejaring flows check [dir]        check every flow (default: FLOWS_DIR, else the built-in flows)
   jejaring flows graph <flow> [dir] print a Mermaid flowchart of one flow
-  jejaring flows test [dir]         run the conversation tests in <dir>/testdata (default: FLOWS_DIR, else ./flows)
+  jejaring flows test [dir]         run the conversation tests under <dir>/testdata, except broken/ (default: FLOWS_DIR, else ./flows)
 `
 
 // runFlows implements `jejaring flows ...`. actions are the names of the
@@ -99,12 +100,31 @@ func loadFlows(rest []string, stderr io.Writer) (*flow.Set, int) {
 		fmt.Fprintln(stderr, err)
 		return nil, 1
 	}
+	if err := plugOptions(set); err != nil {
+		fmt.Fprintln(stderr, err)
+		return nil, 1
+	}
 	return set, 0
+}
+
+// plugOptions gives the set the region and KBLI choice lists `serve` uses,
+// so options_from names are checked and scripts see the same lists.
+func plugOptions(set *flow.Set) error {
+	d, err := umkm.LoadData("")
+	if err != nil {
+		return fmt.Errorf("flows: region data: %w", err)
+	}
+	set.SetOptions(umkm.Options(d))
+	return nil
 }
 
 func testFlows(ctx context.Context, dir string, actions []string, stdout, stderr io.Writer) int {
 	set, err := flow.Load(os.DirFS(dir))
 	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	if err := plugOptions(set); err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1
 	}
@@ -114,7 +134,22 @@ func testFlows(ctx context.Context, dir string, actions []string, stdout, stderr
 		}
 		return 1
 	}
-	files, err := filepath.Glob(filepath.Join(dir, "testdata", "*.yaml"))
+	// Every script under testdata/, in sub-directories too, except the
+	// broken flows.
+	var files []string
+	root := filepath.Join(dir, "testdata")
+	err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && d.Name() == "broken" {
+			return filepath.SkipDir
+		}
+		if !d.IsDir() && (strings.HasSuffix(path, ".yaml") || strings.HasSuffix(path, ".yml")) {
+			files = append(files, path)
+		}
+		return nil
+	})
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1
