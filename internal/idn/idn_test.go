@@ -295,3 +295,29 @@ func FuzzParseNIK(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkParseMoney(b *testing.B) {
+	in := []string{"Rp 1.500.000", "1,5 juta", "750rb", "2 M", "Rp. 50.000,-"}
+	for i := 0; b.Loop(); i++ {
+		if _, err := ParseMoney(in[i%len(in)]); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkNormalizePhone(b *testing.B) {
+	for b.Loop() {
+		if _, err := NormalizePhone("0812-3456-7890"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkParseNIK(b *testing.B) {
+	now := time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)
+	for b.Loop() {
+		if _, err := ParseNIKAt("1301014506900001", now); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -135,3 +135,25 @@ func TestMatchSection(t *testing.T) {
 		}
 	}
 }
+
+func BenchmarkMatchKecamatan(b *testing.B) {
+	d, err := LoadData("")
+	if err != nil {
+		b.Fatal(err)
+	}
+	in := []string{"tarusan", "lengayan", "Koto XI Tarusan", "basa 4 balai tapan"}
+	for i := 0; b.Loop(); i++ {
+		d.Region.MatchKecamatan(in[i%len(in)])
+	}
+}
+
+func BenchmarkMatchSection(b *testing.B) {
+	d, err := LoadData("")
+	if err != nil {
+		b.Fatal(err)
+	}
+	in := []string{"warung kopi", "jahit baju", "56101", "konfeksi"}
+	for i := 0; b.Loop(); i++ {
+		d.Sectors.MatchSection(in[i%len(in)])
+	}
+}
