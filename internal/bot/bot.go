@@ -413,7 +413,12 @@ func (b *Bot) turn(ctx context.Context, in channel.Inbound, force *forced, sess 
 	}
 
 	t.next = res.Session
-	t.out = render(msgs, extra)
+	var dropped []string
+	t.out, dropped = render(msgs, extra)
+	for _, ref := range dropped {
+		b.log.Warn("flow media not produced by any action this turn; sent without it",
+			"flow", def.ID, "ref", ref, "contact", maskAddr(in.From))
+	}
 	t.ended = res.Ended
 	t.answers = res.Final
 	if res.Session != nil {
@@ -622,8 +627,8 @@ func toInput(in channel.Inbound) flow.Input {
 // actions produced. A flow message's media reference is resolved against the
 // actions' media by name; an unresolved reference is dropped rather than sent
 // empty.
-func render(msgs []flow.Message, extra []channel.Outbound) []channel.Outbound {
-	out := make([]channel.Outbound, 0, len(msgs)+len(extra))
+func render(msgs []flow.Message, extra []channel.Outbound) (out []channel.Outbound, dropped []string) {
+	out = make([]channel.Outbound, 0, len(msgs)+len(extra))
 	used := make([]bool, len(extra))
 	for _, m := range msgs {
 		o := channel.Outbound{Text: m.Text, Multi: m.Multi, Expect: m.Expect}
@@ -642,6 +647,9 @@ func render(msgs []flow.Message, extra []channel.Outbound) []channel.Outbound {
 					break
 				}
 			}
+			if o.Media == nil {
+				dropped = append(dropped, m.Media.Ref)
+			}
 		}
 		out = append(out, o)
 	}
@@ -650,5 +658,5 @@ func render(msgs []flow.Message, extra []channel.Outbound) []channel.Outbound {
 			out = append(out, e)
 		}
 	}
-	return out
+	return out, dropped
 }

@@ -3,6 +3,7 @@ package bot_test
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"os"
 	"strings"
 	"sync"
@@ -556,4 +557,82 @@ func TestSlowActionKeepsTheLock(t *testing.T) {
 		t.Errorf("lock taken during a slow action: %v", err)
 	}
 	wantText(t, <-done, "pong 1")
+}
+
+// countMetrics records what the pipeline reports.
+type countMetrics struct {
+	mu       sync.Mutex
+	in, out  map[string]int
+	observed int
+	errors   map[string]int
+}
+
+func (m *countMetrics) In(ch string) { m.mu.Lock(); m.in[ch]++; m.mu.Unlock() }
+func (m *countMetrics) Out(ch string, n int) {
+	m.mu.Lock()
+	m.out[ch] += n
+	m.mu.Unlock()
+}
+func (m *countMetrics) Observe(ch string, d time.Duration) {
+	m.mu.Lock()
+	m.observed++
+	m.mu.Unlock()
+}
+func (m *countMetrics) Error(stage string) { m.mu.Lock(); m.errors[stage]++; m.mu.Unlock() }
+
+func TestMetrics(t *testing.T) {
+	t.Parallel()
+	m := &countMetrics{in: map[string]int{}, out: map[string]int{}, errors: map[string]int{}}
+	f := &fakes{}
+	h := bottest.New(t, loadFlows(t), f.actions(), store.SQLite, func(c *bot.Config) { c.Metrics = m })
+	a := bottest.Addr("metrics")
+	h.Say(a, "halo")           // first contact: 1 reply
+	h.Say(a, "apa kabar")      // greeting + menu: 2 replies
+	h.Say(a, "daftar")         // 1 reply
+	h.Say(a, "Kerupuk Sanjai") // 1 reply
+	f.registerFails.Store(1)
+	h.Choose(a, "kuliner") // apology: 1 reply, an action error
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.in["webchat"] != 5 || m.out["webchat"] != 6 || m.observed != 5 || m.errors["action"] != 1 || len(m.errors) != 1 {
+		t.Errorf("metrics: in %v out %v observed %d errors %v", m.in, m.out, m.observed, m.errors)
+	}
+}
+
+func TestLogsMaskThePhone(t *testing.T) {
+	t.Parallel()
+	var buf syncBuffer
+	f := &fakes{}
+	h := bottest.New(t, loadFlows(t), f.actions(), store.SQLite, func(c *bot.Config) {
+		c.Logger = slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	})
+	wa := channel.Address{Channel: channel.WhatsApp, ExternalID: "6281234567890"}
+	h.Send(channel.Inbound{From: wa, Kind: channel.KindText, Text: "daftar", Phone: "+6281234567890"})
+	h.Send(channel.Inbound{From: wa, Kind: channel.KindText, Text: "Kerupuk Sanjai"})
+	f.registerFails.Store(1)
+	h.Send(channel.Inbound{From: wa, Kind: channel.KindChoice, Choice: "kuliner"})
+	logs := buf.String()
+	if !strings.Contains(logs, "message not handled") || !strings.Contains(logs, "whatsapp:6281******890") {
+		t.Errorf("want the failure logged with a masked id:\n%s", logs)
+	}
+	if strings.Contains(logs, "81234567") {
+		t.Errorf("phone number in the logs:\n%s", logs)
+	}
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
