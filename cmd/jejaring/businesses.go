@@ -649,48 +649,54 @@ func runStats(ctx context.Context, db *store.DB, args []string, stdout, stderr i
 }
 
 func writeStats(w io.Writer, s umkm.Stats, data *umkm.Data) {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	pct := func(n int) string {
 		if s.Total == 0 {
-			return "0.0%"
+			return "-"
 		}
-		return fmt.Sprintf("%.1f%%", 100*float64(n)/float64(s.Total))
+		return fmt.Sprintf("%5.1f%%", 100*float64(n)/float64(s.Total))
 	}
-	fmt.Fprintf(tw, "UMKM %s\t%d\t\n", data.Region.Name, s.Total)
-	fmt.Fprintf(tw, "confirmed by owner\t%d\t%s\n", s.Verified, pct(s.Verified))
-	fmt.Fprintln(tw, "\t\t")
-	fmt.Fprintln(tw, "Size class (PP 7/2021)\tcount\tshare")
+	row := func(label string, n int) { fmt.Fprintf(tw, "%s\t%6d\t%s\t\n", label, n, pct(n)) }
+	fmt.Fprintf(tw, "UMKM %s\t%6d\t\t\n", data.Region.Name, s.Total)
+	row("confirmed by owner", s.Verified)
+	fmt.Fprintln(tw, "\t\t\t")
+	fmt.Fprintln(tw, "Size class (PP 7/2021)\t count\t share\t")
 	order := map[string]int{"mikro": 0, "kecil": 1, "menengah": 2, "besar": 3, "": 4}
 	sizes := append([]umkm.Count(nil), s.BySizeClass...)
 	sort.SliceStable(sizes, func(i, j int) bool { return order[sizes[i].Key] < order[sizes[j].Key] })
 	for _, c := range sizes {
-		fmt.Fprintf(tw, "%s\t%d\t%s\n", umkm.SizeClass(c.Key).Label("id"), c.Count, pct(c.Count))
+		row(umkm.SizeClass(c.Key).Label("id"), c.Count)
 	}
-	fmt.Fprintln(tw, "\t\t")
-	fmt.Fprintln(tw, "Kecamatan\tcount\tshare")
+	fmt.Fprintln(tw, "\t\t\t")
+	fmt.Fprintln(tw, "Kecamatan\t count\t share\t")
 	byRegion := map[string]int{}
 	for _, c := range s.ByRegion {
 		byRegion[c.Key] = c.Count
 	}
 	for _, k := range data.Region.Kecamatan {
-		fmt.Fprintf(tw, "%s %s\t%d\t%s\n", k.Code, k.Name, byRegion[k.Code], pct(byRegion[k.Code]))
+		row(k.Code+" "+k.Name, byRegion[k.Code])
 		delete(byRegion, k.Code)
 	}
 	if n := byRegion[""]; n > 0 {
-		fmt.Fprintf(tw, "(not given)\t%d\t%s\n", n, pct(n))
+		row("(not given)", n)
 		delete(byRegion, "")
 	}
-	for code, n := range byRegion {
-		fmt.Fprintf(tw, "%s (other region)\t%d\t%s\n", code, n, pct(n))
+	others := make([]string, 0, len(byRegion))
+	for code := range byRegion {
+		others = append(others, code)
 	}
-	fmt.Fprintln(tw, "\t\t")
-	fmt.Fprintln(tw, "Sector (KBLI 2020)\tcount\tshare")
+	sort.Strings(others)
+	for _, code := range others {
+		row(code+" (other region)", byRegion[code])
+	}
+	fmt.Fprintln(tw, "\t\t\t")
+	fmt.Fprintln(tw, "Sector (KBLI 2020)\t count\t share\t")
 	for _, c := range s.BySection {
 		label := "(not given)"
 		if sec, ok := data.Sectors.Section(c.Key); ok {
 			label = sec.Letter + " " + sec.ShortID
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%s\n", label, c.Count, pct(c.Count))
+		row(label, c.Count)
 	}
 	tw.Flush()
 }
