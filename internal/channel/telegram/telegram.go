@@ -154,9 +154,14 @@ func New(cfg Config) (*Adapter, error) {
 	}
 	hc := cfg.HTTPClient
 	if hc == nil {
-		hc = &http.Client{Timeout: cfg.PollTimeout + 15*time.Second}
+		// Keep a connection per worker alive: the default of two idle
+		// connections per host would open a new TLS connection for most
+		// replies when many chats are answered at once.
+		tr := http.DefaultTransport.(*http.Transport).Clone()
+		tr.MaxIdleConnsPerHost = cfg.Workers + 4
+		hc = &http.Client{Timeout: cfg.PollTimeout + 15*time.Second, Transport: tr}
 	}
-	log := cfg.Logger.With("channel", "telegram")
+	log := cfg.Logger // the app adds channel=telegram
 	a := &Adapter{cfg: cfg, http: hc, rdb: cfg.Redis, prefix: cfg.KeyPrefix, log: log}
 	api, err := tgbot.New(cfg.Token,
 		tgbot.WithServerURL(cfg.APIURL),
