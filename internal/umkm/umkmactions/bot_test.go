@@ -97,6 +97,18 @@ func TestThroughTheBot(t *testing.T) {
 				t.Errorf("consent %+v", c)
 			}
 
+			// Someone else on the web chat types the same number: no
+			// duplicate, and no update from a typed number either.
+			other := bottest.Addr("andi-web")
+			h.Say(other, "daftar")
+			h.Say(other, "ya")
+			h.Say(other, "ya")
+			h.Say(other, "Andi")
+			expect(t, h.Say(other, "081234567890"), "sudah dipakai usaha *Keripik Balado Uni Siti* (PSS-2026-000001)")
+			if _, ended := h.Answers(other); ended != "done" {
+				t.Errorf("flow not ended: %q", ended)
+			}
+
 			// The same owner on WhatsApp: the platform knows the phone.
 			wa := channel.Address{Channel: channel.WhatsApp, ExternalID: "6281234567890"}
 			first := channel.Inbound{From: wa, Kind: channel.KindText, Text: "daftar", Phone: "+6281234567890", DisplayName: "Siti"}
