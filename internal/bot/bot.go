@@ -144,6 +144,8 @@ func New(cfg Config) (*Bot, error) {
 	return b, nil
 }
 
+var _ channel.Handler = (*Bot)(nil)
+
 // Flows is the flow set the bot runs.
 func (b *Bot) Flows() *flow.Set { return b.cfg.Flows }
 
