@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"strings"
 	"testing"
+	"time"
 
 	"jejaring/flows"
 	"jejaring/internal/bot"
@@ -65,6 +66,12 @@ func TestThroughTheBot(t *testing.T) {
 			expect(t, h.Say(web, "ya"), "bolehkah profil usaha")
 			expect(t, h.Say(web, "tidak"), "nama lengkap pemilik")
 			expect(t, h.Say(web, "Siti Aminah"), "Nomor HP")
+			// She leaves and comes back hours later (within the session
+			// TTL) with DAFTAR: the registration resumes where it stopped.
+			h.Advance(3 * time.Hour)
+			out := h.Say(web, "daftar")
+			expect(t, out, "Selamat datang kembali")
+			expect(t, out, "Nomor HP")
 			expect(t, h.Say(web, "0812-3456-7890"), "nama usahanya")
 			expect(t, h.Say(web, "Keripik Balado Uni Siti"), "Apa yang dijual")
 			expect(t, h.Say(web, "keripik balado"), "Industri olahan")
@@ -78,7 +85,7 @@ func TestThroughTheBot(t *testing.T) {
 			expect(t, h.Say(web, "2,5 M"), "NIB")
 			expect(t, h.Say(web, "lewati"), "NIK")
 			expect(t, h.Say(web, "1301014506900001"), "foto")
-			out := h.Send(bottest.Inbound(web, flow.Input{Kind: flow.InPhoto, FileRef: "photo-1"}))
+			out = h.Send(bottest.Inbound(web, flow.Input{Kind: flow.InPhoto, FileRef: "photo-1"}))
 			expect(t, out, "*Usaha Kecil* menurut PP 7/2021")
 			expect(t, out, "7. Nagari: Mandeh")
 			expect(t, h.Say(web, "ya"), "PSS-2026-000001")
