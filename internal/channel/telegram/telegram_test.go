@@ -713,3 +713,70 @@ func TestInboxReplayAfterCrash(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// A message Telegram refuses (400) is logged and dropped: no retry loop, and
+// the chat goes on.
+func TestBadRequestDoesNotLoop(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	rec := &recorder{reply: func(in channel.Inbound) []channel.Outbound {
+		if in.Text == "rusak" { // a button without a label or value: 400 from Telegram
+			return []channel.Outbound{{Text: "Pilih:", Choices: []channel.Choice{{}}}}
+		}
+		return []channel.Outbound{{Text: "ok " + in.Text}}
+	}}
+	f.start(t, f.config(rec))
+	ctx := waitCtx(t)
+	f.fake.SendText(9300, "rusak")
+	f.fake.SendText(9300, "lanjut")
+	sent, err := f.fake.WaitSent(ctx, 9300, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sent[0].Text != "ok lanjut" {
+		t.Errorf("sent = %q", sent[0].Text)
+	}
+	if n := f.fake.Calls("sendMessage"); n != 2 {
+		t.Errorf("sendMessage called %d times, want 2 (the refused one once)", n)
+	}
+}
+
+// A button whose long value has expired from Redis gets a polite answer and
+// does not reach the handler; a bare /start is KindStart with no payload.
+func TestExpiredChoiceAndBareStart(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	long := strings.Repeat("nilai-panjang-", 6)
+	rec := &recorder{reply: func(in channel.Inbound) []channel.Outbound {
+		return []channel.Outbound{{Text: "Pilih:", Choices: []channel.Choice{{Label: "Panjang", Value: long}}}}
+	}}
+	f.start(t, f.config(rec))
+	ctx := waitCtx(t)
+	f.fake.SendText(9400, "/start")
+	if _, err := f.fake.WaitSent(ctx, 9400, 1); err != nil {
+		t.Fatal(err)
+	}
+	keys, err := f.rdb.Keys(ctx, f.prefix+"cb:*").Result()
+	if err != nil || len(keys) != 1 {
+		t.Fatalf("long-value keys = %v, %v", keys, err)
+	}
+	f.rdb.Del(ctx, keys...)
+	cb, err := f.fake.PressButton(9400, "Panjang")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.fake.WaitFor(ctx, func() bool { _, ok := f.fake.Answered(cb); return ok }); err != nil {
+		t.Fatal("press not answered")
+	}
+	if txt, _ := f.fake.Answered(cb); !strings.Contains(txt, "kedaluwarsa") {
+		t.Errorf("answer = %q", txt)
+	}
+	f.fake.SendText(9400, "halo") // handled after the press: the handler has seen everything
+	if _, err := f.fake.WaitSent(ctx, 9400, 2); err != nil {
+		t.Fatal(err)
+	}
+	got := rec.inbounds()
+	if len(got) != 2 || got[0].Kind != channel.KindStart || got[0].Payload != "" || got[1].Kind != channel.KindText {
+		t.Errorf("inbounds = %+v", got)
+	}
+}
