@@ -438,8 +438,19 @@ func (b *Bot) route(in channel.Inbound, t *turnState, sess *flow.Session, now ti
 	input := toInput(in)
 
 	// A deep link always starts its flow: the contact tapped it on purpose.
-	if in.Kind == channel.KindStart && in.Payload != "" {
+	// So does a pressed button whose value is a payload with a parameter
+	// ("rsvp_<token>_yes" on an invitation sent by the outbox): it carries
+	// its own context and cannot be an option of the current question.
+	switch {
+	case in.Kind == channel.KindStart && in.Payload != "":
 		if def, param := flows.MatchPayload(in.Payload); def != nil {
+			return b.start(def, t, def.StartParams(param), now)
+		}
+	case in.Kind == channel.KindChoice && in.Choice != "":
+		if def, param := flows.MatchPayload(in.Choice); def != nil && (param != "" || sess == nil) {
+			if sess == nil && flows.MatchKeyword(in.Choice) != nil {
+				break // a menu button: handled as its keyword below
+			}
 			return b.start(def, t, def.StartParams(param), now)
 		}
 	}

@@ -359,6 +359,21 @@ func TestDeepLinkStartsFlow(t *testing.T) {
 		if answers, _ := h.Answers(a); answers["come"] != true {
 			t.Errorf("answers: %v", answers)
 		}
+		// An invitation button (a choice whose value is a payload with a
+		// parameter) works like the deep link, even mid-flow.
+		h.Say(a, "daftar")
+		out = h.Choose(a, "rsvp_tok9_yes")
+		wantText(t, out, "Undangan tok9_yes")
+		if s := h.Session(a); s == nil || s.FlowID != "rsvp" || s.Answers["token"] != "tok9_yes" {
+			t.Errorf("invitation button: %+v", s)
+		}
+		// A button whose value is only a bare payload ("daftar") may be an
+		// option of the current question: it goes to the engine.
+		h.Choose(a, "daftar")
+		if s := h.Session(a); s == nil || s.FlowID != "rsvp" {
+			t.Errorf("bare payload button mid-flow switched flows: %+v", s)
+		}
+		h.Say(a, "batal")
 		// An exact payload, and a start without a payload (the menu).
 		wantText(t, h.Open(a, "daftar"), "Apa nama usaha")
 		h.Say(a, "batal")

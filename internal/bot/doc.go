@@ -40,7 +40,11 @@
 // # Routing
 //
 // A deep link (KindStart with a payload Set.MatchPayload knows) starts its
-// flow, replacing any conversation: the contact tapped it on purpose. A start
+// flow, replacing any conversation: the contact tapped it on purpose. So does
+// a pressed button whose value is a prefix payload with its parameter
+// ("rsvp_<token>_yes" on an invitation the outbox sent); a button whose value
+// is a bare payload or keyword starts its flow only outside a conversation,
+// since inside one it may be an option of the current question. A start
 // command without a known payload (Telegram's bare /start) is a wish to start
 // over: any conversation is dropped and the menu is shown.
 //
