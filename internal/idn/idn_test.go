@@ -32,6 +32,9 @@ func TestParseMoney(t *testing.T) {
 		{"500k", 500_000},
 		{"1.000.000.000", 1_000_000_000},
 		{"  Rp 10 juta  ", 10_000_000},
+		{"1 juta 500 ribu", 1_500_000},
+		{"2 M 250 jt", 2_250_000_000},
+		{"Rp 3 jt.", 3_000_000},
 	}
 	for _, tt := range tests {
 		got, err := ParseMoney(tt.in)
@@ -39,7 +42,7 @@ func TestParseMoney(t *testing.T) {
 			t.Errorf("ParseMoney(%q) = %d, %v; want %d", tt.in, got, err, tt.want)
 		}
 	}
-	for _, bad := range []string{"", "-500", "Rp -1.000", "abc", "satu juta", "1,5 jutaan", "1.2.3", "12..5", "1,5", "Rp", "1e6", "5 dolar", "99999999999 triliun"} {
+	for _, bad := range []string{"", "-500", "Rp -1.000", "abc", "satu juta", "1,5 jutaan", "1.2.3", "12..5", "1,5", "Rp", "1e6", "5 dolar", "99999999999 triliun", "500 ribu 1 juta", "1 juta 2 juta", "1 juta 500", "juta"} {
 		if got, err := ParseMoney(bad); err == nil {
 			t.Errorf("ParseMoney(%q) = %d, want error", bad, got)
 		} else {

@@ -26,7 +26,8 @@ func moneyErr() *Error {
 
 // ParseMoney reads an amount of money as whole rupiah: "Rp 1.500.000",
 // "1,5 juta", "1.5jt", "750rb", "750 ribu", "2 M", "2 miliar", "Rp2,5 M",
-// "200000", "Rp. 50.000,-". Negative amounts, fractions of a rupiah and
+// "200000", "Rp. 50.000,-", and compounds such as "1 juta 500 ribu".
+// Negative amounts, fractions of a rupiah and
 // anything that is not an amount are refused with an *Error.
 func ParseMoney(s string) (int64, error) {
 	t := strings.ToLower(strings.TrimSpace(s))
@@ -43,34 +44,60 @@ func ParseMoney(s string) (int64, error) {
 	if t == "" || strings.HasPrefix(t, "-") {
 		return 0, moneyErr()
 	}
-	// Split the digits from the word after them.
-	i := strings.IndexFunc(t, func(r rune) bool { return unicode.IsLetter(r) })
-	num, word := t, ""
-	if i >= 0 {
-		num, word = t[:i], strings.TrimSuffix(t[i:], ".")
-	}
-	mult := int64(1)
-	if word != "" {
-		found := false
-		for _, w := range moneyWords {
-			if word == w.word {
-				mult, found = w.mult, true
-				break
+	// Pairs of digits and the word after them: "1,5jt", "1juta500ribu"
+	// (the spaces are gone by now). Each word must be smaller than the one
+	// before it; only the last pair may have no word.
+	total := new(big.Rat)
+	prev := int64(0)
+	for t != "" {
+		i := strings.IndexFunc(t, unicode.IsLetter)
+		num, rest := t, ""
+		if i >= 0 {
+			num, rest = t[:i], t[i:]
+		}
+		j := strings.IndexFunc(rest, func(r rune) bool { return !unicode.IsLetter(r) })
+		word := rest
+		if j >= 0 {
+			word, rest = rest[:j], rest[j:]
+		} else {
+			rest = ""
+		}
+		if rest != "" && strings.HasPrefix(rest, ".") {
+			rest = rest[1:] // "jt." abbreviation
+		}
+		mult := int64(1)
+		if word != "" {
+			found := false
+			for _, w := range moneyWords {
+				if word == w.word {
+					mult, found = w.mult, true
+					break
+				}
+			}
+			if !found {
+				return 0, moneyErr()
 			}
 		}
-		if !found {
+		if prev != 0 && mult >= prev {
 			return 0, moneyErr()
 		}
+		if mult == 1 && (rest != "" || prev != 0) {
+			// "1 juta 500" may mean 1.000.500 or (spoken) 1.500.000.
+			return 0, moneyErr()
+		}
+		prev = mult
+		ip, fr, ok := decimal(num)
+		if !ok {
+			return 0, moneyErr()
+		}
+		r := rat(ip, fr)
+		if r == nil {
+			return 0, moneyErr()
+		}
+		total.Add(total, r.Mul(r, new(big.Rat).SetInt64(mult)))
+		t = rest
 	}
-	ip, fr, ok := decimal(num)
-	if !ok {
-		return 0, moneyErr()
-	}
-	r := rat(ip, fr)
-	if r == nil {
-		return 0, moneyErr()
-	}
-	r.Mul(r, new(big.Rat).SetInt64(mult))
+	r := total
 	if !r.IsInt() {
 		return 0, errf(CodeMoney,
 			"Mohon tulis jumlah dalam rupiah bulat, contoh: 1.500.000",
