@@ -651,3 +651,23 @@ func (s *syncBuffer) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+func TestLocalModeMiniredis(t *testing.T) {
+	t.Parallel()
+	// The local mode: in-process miniredis and SQLite, the same pipeline
+	// (its Lua commit script included).
+	rdb, prefix, _ := sessiontest.Mini(t)
+	f := &fakes{}
+	h := bottest.NewWith(t, loadFlows(t), f.actions(), storetest.New(t, store.SQLite), session.New(rdb, prefix, time.Hour))
+	a := bottest.Addr("local")
+	h.Say(a, "daftar")
+	in := channel.Inbound{From: a, MessageID: "w1", Kind: channel.KindText, Text: "Songket Pandai Sikek"}
+	wantText(t, h.Send(in), "bidang apa")
+	if out := h.Send(in); len(out) != 0 {
+		t.Errorf("duplicate answered on miniredis: %s", bottest.Texts(out))
+	}
+	wantText(t, h.Choose(a, "jasa"), "Songket Pandai Sikek tersimpan")
+	if s := h.Session(a); s != nil {
+		t.Errorf("session after the end: %+v", s)
+	}
+}
