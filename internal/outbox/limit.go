@@ -47,6 +47,17 @@ type limiter struct {
 	mu        sync.Mutex
 	lastSend  time.Time
 	pausedTil time.Time
+	checkedAt time.Time // last look at the shared pause key
+}
+
+// pauseCheckEvery is how often a dispatcher looks for a pause another
+// replica set after a 429 (its own pauses apply at once).
+const pauseCheckEvery = 200 * time.Millisecond
+
+func (l *limiter) pauseChecked() time.Time {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.checkedAt
 }
 
 // toRedisLimit turns a float rate into a GCRA limit: one token every
@@ -144,10 +155,14 @@ func (l *limiter) waitPause(ctx context.Context) error {
 		l.mu.Lock()
 		d := time.Until(l.pausedTil)
 		l.mu.Unlock()
-		if d <= 0 && l.rdb != nil {
+		if d <= 0 && l.rdb != nil && time.Since(l.pauseChecked()) > pauseCheckEvery {
+			// Another replica's 429, seen within pauseCheckEvery.
 			if ttl, err := l.rdb.PTTL(ctx, l.prefix+"pause:"+string(l.ch)).Result(); err == nil && ttl > 0 {
 				d = ttl
 			}
+			l.mu.Lock()
+			l.checkedAt = time.Now()
+			l.mu.Unlock()
 		}
 		if d <= 0 {
 			return nil
