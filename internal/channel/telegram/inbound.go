@@ -49,8 +49,9 @@ func chatOf(u *models.Update) int64 {
 // process handles one update exactly once: it is skipped if its id was
 // handled before; otherwise the handler's replies are sent and the id is
 // remembered. A nil error means the update is done (handled, skipped or
-// ignored); an error means it must be delivered again (shutdown or Redis
-// trouble before it was handled).
+// ignored); an error means it must be delivered again (Redis trouble before
+// it was handled). ctx comes from jobContext: a shutdown does not cancel it,
+// only HandleTimeout does.
 func (a *Adapter) process(ctx context.Context, u *models.Update) error {
 	chatID := chatOf(u)
 	doneKey := a.prefix + "upd:" + strconv.FormatInt(u.ID, 10)
@@ -78,22 +79,28 @@ func (a *Adapter) process(ctx context.Context, u *models.Update) error {
 	}
 	if ok {
 		replies := a.handle(ctx, in)
-		if ctx.Err() != nil {
-			return fmt.Errorf("telegram update %d: %w", u.ID, ctx.Err())
-		}
 		for _, r := range replies {
+			if ctx.Err() != nil {
+				break
+			}
 			if _, err := a.deliver(ctx, chatID, r, st, true); err != nil {
-				if ctx.Err() != nil {
-					return fmt.Errorf("telegram update %d: send reply: %w", u.ID, ctx.Err())
-				}
 				if channel.Permanent(err) {
 					break
 				}
 				a.log.Error("telegram reply not delivered", "chat", chatID, "err", err)
 			}
 		}
+		if ctx.Err() != nil {
+			// ctx is cancelled only by HandleTimeout (never by a
+			// shutdown): the update is stuck. It is marked done all the
+			// same, or it would be retried forever.
+			a.log.Error("telegram: handling the update took too long; it is not retried", "update", u.ID, "chat", chatID, "timeout", a.cfg.HandleTimeout)
+		}
 	}
 
+	// Record the update as done even when ctx has just expired.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
 	pipe = a.rdb.TxPipeline()
 	pipe.Set(ctx, doneKey, "1", dedupeTTL)
 	pipe.HDel(ctx, a.prefix+"inbox", strconv.FormatInt(u.ID, 10))

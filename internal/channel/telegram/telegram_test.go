@@ -780,3 +780,36 @@ func TestExpiredChoiceAndBareStart(t *testing.T) {
 		t.Errorf("inbounds = %+v", got)
 	}
 }
+
+// A handler stuck past HandleTimeout does not hold the chat forever, and the
+// stuck update is not retried.
+func TestStuckHandlerIsNotRetried(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	var stuck atomic.Int32
+	rec := &recorder{}
+	cfg := f.config(channel.HandlerFunc(func(ctx context.Context, in channel.Inbound) ([]channel.Outbound, error) {
+		if in.Text == "macet" {
+			stuck.Add(1)
+			<-ctx.Done()
+			return nil, ctx.Err()
+		}
+		return rec.Handle(ctx, in)
+	}))
+	cfg.HandleTimeout = 200 * time.Millisecond
+	f.start(t, cfg)
+	ctx := waitCtx(t)
+	f.fake.SendText(9500, "macet")
+	f.fake.SendText(9500, "lanjut")
+	sent, err := f.fake.WaitSent(ctx, 9500, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sent[0].Text != "echo: text lanjut" {
+		t.Errorf("reply = %q", sent[0].Text)
+	}
+	time.Sleep(300 * time.Millisecond)
+	if n := stuck.Load(); n != 1 {
+		t.Errorf("stuck update handled %d times, want 1", n)
+	}
+}
