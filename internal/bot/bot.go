@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
+	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"jejaring/internal/channel"
 	"jejaring/internal/flow"
@@ -466,6 +468,14 @@ func (b *Bot) route(in channel.Inbound, t *turnState, sess *flow.Session, now ti
 					}
 					resume = def
 				}
+			} else if isGreeting(in.Text) {
+				// "halo" is never an answer: someone coming back.
+				resume = flows.Get(sess.FlowID)
+				if len(sess.Stack) > 0 {
+					if root := flows.Get(sess.Stack[0].FlowID); root != nil {
+						resume = root
+					}
+				}
 			}
 		}
 		def := flows.Get(sess.FlowID)
@@ -487,9 +497,12 @@ func (b *Bot) route(in channel.Inbound, t *turnState, sess *flow.Session, now ti
 		lang := s.Lang
 		s.Contact = t.fc
 		s.Contact.Lang = lang
+		if resume != nil && flows.Get(sess.FlowID) == nil {
+			resume = nil // the flow is gone: let the engine say so
+		}
 		if resume != nil {
 			// The contact typed the keyword of the flow they are already
-			// in: they came back and want to go on. Welcome them back and
+			// in, or just said hello: they came back and want to go on. Welcome them back and
 			// ask the pending question again (through `bantuan`, which
 			// also lists the words that restart or cancel) instead of
 			// taking the keyword as an answer.
@@ -544,6 +557,30 @@ func langOf(arg, cur string) string {
 		return "id"
 	}
 	return "en"
+}
+
+// greetings are whole messages that only say hello. Inside a conversation
+// they are never taken as an answer.
+var greetings = map[string]bool{
+	"halo": true, "hallo": true, "helo": true, "hai": true, "hi": true, "hello": true, "hey": true,
+	"assalamualaikum": true, "asalamualaikum": true, "assalamu alaikum": true, "assalamualaikum wr wb": true,
+	"salam": true, "permisi": true, "selamat pagi": true, "selamat siang": true, "selamat sore": true,
+	"selamat malam": true, "pagi": true, "siang": true, "sore": true, "malam": true,
+	"halo pak": true, "halo bu": true, "good morning": true, "good afternoon": true, "good evening": true,
+}
+
+func isGreeting(text string) bool {
+	if len(text) > 40 {
+		return false
+	}
+	t := strings.Map(func(r rune) rune {
+		switch {
+		case unicode.IsLetter(r), unicode.IsSpace(r):
+			return unicode.ToLower(r)
+		}
+		return -1 // drop punctuation: "Assalamu'alaikum!" -> "assalamualaikum"
+	}, text)
+	return greetings[strings.Join(strings.Fields(t), " ")]
 }
 
 func inConversation(sess *flow.Session, id string) bool {

@@ -409,6 +409,14 @@ func TestTriggerMidFlowSwitches(t *testing.T) {
 		if s := h.Session(a); s == nil || s.Step != "sector" || s.Answers["business_name"] != "Gulai Ikan Uni Eva" {
 			t.Errorf("own keyword mid-flow: %+v", s)
 		}
+		// So is a greeting: it is never taken as an answer.
+		h.Say(a, "kembali")
+		out = h.Say(a, "Assalamu'alaikum!")
+		wantText(t, out, "Selamat datang kembali!", "Apa nama usaha")
+		if s := h.Session(a); s == nil || s.Step != "business_name" || s.Answers["business_name"] != "Gulai Ikan Uni Eva" {
+			t.Errorf("greeting mid-flow: %+v", s)
+		}
+		h.Say(a, "Gulai Ikan Uni Eva")
 		wantText(t, h.Choose(a, "kuliner"), "Gulai Ikan Uni Eva tersimpan")
 	})
 }

@@ -55,10 +55,12 @@
 // "datasaya" in the middle of registration), and not a global word, switches
 // to that flow, as RapidPro's keyword triggers interrupt a running flow;
 // pressed buttons (KindChoice) never switch, so an option's value is never
-// mistaken for a trigger. The keyword of the flow the contact is already in
-// means they came back to it (DESIGN's "welcome back"): they are welcomed back
-// and the pending question is asked again with the help text, answers kept;
-// `ulang` starts over.
+// mistaken for a trigger. The keyword of the flow the contact is already in,
+// or a message that only says hello ("halo", "assalamualaikum", "selamat
+// pagi"), means they came back to it (DESIGN's "welcome back"): they are
+// welcomed back and the pending question is asked again with the help text,
+// answers kept, and told that `ulang` starts over. A greeting is never taken
+// as an answer.
 //
 // Outside a conversation, a trigger keyword (typed, or a pressed menu button,
 // whose value is the keyword) starts its flow; a contact's very first message
