@@ -203,17 +203,6 @@ func money(s string) (int64, error) {
 	return idn.ParseMoney(s)
 }
 
-// phone reads a phone cell; a number stored as a number has lost its 0.
-func phone(s string) (string, error) {
-	p, err := idn.NormalizePhone(s)
-	if err != nil {
-		if t := strings.TrimSpace(s); strings.HasPrefix(t, "8") {
-			return idn.NormalizePhone("0" + t)
-		}
-	}
-	return p, err
-}
-
 func wholeNumber(s string) (int, bool) {
 	f, err := idn.ParseNumber(s)
 	if err != nil || f != float64(int(f)) {
@@ -296,11 +285,12 @@ func importRow(get func(string) string, data *umkm.Data, now time.Time) (umkm.Bu
 	var reasons []string
 	bad := func(col, why string) { reasons = append(reasons, col+": "+why) }
 	if p := get(colPhone); p != "" {
-		n, err := phone(p)
-		if err != nil {
-			bad("No HP", fmt.Sprintf("%q is not an Indonesian phone number", p))
+		// Validate normalizes it; a number stored as a number has lost
+		// its leading 0.
+		if t := strings.TrimSpace(p); strings.HasPrefix(t, "8") {
+			p = "0" + t
 		}
-		b.OwnerPhone = n
+		b.OwnerPhone = p
 	}
 	if k := get(colDistrict); k != "" {
 		kec, ok := data.Region.MatchKecamatan(k)
@@ -370,7 +360,7 @@ func importRow(get func(string) string, data *umkm.Data, now time.Time) (umkm.Bu
 			var ve umkm.ValidationErrors
 			if errors.As(err, &ve) {
 				for _, fe := range ve {
-					reasons = append(reasons, fe.Field+": "+englishReason(fe.Err))
+					reasons = append(reasons, columnName(fe.Field)+": "+englishReason(fe.Err))
 				}
 			} else {
 				reasons = append(reasons, err.Error())
@@ -382,6 +372,35 @@ func importRow(get func(string) string, data *umkm.Data, now time.Time) (umkm.Bu
 	}
 	b.Classify()
 	return b, ""
+}
+
+// columnName names a record field as the import's usage text does.
+func columnName(field string) string {
+	switch field {
+	case "owner_phone":
+		return "No HP"
+	case "owner_name":
+		return "Pemilik"
+	case "name":
+		return "Nama Usaha"
+	case "nik":
+		return "NIK"
+	case "nib":
+		return "NIB"
+	case "kbli_code", "kbli_section":
+		return "KBLI"
+	case "region_code":
+		return "Kecamatan"
+	case "year_started":
+		return "Tahun Berdiri"
+	case "workers":
+		return "Tenaga Kerja"
+	case "capital":
+		return "Modal"
+	case "annual_sales":
+		return "Omzet"
+	}
+	return field
 }
 
 func englishReason(err error) string {
