@@ -396,3 +396,71 @@ func TestCheckInByCode(t *testing.T) {
 		}
 	})
 }
+
+// TestBroadcastProgressAndUnreachable: a contact who blocks the bot is
+// marked blocked and not retried, one who says berhenti after the broadcast
+// is skipped at send time, and the staff who started the broadcast gets
+// "terkirim N dari M" through the outbox, once finished.
+func TestBroadcastProgressAndUnreachable(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		r := store.NewEventRepo(db)
+		owners := addOwners(t, db, 4, 0)
+		staff := addOwners(t, db, 1, 100)[0]
+		ev := newEvent(t, r, 0, 1)
+		seg := event.Segment{RegionCodes: []string{"13.01.01", "13.01.02"}} // owners 0, 1, 3 (staff 100 is in 13.01.02 too)
+		res, err := r.Broadcast(ctx, store.BroadcastRequest{EventID: ev.ID, Segment: &seg, StaffContactID: staff.id}, t0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Queued != 4 {
+			t.Fatalf("queued %d, want 4", res.Queued)
+		}
+		if err := db.SetContactStopped(ctx, owners[1].id, true); err != nil {
+			t.Fatal(err)
+		}
+		web := &outboxtest.Channel{N: channel.WebChat, Blocked: map[string]bool{owners[3].addr.ExternalID: true}}
+		repo := store.NewOutboxRepo(db)
+		d := outbox.NewDispatcher(outbox.Config{Store: repo, Channels: map[channel.Name]channel.Channel{channel.WebChat: web},
+			Now: func() time.Time { return t0.Add(time.Minute) }, Worker: "w", ProgressEvery: -1})
+		for {
+			n, err := d.RunOnce(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n == 0 {
+				break
+			}
+		}
+		if web.Count() != 2 {
+			t.Fatalf("%d delivered, want 2 (owner 0 and the staff member)", web.Count())
+		}
+		c, _ := db.ContactByID(ctx, owners[3].id)
+		if !c.Blocked {
+			t.Fatal("contact who blocked the bot not marked blocked")
+		}
+		counts, _ := repo.OutboxCounts(ctx, res.BroadcastID)
+		if counts[outbox.StatusSent] != 2 || counts[outbox.StatusSkipped] != 1 || counts[outbox.StatusFailed] != 1 {
+			t.Fatalf("counts %v", counts)
+		}
+		if err := d.ReportProgress(ctx); err != nil {
+			t.Fatal(err)
+		}
+		// The report is itself an outbox row to the staff member.
+		if _, err := d.RunOnce(ctx); err != nil {
+			t.Fatal(err)
+		}
+		sent := web.Sent()
+		last := sent[len(sent)-1]
+		if last.To != staff.addr || !strings.Contains(last.Msg.Text, "terkirim 2 dari 4, gagal 1, dilewati 1") || !strings.Contains(last.Msg.Text, "Selesai") {
+			t.Fatalf("progress message %+v", last)
+		}
+		// Finished broadcasts are not reported again.
+		if err := d.ReportProgress(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if n, _ := d.RunOnce(ctx); n != 0 {
+			t.Fatalf("%d more rows after the final report", n)
+		}
+	})
+}
