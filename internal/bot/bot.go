@@ -456,11 +456,16 @@ func (b *Bot) route(in channel.Inbound, t *turnState, sess *flow.Session, now ti
 			return b.start(def, t, def.StartParams(param), now)
 		}
 	}
-	if sess != nil && in.Kind != channel.KindStart {
-		// A trigger keyword of ANOTHER flow typed mid-flow switches to it
-		// (see the package doc); everything else is the engine's.
+	if sess != nil {
+		// Inside a conversation everything is the engine's, except a
+		// trigger keyword of ANOTHER flow, which switches to it, and a
+		// contact coming back (see the package doc).
 		var resume *flow.Definition
-		if in.Kind == channel.KindText {
+		switch in.Kind {
+		case channel.KindStart:
+			// A bare start command, or an unknown deep link.
+			resume = rootOf(flows, sess)
+		case channel.KindText:
 			if def := flows.MatchKeyword(in.Text); def != nil {
 				if w, _ := flow.GlobalWord(in.Text); w == "" {
 					if !inConversation(sess, def.ID) {
@@ -470,43 +475,31 @@ func (b *Bot) route(in channel.Inbound, t *turnState, sess *flow.Session, now ti
 				}
 			} else if isGreeting(in.Text) {
 				// "halo" is never an answer: someone coming back.
-				resume = flows.Get(sess.FlowID)
-				if len(sess.Stack) > 0 {
-					if root := flows.Get(sess.Stack[0].FlowID); root != nil {
-						resume = root
-					}
-				}
+				resume = rootOf(flows, sess)
 			}
 		}
-		def := flows.Get(sess.FlowID)
-		if len(sess.Stack) > 0 {
-			if root := flows.Get(sess.Stack[0].FlowID); root != nil {
-				def = root
-			}
-		}
-		if def == nil {
+		def := rootOf(flows, sess)
+		if def == nil || flows.Get(sess.FlowID) == nil {
 			// The flow is gone from the set; any flow of the set lets the
 			// engine tell the contact kindly and end the session.
-			all := flows.Flows()
-			if len(all) == 0 {
-				return nil, flow.Result{}, errors.New("no flows loaded")
+			resume = nil
+			if def == nil {
+				all := flows.Flows()
+				if len(all) == 0 {
+					return nil, flow.Result{}, errors.New("no flows loaded")
+				}
+				def = all[0]
 			}
-			def = all[0]
 		}
 		s := *sess
 		lang := s.Lang
 		s.Contact = t.fc
 		s.Contact.Lang = lang
-		if resume != nil && flows.Get(sess.FlowID) == nil {
-			resume = nil // the flow is gone: let the engine say so
-		}
 		if resume != nil {
-			// The contact typed the keyword of the flow they are already
-			// in, or just said hello: they came back and want to go on. Welcome them back and
-			// ask the pending question again (through `bantuan`, which
-			// also lists the words that restart or cancel) instead of
-			// taking the keyword as an answer.
-			input = flow.Input{Kind: flow.InText, Text: flow.WordHelp, MessageID: in.MessageID}
+			// They came back and want to go on: welcome them back and
+			// ask the pending question again (the engine repeats it on a
+			// start input) instead of taking their words as an answer.
+			input = flow.Input{Kind: flow.InStart, MessageID: in.MessageID}
 		}
 		res, err := flow.Step(def, &s, input, now)
 		if err != nil {
@@ -519,7 +512,7 @@ func (b *Bot) route(in channel.Inbound, t *turnState, sess *flow.Session, now ti
 		return def, res, nil
 	}
 
-	// Outside a conversation (or a start command without a known payload).
+	// Outside a conversation.
 	var word string
 	switch in.Kind {
 	case channel.KindText:
@@ -581,6 +574,17 @@ func isGreeting(text string) bool {
 		return -1 // drop punctuation: "Assalamu'alaikum!" -> "assalamualaikum"
 	}, text)
 	return greetings[strings.Join(strings.Fields(t), " ")]
+}
+
+// rootOf is the flow a conversation started with (the caller of any
+// sub-flow), nil when it is gone.
+func rootOf(flows *flow.Set, sess *flow.Session) *flow.Definition {
+	if len(sess.Stack) > 0 {
+		if root := flows.Get(sess.Stack[0].FlowID); root != nil {
+			return root
+		}
+	}
+	return flows.Get(sess.FlowID)
 }
 
 func inConversation(sess *flow.Session, id string) bool {

@@ -409,6 +409,12 @@ func TestTriggerMidFlowSwitches(t *testing.T) {
 		if s := h.Session(a); s == nil || s.Step != "sector" || s.Answers["business_name"] != "Gulai Ikan Uni Eva" {
 			t.Errorf("own keyword mid-flow: %+v", s)
 		}
+		// So is a bare start command (Telegram's /start).
+		out = h.Open(a, "")
+		wantText(t, out, "Selamat datang kembali!", "bidang apa?")
+		if s := h.Session(a); s == nil || s.Step != "sector" {
+			t.Errorf("bare start mid-flow: %+v", s)
+		}
 		// So is a greeting: it is never taken as an answer.
 		h.Say(a, "kembali")
 		out = h.Say(a, "Assalamu'alaikum!")

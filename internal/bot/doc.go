@@ -44,23 +44,21 @@
 // a pressed button whose value is a prefix payload with its parameter
 // ("rsvp_<token>_yes" on an invitation the outbox sent); a button whose value
 // is a bare payload or keyword starts its flow only outside a conversation,
-// since inside one it may be an option of the current question. A start
-// command without a known payload (Telegram's bare /start) is a wish to start
-// over: any conversation is dropped and the menu is shown.
+// since inside one it may be an option of the current question.
 //
 // Inside a conversation everything goes to the engine, which handles the
-// global words (batal, kembali, lewati, bantuan, bahasa, ulang, menu). Two
-// exceptions are decided here, since flows/README.md leaves triggers to the
-// bot. A text that is exactly the trigger keyword of ANOTHER flow (say
+// global words (batal, kembali, lewati, bantuan, bahasa, ulang, menu).
+// flows/README.md leaves triggers to the bot, so two exceptions are decided
+// here. A text that is exactly the trigger keyword of ANOTHER flow (say
 // "datasaya" in the middle of registration), and not a global word, switches
 // to that flow, as RapidPro's keyword triggers interrupt a running flow;
 // pressed buttons (KindChoice) never switch, so an option's value is never
-// mistaken for a trigger. The keyword of the flow the contact is already in,
-// or a message that only says hello ("halo", "assalamualaikum", "selamat
-// pagi"), means they came back to it (DESIGN's "welcome back"): they are
-// welcomed back and the pending question is asked again with the help text,
-// answers kept, and told that `ulang` starts over. A greeting is never taken
-// as an answer.
+// mistaken for a trigger. And a contact coming back — typing the keyword of
+// the flow they are already in, a message that only says hello ("halo",
+// "assalamualaikum", "selamat pagi"), or a start command without a known
+// payload (Telegram's bare /start) — is welcomed back (DESIGN's "welcome
+// back") and asked the pending question again, answers kept, and told that
+// `ulang` starts over. A greeting is never taken as an answer.
 //
 // Outside a conversation, a trigger keyword (typed, or a pressed menu button,
 // whose value is the keyword) starts its flow; a contact's very first message
