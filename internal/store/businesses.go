@@ -185,6 +185,24 @@ func (r *BusinessRepo) BusinessesByContact(ctx context.Context, contactID int64)
 	return out, nil
 }
 
+// BusinessesOf lists the live businesses that are the contact's: linked to
+// the contact, or carrying phone (the contact's own number as the platform
+// knows it; "" for none) — an imported record, or one registered from
+// another channel. Oldest first.
+func (r *BusinessRepo) BusinessesOf(ctx context.Context, contactID int64, phone string) ([]umkm.Business, error) {
+	return businessesOf(ctx, r.db.DB, contactID, phone)
+}
+
+func businessesOf(ctx context.Context, q sqlx.ExtContext, contactID int64, phone string) ([]umkm.Business, error) {
+	var out []umkm.Business
+	err := sqlx.SelectContext(ctx, q, &out, q.Rebind(`SELECT `+businessCols+` FROM businesses
+		WHERE deleted_at IS NULL AND (contact_id = ? OR (? <> '' AND owner_phone = ?)) ORDER BY id`), contactID, phone, phone)
+	if err != nil {
+		return nil, fmt.Errorf("businesses of contact %d: %w", contactID, err)
+	}
+	return out, nil
+}
+
 // diff lists the fields that differ between two versions of a record. NIK
 // values are masked: the audit log must not become a second copy of it.
 func diff(old, nw *umkm.Business) []umkm.Change {
@@ -326,18 +344,22 @@ func (r *BusinessRepo) BusinessStats(ctx context.Context) (umkm.Stats, error) {
 }
 
 // DeleteContactData carries out a deletion request (hapusdata) in one
-// transaction: the contact's businesses lose the owner's name, phone, NIK,
+// transaction: the contact's businesses (see BusinessesOf) lose the owner's name, phone, NIK,
 // NIB, address, business name and photo and are marked deleted (class,
 // kecamatan, sector, figures and registration number stay for statistics);
 // the contact loses phone and display name and is stopped; the audit details
 // of those businesses are scrubbed; one data.delete entry records it. It
 // returns how many businesses were anonymized.
-func (r *BusinessRepo) DeleteContactData(ctx context.Context, contactID int64, actor string, now time.Time) (int, error) {
+func (r *BusinessRepo) DeleteContactData(ctx context.Context, contactID int64, phone, actor string, now time.Time) (int, error) {
 	var n int
 	err := r.db.InTx(ctx, func(tx *sqlx.Tx) error {
-		var ids []int64
-		if err := tx.SelectContext(ctx, &ids, tx.Rebind(`SELECT id FROM businesses WHERE contact_id = ? AND deleted_at IS NULL`), contactID); err != nil {
+		bs, err := businessesOf(ctx, tx, contactID, phone)
+		if err != nil {
 			return fmt.Errorf("delete data of contact %d: %w", contactID, err)
+		}
+		ids := make([]int64, len(bs))
+		for i, b := range bs {
+			ids[i] = b.ID
 		}
 		now = now.UTC()
 		for _, id := range ids {

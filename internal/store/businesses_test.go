@@ -221,8 +221,19 @@ func TestDeleteContactDataKeepsStatistics(t *testing.T) {
 		if err := repo.CreateBusiness(ctx, &other, "PSS", bt0); err != nil {
 			t.Fatal(err)
 		}
-		n, err := repo.DeleteContactData(ctx, c, store.ActorContact(c), bt0.Add(time.Minute))
-		if err != nil || n != 1 {
+		// An imported record with the owner's phone is theirs too.
+		imported := []umkm.Business{sample(0, "+6282222222222")}
+		if res, err := repo.ImportBusinesses(ctx, imported, "PSS", "staff:x", bt0, 0, false); err != nil || res.Inserted != 1 {
+			t.Fatalf("import: %+v %v", res, err)
+		}
+		if mine, err := repo.BusinessesOf(ctx, c, "+6282222222222"); err != nil || len(mine) != 2 {
+			t.Fatalf("businesses of the contact: %d %v", len(mine), err)
+		}
+		if mine, _ := repo.BusinessesOf(ctx, c, ""); len(mine) != 1 {
+			t.Fatalf("businesses of the contact without phone: %d", len(mine))
+		}
+		n, err := repo.DeleteContactData(ctx, c, "+6282222222222", store.ActorContact(c), bt0.Add(time.Minute))
+		if err != nil || n != 2 {
 			t.Fatalf("delete: %d %v", n, err)
 		}
 		got, err := repo.GetBusiness(ctx, b.ID)
@@ -250,12 +261,12 @@ func TestDeleteContactDataKeepsStatistics(t *testing.T) {
 			t.Errorf("delete not audited: %v", del)
 		}
 		stats, err := repo.BusinessStats(ctx)
-		if err != nil || stats.Total != 2 {
+		if err != nil || stats.Total != 3 {
 			t.Errorf("stats after delete: %+v %v", stats, err)
 		}
 		live, _ := repo.ListBusinesses(ctx, umkm.Filter{})
 		all, _ := repo.ListBusinesses(ctx, umkm.Filter{IncludeDeleted: true})
-		if len(live) != 1 || len(all) != 2 {
+		if len(live) != 1 || len(all) != 3 {
 			t.Errorf("list: %d live, %d all", len(live), len(all))
 		}
 		// The phone is free again: the owner may register anew.

@@ -227,6 +227,9 @@ type Repository interface {
 	FindDuplicate(ctx context.Context, contactID int64, phone, nib string) (*Business, string, error)
 	// BusinessesByContact lists the contact's live businesses.
 	BusinessesByContact(ctx context.Context, contactID int64) ([]Business, error)
+	// BusinessesOf lists the live businesses linked to the contact or
+	// carrying phone, the contact's own number as the platform knows it.
+	BusinessesOf(ctx context.Context, contactID int64, phone string) ([]Business, error)
 	// UpdateBusiness saves b and writes one audit entry by actor listing the
 	// changed fields with their old and new values; it returns the changes.
 	UpdateBusiness(ctx context.Context, b *Business, actor string, now time.Time) ([]Change, error)

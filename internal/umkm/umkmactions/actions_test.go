@@ -297,3 +297,38 @@ func TestStopAndStart(t *testing.T) {
 		}
 	})
 }
+
+// An imported record is confirmed by its owner from WhatsApp (the "please
+// confirm your data" campaign): it becomes verified and linked.
+func TestImportedRecordConfirmedInChat(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		ctx := context.Background()
+		repo := store.NewBusinessRepo(db)
+		capital := int64(20_000_000)
+		imp := []umkm.Business{{OwnerName: "Rina", OwnerPhone: "+6281377778888", Name: "Lapau Rina", RegionCode: "13.01.03", Capital: &capital}}
+		imp[0].Classify()
+		if _, err := repo.ImportBusinesses(ctx, imp, "PSS", "staff:admin", now, 0, false); err != nil {
+			t.Fatal(err)
+		}
+		wa := e.contact("whatsapp", "6281377778888", "+6281377778888")
+		loaded := e.run(umkmactions.ActLoad, wa, nil, nil)
+		if loaded["found"] != true || loaded["verified"] != false || !strings.Contains(loaded["record_text"].(string), "belum dikonfirmasi") {
+			t.Fatalf("load: %v", loaded)
+		}
+		loaded["change"] = []string{"ok"}
+		up := e.run(umkmactions.ActUpdate, wa, loaded, nil)
+		if up["error_text"] != "" || up["changed_count"] != 0 {
+			t.Fatalf("confirm: %v", up)
+		}
+		b, _ := repo.BusinessByRegNo(ctx, "PSS-2026-000001")
+		if !b.Verified || b.ContactID == nil || *b.ContactID != wa.ID {
+			t.Errorf("after confirming: %+v", b)
+		}
+		audit, _ := db.AuditFor(ctx, "business", fmt.Sprint(b.ID))
+		if last := audit[len(audit)-1]; last.Action != store.AuditBusinessUpdate || !strings.Contains(last.Details, `"field":"verified"`) {
+			t.Errorf("confirmation not audited: %+v", audit)
+		}
+	})
+}

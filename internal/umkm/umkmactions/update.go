@@ -26,23 +26,18 @@ func (x *actions) ownBusiness(ctx context.Context, call bot.ActionCall) (*umkm.B
 		}
 		return nil, umkm.ErrNotFound
 	}
-	if call.Contact.ID != 0 {
-		bs, err := x.repo.BusinessesByContact(ctx, call.Contact.ID)
-		if err != nil {
-			return nil, err
-		}
-		if len(bs) > 0 {
-			return &bs[0], nil
+	bs, err := x.repo.BusinessesOf(ctx, call.Contact.ID, call.Contact.Phone)
+	if err != nil {
+		return nil, err
+	}
+	// Their own record first, then one found by their phone.
+	for i := range bs {
+		if bs[i].ContactID != nil && *bs[i].ContactID == call.Contact.ID {
+			return &bs[i], nil
 		}
 	}
-	if p := call.Contact.Phone; p != "" {
-		b, _, err := x.repo.FindDuplicate(ctx, 0, p, "")
-		if err == nil && x.owns(call, b) {
-			return b, nil
-		}
-		if err != nil && !errors.Is(err, umkm.ErrNotFound) {
-			return nil, err
-		}
+	if len(bs) > 0 {
+		return &bs[0], nil
 	}
 	return nil, umkm.ErrNotFound
 }
@@ -187,7 +182,7 @@ func (x *actions) myData(ctx context.Context, call bot.ActionCall) (bot.ActionRe
 				pick(lang, "Terima undangan", "Receives invitations"), pick(lang, yesNo(!c.Stopped, "ya", "tidak (BERHENTI)"), yesNo(!c.Stopped, "yes", "no (BERHENTI)")))
 		}
 	}
-	bs, err := x.repo.BusinessesByContact(ctx, call.Contact.ID)
+	bs, err := x.repo.BusinessesOf(ctx, call.Contact.ID, call.Contact.Phone)
 	if err != nil {
 		return bot.ActionResult{}, err
 	}
@@ -245,7 +240,7 @@ func (x *actions) deleteData(ctx context.Context, call bot.ActionCall) (bot.Acti
 	if call.Contact.ID == 0 {
 		return bot.ActionResult{}, errors.New("delete data: the contact has no id")
 	}
-	n, err := x.repo.DeleteContactData(ctx, call.Contact.ID, actor(call), call.Now)
+	n, err := x.repo.DeleteContactData(ctx, call.Contact.ID, call.Contact.Phone, actor(call), call.Now)
 	if err != nil {
 		return bot.ActionResult{}, err
 	}
