@@ -330,9 +330,6 @@ func (b *Bot) apologize(in channel.Inbound, lang string, err error) []channel.Ou
 	b.metrics.Error(stage)
 	b.log.Error("message not handled; contact got an apology",
 		"stage", stage, "contact", maskAddr(in.From), "message_id", in.MessageID, "kind", in.Kind, "err", err)
-	if lang == "" {
-		lang = in.Language
-	}
 	return []channel.Outbound{{Text: text(apology, lang)}}
 }
 
@@ -357,7 +354,10 @@ func (b *Bot) turn(ctx context.Context, in channel.Inbound, force *forced, sess 
 	now := b.cfg.Clock()
 	seen := store.ContactSeen{
 		Channel: string(in.From.Channel), ExternalID: in.From.ExternalID,
-		DisplayName: in.DisplayName, Language: in.Language, At: now,
+		DisplayName: in.DisplayName, At: now,
+		// in.Language is not used: many phones here run in English while
+		// their owners read Indonesian best. Indonesian first; `bahasa`
+		// switches.
 	}
 	// A phone the platform vouches for (WhatsApp's sender, Telegram's
 	// shared own contact) is stored on the contact; someone else's shared

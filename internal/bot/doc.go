@@ -24,7 +24,10 @@
 //     first). Message ids are kept per contact: Telegram's repeat across chats.
 //  3. The contact row is upserted (first/last seen, display name, a phone the
 //     platform vouches for); a contact writing again within a minute is only
-//     read (store.LastSeenResolution).
+//     read (store.LastSeenResolution). A new contact speaks Indonesian: the
+//     platform's language hint is ignored, since many phones here run in
+//     English while their owners read Indonesian best; `bahasa` switches,
+//     and the choice is kept on the contact.
 //  4. Routing, described below.
 //  5. flow.Start / flow.Step, pure.
 //  6. Effects run in order through the Actions registry; while the engine
