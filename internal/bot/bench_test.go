@@ -3,6 +3,7 @@ package bot_test
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -35,6 +36,8 @@ func BenchmarkHandle(b *testing.B) {
 	for _, be := range benchBackends {
 		b.Run(be.name, func(b *testing.B) {
 			rdb, prefix := sessiontest.New(b, be.redis)
+			trips := &countTrips{}
+			rdb.AddHook(trips)
 			db := storetest.New(b, be.dialect)
 			h := bottest.NewWith(b, set, nil, db, session.New(rdb, prefix, time.Hour))
 			script := []string{"bench", "Kerupuk Sanjai", "ya"}
@@ -57,6 +60,7 @@ func BenchmarkHandle(b *testing.B) {
 					b.Fatalf("message %d: %v %+v", i, err, out)
 				}
 			}
+			b.ReportMetric(float64(trips.n.Load())/float64(b.N), "redis-trips/op")
 		})
 	}
 }
@@ -123,5 +127,24 @@ func benchRedis(b *testing.B, rdb redis.UniversalClient, prefix string) {
 		if err := rdb.Get(ctx, key).Err(); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// countTrips counts Redis round trips: single commands and pipelines.
+type countTrips struct{ n atomic.Int64 }
+
+func (c *countTrips) DialHook(next redis.DialHook) redis.DialHook { return next }
+
+func (c *countTrips) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error {
+		c.n.Add(1)
+		return next(ctx, cmd)
+	}
+}
+
+func (c *countTrips) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []redis.Cmder) error {
+		c.n.Add(1)
+		return next(ctx, cmds)
 	}
 }
