@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -341,7 +340,8 @@ func (r *EventRepo) Broadcast(ctx context.Context, req BroadcastRequest, now tim
 		}
 		res.BroadcastID = bid
 		res.ByChannel = map[string]int{}
-		var msgs []outbox.Message
+		var invs []event.Invitation
+		byContact := map[int64]Recipient{}
 		for _, rc := range rs {
 			if rc.Stopped || rc.Blocked {
 				res.Skipped++
@@ -351,19 +351,20 @@ func (r *EventRepo) Broadcast(ctx context.Context, req BroadcastRequest, now tim
 			for used[code] {
 				code = event.NewCheckinCode()
 			}
-			inv := event.Invitation{EventID: ev.ID, ContactID: rc.ContactID, BroadcastID: bid, Token: event.NewToken(), CheckinCode: code}
-			id, ok, err := r.insertInvitation(ctx, tx, &inv, now)
-			if err != nil {
-				return err
-			}
-			if !ok {
-				res.Already++
-				continue
-			}
 			used[code] = true
-			inv.ID = id
+			invs = append(invs, event.Invitation{EventID: ev.ID, ContactID: rc.ContactID, BroadcastID: bid, Token: event.NewToken(), CheckinCode: code})
+			byContact[rc.ContactID] = rc
+		}
+		added, err := r.insertInvitations(ctx, tx, invs, now)
+		if err != nil {
+			return err
+		}
+		res.Already = len(invs) - len(added)
+		msgs := make([]outbox.Message, 0, len(added))
+		for _, inv := range added {
+			rc := byContact[inv.ContactID]
 			msgs = append(msgs, outbox.Message{
-				Kind: outbox.KindInvite, To: rc.Address, ContactID: rc.ContactID, EventID: ev.ID, InvitationID: id, BroadcastID: bid,
+				Kind: outbox.KindInvite, To: rc.Address, ContactID: rc.ContactID, EventID: ev.ID, InvitationID: inv.ID, BroadcastID: bid,
 				DedupeKey: fmt.Sprintf("invite:%d:%d", ev.ID, rc.ContactID),
 				Payload:   outbox.Payload{Text: r.invitationText(ev, &inv, rc), Choices: RSVPChoices(inv.Token)},
 				Priority:  outbox.PriorityInvite, NotBefore: now, NotAfter: ev.StartsAt,
@@ -405,32 +406,54 @@ func RSVPChoices(token string) []channel.Choice {
 	}
 }
 
-// insertInvitation adds inv unless the contact is already invited to the
-// event; ok says whether a row was added.
-func (r *EventRepo) insertInvitation(ctx context.Context, tx *sqlx.Tx, inv *event.Invitation, now time.Time) (int64, bool, error) {
-	q := tx.Rebind(`INSERT INTO invitations (event_id, contact_id, broadcast_id, token, status, party_size, checkin_code, created_at)
- VALUES (?, ?, ?, ?, 'invited', 0, ?, ?) ON CONFLICT (event_id, contact_id) DO NOTHING`)
-	args := []any{inv.EventID, inv.ContactID, evNullID(inv.BroadcastID), inv.Token, inv.CheckinCode, now}
-	if r.db.IsPostgres() {
-		var id int64
-		err := tx.QueryRowxContext(ctx, q+" RETURNING id", args...).Scan(&id)
-		if errors.Is(err, sql.ErrNoRows) {
-			return 0, false, nil
+// invitationChunk rows go in one INSERT (6 parameters each).
+const invitationChunk = 500
+
+// insertInvitations adds invs, many per statement, leaving out contacts
+// already invited to the event (UNIQUE (event_id, contact_id)); it returns
+// the ones added, with their ids, in the order given.
+func (r *EventRepo) insertInvitations(ctx context.Context, tx *sqlx.Tx, invs []event.Invitation, now time.Time) ([]event.Invitation, error) {
+	var added []event.Invitation
+	for len(invs) > 0 {
+		chunk := invs[:min(len(invs), invitationChunk)]
+		invs = invs[len(chunk):]
+		var b strings.Builder
+		b.WriteString(`INSERT INTO invitations (event_id, contact_id, broadcast_id, token, status, party_size, checkin_code, created_at) VALUES `)
+		args := make([]any, 0, len(chunk)*6)
+		for i, inv := range chunk {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("(?, ?, ?, ?, 'invited', 0, ?, ?)")
+			args = append(args, inv.EventID, inv.ContactID, evNullID(inv.BroadcastID), inv.Token, inv.CheckinCode, now)
 		}
+		b.WriteString(` ON CONFLICT (event_id, contact_id) DO NOTHING RETURNING id, contact_id`)
+		rows, err := tx.QueryxContext(ctx, tx.Rebind(b.String()), args...)
 		if err != nil {
-			return 0, false, fmt.Errorf("insert invitation: %w", err)
+			return nil, fmt.Errorf("insert invitations: %w", err)
 		}
-		return id, true, nil
+		ids := map[int64]int64{}
+		for rows.Next() {
+			var id, contact int64
+			if err := rows.Scan(&id, &contact); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			ids[contact] = id
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("insert invitations: %w", err)
+		}
+		for _, inv := range chunk {
+			if id, ok := ids[inv.ContactID]; ok {
+				inv.ID = id
+				inv.CreatedAt = now
+				added = append(added, inv)
+			}
+		}
 	}
-	res, err := tx.ExecContext(ctx, q, args...)
-	if err != nil {
-		return 0, false, fmt.Errorf("insert invitation: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return 0, false, nil
-	}
-	id, err := res.LastInsertId()
-	return id, true, err
+	return added, nil
 }
 
 const invCols = `i.id, i.event_id, i.contact_id, COALESCE(i.broadcast_id, 0), i.token, i.status, i.party_size, i.needs, i.checkin_code,

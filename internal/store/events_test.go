@@ -29,6 +29,12 @@ type owner struct {
 // region 13.01.0(1 + i%3).
 func addOwners(t *testing.T, db *store.DB, n int, from int) []owner {
 	t.Helper()
+	return addOwnersFrom(t, db, n, from)
+}
+
+func addOwnersTB(tb testing.TB, db *store.DB, n int) []owner { return addOwnersFrom(tb, db, n, 0) }
+
+func addOwnersFrom(t testing.TB, db *store.DB, n int, from int) []owner {
 	ctx := context.Background()
 	var out []owner
 	err := db.InTx(ctx, func(tx *sqlx.Tx) error {
@@ -51,6 +57,14 @@ func addOwners(t *testing.T, db *store.DB, n int, from int) []owner {
 		t.Fatal(err)
 	}
 	return out
+}
+
+func newEventTB(tb testing.TB, r *store.EventRepo) int64 {
+	ev := &event.Event{Title: "Seminar", Kind: event.Seminar, StartsAt: t0.Add(72 * time.Hour), EndsAt: t0.Add(75 * time.Hour), MaxParty: 1}
+	if _, err := r.CreateEvent(context.Background(), ev, t0); err != nil {
+		tb.Fatal(err)
+	}
+	return ev.ID
 }
 
 func newEvent(t *testing.T, r *store.EventRepo, capacity, maxParty int) *event.Event {

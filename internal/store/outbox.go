@@ -35,31 +35,46 @@ func evNullID(id int64) any {
 	return id
 }
 
-const enqueueSQL = `INSERT INTO outbox (kind, channel, external_id, contact_id, event_id, invitation_id, broadcast_id,
- dedupe_key, payload, priority, status, attempts, not_before, not_after, created_at, updated_at)
- VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?)
- ON CONFLICT (dedupe_key) DO NOTHING`
+const enqueueCols = `INSERT INTO outbox (kind, channel, external_id, contact_id, event_id, invitation_id, broadcast_id,
+ dedupe_key, payload, priority, status, attempts, not_before, not_after, created_at, updated_at) VALUES `
+
+// enqueueChunk rows go in one INSERT (15 parameters each, well under
+// SQLite's and PostgreSQL's limits).
+const enqueueChunk = 200
 
 // Enqueue writes msgs into the outbox inside q (a transaction, usually the
-// one recording what the messages announce). A message whose DedupeKey is
-// already queued is left out; Enqueue returns how many rows were added.
+// one recording what the messages announce), many rows per statement. A
+// message whose DedupeKey is already queued is left out; Enqueue returns
+// how many rows were added.
 func Enqueue(ctx context.Context, q sqlx.ExtContext, msgs []outbox.Message, now time.Time) (int, error) {
-	query := q.Rebind(enqueueSQL)
 	n := 0
 	now = now.UTC()
-	for _, m := range msgs {
-		nb := m.NotBefore
-		if nb.IsZero() {
-			nb = now
+	for len(msgs) > 0 {
+		chunk := msgs[:min(len(msgs), enqueueChunk)]
+		msgs = msgs[len(chunk):]
+		var b strings.Builder
+		b.WriteString(enqueueCols)
+		args := make([]any, 0, len(chunk)*14)
+		for i, m := range chunk {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?)")
+			nb := m.NotBefore
+			if nb.IsZero() {
+				nb = now
+			}
+			prio := m.Priority
+			if prio == 0 {
+				prio = outbox.PriorityCampaign
+			}
+			args = append(args, m.Kind, string(m.To.Channel), m.To.ExternalID, evNullID(m.ContactID), evNullID(m.EventID),
+				evNullID(m.InvitationID), evNullID(m.BroadcastID), m.DedupeKey, m.Payload.Encode(), prio, nb.UTC(), evNullTime(m.NotAfter), now, now)
 		}
-		prio := m.Priority
-		if prio == 0 {
-			prio = outbox.PriorityCampaign
-		}
-		res, err := q.ExecContext(ctx, query, m.Kind, string(m.To.Channel), m.To.ExternalID, evNullID(m.ContactID), evNullID(m.EventID),
-			evNullID(m.InvitationID), evNullID(m.BroadcastID), m.DedupeKey, m.Payload.Encode(), prio, nb.UTC(), evNullTime(m.NotAfter), now, now)
+		b.WriteString(" ON CONFLICT (dedupe_key) DO NOTHING")
+		res, err := q.ExecContext(ctx, q.Rebind(b.String()), args...)
 		if err != nil {
-			return n, fmt.Errorf("enqueue %s: %w", m.DedupeKey, err)
+			return n, fmt.Errorf("enqueue %d messages (first %s): %w", len(chunk), chunk[0].DedupeKey, err)
 		}
 		if k, _ := res.RowsAffected(); k > 0 {
 			n += int(k)
