@@ -192,17 +192,21 @@ func TestDuplicatePhoneBecomesUpdate(t *testing.T) {
 			t.Fatalf("load: %v", loaded)
 		}
 		// Two fields changed, as the update flow leaves the answers.
+		loaded["show_partners"] = false
 		loaded["workers"] = 5
 		loaded["annual_sales"] = 3_000_000_000
 		loaded["change"] = []string{"workers", "annual_sales"}
 		up := e.run(umkmactions.ActUpdate, wa, loaded, nil)
-		if up["error_text"] != "" || up["changed_count"] != 2 || up["size_label"] != "Usaha Kecil" || !strings.Contains(up["changes_text"].(string), "tenaga kerja, omzet") {
+		if up["error_text"] != "" || up["changed_count"] != 3 || up["size_label"] != "Usaha Kecil" || !strings.Contains(up["changes_text"].(string), "tenaga kerja, omzet, tampil ke mitra") {
 			t.Fatalf("update: %v", up)
 		}
 		repo := store.NewBusinessRepo(db)
 		b, _ := repo.BusinessByRegNo(ctx, "PSS-2026-000001")
 		if *b.Workers != 5 || b.SizeClass != umkm.Kecil || *b.ContactID != wa.ID || !b.Verified {
 			t.Errorf("after update: %+v", b)
+		}
+		if c, err := db.LatestConsent(ctx, wa.ID, umkm.PurposePartners); err != nil || c.Granted || c.Reply != "tidak" {
+			t.Errorf("partners consent on update: %+v %v", c, err)
 		}
 		all, _ := repo.ListBusinesses(ctx, umkm.Filter{})
 		if len(all) != 1 {

@@ -130,6 +130,13 @@ func (x *actions) update(ctx context.Context, call bot.ActionCall) (bot.ActionRe
 	if err != nil {
 		return bot.ActionResult{}, err
 	}
+	if nb.ShowToPartners != b.ShowToPartners && call.Contact.ID != 0 {
+		// Showing the profile to partners is its own consent: a change
+		// here is recorded like the first answer.
+		if err := x.recordConsent(ctx, call, umkm.PurposePartners, nb.ShowToPartners, ""); err != nil {
+			return bot.ActionResult{}, err
+		}
+	}
 	var names []string
 	for _, c := range changes {
 		if c.Field == "contact_id" || c.Field == "verified" || c.Field == "size_class" || c.Field == "kbli_version" {
