@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sort"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -40,11 +41,12 @@ Segment flags: --regions 13.01.07,13.01.08 --sizes mikro,kecil --sectors C,G --t
 
 // runEvent runs `jejaring event ...` on an open, migrated database.
 func runEvent(ctx context.Context, db *store.DB, args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, eventUsage)
+		return 2
+	}
+	if args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		fmt.Fprint(stdout, eventUsage)
-		if len(args) == 0 {
-			return 2
-		}
 		return 0
 	}
 	e := &eventCmd{db: db, repo: store.NewEventRepo(db), out: stdout, errw: stderr, now: time.Now}
@@ -355,8 +357,13 @@ func (e *eventCmd) publish(ctx context.Context, args []string) error {
 	for ch, n := range res.ByChannel {
 		chs = append(chs, fmt.Sprintf("%s %d", ch, n))
 	}
-	fmt.Fprintf(e.out, "Event %d published. Invitations queued: %d (%s); already invited: %d; skipped (berhenti/blocked): %d. Broadcast %d.\n",
-		ev.ID, res.Queued, strings.Join(chs, ", "), res.Already, res.Skipped, res.BroadcastID)
+	sort.Strings(chs)
+	per := ""
+	if len(chs) > 0 {
+		per = " (" + strings.Join(chs, ", ") + ")"
+	}
+	fmt.Fprintf(e.out, "Event %d published. Invitations queued: %d%s; already invited: %d; skipped (berhenti/blocked): %d. Broadcast %d.\n",
+		ev.ID, res.Queued, per, res.Already, res.Skipped, res.BroadcastID)
 	return nil
 }
 
