@@ -27,17 +27,20 @@ type Threshold struct {
 	MaxSales   int64
 }
 
-// PP7of2021 holds the thresholds of PP 7/2021 Pasal 35, smallest first. A
-// figure above the last bound is Besar.
-var PP7of2021 = [...]Threshold{
+// pp7of2021 holds the thresholds of PP 7/2021 Pasal 35, smallest first. A
+// figure above the last bound is Besar. Read it through Thresholds.
+var pp7of2021 = [...]Threshold{
 	{Mikro, 1_000_000_000, 2_000_000_000},
 	{Kecil, 5_000_000_000, 15_000_000_000},
 	{Menengah, 10_000_000_000, 50_000_000_000},
 }
 
+// Thresholds returns (a copy of) the PP 7/2021 bounds, smallest class first.
+func Thresholds() [3]Threshold { return pp7of2021 }
+
 // ByCapital classifies by business capital alone.
 func ByCapital(capital int64) SizeClass {
-	for _, t := range PP7of2021 {
+	for _, t := range pp7of2021 {
 		if capital <= t.MaxCapital {
 			return t.Class
 		}
@@ -47,7 +50,7 @@ func ByCapital(capital int64) SizeClass {
 
 // BySales classifies by annual sales alone.
 func BySales(sales int64) SizeClass {
-	for _, t := range PP7of2021 {
+	for _, t := range pp7of2021 {
 		if sales <= t.MaxSales {
 			return t.Class
 		}

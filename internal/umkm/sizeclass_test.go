@@ -76,3 +76,12 @@ func TestSizeClassLabel(t *testing.T) {
 		t.Error("labels or IsUMKM wrong")
 	}
 }
+
+func TestThresholdsAreACopy(t *testing.T) {
+	t.Parallel()
+	th := Thresholds()
+	th[0].MaxCapital = 0
+	if ByCapital(1) != Mikro || Thresholds()[0].MaxCapital != 1_000_000_000 {
+		t.Error("the thresholds changed through a copy")
+	}
+}
