@@ -161,3 +161,53 @@ func TestKillAndRestart(t *testing.T) {
 		}
 	})
 }
+
+// TestTwoReplicas runs two dispatchers on one queue at once, as two
+// replicas would: every row goes out once.
+func TestTwoReplicas(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		rdb, prefix := outboxtest.Redis(t)
+		contacts := addContacts(t, db, 600, channel.WebChat, channel.Telegram)
+		repo := store.NewOutboxRepo(db)
+		if _, err := repo.Enqueue(ctx, invites(contacts, time.Now()), time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		tg := &outboxtest.Channel{N: channel.Telegram, Every5xx: 29}
+		web := &outboxtest.Channel{N: channel.WebChat}
+		runCtx, stop := context.WithCancel(ctx)
+		defer stop()
+		var ds []*outbox.Dispatcher
+		done := make(chan struct{}, 2)
+		for _, w := range []string{"replica-a", "replica-b"} {
+			d := outbox.NewDispatcher(outbox.Config{
+				Store: repo, Channels: map[channel.Name]channel.Channel{channel.Telegram: tg, channel.WebChat: web},
+				Limits: map[channel.Name]outbox.Limit{channel.Telegram: {PerSecond: 2000, Burst: 50, PerChatPerSecond: 1}, channel.WebChat: {}},
+				Redis:  rdb, KeyPrefix: prefix, Worker: w, Batch: 20, Workers: 3, Poll: 5 * time.Millisecond,
+				BackoffBase: 5 * time.Millisecond, BackoffMax: 20 * time.Millisecond, ProgressEvery: -1,
+			})
+			ds = append(ds, d)
+			go func() { _ = d.Run(runCtx); done <- struct{}{} }()
+		}
+		waitFor(t, "every row sent", 60*time.Second, func() bool {
+			c, err := repo.OutboxCounts(ctx, 0)
+			return err == nil && c[outbox.StatusSent] == 600
+		})
+		stop()
+		<-done
+		<-done
+		got := map[channel.Address]int{}
+		for _, s := range append(tg.Sent(), web.Sent()...) {
+			got[s.To]++
+		}
+		for _, a := range contacts {
+			if got[a] != 1 {
+				t.Errorf("%s got %d messages, want 1", a, got[a])
+			}
+		}
+		a, b := ds[0].Stats(), ds[1].Stats()
+		if a.Sent == 0 || b.Sent == 0 {
+			t.Logf("one replica did all the work: %+v %+v", a, b)
+		}
+	})
+}
