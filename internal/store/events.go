@@ -611,13 +611,20 @@ func dropReminders(ctx context.Context, tx *sqlx.Tx, invID int64) error {
 	return nil
 }
 
-// scheduleReminders queues the day-before and two-hours-before reminders.
-// Each row expires at the start, so a reminder missed while the bot was down
-// is sent late only if the event has not begun. The start time is part of
+// scheduleReminders queues the day-before and two-hours-before reminders
+// whose time is still ahead (someone answering Hadir an hour before the
+// start just got their confirmation). Each row expires at the start, so a
+// reminder missed while the bot was down is sent late only if the event has
+// not begun. The start time is part of
 // the key: moving the event schedules new reminders.
 func scheduleReminders(ctx context.Context, tx *sqlx.Tx, ev *event.Event, inv *event.Invitation, ci contactInfo, now time.Time) error {
 	var msgs []outbox.Message
 	for _, rm := range event.Reminders(ev) {
+		if !rm.At.After(now) {
+			// Its time had already passed when the owner said Hadir: they
+			// have just had the confirmation, no need to remind them.
+			continue
+		}
 		msgs = append(msgs, outbox.Message{
 			Kind: outbox.KindReminder, To: ci.Address, ContactID: inv.ContactID, EventID: ev.ID, InvitationID: inv.ID,
 			DedupeKey: fmt.Sprintf("reminder:%d:%s:%d", inv.ID, rm.Key, ev.StartsAt.Unix()),

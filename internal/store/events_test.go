@@ -478,3 +478,30 @@ func TestBroadcastProgressAndUnreachable(t *testing.T) {
 		}
 	})
 }
+
+// TestLateHadirSkipsPastReminders: answering Hadir 23 hours before the start
+// schedules only the two-hours reminder.
+func TestLateHadirSkipsPastReminders(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		r := store.NewEventRepo(db)
+		owners := addOwners(t, db, 1, 0)
+		ev := &event.Event{Title: "Pelatihan", Kind: event.Pelatihan, StartsAt: t0.Add(72 * time.Hour), EndsAt: t0.Add(75 * time.Hour), MaxParty: 1}
+		if _, err := r.CreateEvent(ctx, ev, t0); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := r.Broadcast(ctx, store.BroadcastRequest{EventID: ev.ID}, t0); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := r.Answer(ctx, tokens(t, db, ev.ID)[owners[0].id], event.Request{Answer: event.Going}, ev.StartsAt.Add(-23*time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		var keys []string
+		if err := db.Select(&keys, db.Rebind(`SELECT dedupe_key FROM outbox WHERE event_id = ? AND kind = 'reminder'`), ev.ID); err != nil {
+			t.Fatal(err)
+		}
+		if len(keys) != 1 || !strings.Contains(keys[0], ":j-2:") {
+			t.Fatalf("reminders %v, want only the two-hours one", keys)
+		}
+	})
+}
