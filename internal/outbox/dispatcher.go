@@ -300,7 +300,7 @@ func (d *Dispatcher) handle(ctx context.Context, name channel.Name, ch channel.C
 		return
 	}
 	for i, msg := range p.Outbounds() {
-		if err := lim.Wait(ctx, r.To.ExternalID, i == 0); err != nil {
+		if err := lim.Wait(ctx, r.To.ExternalID, i == 0 || lim.slowChat()); err != nil {
 			return // shutting down: the lease hands the row to the next dispatcher
 		}
 		// A send once started is finished even when ctx is cancelled

@@ -211,3 +211,44 @@ func TestTwoReplicas(t *testing.T) {
 		}
 	})
 }
+
+// TestAttachmentsFollowText: a row with attachments (a confirmation's .ics
+// and QR image) is sent in order and recorded once with every message id;
+// on a slow channel (WhatsApp's per-chat pace) the attachments do not wait
+// for the chat's next token.
+func TestAttachmentsFollowText(t *testing.T) {
+	db := storetest.New(t, store.SQLite)
+	ctx := context.Background()
+	rdb, prefix := outboxtest.Redis(t)
+	contacts := addContacts(t, db, 1, channel.WhatsApp)
+	var id int64
+	var to channel.Address
+	for k, v := range contacts {
+		id, to = k, v
+	}
+	repo := store.NewOutboxRepo(db)
+	pay := outbox.Payload{Text: "Terima kasih, kehadiran tercatat.", Then: []outbox.Payload{
+		{Media: &outbox.Media{Kind: "document", Name: "acara.ics", MIME: "text/calendar", Data: []byte("BEGIN:VCALENDAR")}},
+		{Media: &outbox.Media{Kind: "image", Name: "checkin.png", MIME: "image/png", Data: []byte{0x89, 'P', 'N', 'G'}}},
+	}}
+	if _, err := repo.Enqueue(ctx, []outbox.Message{{Kind: outbox.KindPromote, To: to, ContactID: id, DedupeKey: "p1", Payload: pay, Priority: outbox.PriorityPersonal}}, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	wa := &outboxtest.Channel{N: channel.WhatsApp}
+	d := outbox.NewDispatcher(outbox.Config{
+		Store: repo, Channels: map[channel.Name]channel.Channel{channel.WhatsApp: wa},
+		Limits: map[channel.Name]outbox.Limit{channel.WhatsApp: {PerSecond: 100, Burst: 10, PerChatPerSecond: 1.0 / 60}},
+		Redis:  rdb, KeyPrefix: prefix, ProgressEvery: -1,
+	})
+	if n, err := d.RunOnce(ctx); err != nil || n != 1 {
+		t.Fatalf("RunOnce: %d, %v", n, err)
+	}
+	sent := wa.Sent()
+	if len(sent) != 3 || sent[0].Msg.Text == "" || sent[1].Msg.Media.Name != "acara.ics" || string(sent[2].Msg.Media.Data) != "\x89PNG" {
+		t.Fatalf("sent %+v", sent)
+	}
+	var ids string
+	if err := db.Get(&ids, `SELECT platform_msg_id FROM outbox WHERE dedupe_key = 'p1' AND status = 'sent'`); err != nil || ids != "m1,m2,m3" {
+		t.Fatalf("recorded ids %q, %v", ids, err)
+	}
+}

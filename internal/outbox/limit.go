@@ -114,8 +114,16 @@ func (l *limiter) TryChat(ctx context.Context, chat string) (time.Duration, erro
 	return max(res.RetryAfter, time.Millisecond), nil
 }
 
+// slowChat reports whether the per-chat limit is slower than one message
+// every two seconds (WhatsApp's prudent pace, not a platform rule): the
+// attachments of one row (a confirmation's .ics and QR) then follow the
+// text without waiting for the chat's next token.
+func (l *limiter) slowChat() bool {
+	return !l.perChat.IsZero() && l.perChat.Period > 2*time.Second
+}
+
 // Wait blocks until one message to chat may go. chatTaken says the chat's
-// token was already taken with TryChat.
+// token was already taken with TryChat (or is not needed).
 func (l *limiter) Wait(ctx context.Context, chat string, chatTaken bool) error {
 	if err := l.waitPause(ctx); err != nil {
 		return err
