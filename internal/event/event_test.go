@@ -147,9 +147,6 @@ func TestRemindersAndTexts(t *testing.T) {
 	if !strings.Contains(Greeting("", 0), "Pelaku Usaha") {
 		t.Fatal("greeting without a name")
 	}
-	if got := ProgressText("Seminar", 1234, 6800, 0, 0, false); got != "Undangan Seminar: terkirim 1.234 dari 6.800" {
-		t.Fatalf("progress %q", got)
-	}
 }
 
 func TestParseReplyAndCodes(t *testing.T) {

@@ -142,22 +142,6 @@ func DeadlineText(ev *Event) string {
 		ev.Title, FormatDate(ev.Deadline()), FormatClock(ev.Deadline()))
 }
 
-// ProgressText reports a broadcast's progress to staff:
-// "terkirim 1.234 dari 6.800".
-func ProgressText(title string, sent, total, failed, skipped int, done bool) string {
-	s := fmt.Sprintf("Undangan %s: terkirim %s dari %s", title, Thousands(sent), Thousands(total))
-	if failed > 0 {
-		s += fmt.Sprintf(", gagal %s", Thousands(failed))
-	}
-	if skipped > 0 {
-		s += fmt.Sprintf(", dilewati %s", Thousands(skipped))
-	}
-	if done {
-		s += ". Selesai."
-	}
-	return s
-}
-
 // Thousands writes n with Indonesian thousands dots: 6800 → "6.800".
 func Thousands(n int) string {
 	neg := n < 0

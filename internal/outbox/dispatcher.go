@@ -415,7 +415,7 @@ func (d *Dispatcher) ReportProgress(ctx context.Context) error {
 }
 
 func progressText(p Progress, done bool) string {
-	s := fmt.Sprintf("%s: terkirim %s dari %s", p.Title, thousands(p.Sent), thousands(p.Total))
+	s := fmt.Sprintf("Undangan %s: terkirim %s dari %s", p.Title, thousands(p.Sent), thousands(p.Total))
 	if p.Failed > 0 {
 		s += ", gagal " + thousands(p.Failed)
 	}
