@@ -301,6 +301,12 @@ func asList(v any) []string {
 	case []any:
 		out := make([]string, len(x))
 		for i, s := range x {
+			if f, ok := s.(float64); ok {
+				// A number read back from the session's JSON: 1000000,
+				// not 1e+06.
+				out[i] = strconv.FormatFloat(f, 'f', -1, 64)
+				continue
+			}
 			out[i] = fmt.Sprint(s)
 		}
 		return out
