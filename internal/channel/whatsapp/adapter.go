@@ -163,6 +163,7 @@ func openContainer(ctx context.Context, db *store.DB, logger *slog.Logger) (*sql
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
+	setupSignalLog(logger)
 	if dialect == "postgres" {
 		// whatsmeow's upgrader looks for its version table in every schema
 		// of the database (information_schema without a schema filter), so

@@ -24,5 +24,10 @@
 //     (the last 2,000 polls). After a restart a vote on an older poll is
 //     ignored; the numbered reply that goes out with every poll still works.
 //   - The bulk sending policy (Policy) is data: the outbox dispatcher applies
-//     it; Send itself does not throttle, so direct replies are never delayed.
+//     its rate; nothing here throttles, so direct replies are never delayed.
+//     Send is the outbox's way out (replies to a message take the reply path
+//     inside the adapter), so Send also keeps the rest of the policy: with
+//     OnlyKnownContacts it refuses contacts who never wrote to the number
+//     (no WhatsApp contact row), and during a temporary ban it answers with a
+//     *channel.RateLimitError until the ban ends, which pauses the outbox.
 package whatsapp

@@ -2,6 +2,7 @@ package whatsapp
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"strconv"
@@ -34,12 +35,27 @@ func (a *Adapter) sender() sender {
 // Send delivers msg to a contact: the ExternalID is the phone number in
 // digits ("6281234567890", "+62…" accepted too) or a JID ("…@lid",
 // "…@s.whatsapp.net"). It does not throttle; the outbox dispatcher applies
-// Policy for bulk sends. It returns an error wrapping channel.ErrNotConnected
-// when the channel is not connected and channel.ErrUnknownRecipient for an
-// address that cannot be a WhatsApp user.
+// Policy's rate for bulk sends, but it does apply the rest of the policy:
+// with OnlyKnownContacts it refuses (channel.ErrUnknownRecipient) a contact
+// who never wrote to the number, and during a temporary ban it returns a
+// *channel.RateLimitError lasting until the ban ends. It returns an error
+// wrapping channel.ErrNotConnected when the channel is not connected and
+// channel.ErrUnknownRecipient for an address that cannot be a WhatsApp user.
 func (a *Adapter) Send(ctx context.Context, to channel.Address, msg channel.Outbound) (channel.SendResult, error) {
 	jid, err := parseAddress(to.ExternalID)
 	if err != nil {
+		return channel.SendResult{}, fmt.Errorf("whatsapp send to %s: %w", maskPhone(to.ExternalID), err)
+	}
+	if until := a.Status().PausedUntil; until.After(a.cfg.Now()) {
+		// A temporary ban: the outbox pauses the whole channel on a
+		// RateLimitError, which is what a ban asks for.
+		return channel.SendResult{}, fmt.Errorf("whatsapp send: temporarily banned, bulk sending paused: %w",
+			&channel.RateLimitError{RetryAfter: until.Sub(a.cfg.Now())})
+	}
+	if a.sender() == nil {
+		return channel.SendResult{}, fmt.Errorf("whatsapp send: %w: %s", channel.ErrNotConnected, a.Status().Describe())
+	}
+	if err := a.checkKnown(ctx, jid); err != nil {
 		return channel.SendResult{}, fmt.Errorf("whatsapp send to %s: %w", maskPhone(to.ExternalID), err)
 	}
 	id, err := a.sendTo(ctx, jid, msg)
@@ -47,6 +63,30 @@ func (a *Adapter) Send(ctx context.Context, to channel.Address, msg channel.Outb
 		return channel.SendResult{}, fmt.Errorf("whatsapp send to %s: %w", maskPhone(to.ExternalID), err)
 	}
 	return channel.SendResult{MessageID: id}, nil
+}
+
+// checkKnown applies Policy.OnlyKnownContacts: Send (the outbox's way out:
+// invitations, reminders, announcements) reaches only contacts who have
+// written to the number, that is who have a WhatsApp contact row — the bot
+// creates one on a contact's first message. Replies to a message go out
+// through the reply path and are not checked.
+func (a *Adapter) checkKnown(ctx context.Context, jid types.JID) error {
+	if !a.cfg.Policy.OnlyKnownContacts || a.cfg.DB == nil {
+		return nil
+	}
+	ext := jid.User
+	if jid.Server == types.HiddenUserServer {
+		ext = jid.String()
+	}
+	_, err := a.cfg.DB.ContactByAddress(ctx, string(channel.WhatsApp), ext)
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, sql.ErrNoRows):
+		return fmt.Errorf("%w: has never written to this WhatsApp number, and %s is on", channel.ErrUnknownRecipient, EnvBulkOnlyKnown)
+	default:
+		return fmt.Errorf("check the contact wrote before: %w", err)
+	}
 }
 
 // parseAddress turns an ExternalID into a user JID.
