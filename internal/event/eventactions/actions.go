@@ -103,6 +103,19 @@ func arg(call bot.ActionCall, name string) string {
 	return ""
 }
 
+// argInt reads a whole number argument. Templates print numbers read back
+// from JSON as float64 ("2", or "1e+06" for big ones).
+func argInt(call bot.ActionCall, name string) int64 {
+	s := arg(call, name)
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+		return n
+	}
+	if f, err := strconv.ParseFloat(s, 64); err == nil && f == float64(int64(f)) {
+		return int64(f)
+	}
+	return 0
+}
+
 // splitToken reads the rsvp flow's parameter: "<token>" or "<token>_yes"
 // (from a pressed invitation button).
 func splitToken(p string) (token string, preset event.Answer) {
@@ -199,7 +212,7 @@ func (h *handlers) rsvpAnswer(ctx context.Context, call bot.ActionCall) (bot.Act
 	if !okA {
 		return fail("Jawaban belum jelas. Pilih Hadir, Tidak hadir, atau Mungkin.")
 	}
-	party, _ := strconv.Atoi(strings.TrimSuffix(arg(call, "party"), ".0"))
+	party := int(argInt(call, "party"))
 	var needs []string
 	for n := range strings.SplitSeq(arg(call, "needs"), ",") {
 		if n = strings.TrimSpace(n); n != "" {
@@ -286,7 +299,7 @@ func (h *handlers) eventsMine(ctx context.Context, call bot.ActionCall) (bot.Act
 // like rsvp.load.
 func (h *handlers) eventsPick(ctx context.Context, call bot.ActionCall) (bot.ActionResult, error) {
 	toks := asList(call.Answers["mine_tokens"])
-	n, _ := strconv.Atoi(strings.TrimSuffix(arg(call, "n"), ".0"))
+	n := int(argInt(call, "n"))
 	if n < 1 || n > len(toks) {
 		return fail(fmt.Sprintf("Pilih nomor 1 sampai %d.", len(toks)))
 	}

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"testing"
 
+	"jejaring/internal/bot"
 	"jejaring/internal/event"
 )
 
@@ -36,5 +37,13 @@ func TestAsList(t *testing.T) {
 	}
 	if asList(nil) != nil {
 		t.Fatal("asList(nil) not nil")
+	}
+}
+
+func TestArgInt(t *testing.T) {
+	for in, want := range map[any]int64{"2": 2, "1e+06": 1000000, "2.5": 0, "": 0, "x": 0, float64(7): 7} {
+		if got := argInt(bot.ActionCall{Args: map[string]any{"n": in}}, "n"); got != want {
+			t.Errorf("argInt(%v) = %d, want %d", in, got, want)
+		}
 	}
 }

@@ -39,11 +39,11 @@ func (h *handlers) staffEvents(ctx context.Context, call bot.ActionCall) (bot.Ac
 // event_title.
 func (h *handlers) staffPickEvent(ctx context.Context, call bot.ActionCall) (bot.ActionResult, error) {
 	ids := asList(call.Answers["event_ids"])
-	n, _ := strconv.Atoi(strings.TrimSuffix(arg(call, "n"), ".0"))
+	n := int(argInt(call, "n"))
 	if n < 1 || n > len(ids) {
 		return fail(fmt.Sprintf("Pilih nomor 1 sampai %d.", len(ids)))
 	}
-	id, err := strconv.ParseInt(strings.TrimSuffix(ids[n-1], ".0"), 10, 64)
+	id, err := strconv.ParseInt(ids[n-1], 10, 64)
 	if err != nil {
 		return fail("Nomor acara tidak dikenal.")
 	}
@@ -57,10 +57,7 @@ func (h *handlers) staffPickEvent(ctx context.Context, call bot.ActionCall) (bot
 	return ok(map[string]any{"event_id": ev.ID, "event_title": ev.Title})
 }
 
-func eventID(call bot.ActionCall) int64 {
-	id, _ := strconv.ParseInt(strings.TrimSuffix(arg(call, "event_id"), ".0"), 10, 64)
-	return id
-}
+func eventID(call bot.ActionCall) int64 { return argInt(call, "event_id") }
 
 // segmentFromArgs reads args everyone (true/false), regions and sizes
 // (comma-separated), verified (true/false).
