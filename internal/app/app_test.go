@@ -12,14 +12,18 @@ import (
 	"time"
 
 	"jejaring/internal/channel"
+	"jejaring/internal/channel/telegram/tgtest"
 	"jejaring/internal/config"
 	"jejaring/internal/outbox"
 	"jejaring/internal/store"
 )
 
-func localConfig(t *testing.T) *config.Config {
+func localConfig(t *testing.T, kv ...string) *config.Config {
 	t.Helper()
 	env := map[string]string{"DATA_DIR": t.TempDir(), "HTTP_ADDR": "127.0.0.1:0"}
+	for i := 0; i+1 < len(kv); i += 2 {
+		env[kv[i]] = kv[i+1]
+	}
 	cfg, err := config.FromEnv(func(k string) string { return env[k] })
 	if err != nil {
 		t.Fatal(err)
@@ -33,9 +37,9 @@ func (f failing) Health() error { return f.err }
 
 // started runs a local-mode App until the test ends and returns it with its
 // base URL and a function that stops it and returns Run's result.
-func started(t *testing.T, prepare func(a *App)) (*App, string, func() error) {
+func started(t *testing.T, prepare func(a *App), kv ...string) (*App, string, func() error) {
 	t.Helper()
-	a, err := New(context.Background(), localConfig(t), nil)
+	a, err := New(context.Background(), localConfig(t, kv...), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -199,5 +203,38 @@ func TestOutboxDeliversToWebChat(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("the outbox message did not reach the web chat stream within 10 s")
+	}
+}
+
+// TestTelegramThroughTheApp: with a token, the app runs the Telegram channel
+// against the configured Bot API server (here the fake one), answers through
+// the bot, and reports the channel on /readyz.
+func TestTelegramThroughTheApp(t *testing.T) {
+	t.Parallel()
+	fake := tgtest.New(t)
+	_, base, stop := started(t, nil, "TELEGRAM_BOT_TOKEN", fake.Token(), "TELEGRAM_API_URL", fake.URL())
+	const chat = 4242
+	fake.SendText(chat, "demo")
+	deadline := time.Now().Add(15 * time.Second)
+	for len(fake.Sent(chat)) < 2 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	sent := fake.Sent(chat)
+	if len(sent) < 2 || !strings.Contains(sent[0].Text, "contoh") {
+		t.Fatalf("bot answered %+v, want the demo flow's welcome and first question", sent)
+	}
+	var r Readiness
+	for time.Now().Before(deadline) {
+		getJSON(t, base+"/readyz", &r)
+		if r.Components["telegram"] == "ok" {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if r.Components["telegram"] != "ok" || r.Status != "ok" {
+		t.Errorf("readiness %+v", r)
+	}
+	if err := stop(); err != nil {
+		t.Errorf("Run = %v", err)
 	}
 }
