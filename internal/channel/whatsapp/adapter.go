@@ -105,6 +105,7 @@ type Adapter struct {
 	container *sqlstore.Container
 	queue     *chatQueue
 	polls     *pollTable
+	offers    *offerTable
 
 	mu    sync.Mutex
 	snd   sender   // the connected client, nil when there is none
@@ -142,6 +143,7 @@ func newAdapter(cfg Config, container *sqlstore.Container) *Adapter {
 		log:       cfg.Logger.With("channel", "whatsapp"),
 		container: container,
 		polls:     newPollTable(2000, cfg.Now),
+		offers:    newOfferTable(20000),
 	}
 	a.queue = newChatQueue(cfg.Workers, 200, a.process, a.log)
 	a.state = State{Status: StatusStopped, Since: cfg.Now(), Reason: "not started"}

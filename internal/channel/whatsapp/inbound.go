@@ -152,6 +152,7 @@ func (a *Adapter) inbound(ctx context.Context, evt *events.Message) (channel.Inb
 		// other protocol messages are not something the owner said.
 		return channel.Inbound{}, false
 	}
+	a.answerOffer(ctx, &in)
 	return in, true
 }
 

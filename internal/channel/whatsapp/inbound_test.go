@@ -152,7 +152,7 @@ func TestInboundPollVote(t *testing.T) {
 	a, f := testAdapter(t, nil, true)
 	q := channel.Outbound{Text: "Apakah Bapak/Ibu hadir di Temu Bisnis?", Expect: "rsvp",
 		Choices: []channel.Choice{{Label: "Hadir", Value: "yes"}, {Label: "Tidak hadir", Value: "no"}, {Label: "Belum tahu", Value: "maybe"}}}
-	if _, err := a.sendTo(context.Background(), pnJID, q); err != nil {
+	if _, err := a.sendTo(context.Background(), "6281234567890", pnJID, q); err != nil {
 		t.Fatal(err)
 	}
 	sent := f.messages()
@@ -187,7 +187,7 @@ func TestInboundPollVote(t *testing.T) {
 func TestInboundYesNoPollWithoutChoicesAnswersAsText(t *testing.T) {
 	t.Parallel()
 	a, f := testAdapter(t, nil, true)
-	if _, err := a.sendTo(context.Background(), pnJID, channel.Outbound{Text: "Data sudah benar?", Expect: "yesno"}); err != nil {
+	if _, err := a.sendTo(context.Background(), "6281234567890", pnJID, channel.Outbound{Text: "Data sudah benar?", Expect: "yesno"}); err != nil {
 		t.Fatal(err)
 	}
 	h := sha256.Sum256([]byte("Ya"))

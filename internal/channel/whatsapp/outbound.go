@@ -58,7 +58,7 @@ func (a *Adapter) Send(ctx context.Context, to channel.Address, msg channel.Outb
 	if err := a.checkKnown(ctx, jid); err != nil {
 		return channel.SendResult{}, fmt.Errorf("whatsapp send to %s: %w", maskPhone(to.ExternalID), err)
 	}
-	id, err := a.sendTo(ctx, jid, msg)
+	id, err := a.sendTo(ctx, contactKey(jid), jid, msg)
 	if err != nil {
 		return channel.SendResult{}, fmt.Errorf("whatsapp send to %s: %w", maskPhone(to.ExternalID), err)
 	}
@@ -74,11 +74,7 @@ func (a *Adapter) checkKnown(ctx context.Context, jid types.JID) error {
 	if !a.cfg.Policy.OnlyKnownContacts || a.cfg.DB == nil {
 		return nil
 	}
-	ext := jid.User
-	if jid.Server == types.HiddenUserServer {
-		ext = jid.String()
-	}
-	_, err := a.cfg.DB.ContactByAddress(ctx, string(channel.WhatsApp), ext)
+	_, err := a.cfg.DB.ContactByAddress(ctx, string(channel.WhatsApp), contactKey(jid))
 	switch {
 	case err == nil:
 		return nil
@@ -87,6 +83,15 @@ func (a *Adapter) checkKnown(ctx context.Context, jid types.JID) error {
 	default:
 		return fmt.Errorf("check the contact wrote before: %w", err)
 	}
+}
+
+// contactKey is the ExternalID inbound messages from jid carry: the phone
+// digits, or the whole LID JID.
+func contactKey(jid types.JID) string {
+	if jid.Server == types.HiddenUserServer {
+		return jid.String()
+	}
+	return jid.User
 }
 
 // parseAddress turns an ExternalID into a user JID.
@@ -219,9 +224,10 @@ func pollFor(out channel.Outbound) *pollPart {
 }
 
 // sendTo sends an Outbound to a chat and returns the id of the first
-// message. A failed poll is logged, not returned: the numbered text carries
-// the question already.
-func (a *Adapter) sendTo(ctx context.Context, jid types.JID, out channel.Outbound) (string, error) {
+// message; key is the contact's ExternalID, under which the numbered choices
+// shown are remembered. A failed poll is logged, not returned: the numbered
+// text carries the question already.
+func (a *Adapter) sendTo(ctx context.Context, key string, jid types.JID, out channel.Outbound) (string, error) {
 	snd := a.sender()
 	if snd == nil {
 		return "", fmt.Errorf("%w: %s", channel.ErrNotConnected, a.Status().Describe())
@@ -249,6 +255,7 @@ func (a *Adapter) sendTo(ctx context.Context, jid types.JID, out channel.Outboun
 				}
 				if first == "" {
 					first = resp.ID
+					a.offers.shown(key, out, a.cfg.Now())
 				}
 				continue
 			}

@@ -61,7 +61,7 @@ func TestSendDuringBanAsksTheOutboxToWait(t *testing.T) {
 		t.Error("sent during a ban")
 	}
 	// The reply path still answers someone who writes (if the connection allows).
-	if _, err := a.sendTo(context.Background(), pnJID, channel.Outbound{Text: "balasan"}); err != nil {
+	if _, err := a.sendTo(context.Background(), "6281234567890", pnJID, channel.Outbound{Text: "balasan"}); err != nil {
 		t.Errorf("reply during pause: %v", err)
 	}
 }

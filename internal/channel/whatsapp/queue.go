@@ -115,7 +115,7 @@ func (a *Adapter) process(ctx context.Context, evt *events.Message) {
 		}
 	}
 	for _, out := range outs {
-		if _, err := a.sendTo(ctx, chat, out); err != nil {
+		if _, err := a.sendTo(ctx, in.From.ExternalID, chat, out); err != nil {
 			a.log.Error("whatsapp reply not sent", "to", maskPhone(in.From.ExternalID), "err", err)
 			return
 		}
