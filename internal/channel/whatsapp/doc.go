@@ -20,6 +20,14 @@
 //     accepts either form, and "+62…" too.
 //   - Incoming messages are handled one at a time per chat, in order; different
 //     chats run in parallel up to Config.Workers.
+//   - WhatsApp has no buttons, so the adapter remembers the numbered list
+//     last shown to each contact and turns "2" (or an option's exact words)
+//     into that option's value, as a pressed button — this is what makes
+//     "1. Hadir" under an outbox invitation work, since no conversation holds
+//     it. A message without choices ends the list; multi-choice lists are
+//     left to the engine. After a restart the memory is empty and a bare
+//     number is matched against the last outbox message sent to the
+//     contact, if they have not written since it went out.
 //   - Poll votes are matched to the poll we sent through an in-memory table
 //     (the last 2,000 polls). After a restart a vote on an older poll is
 //     ignored; the numbered reply that goes out with every poll still works.
