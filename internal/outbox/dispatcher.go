@@ -47,8 +47,8 @@ type Config struct {
 	// ProgressEvery is how often broadcast progress is reported to the
 	// staff who started it (default 30 s; negative disables).
 	ProgressEvery time.Duration
-	// SendTimeout bounds one platform call (default 30 s). A call in
-	// flight is not cut short by a shutdown.
+	// SendTimeout bounds one platform call (default 30 s, at most half
+	// the lease). A call in flight is not cut short by a shutdown.
 	SendTimeout time.Duration
 	Logger      *slog.Logger
 }
@@ -107,6 +107,11 @@ func NewDispatcher(cfg Config) *Dispatcher {
 	}
 	if cfg.SendTimeout <= 0 {
 		cfg.SendTimeout = 30 * time.Second
+	}
+	if cfg.SendTimeout > cfg.Lease/2 {
+		// A send started within the first half of the lease ends
+		// before the lease does (see handle).
+		cfg.SendTimeout = cfg.Lease / 2
 	}
 	if cfg.KeyPrefix == "" {
 		cfg.KeyPrefix = "jejaring:outbox:"
@@ -228,7 +233,7 @@ func (d *Dispatcher) runBatch(ctx context.Context, name channel.Name, ch channel
 	for range min(workers, len(rows)) {
 		wg.Go(func() {
 			for r := range work {
-				d.handle(ctx, name, ch, r, stopped[r.ContactID], blocked[r.ContactID])
+				d.handle(ctx, name, ch, r, now, stopped[r.ContactID], blocked[r.ContactID])
 			}
 		})
 	}
@@ -260,7 +265,7 @@ func (d *Dispatcher) finish(ctx context.Context, r Row, status, platformID, errT
 	}
 }
 
-func (d *Dispatcher) handle(ctx context.Context, name channel.Name, ch channel.Channel, r Row, stopped, blocked bool) {
+func (d *Dispatcher) handle(ctx context.Context, name channel.Name, ch channel.Channel, r Row, claimedAt time.Time, stopped, blocked bool) {
 	now := d.cfg.Now()
 	switch {
 	case !r.NotAfter.IsZero() && !now.Before(r.NotAfter):
@@ -302,6 +307,17 @@ func (d *Dispatcher) handle(ctx context.Context, name channel.Name, ch channel.C
 	for i, msg := range p.Outbounds() {
 		if err := lim.Wait(ctx, r.To.ExternalID, i == 0 || lim.slowChat()); err != nil {
 			return // shutting down: the lease hands the row to the next dispatcher
+		}
+		if i == 0 && d.cfg.Now().Sub(claimedAt) > d.cfg.Lease/2 {
+			// Waiting (a long 429 pause) ate half the lease: another
+			// dispatcher may take the row soon, so do not start a send
+			// that could outlive the lease; hand the row back instead.
+			mctx, cancel := marking(ctx)
+			defer cancel()
+			if err := d.cfg.Store.Retry(mctx, r.ID, d.cfg.Worker, "", d.cfg.Now(), false, d.cfg.Now()); err != nil {
+				d.log.Error("outbox release", "id", r.ID, "err", err)
+			}
+			return
 		}
 		// A send once started is finished even when ctx is cancelled
 		// (shutdown): abandoning the HTTP call could leave a message the

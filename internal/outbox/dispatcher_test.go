@@ -105,7 +105,7 @@ func TestKillAndRestart(t *testing.T) {
 					channel.WebChat:  {},
 				},
 				Redis: rdb, KeyPrefix: prefix, Worker: worker,
-				Lease: 400 * time.Millisecond, Batch: 40, Workers: 4, Poll: 10 * time.Millisecond,
+				Lease: time.Second, Batch: 40, Workers: 4, Poll: 10 * time.Millisecond,
 				BackoffBase: 5 * time.Millisecond, BackoffMax: 50 * time.Millisecond, MaxAttempts: 20,
 				ProgressEvery: -1,
 			})

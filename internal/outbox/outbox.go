@@ -12,7 +12,10 @@
 // after Channel.Send returns, on a context that a shutdown does not cancel.
 // So a graceful stop (a cancelled context, SIGTERM) never sends a row twice
 // and never loses one: rows claimed but not yet sent stay claimed until
-// their lease ends and are then taken over by any dispatcher. Only a hard crash (kill -9,
+// their lease ends and are then taken over by any dispatcher. A dispatcher
+// does not start a send once half the lease is gone (a long 429 pause), and
+// a send is given at most half the lease, so a row is never sent by two
+// dispatchers because its lease ran out under a slow one. Only a hard crash (kill -9,
 // power loss) in the window between the platform accepting a message and
 // that one UPDATE (one database round trip, about a millisecond) can send a
 // message a second time after the lease ends: at-least-once in that window,

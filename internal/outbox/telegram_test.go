@@ -80,7 +80,7 @@ func TestKillAndRestartTelegram(t *testing.T) {
 					channel.WebChat:  {},
 				},
 				Redis: rdb, KeyPrefix: prefix, Worker: worker,
-				Lease: 500 * time.Millisecond, Batch: 40, Workers: 8, Poll: 10 * time.Millisecond,
+				Lease: time.Second, Batch: 40, Workers: 8, Poll: 10 * time.Millisecond,
 				BackoffBase: 5 * time.Millisecond, BackoffMax: 50 * time.Millisecond, MaxAttempts: 50,
 				ProgressEvery: -1,
 			})
