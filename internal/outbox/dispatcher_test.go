@@ -252,3 +252,51 @@ func TestAttachmentsFollowText(t *testing.T) {
 		t.Fatalf("recorded ids %q, %v", ids, err)
 	}
 }
+
+// slowStore makes time pass while a batch is being prepared, as a long
+// 429 pause would.
+type slowStore struct {
+	*store.OutboxRepo
+	advance func()
+}
+
+func (s slowStore) Unreachable(ctx context.Context, ids []int64) (map[int64]bool, map[int64]bool, error) {
+	s.advance()
+	return s.OutboxRepo.Unreachable(ctx, ids)
+}
+
+// TestLateRowIsHandedBack: a row whose lease is more than half gone when
+// its turn comes is put back, not sent, so it can never be sent by this
+// dispatcher and by the one that takes it over.
+func TestLateRowIsHandedBack(t *testing.T) {
+	db := storetest.New(t, store.SQLite)
+	ctx := context.Background()
+	contacts := addContacts(t, db, 3, channel.WebChat)
+	repo := store.NewOutboxRepo(db)
+	now := time.Now()
+	if _, err := repo.Enqueue(ctx, invites(contacts, now), now); err != nil {
+		t.Fatal(err)
+	}
+	web := &outboxtest.Channel{N: channel.WebChat}
+	lease := time.Minute
+	d := outbox.NewDispatcher(outbox.Config{
+		Store:    slowStore{repo, func() { now = now.Add(lease/2 + time.Second) }},
+		Channels: map[channel.Name]channel.Channel{channel.WebChat: web},
+		Now:      func() time.Time { return now }, Lease: lease, ProgressEvery: -1,
+	})
+	if n, err := d.RunOnce(ctx); err != nil || n != 3 {
+		t.Fatalf("RunOnce: %d, %v", n, err)
+	}
+	if web.Count() != 0 {
+		t.Fatalf("%d sent after the lease was half gone", web.Count())
+	}
+	if c, _ := repo.OutboxCounts(ctx, 0); c[outbox.StatusPending] != 3 {
+		t.Fatalf("counts %v, want 3 pending", c)
+	}
+	// Next round, on time: sent.
+	d2 := outbox.NewDispatcher(outbox.Config{Store: repo, Channels: map[channel.Name]channel.Channel{channel.WebChat: web},
+		Now: func() time.Time { return now }, Lease: lease, ProgressEvery: -1})
+	if n, err := d2.RunOnce(ctx); err != nil || n != 3 || web.Count() != 3 {
+		t.Fatalf("second round: %d, %v, %d sent", n, err, web.Count())
+	}
+}
