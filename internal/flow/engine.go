@@ -265,7 +265,7 @@ func (r *run) answer(n *Node, in Input) {
 	s := r.sess
 	lang := r.lang()
 	choices := r.choices(n)
-	var labels []string
+	var labels [][]string
 	if n.choicesID != nil && n.OptionsFrom == "" {
 		labels = n.normID
 		if lang == "en" {
@@ -678,7 +678,7 @@ func (r *run) choices(n *Node) []Choice {
 func (n *Node) renderChoices(lang string, e *env) []Choice {
 	out := make([]Choice, len(n.Options))
 	for i := range n.Options {
-		out[i] = Choice{Label: n.Options[i].Label.render(lang, e), Value: n.Options[i].Value}
+		out[i] = Choice{Label: n.Options[i].Label.render(lang, e), Value: n.Options[i].Value, Aliases: n.Options[i].Aliases}
 	}
 	return out
 }
@@ -698,7 +698,7 @@ func (r *run) prompt(n *Node, reason string) {
 	switch n.Ask {
 	// Copies: the definition's lists are shared by every conversation.
 	case AskChoice, AskMulti:
-		m.Choices = slices.Clone(r.choices(n))
+		m.Choices = shownChoices(r.choices(n))
 		m.Multi = n.Ask == AskMulti
 	case AskYesNo:
 		if lang == "en" {
@@ -708,6 +708,15 @@ func (r *run) prompt(n *Node, reason string) {
 		}
 	}
 	r.res.Messages = append(r.res.Messages, m)
+}
+
+// shownChoices copies choices for a message, without their aliases.
+func shownChoices(ch []Choice) []Choice {
+	out := make([]Choice, len(ch))
+	for i, c := range ch {
+		out[i] = Choice{Label: c.Label, Value: c.Value}
+	}
+	return out
 }
 
 // reprompt asks the current question again (after help, a language switch,

@@ -238,7 +238,7 @@ steps:
 		t.Errorf("first contact: %v", d)
 	}
 	m := set.Menu("en")
-	if len(m.Choices) != 1 || m.Choices[0] != (Choice{Label: "Daftar", Value: "daftar"}) {
+	if len(m.Choices) != 1 || !reflect.DeepEqual(m.Choices[0], Choice{Label: "Daftar", Value: "daftar"}) {
 		t.Errorf("menu: %+v", m)
 	}
 }

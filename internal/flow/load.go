@@ -122,10 +122,11 @@ func (t *rawText) UnmarshalYAML(n ast.Node) error {
 }
 
 type rawOption struct {
-	Value string `yaml:"value"`
-	ID    string `yaml:"id"`
-	EN    string `yaml:"en"`
-	line  int
+	Value   string   `yaml:"value"`
+	ID      string   `yaml:"id"`
+	EN      string   `yaml:"en"`
+	Aliases []string `yaml:"aliases"`
+	line    int
 }
 
 func (o *rawOption) UnmarshalYAML(n ast.Node) error {
@@ -426,7 +427,7 @@ func (d *Definition) build(r *rawStepFields) *Node {
 		if v == "" {
 			v = o.ID
 		}
-		n.Options = append(n.Options, Option{Value: v, Label: *t})
+		n.Options = append(n.Options, Option{Value: v, Label: *t, Aliases: o.Aliases})
 	}
 	if len(n.Options) > 0 {
 		plain := true
@@ -436,8 +437,8 @@ func (d *Definition) build(r *rawStepFields) *Node {
 		if plain {
 			n.choicesID = n.renderChoices("id", nil)
 			n.choicesEN = n.renderChoices("en", nil)
-			n.normID = normLabels(n.choicesID)
-			n.normEN = normLabels(n.choicesEN)
+			n.normID = normNames(n.choicesID)
+			n.normEN = normNames(n.choicesEN)
 		}
 	}
 	if n.Pattern != "" {

@@ -116,14 +116,16 @@ type Node struct {
 	// load (nil when a label is a template).
 	choicesID []Choice
 	choicesEN []Choice
-	normID    []string
-	normEN    []string
+	normID    [][]string // normalized labels and aliases
+	normEN    [][]string
 }
 
-// Option is one inline choice of a choice or multi step.
+// Option is one inline choice of a choice or multi step. Aliases are other
+// words a contact may type for it (`aliases: [painan]`), in any language.
 type Option struct {
-	Value string
-	Label Text
+	Value   string
+	Label   Text
+	Aliases []string
 }
 
 // Assign is one `set:` entry: an answer computed by an expression.

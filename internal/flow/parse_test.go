@@ -1,65 +1,153 @@
 package flow
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 )
 
-var kecamatan = []Choice{
-	{"Pancung Soal", "13.01.01"}, {"Ranah Pesisir", "13.01.02"}, {"Lengayang", "13.01.03"},
-	{"Batang Kapas", "13.01.04"}, {"IV Jurai", "13.01.05"}, {"Bayang", "13.01.06"},
-	{"Koto XI Tarusan", "13.01.07"}, {"Sutera", "13.01.08"}, {"Linggo Sari Baganti", "13.01.09"},
-	{"Lunang", "13.01.10"}, {"Basa Ampek Balai Tapan", "13.01.11"}, {"IV Nagari Bayang Utara", "13.01.12"},
-	{"Airpura", "13.01.13"}, {"Ranah Ampek Hulu Tapan", "13.01.14"}, {"Silaut", "13.01.15"},
+var kecamatan = kecamatanList(false)
+
+// kecamatanList is Pesisir Selatan's kecamatan; with aliases, some of the
+// ways owners name them (as internal/umkm supplies them: common names, the
+// capital Painan, and nagari such as Salido).
+func kecamatanList(aliases bool) []Choice {
+	names := []string{"Pancung Soal", "Ranah Pesisir", "Lengayang", "Batang Kapas", "IV Jurai", "Bayang",
+		"Koto XI Tarusan", "Sutera", "Linggo Sari Baganti", "Lunang", "Basa Ampek Balai Tapan",
+		"IV Nagari Bayang Utara", "Airpura", "Ranah Ampek Hulu Tapan", "Silaut"}
+	al := map[int][]string{
+		1:  {"inderapura", "indrapura"},
+		5:  {"painan", "salido", "Painan Timur Painan"},
+		7:  {"tarusan", "mandeh"},
+		11: {"tapan"},
+		12: {"bayang utara", "iv nagari"},
+		13: {"air pura"},
+	}
+	out := make([]Choice, len(names))
+	for i, n := range names {
+		out[i] = Choice{Label: n, Value: fmt.Sprintf("13.01.%02d", i+1)}
+		if aliases {
+			out[i].Aliases = al[i+1]
+		}
+	}
+	return out
 }
 
 func TestMatchChoice(t *testing.T) {
 	t.Parallel()
+	const (
+		notOption = "Pilihan itu tidak ada. Mohon balas dengan angka 1–15 atau nama pilihannya."
+		tapan     = "Maksud Bapak/Ibu yang mana: Basa Ampek Balai Tapan, Ranah Ampek Hulu Tapan?"
+	)
 	tests := []struct {
-		in   string
-		want string // value, "" = refused
+		in      string
+		aliases bool   // the list with aliases
+		want    string // value, "" = refused
+		err     string // the refusal (checked when set)
 	}{
-		{"7", "13.01.07"},
-		{"no 7", "13.01.07"},
-		{"16", ""},
-		{"0", ""},
-		{"Koto XI Tarusan", "13.01.07"},
-		{"koto xi tarusan", "13.01.07"},
-		{"  KOTO   XI  TARUSAN ", "13.01.07"},
-		{"tarusan", "13.01.07"},
-		{"koto 11 tarusan", "13.01.07"},
-		{"4 jurai", "13.01.05"},
-		{"iv jurai", "13.01.05"},
-		{"bayang", "13.01.06"},       // exact beats part of "IV Nagari Bayang Utara"
-		{"bayang utara", "13.01.12"}, // whole words of one label
-		{"tapan", ""},                // two labels: ambiguous
-		{"lenggayang", "13.01.03"},   // one typo
-		{"silaud", "13.01.15"},       // one typo
-		{"pancung sol", "13.01.01"},  // one typo
-		{"airpura", "13.01.13"},
-		{"13.01.08", "13.01.08"}, // the value itself
-		{"painan", ""},           // the capital, not a kecamatan
-		{"", ""},
-		{"xyz", ""},
+		{in: "7", want: "13.01.07"},
+		{in: "no 7", want: "13.01.07"},
+		{in: "nomor tujuh", want: "13.01.07"},
+		{in: "16", err: notOption},
+		{in: "0", err: notOption},
+		{in: "Koto XI Tarusan", want: "13.01.07"},
+		{in: "koto xi tarusan", want: "13.01.07"},
+		{in: "  KOTO   XI  TARUSAN ", want: "13.01.07"},
+		{in: "tarusan", want: "13.01.07"},
+		{in: "koto 11 tarusan", want: "13.01.07"},
+		{in: "koto sebelas tarusan", want: "13.01.07"}, // number words
+		{in: "Koto Sabaleh Tarusan", want: "13.01.07"}, // in Minang
+		{in: "koto", want: "13.01.07"},
+		{in: "taru", want: "13.01.07"}, // the start of a word
+		{in: "4 jurai", want: "13.01.05"},
+		{in: "iv jurai", want: "13.01.05"},
+		{in: "empat jurai", want: "13.01.05"},
+		{in: "basa ampek balai tapan", want: "13.01.11"},
+		{in: "basa empat balai tapan", want: "13.01.11"},
+		{in: "bayang", want: "13.01.06"},       // exact beats part of "IV Nagari Bayang Utara"
+		{in: "bayng", want: "13.01.06"},        // a typo of a whole label beats one of a word
+		{in: "bayang utara", want: "13.01.12"}, // whole words of one label
+		{in: "tapan", err: tapan},              // two labels: ambiguous
+		{in: "ranah", err: "Maksud Bapak/Ibu yang mana: Ranah Pesisir, Ranah Ampek Hulu Tapan?"},
+		{in: "lenggayang", want: "13.01.03"},  // one typo
+		{in: "silaud", want: "13.01.15"},      // one typo
+		{in: "lunag", want: "13.01.10"},       // one typo
+		{in: "pancung sol", want: "13.01.01"}, // one typo
+		{in: "airpura", want: "13.01.13"},
+		{in: "pura", want: "13.01.13"},         // a part of a word
+		{in: "13.01.08", want: "13.01.08"},     // the value itself
+		{in: "painan", err: notOption},         // the capital, not a kecamatan
+		{in: "salido", err: notOption},         // a nagari of IV Jurai, not Pancung Soal
+		{in: "Salido, Painan", err: notOption}, // nor anything else
+		{in: "soal", want: "13.01.01"},
+		{in: "sola", err: notOption}, // a typo of a short word is another word
+		{in: "surera", want: "13.01.08"},
+		{in: "batang", want: "13.01.04"},
+		{in: "batu kapas", err: "Pilihan itu tidak ada. Mungkin maksudnya: Batang Kapas? Mohon balas dengan angka 1–15 atau nama pilihannya."},
+		{in: "kampung baru", err: notOption},
+		{in: "lenggayng", want: "13.01.03"},
+		{in: "lenggyng", want: "13.01.03"},
+		{in: "linggo sri bagnti", want: "13.01.09"},
+		{in: "linggo sri bgnti", err: "Pilihan itu tidak ada. Mungkin maksudnya: Linggo Sari Baganti? Mohon balas dengan angka 1–15 atau nama pilihannya."},
+		{in: "", err: notOption},
+		{in: "xyz", err: notOption},
+		// With aliases.
+		{in: "painan", aliases: true, want: "13.01.05"},
+		{in: "PAINAN!", aliases: true, want: "13.01.05"},
+		{in: "salido", aliases: true, want: "13.01.05"},
+		{in: "painan timur", aliases: true, want: "13.01.05"}, // words of an alias
+		{in: "tapan", aliases: true, want: "13.01.11"},        // an alias beats two labels
+		{in: "indrapura", aliases: true, want: "13.01.01"},
+		{in: "inderpura", aliases: true, want: "13.01.01"}, // a typo of an alias
+		{in: "mandeh", aliases: true, want: "13.01.07"},
+		{in: "bayang", aliases: true, want: "13.01.06"}, // a label beats an alias
+		{in: "koto sebelas tarusan", aliases: true, want: "13.01.07"},
+		{in: "4 jurai", aliases: true, want: "13.01.05"},
+		{in: "bayng", aliases: true, want: "13.01.06"},
+		{in: "kambang", aliases: true, err: notOption},
+		{in: "7", aliases: true, want: "13.01.07"},
 	}
 	for _, tc := range tests {
-		i, err := MatchChoice(kecamatan, tc.in)
-		got := ""
+		list := kecamatanList(tc.aliases)
+		i, err := MatchChoice(list, tc.in)
+		got, msg := "", ""
 		if err == nil {
-			got = kecamatan[i].Value
+			got = list[i].Value
+		} else {
+			msg = err.ID
+			if i != -1 {
+				t.Errorf("MatchChoice(%q) = %d with an error", tc.in, i)
+			}
 		}
-		if got != tc.want {
-			t.Errorf("MatchChoice(%q) = %q (err %v), want %q", tc.in, got, err, tc.want)
+		if got != tc.want || (tc.err != "" && msg != tc.err) {
+			t.Errorf("MatchChoice(%q, aliases %v) = %q (err %q), want %q (err %q)", tc.in, tc.aliases, got, msg, tc.want, tc.err)
 		}
 	}
-	if _, err := MatchChoice(kecamatan, "tapan"); err == nil || err.ID != "Maksud Bapak/Ibu yang mana: Basa Ampek Balai Tapan, Ranah Ampek Hulu Tapan?" {
-		t.Errorf("ambiguous: %v", err)
+}
+
+func TestNormChoice(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"Koto XI Tarusan":        "koto 11 tarusan",
+		"koto sebelas tarusan":   "koto 11 tarusan",
+		"dua belas":              "12",
+		"tiga puluh lima":        "35",
+		"duo puluah":             "20",
+		"Basa Ampek Balai Tapan": "basa 4 balai tapan",
+		"IV Nagari Bayang Utara": "4 nagari bayang utara",
+		"Tidak ada":              "tidak ada",
+		"satu, dua":              "1 2",
+		"":                       "",
+	} {
+		if got := normChoice(in); got != want {
+			t.Errorf("normChoice(%q) = %q, want %q", in, got, want)
+		}
 	}
 }
 
 func TestMatchChoices(t *testing.T) {
 	t.Parallel()
-	needs := []Choice{{"Modal", "modal"}, {"Pembeli / pasar", "pasar"}, {"Pemasok bahan", "pemasok"}, {"Pendampingan", "pendampingan"}, {"Perizinan", "izin"}}
+	needs := []Choice{{Label: "Modal", Value: "modal"}, {Label: "Pembeli / pasar", Value: "pasar"}, {Label: "Pemasok bahan", Value: "pemasok"}, {Label: "Pendampingan", Value: "pendampingan"}, {Label: "Perizinan", Value: "izin"}}
 	tests := []struct {
 		in   string
 		want []string

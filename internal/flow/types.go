@@ -95,10 +95,14 @@ type Session struct {
 	Contact    Contact        `json:"contact"`
 }
 
-// Choice is an option offered with a message.
+// Choice is an option offered with a message. Aliases are other words a
+// contact may type for it ("painan" for the kecamatan IV Jurai, whose
+// capital it is); they only feed the matcher and are not shown (messages
+// from Step carry none).
 type Choice struct {
-	Label string `json:"label"`
-	Value string `json:"value"`
+	Label   string   `json:"label"`
+	Value   string   `json:"value"`
+	Aliases []string `json:"-"`
 }
 
 // Media is an image or document a flow sends, named by reference; the bot

@@ -1,0 +1,78 @@
+package flow
+
+import (
+	"reflect"
+	"testing"
+)
+
+const aliasFlow = `id: al
+version: 1
+title: {id: Alias}
+steps:
+  - id: kec
+    ask: choice
+    say: {id: Kecamatan?, en: District?}
+    options:
+      - {value: "13.01.05", id: IV Jurai, aliases: [painan, salido]}
+      - {value: "13.01.07", id: Koto XI Tarusan, aliases: [mandeh]}
+      - {value: "13.01.01", id: Pancung Soal}
+      - Bayang
+  - id: via
+    ask: choice
+    options_from: kecamatan
+    say: {id: Lewat mana?}
+`
+
+// TestChoiceAliasesInConversation: inline `aliases:` and a provider's
+// aliases are understood, never shown, and an answer that fits no option is
+// asked again with the whole list (not a guess).
+func TestChoiceAliasesInConversation(t *testing.T) {
+	t.Parallel()
+	set := loadMap(t, map[string]string{"al.yaml": aliasFlow})
+	set.SetOptions(func(name, lang string) []Choice { return kecamatanList(true) })
+	def := set.Get("al")
+	r, err := Start(def, Contact{}, "id", nil, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain := []Choice{{Label: "IV Jurai", Value: "13.01.05"}, {Label: "Koto XI Tarusan", Value: "13.01.07"}, {Label: "Pancung Soal", Value: "13.01.01"}, {Label: "Bayang", Value: "Bayang"}}
+	if !reflect.DeepEqual(r.Messages[0].Choices, plain) {
+		t.Fatalf("choices %+v, want no aliases", r.Messages[0].Choices)
+	}
+	s := roundTrip(t, r.Session)
+	tests := []struct {
+		in, want string // want "" = asked again
+		reply    string
+	}{
+		{in: "sulidu", reply: "Pilihan itu tidak ada. Mungkin maksudnya: IV Jurai? Mohon balas dengan angka 1–4 atau nama pilihannya.\n\nKecamatan?"},
+		{in: "kampung baru", reply: "Pilihan itu tidak ada. Mohon balas dengan angka 1–4 atau nama pilihannya.\n\nKecamatan?"},
+		{in: "salido", want: "13.01.05"},
+		{in: "Painan", want: "13.01.05"},
+		{in: "mandeh", want: "13.01.07"},
+		{in: "koto sebelas tarusan", want: "13.01.07"},
+		{in: "bayng", want: "Bayang"},
+		{in: "3", want: "13.01.01"},
+	}
+	for _, tc := range tests {
+		r, next := send(t, def, s, tc.in)
+		if tc.want == "" {
+			if next == nil || next.Step != "kec" || len(r.Messages) != 1 || r.Messages[0].Text != tc.reply {
+				t.Errorf("%q: messages %q, want %q", tc.in, texts(r), tc.reply)
+				continue
+			}
+			if !reflect.DeepEqual(r.Messages[0].Choices, plain) {
+				t.Errorf("%q: re-asked with choices %+v", tc.in, r.Messages[0].Choices)
+			}
+			continue
+		}
+		if next == nil || next.Answers["kec"] != tc.want {
+			t.Errorf("%q: kec = %v, want %q", tc.in, next.Answers["kec"], tc.want)
+		}
+	}
+	_, s = send(t, def, s, "painan")
+	r, s = send(t, def, s, "salido")
+	if r.Ended != EndDone || r.Final["via"] != "13.01.05" {
+		t.Errorf("options_from alias: ended %q, answers %v", r.Ended, r.Final)
+	}
+	_ = s
+}
