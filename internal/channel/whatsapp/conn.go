@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"go.mau.fi/whatsmeow"
 	waStore "go.mau.fi/whatsmeow/store"
 	"go.mau.fi/whatsmeow/types/events"
 )
@@ -117,7 +118,10 @@ func (a *Adapter) runDevice(ctx context.Context, dev *waStore.Device) outcome {
 	}()
 
 	attempt := 0
-	retry := func(reason string, wait time.Duration) bool {
+	// retry waits before the next attempt. What the old connection still
+	// reports meanwhile is stale, except a logout or a takeover, which end
+	// this device's run.
+	retry := func(reason string, wait time.Duration) (outcome, bool) {
 		attempt++
 		if wait <= 0 {
 			wait = a.backoff(attempt)
@@ -127,7 +131,25 @@ func (a *Adapter) runDevice(ctx context.Context, dev *waStore.Device) outcome {
 		a.mu.Unlock()
 		cli.Disconnect()
 		a.setState(State{Status: StatusDisconnected, Reason: reason, Attempt: attempt, NextRetry: a.cfg.Now().Add(wait)})
-		return a.sleep(ctx, wait, false)
+		t := time.NewTimer(wait)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return outCancelled, false
+			case <-t.C:
+				return 0, true
+			case ev := <-events:
+				switch ev.kind {
+				case evLoggedOut:
+					a.setState(State{Status: StatusLoggedOut, Reason: ev.reason})
+					return outLoggedOut, false
+				case evReplaced:
+					a.setState(State{Status: StatusReplaced, Reason: ev.reason})
+					return outReplaced, false
+				}
+			}
+		}
 	}
 
 	for ctx.Err() == nil {
@@ -138,8 +160,8 @@ func (a *Adapter) runDevice(ctx context.Context, dev *waStore.Device) outcome {
 			if ctx.Err() != nil {
 				return outCancelled
 			}
-			if !retry(err.Error(), 0) {
-				return outCancelled
+			if out, again := retry(err.Error(), 0); !again {
+				return out
 			}
 			continue
 		}
@@ -147,8 +169,8 @@ func (a *Adapter) runDevice(ctx context.Context, dev *waStore.Device) outcome {
 		if !again {
 			return out
 		}
-		if !retry(reason, wait) {
-			return outCancelled
+		if out, again := retry(reason, wait); !again {
+			return out
 		}
 	}
 	return outCancelled
@@ -242,7 +264,12 @@ func (a *Adapter) onEvent(ctx context.Context, evt any, conn chan<- connEvent) {
 	case *events.Disconnected:
 		report(connEvent{kind: evDisconnected, reason: "connection to WhatsApp lost"})
 	case *events.KeepAliveTimeout:
+		// With whatsmeow's own reconnect off, a connection that stopped
+		// answering keepalives is ours to drop and redial.
 		a.log.Debug("whatsapp keepalive timeout", "errors", e.ErrorCount)
+		if time.Since(e.LastSuccess) > whatsmeow.KeepAliveMaxFailTime {
+			report(connEvent{kind: evDisconnected, reason: "WhatsApp stopped answering keepalives since " + e.LastSuccess.UTC().Format(time.RFC3339)})
+		}
 	case *events.LoggedOut:
 		report(connEvent{kind: evLoggedOut, reason: "the office phone removed this linked device (" + e.Reason.String() + ")"})
 	case *events.StreamReplaced:

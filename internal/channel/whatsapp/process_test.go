@@ -146,6 +146,7 @@ func TestOnEventConnectionEvents(t *testing.T) {
 		{&events.StreamReplaced{}, evReplaced},
 		{&events.TemporaryBan{Code: events.TempBanSentToTooManyPeople, Expire: time.Hour}, evBanned},
 		{&events.ClientOutdated{}, evFailed},
+		{&events.KeepAliveTimeout{ErrorCount: 9, LastSuccess: time.Now().Add(-4 * time.Minute)}, evDisconnected},
 	} {
 		a.onEvent(context.Background(), tc.evt, conn)
 		select {
@@ -156,5 +157,12 @@ func TestOnEventConnectionEvents(t *testing.T) {
 		default:
 			t.Errorf("%T: no connection event", tc.evt)
 		}
+	}
+	// A keepalive missed now and then is no reason to redial.
+	a.onEvent(context.Background(), &events.KeepAliveTimeout{ErrorCount: 1, LastSuccess: time.Now().Add(-30 * time.Second)}, conn)
+	select {
+	case ev := <-conn:
+		t.Errorf("one missed keepalive reported %v", ev.kind)
+	default:
 	}
 }
