@@ -44,6 +44,7 @@ func (s *Set) Check(actions []string) []Problem {
 	kw := map[string]*Definition{}
 	pay := map[string]*Definition{}
 	var first *Definition
+	nikNames := s.nikNames()
 	for _, d := range s.order {
 		if d.FirstContactFlow {
 			if first != nil {
@@ -56,7 +57,7 @@ func (s *Set) Check(actions []string) []Problem {
 			ps = append(ps, Problem{File: d.File, Line: d.keyLine("menu"), Flow: d.ID, Msg: "menu: a menu flow needs a trigger keyword (the menu button sends it)"})
 		}
 		ps = append(ps, d.problems...)
-		c := checker{d: d, set: s, actions: actions}
+		c := checker{d: d, set: s, actions: actions, nik: nikNames}
 		c.check()
 		ps = append(ps, c.ps...)
 		if d.ID == "" {
@@ -107,6 +108,7 @@ type checker struct {
 	set     *Set
 	actions []string
 	ps      []Problem
+	nik     map[string]bool // answer names saved by nik steps
 }
 
 func (c *checker) add(line int, step, format string, args ...any) {
@@ -120,12 +122,15 @@ func (c *checker) text(t *Text, step, field string, required bool, line int) {
 		}
 		return
 	}
+	l := t.Line
+	if l == 0 {
+		l = line
+	}
 	if strings.TrimSpace(t.ID) == "" {
-		l := t.Line
-		if l == 0 {
-			l = line
-		}
 		c.add(l, step, "%s: missing `id` text", field)
+	}
+	if name := unmaskedNIK(t, c.nik); name != "" {
+		c.add(l, step, "%s: shows the NIK %q in full; write {{masknik .answers.%s}}", field, name, name)
 	}
 }
 

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"jejaring/internal/idn"
 )
 
 type field struct {
@@ -205,6 +207,12 @@ func (r *run) display(n *Node, v any) string {
 				parts = append(parts, label)
 			}
 			return strings.Join(parts, ", ")
+		}
+	case AskNIK:
+		// Personal data: the summary shows 1301********0001; the answer
+		// itself stays whole.
+		if s, ok := v.(string); ok {
+			return idn.MaskNIK(s)
 		}
 	case AskNumber:
 		if f, ok := v.(float64); ok {
