@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -446,10 +447,14 @@ func TestHealthcheckCommand(t *testing.T) {
 
 func TestParseInterspersed(t *testing.T) {
 	t.Parallel()
-	for _, args := range [][]string{{"add", "rina", "-admin"}, {"-admin", "add", "rina"}, {"add", "-admin", "rina"}} {
-		code, _, errOut := runIn(t, "kata-sandi-rina\n", envOf("DATA_DIR="+t.TempDir()), append([]string{"user"}, args...)...)
-		if code != 0 {
-			t.Errorf("user %v: %d %q", args, code, errOut)
+	for _, args := range [][]string{{"add", "rina", "-admin"}, {"-admin", "add", "rina"}, {"add", "-admin", "rina"}, {"add", "rina", "--", "-admin"}} {
+		fs := flag.NewFlagSet("user", flag.ContinueOnError)
+		fs.SetOutput(io.Discard)
+		admin := fs.Bool("admin", false, "")
+		pos, err := parseInterspersed(fs, args)
+		wantAdmin := args[len(args)-1] != "-admin" || args[len(args)-2] != "--"
+		if err != nil || pos[0] != "add" || pos[1] != "rina" || *admin != wantAdmin {
+			t.Errorf("%v: positionals %v admin %v err %v", args, pos, *admin, err)
 		}
 	}
 }

@@ -63,7 +63,7 @@ func hashPassword(password string) (string, error) {
 	if len(password) < MinPasswordLen || len(password) > maxPasswordLen || !utf8.ValidString(password) {
 		return "", ErrWeakPassword
 	}
-	h, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.DefaultCost)
+	h, err := bcrypt.GenerateFromPassword([]byte(password), passwordCost)
 	if err != nil {
 		return "", fmt.Errorf("hash password: %w", err)
 	}
@@ -77,6 +77,16 @@ func (db *DB) AddStaff(ctx context.Context, username, password string, admin boo
 	username = strings.ToLower(strings.TrimSpace(username))
 	if !validUsername(username) {
 		return StaffUser{}, ErrBadUsername
+	}
+	if len(password) < MinPasswordLen || len(password) > maxPasswordLen {
+		return StaffUser{}, ErrWeakPassword
+	}
+	// Refuse a taken name before spending the hash (it is checked again
+	// inside the transaction).
+	if _, err := db.StaffByUsername(ctx, username); err == nil {
+		return StaffUser{}, ErrStaffExists
+	} else if !NotFound(err) {
+		return StaffUser{}, err
 	}
 	hash, err := hashPassword(password)
 	if err != nil {
@@ -198,11 +208,11 @@ func (db *DB) CheckStaffPassword(ctx context.Context, username, password string)
 
 // SetStaffPassword replaces a user's password.
 func (db *DB) SetStaffPassword(ctx context.Context, username, password, actor string, now time.Time) error {
-	hash, err := hashPassword(password)
+	u, err := db.StaffByUsername(ctx, username)
 	if err != nil {
 		return err
 	}
-	u, err := db.StaffByUsername(ctx, username)
+	hash, err := hashPassword(password)
 	if err != nil {
 		return err
 	}
