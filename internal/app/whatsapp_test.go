@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"jejaring/internal/channel/telegram/tgtest"
 	"jejaring/internal/channel/whatsapp/whatsapptest"
 	"jejaring/internal/config"
 	"jejaring/internal/store"
@@ -39,7 +40,7 @@ func (s *syncBuffer) String() string {
 // linked number and WhatsApp unreachable (its traffic sent to a closed local
 // proxy, so nothing leaves the machine), Jejaring starts, /readyz and the
 // log say WhatsApp is not connected and why, it keeps retrying, and the web
-// chat keeps answering.
+// chat and Telegram (a fake Bot API server) keep answering.
 func TestWhatsAppUnreachableRestKeepsWorking(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -51,7 +52,9 @@ func TestWhatsAppUnreachableRestKeepsWorking(t *testing.T) {
 	whatsapptest.Link(t, db, "6281299998888")
 	db.Close()
 
-	env := map[string]string{"DATA_DIR": dir, "HTTP_ADDR": "127.0.0.1:0", "WHATSAPP_ENABLED": "true", "WHATSAPP_PROXY": whatsapptest.ClosedProxy}
+	fake := tgtest.New(t)
+	env := map[string]string{"DATA_DIR": dir, "HTTP_ADDR": "127.0.0.1:0", "WHATSAPP_ENABLED": "true", "WHATSAPP_PROXY": whatsapptest.ClosedProxy,
+		"TELEGRAM_BOT_TOKEN": fake.Token(), "TELEGRAM_API_URL": fake.URL()}
 	cfg, err := config.FromEnv(func(k string) string { return env[k] })
 	if err != nil {
 		t.Fatal(err)
@@ -103,5 +106,15 @@ func TestWhatsAppUnreachableRestKeepsWorking(t *testing.T) {
 	}
 	if err := json.NewDecoder(resp.Body).Decode(&reply); err != nil || resp.StatusCode != 200 || len(reply.Messages) == 0 || reply.Messages[0].Text == "" {
 		t.Fatalf("web chat: %d %+v %v", resp.StatusCode, reply, err)
+	}
+
+	// And so does Telegram.
+	const chat = 5151
+	fake.SendText(chat, "demo")
+	for deadline := time.Now().Add(15 * time.Second); len(fake.Sent(chat)) == 0; {
+		if time.Now().After(deadline) {
+			t.Fatal("Telegram did not answer while WhatsApp was unreachable")
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }
