@@ -28,15 +28,15 @@ const (
 	MaxActionRounds = 16
 )
 
-// Apology is what a contact reads when something failed on our side. Their
+// apology is what a contact reads when something failed on our side. Their
 // conversation is kept as it was, so they can simply try again.
 var apology = [2]string{
 	"Maaf Bapak/Ibu, sedang ada gangguan. Silakan coba lagi sebentar lagi.",
 	"Sorry, something went wrong on our side. Please try again in a moment.",
 }
 
-// welcomeBack greets a contact who typed the keyword of the flow they are
-// in; %s is the flow's title.
+// welcomeBack greets a contact coming back to the flow they are in (its
+// keyword, a greeting, a start command); %s is the flow's title.
 var welcomeBack = [2]string{
 	"Selamat datang kembali! Bapak/Ibu belum selesai mengisi *%s*, jadi kita lanjutkan dari pertanyaan terakhir. Ketik *ulang* bila ingin mulai dari awal.",
 	"Welcome back! You have not finished *%s* yet, so let us go on from the last question. Type *restart* to start from the beginning.",
@@ -84,10 +84,11 @@ type Config struct {
 	// store's TTL when zero).
 	SessionTTL time.Duration
 	Metrics    Metrics
-	// LockTTL bounds how long one message may hold its contact's lock if
-	// the handler dies; LockWait how long a message waits for the previous
-	// one of the same contact. DedupeTTL is how long a message id is
-	// remembered.
+	// LockTTL is how long a contact's lock outlives a handler that died
+	// (a live handler renews it at half the TTL, so slow actions keep it);
+	// LockWait how long a message waits for the previous one of the same
+	// contact before the contact gets the apology. DedupeTTL is how long a
+	// handled message id is remembered.
 	LockTTL   time.Duration
 	LockWait  time.Duration
 	DedupeTTL time.Duration

@@ -32,7 +32,8 @@ func (h *Harness) Driver(addr channel.Address) flowtest.Driver {
 // conversation and picks no flow by keyword or deep link, the script's flow
 // is started with its params (as the engine driver does). Script action
 // stubs stand in for actions the harness's registry does not have; real
-// actions win.
+// actions win. Call it before messages flow (it adds to the registry the bot
+// reads); one harness per script keeps scripts apart.
 func (h *Harness) ScriptDriver(sc *flowtest.Script) flowtest.Driver {
 	h.T.Helper()
 	ctx := context.Background()
