@@ -2,6 +2,7 @@ package whatsapp
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -176,7 +177,22 @@ func openContainer(ctx context.Context, db *store.DB, logger *slog.Logger) (*sql
 			return nil, fmt.Errorf("whatsapp: prepare session tables: %w", err)
 		}
 	}
-	container := sqlstore.NewWithDB(db.DB.DB, dialect, newWALog(logger.With("channel", "whatsapp"), "Store"))
+	pool := db.DB.DB
+	if dialect == "sqlite" {
+		// Jejaring's own SQLite pool has one connection. whatsmeow runs
+		// queries of its own while it holds a transaction during
+		// encryption traffic, which would wait forever on that single
+		// connection, so it gets a pool of its own on the same file (WAL
+		// mode and busy_timeout let the two share it). It lives as long
+		// as the process.
+		p, err := sql.Open("sqlite", db.URL)
+		if err != nil {
+			return nil, fmt.Errorf("whatsapp: open session store: %w", err)
+		}
+		p.SetMaxOpenConns(4)
+		pool = p
+	}
+	container := sqlstore.NewWithDB(pool, dialect, newWALog(logger.With("channel", "whatsapp"), "Store"))
 	if err := container.Upgrade(ctx); err != nil {
 		return nil, fmt.Errorf("whatsapp: prepare session tables: %w", err)
 	}
