@@ -21,6 +21,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"jejaring/internal/config"
 	"jejaring/internal/store/storetest"
 )
@@ -282,8 +284,22 @@ func TestWithPostgresAndRedis(t *testing.T) {
 	if redisURL == "" {
 		redisURL = "redis://127.0.0.1:6379/0"
 	}
+	opt, err := redis.ParseURL(redisURL)
+	if err != nil {
+		t.Fatalf("TEST_REDIS_URL: %v", err)
+	}
+	prefix := "test:" + randomClient() + ":"
+	t.Cleanup(func() {
+		rdb := redis.NewClient(opt)
+		defer rdb.Close()
+		ctx := context.Background()
+		keys, _ := rdb.Keys(ctx, prefix+"*").Result()
+		if len(keys) > 0 {
+			rdb.Del(ctx, keys...)
+		}
+	})
 	addr := freeAddr(t)
-	p := start(t, cleanEnv("DATABASE_URL="+storetest.URL(t), "REDIS_URL="+redisURL,
+	p := start(t, cleanEnv("DATABASE_URL="+storetest.URL(t), "REDIS_URL="+redisURL, "REDIS_PREFIX="+prefix,
 		"HTTP_ADDR="+addr, "DATA_DIR="+t.TempDir()))
 	talkAndStop(t, p, "http://"+addr)
 	if !strings.Contains(p.stdout.String(), "PostgreSQL") {

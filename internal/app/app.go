@@ -46,10 +46,6 @@ import (
 // StopTimeout bounds a graceful stop, from the signal to the last close.
 const StopTimeout = 10 * time.Second
 
-// RedisPrefix namespaces every key Jejaring writes, so one Redis can be
-// shared with other programs.
-const RedisPrefix = "jejaring:"
-
 // Healther is the optional interface a channel (or any started component)
 // implements to take part in /readyz: nil means ready.
 type Healther interface {
@@ -194,7 +190,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (a *App, err
 		return a, err
 	}
 
-	a.WebChat, err = webchat.New(webchat.Options{Redis: a.Redis, Prefix: RedisPrefix, Handler: handler, Logger: log, Metrics: a.Metrics})
+	a.WebChat, err = webchat.New(webchat.Options{Redis: a.Redis, Prefix: cfg.RedisPrefix, Handler: handler, Logger: log, Metrics: a.Metrics})
 	if err != nil {
 		return a, err
 	}
@@ -256,7 +252,7 @@ func (a *App) startWhatsApp(ctx context.Context, h channel.Handler) error {
 func (a *App) startTelegram(h channel.Handler) error {
 	tg, err := telegram.New(telegram.Config{
 		Token: a.Config.TelegramBotToken, APIURL: a.Config.TelegramAPIURL, WebhookURL: a.Config.TelegramWebhookURL,
-		Handler: h, Redis: a.Redis, KeyPrefix: RedisPrefix + "tg:", Logger: a.Log.With("channel", "telegram"),
+		Handler: h, Redis: a.Redis, KeyPrefix: a.Config.RedisPrefix + "tg:", Logger: a.Log.With("channel", "telegram"),
 		OnBlocked: a.markBlocked,
 	})
 	if err != nil {
@@ -307,7 +303,7 @@ func (a *App) addDispatcher() {
 		Channels:  a.Channels,
 		Limits:    limits,
 		Redis:     a.Redis,
-		KeyPrefix: RedisPrefix + "outbox:",
+		KeyPrefix: a.Config.RedisPrefix + "outbox:",
 		Logger:    a.Log.With("component", "outbox"),
 	})
 	a.AddLoop("outbox", d.Run)

@@ -3,13 +3,18 @@ package app
 import (
 	"bufio"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 
 	"jejaring/internal/channel"
 	"jejaring/internal/channel/telegram/tgtest"
@@ -18,7 +23,7 @@ import (
 	"jejaring/internal/store"
 )
 
-func localConfig(t *testing.T, kv ...string) *config.Config {
+func localConfig(t testing.TB, kv ...string) *config.Config {
 	t.Helper()
 	env := map[string]string{"DATA_DIR": t.TempDir(), "HTTP_ADDR": "127.0.0.1:0"}
 	for i := 0; i+1 < len(kv); i += 2 {
@@ -237,4 +242,32 @@ func TestTelegramThroughTheApp(t *testing.T) {
 	if err := stop(); err != nil {
 		t.Errorf("Run = %v", err)
 	}
+}
+
+// realRedis returns the test Redis URL (TEST_REDIS_URL, default
+// 127.0.0.1:6379/0) and a random key prefix whose keys are deleted when the
+// test ends.
+func realRedis(tb testing.TB) (string, string) {
+	tb.Helper()
+	u := os.Getenv("TEST_REDIS_URL")
+	if u == "" {
+		u = "redis://127.0.0.1:6379/0"
+	}
+	opt, err := redis.ParseURL(u)
+	if err != nil {
+		tb.Fatalf("TEST_REDIS_URL: %v", err)
+	}
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	prefix := "test:" + hex.EncodeToString(b[:]) + ":"
+	tb.Cleanup(func() {
+		rdb := redis.NewClient(opt)
+		defer rdb.Close()
+		ctx := context.Background()
+		keys, _ := rdb.Keys(ctx, prefix+"*").Result()
+		if len(keys) > 0 {
+			rdb.Del(ctx, keys...)
+		}
+	})
+	return u, prefix
 }

@@ -99,7 +99,7 @@ func (a *App) handler(ctx context.Context) (channel.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	a.Sessions = session.New(a.Redis, RedisPrefix, a.Config.SessionTTL)
+	a.Sessions = session.New(a.Redis, a.Config.RedisPrefix, a.Config.SessionTTL)
 	b, err := bot.New(bot.Config{
 		DB: a.DB, Sessions: a.Sessions, Flows: set, Actions: acts,
 		Logger: a.Log.With("component", "bot"), SessionTTL: a.Config.SessionTTL, Metrics: a.Metrics,

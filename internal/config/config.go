@@ -29,6 +29,7 @@ import (
 type Config struct {
 	DatabaseURL        string        // "" = SQLite file under DataDir
 	RedisURL           string        // "" = in-process Redis (local mode)
+	RedisPrefix        string        // prefix of every Redis key
 	DataDir            string        // SQLite file, WhatsApp session, media
 	HTTPAddr           string        // web chat, health, metrics
 	TelegramBotToken   string        // "" = Telegram off
@@ -69,6 +70,7 @@ type Var struct {
 var vars = []Var{
 	{Env: "DATABASE_URL", Default: "", Usage: "postgres://user:pass@host:5432/db or sqlite:PATH; empty: SQLite file jejaring.db in DATA_DIR", Secret: true},
 	{Env: "REDIS_URL", Default: "", Usage: "redis://host:6379/0; empty: an in-process Redis (local mode, lost on exit)", Secret: true},
+	{Env: "REDIS_PREFIX", Default: "jejaring:", Usage: "prefix of every Redis key, so several Jejarings (or tests) can share one Redis"},
 	{Env: "DATA_DIR", Default: "./data", Usage: "folder for the SQLite file, the WhatsApp session and received media"},
 	{Env: "HTTP_ADDR", Default: "127.0.0.1:8080", Usage: "address the web chat, /healthz, /readyz and /metrics listen on"},
 	{Env: "TELEGRAM_BOT_TOKEN", Default: "", Usage: "token from @BotFather; empty: Telegram is off", Secret: true},
@@ -177,6 +179,7 @@ func build(raw map[string]string) (*Config, error) {
 	c := &Config{
 		DatabaseURL:        raw["DATABASE_URL"],
 		RedisURL:           raw["REDIS_URL"],
+		RedisPrefix:        raw["REDIS_PREFIX"],
 		DataDir:            raw["DATA_DIR"],
 		HTTPAddr:           raw["HTTP_ADDR"],
 		TelegramBotToken:   raw["TELEGRAM_BOT_TOKEN"],
@@ -207,6 +210,9 @@ func build(raw map[string]string) (*Config, error) {
 		return nil, err
 	}
 
+	if c.RedisPrefix == "" || len(c.RedisPrefix) > 64 || strings.ContainsAny(c.RedisPrefix, " \t\r\n*?[]") {
+		return nil, fmt.Errorf("REDIS_PREFIX: want up to 64 characters without spaces or * ? [ ], got %q", c.RedisPrefix)
+	}
 	if c.DataDir == "" {
 		return nil, errors.New("DATA_DIR: must not be empty")
 	}

@@ -37,7 +37,7 @@ func TestDefaultsAreLocalMode(t *testing.T) {
 	if !c.Migrate || c.WhatsAppEnabled || c.Lookup("WHATSAPP_BULK_ONLY_KNOWN_CONTACTS") != "true" || c.Lookup("WHATSAPP_BULK_PER_MINUTE") != "4" {
 		t.Errorf("bad defaults: %+v", c)
 	}
-	if c.LogLevel != slog.LevelInfo || c.SessionTTL != 24*time.Hour {
+	if c.LogLevel != slog.LevelInfo || c.SessionTTL != 24*time.Hour || c.RedisPrefix != "jejaring:" {
 		t.Errorf("bad defaults: level %v ttl %v", c.LogLevel, c.SessionTTL)
 	}
 	if c.TelegramAPIURL != "https://api.telegram.org" {
@@ -89,6 +89,7 @@ func TestValidation(t *testing.T) {
 		{map[string]string{"WHATSAPP_BULK_MIN_GAP": "-1s"}, "WHATSAPP_BULK_MIN_GAP: want"},
 		{map[string]string{"WHATSAPP_POLLS": "kadang"}, "WHATSAPP_POLLS: want true or false"},
 		{map[string]string{"SESSION_TTL": "soon"}, "SESSION_TTL: want"},
+		{map[string]string{"REDIS_PREFIX": "a b"}, "REDIS_PREFIX: want"},
 		{map[string]string{"WHATSAPP_PROXY": "ftp://u:secret@proxy:1"}, "WHATSAPP_PROXY: want"},
 		{map[string]string{"SESSION_TTL": "5s"}, "SESSION_TTL: want"},
 	}

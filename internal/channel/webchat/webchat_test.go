@@ -26,7 +26,7 @@ import (
 // testRedis connects to the real Redis at TEST_REDIS_URL (default
 // 127.0.0.1:6379/0) and returns it with a random key prefix whose keys are
 // removed when the test ends. It fails, never skips, when Redis is absent.
-func testRedis(t *testing.T) (redis.UniversalClient, string) {
+func testRedis(t testing.TB) (redis.UniversalClient, string) {
 	t.Helper()
 	u := os.Getenv("TEST_REDIS_URL")
 	if u == "" {
@@ -81,7 +81,7 @@ func (r *recorder) last() channel.Inbound {
 	return r.got[len(r.got)-1]
 }
 
-func newServer(t *testing.T, rdb redis.UniversalClient, prefix string, h channel.Handler) (*Chat, *httptest.Server) {
+func newServer(t testing.TB, rdb redis.UniversalClient, prefix string, h channel.Handler) (*Chat, *httptest.Server) {
 	t.Helper()
 	now := time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC)
 	c, err := New(Options{Redis: rdb, Prefix: prefix, Handler: h, KeepAlive: 50 * time.Millisecond, Now: func() time.Time { return now }})
@@ -384,7 +384,7 @@ func TestEventsBadClient(t *testing.T) {
 	}
 }
 
-func miniRedis(t *testing.T) (redis.UniversalClient, string, *miniredis.Miniredis) {
+func miniRedis(t testing.TB) (redis.UniversalClient, string, *miniredis.Miniredis) {
 	t.Helper()
 	m := miniredis.RunT(t)
 	rdb := redis.NewClient(&redis.Options{Addr: m.Addr()})
