@@ -67,6 +67,44 @@ func Parse(name string, data []byte) (*Set, error) {
 	return s, nil
 }
 
+// Replace returns a copy of the set in which the flow in data (one file's
+// bytes; name is used in messages) takes the place of the flow with the
+// same id, or is added. s itself is unchanged, so live sessions can be
+// played against an edited flow: a test's "the office changed the flow"
+// step. The copy keeps s's options provider; run Check on it before use.
+func (s *Set) Replace(name string, data []byte) (*Set, error) {
+	def, err := parseFlow(name, data)
+	if err != nil {
+		return nil, err
+	}
+	out := &Set{flows: make(map[string]*Definition, len(s.flows)+1), options: s.options}
+	replaced := false
+	for _, d := range s.order {
+		if d.ID == def.ID {
+			if !replaced {
+				def.set = out
+				out.order = append(out.order, def)
+				out.flows[def.ID] = def
+				replaced = true
+			}
+			continue
+		}
+		c := *d // the definition is read-only; only its set changes
+		c.set = out
+		out.order = append(out.order, &c)
+		if _, dup := out.flows[c.ID]; !dup && c.ID != "" {
+			out.flows[c.ID] = &c
+		}
+	}
+	if !replaced {
+		def.set = out
+		out.order = append(out.order, def)
+		out.flows[def.ID] = def
+	}
+	out.index()
+	return out, nil
+}
+
 // SetOptions plugs in the provider of named choice lists. Call it once,
 // before the Set is used.
 func (s *Set) SetOptions(o Options) { s.options = o }

@@ -5,6 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"jejaring/internal/flow"
@@ -27,6 +30,34 @@ func EngineDriver(set *flow.Set, sc *Script) Driver {
 }
 
 func (d *engineDriver) Ended() string { return d.ended }
+
+// Reload swaps in the flow in file (any name: a second version of a flow is
+// best named *.flow so that `flows test` does not take it for a script) in
+// place of the flow with the same id. The stored session is kept, as Redis
+// keeps it when the office edits a flow. The changed flow must pass Check
+// (actions are not checked).
+func (d *engineDriver) Reload(file string) error {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return err
+	}
+	name := filepath.Base(file)
+	set, err := d.set.Replace(name, data)
+	if err != nil {
+		return err
+	}
+	var probs []string
+	for _, p := range set.Check(nil) {
+		if p.File == name {
+			probs = append(probs, p.String())
+		}
+	}
+	if len(probs) > 0 {
+		return fmt.Errorf("%s", strings.Join(probs, "\n"))
+	}
+	d.set = set
+	return nil
+}
 
 // maxActionRounds stops a flow that keeps asking for actions.
 const maxActionRounds = 16

@@ -14,6 +14,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 	"reflect"
 	"strconv"
 	"strings"
@@ -89,11 +90,26 @@ func (s *Script) Clock() time.Time {
 
 // Turn is one message from the user and what must follow.
 type Turn struct {
+	// Reload swaps in another version of a flow before the turn is sent,
+	// as when the office edits a flow under live sessions: a flow file
+	// (path relative to the script) whose flow replaces the one with the
+	// same id. The session stays as it was stored. A turn may reload and
+	// send nothing.
+	Reload  string         `yaml:"reload"`
 	Send    *Send          `yaml:"send"`
 	Expect  []Expect       `yaml:"expect"`
 	Answers map[string]any `yaml:"answers"`
-	Ended   string         `yaml:"ended"`
-	Line    int            `yaml:"-"`
+	// Absent lists answers that must not be there after the turn (dropped
+	// by a changed flow, skipped, ...).
+	Absent []string `yaml:"absent"`
+	Ended  string   `yaml:"ended"`
+	Line   int      `yaml:"-"`
+}
+
+// Reloader is implemented by drivers that can swap in another version of a
+// flow mid-conversation (a script's `reload:`), keeping the session.
+type Reloader interface {
+	Reload(file string) error
 }
 
 // UnmarshalYAML records the turn's line.
@@ -254,6 +270,25 @@ func play(ctx context.Context, sc *Script, d Driver) ([]Failure, []rewrite, erro
 		fails = append(fails, Failure{File: sc.File, Line: l, Msg: fmt.Sprintf(format, args...)})
 	}
 	for i, t := range sc.Turns {
+		if t.Reload != "" {
+			rl, ok := d.(Reloader)
+			if !ok {
+				return fails, rws, fmt.Errorf("%s:%d: turn %d: reload: this driver cannot change flows", sc.File, t.Line, i+1)
+			}
+			file := t.Reload
+			if !filepath.IsAbs(file) {
+				file = filepath.Join(filepath.Dir(sc.File), file)
+			}
+			if err := rl.Reload(file); err != nil {
+				return fails, rws, fmt.Errorf("%s:%d: turn %d: reload: %w", sc.File, t.Line, i+1, err)
+			}
+			if t.Send == nil {
+				if t.Expect != nil || t.Answers != nil || t.Absent != nil || t.Ended != "" {
+					return fails, rws, fmt.Errorf("%s:%d: turn %d: a reload without send checks nothing; put the expectations on the next turn", sc.File, t.Line, i+1)
+				}
+				continue
+			}
+		}
 		if t.Send == nil {
 			return fails, rws, fmt.Errorf("%s:%d: turn %d has no send", sc.File, t.Line, i+1)
 		}
@@ -298,6 +333,11 @@ func play(ctx context.Context, sc *Script, d Driver) ([]Failure, []rewrite, erro
 			}
 			if !sameJSON(want, got) {
 				fail(t.Line, "turn %d: answer %q: want %s, got %s", i+1, k, jsonString(want), jsonString(got))
+			}
+		}
+		for _, k := range t.Absent {
+			if v, ok := answers[k]; ok {
+				fail(t.Line, "turn %d: answer %q should be gone, got %s", i+1, k, jsonString(v))
 			}
 		}
 		if e, ok := d.(Ender); ok && t.Ended != "" && e.Ended() != t.Ended {

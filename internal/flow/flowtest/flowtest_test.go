@@ -126,3 +126,100 @@ func TestUpdateRewritesTexts(t *testing.T) {
 		t.Errorf("rewritten:\n%s\nwant:\n%s", got, want)
 	}
 }
+
+// greetV2 renames greet's only question: a session waiting there restarts.
+const greetV2 = `id: greet
+version: 2
+title: {id: Sapa}
+triggers: {keywords: [halo], payloads: [undang_]}
+steps:
+  - id: full_name
+    ask: text
+    say: {id: "Nama lengkap?"}
+  - id: bye
+    say: {id: "Sampai jumpa {{.answers.full_name}}."}
+`
+
+type plainDriver struct{ Driver }
+
+func TestReload(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	write := func(name, src string) {
+		t.Helper()
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("greet_v2.flow", greetV2)
+	write("broken.flow", "id: greet\nversion: 3\ntitle: {id: Sapa}\nsteps:\n  - id: a\n    next: nowhere\n")
+	tests := []struct {
+		name, script string
+		plain        bool // a driver that cannot reload
+		fails        int
+		err          string
+	}{
+		{name: "restart", script: `flow: greet
+turns:
+  - send: halo
+    expect:
+      - text: "Nama? ()"
+  - reload: greet_v2.flow
+  - send: Siti
+    expect:
+      - contains: diperbarui oleh kantor
+      - text: "Nama lengkap?"
+    absent: [name]
+  - send: Siti Aminah
+    expect:
+      - text: "Sampai jumpa Siti Aminah."
+    ended: done
+`},
+		{name: "reload and send in one turn", script: `flow: greet
+turns:
+  - send: halo
+  - reload: greet_v2.flow
+    send: Siti
+    expect:
+      - contains: diperbarui
+      - text: "Nama lengkap?"
+`},
+		{name: "absent fails", script: `flow: greet
+turns:
+  - send: halo
+  - reload: greet_v2.flow
+  - send: Siti
+  - send: Siti Aminah
+    absent: [full_name]
+`, fails: 1},
+		{name: "missing file", script: "flow: greet\nturns:\n  - reload: nothere.flow\n", err: "turn 1: reload: open "},
+		{name: "broken version", script: "flow: greet\nturns:\n  - reload: broken.flow\n", err: `turn 1: reload: broken.flow:6: a: next: unknown step "nowhere"`},
+		{name: "reload checks nothing", script: "flow: greet\nturns:\n  - reload: greet_v2.flow\n    answers: {a: 1}\n", err: "a reload without send checks nothing"},
+		{name: "driver cannot", script: "flow: greet\nturns:\n  - reload: greet_v2.flow\n", plain: true, err: "this driver cannot change flows"},
+	}
+	for _, tc := range tests {
+		set := greetSet(t)
+		sc, err := Parse(filepath.Join(dir, "s.yaml"), []byte(tc.script))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var d Driver = EngineDriver(set, sc)
+		if tc.plain {
+			d = plainDriver{d}
+		}
+		fails, err := Play(context.Background(), sc, d)
+		if tc.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.err) {
+				t.Errorf("%s: error %v, want %q", tc.name, err, tc.err)
+			}
+			continue
+		}
+		if err != nil || len(fails) != tc.fails {
+			t.Errorf("%s: %v %v", tc.name, err, fails)
+		}
+		// The set the test started with is unchanged.
+		if set.Get("greet").Version != 1 {
+			t.Errorf("%s: the original set changed", tc.name)
+		}
+	}
+}
