@@ -24,6 +24,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"jejaring/internal/config"
+	"jejaring/internal/store"
 	"jejaring/internal/store/storetest"
 )
 
@@ -471,6 +472,41 @@ func TestParseInterspersed(t *testing.T) {
 		wantAdmin := args[len(args)-1] != "-admin" || args[len(args)-2] != "--"
 		if err != nil || pos[0] != "add" || pos[1] != "rina" || *admin != wantAdmin {
 			t.Errorf("%v: positionals %v admin %v err %v", args, pos, *admin, err)
+		}
+	}
+}
+
+func TestSchemaVersionChecks(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	// A fresh database with migrations turned off: refused, and told how to fix it.
+	fresh := envOf("DATA_DIR="+t.TempDir(), "HTTP_ADDR=127.0.0.1:0", "MIGRATE=false")
+	code, _, errOut := runIn(t, "", fresh, "serve")
+	if code != 1 || !strings.Contains(errOut, "jejaring migrate up") || strings.Count(errOut, "\n") != 1 {
+		t.Errorf("unmigrated with -migrate=false: exit %d, stderr %q", code, errOut)
+	}
+
+	// A database migrated by a newer Jejaring: refused, with or without migrations.
+	dir := t.TempDir()
+	env := envOf("DATA_DIR="+dir, "HTTP_ADDR=127.0.0.1:0")
+	if code, _, errOut := runIn(t, "", env, "migrate", "up"); code != 0 {
+		t.Fatalf("migrate up: %d %s", code, errOut)
+	}
+	db, err := store.Open(ctx, "", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`INSERT INTO goose_db_version (version_id, is_applied) VALUES (99999, TRUE)`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	for _, args := range [][]string{{"serve"}, {"serve", "-migrate=false"}} {
+		code, out, errOut := runIn(t, "", env, args...)
+		if code != 1 || !strings.Contains(errOut, "newer") || !strings.Contains(errOut, "99999") || strings.Count(errOut, "\n") != 1 {
+			t.Errorf("%v on a newer schema: exit %d, stderr %q", args, code, errOut)
+		}
+		if strings.Contains(out, "running") {
+			t.Errorf("%v started on a newer schema: %q", args, out)
 		}
 	}
 }
