@@ -134,6 +134,9 @@ var (
 	ErrBlocked          = errors.New("contact blocked the bot")
 	ErrUnknownRecipient = errors.New("unknown recipient")
 	ErrNotConnected     = errors.New("channel not connected")
+	// ErrRejected means the platform refused this message as malformed
+	// (Telegram's 400): sending it again can only fail again.
+	ErrRejected = errors.New("message rejected by the platform")
 )
 
 // RateLimitError asks the caller to wait RetryAfter before sending again.
@@ -145,10 +148,10 @@ func (e *RateLimitError) Error() string {
 	return fmt.Sprintf("rate limited: retry after %s", e.RetryAfter)
 }
 
-// Permanent reports whether err means the message can never be delivered to
-// this recipient, so retrying is pointless.
+// Permanent reports whether err means the message can never be delivered
+// (to this recipient, or at all), so retrying is pointless.
 func Permanent(err error) bool {
-	return errors.Is(err, ErrBlocked) || errors.Is(err, ErrUnknownRecipient)
+	return errors.Is(err, ErrBlocked) || errors.Is(err, ErrUnknownRecipient) || errors.Is(err, ErrRejected)
 }
 
 // Handler processes one inbound message and returns the direct replies, in

@@ -33,7 +33,7 @@ const (
 
 // ErrRejected wraps a 400 answer for a message Telegram will never accept as
 // sent (too long, bad markup, ...). Retrying it is pointless.
-var ErrRejected = errors.New("telegram rejected the message")
+var ErrRejected = fmt.Errorf("telegram: %w", channel.ErrRejected)
 
 // errExpired says a long choice value's key is gone from Redis.
 var errExpired = errors.New("choice expired")
