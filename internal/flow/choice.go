@@ -112,19 +112,17 @@ var numberWords = map[string]int{
 // "12", "tiga puluh lima" is "35".
 func normChoice(s string) string {
 	t := normalize(s)
-	if t == "" {
+	if !hasNumberWord(t) {
 		return t
 	}
 	words := strings.Split(t, " ")
-	changed := false
-	out := words[:0:0]
+	out := make([]string, 0, len(words))
 	for i := 0; i < len(words); i++ {
 		v, ok := numberWords[words[i]]
 		if !ok {
 			out = append(out, words[i])
 			continue
 		}
-		changed = true
 		if v < 10 && i+1 < len(words) {
 			switch words[i+1] {
 			case "belas", "baleh":
@@ -143,10 +141,20 @@ func normChoice(s string) string {
 		}
 		out = append(out, strconv.Itoa(v))
 	}
-	if !changed {
-		return t
-	}
 	return strings.Join(out, " ")
+}
+
+// hasNumberWord reports whether a normalized text has a number word, without
+// allocating (most answers have none).
+func hasNumberWord(t string) bool {
+	for t != "" {
+		w, rest, _ := strings.Cut(t, " ")
+		if _, ok := numberWords[w]; ok {
+			return true
+		}
+		t = rest
+	}
+	return false
 }
 
 func matchChoice(choices []Choice, names [][]string, s string) (int, *InputError) {
