@@ -214,6 +214,7 @@ func (c *checker) step(n *Node) {
 			}
 			seen[o.Value] = true
 		}
+		c.aliases(n)
 	} else if len(n.Options) > 0 || n.OptionsFrom != "" {
 		c.add(n.line("options"), id, "options: only choice and multi steps have options")
 	}
@@ -280,6 +281,36 @@ func (c *checker) step(n *Node) {
 	}
 	if len(n.Branches) > 0 && n.Branches[len(n.Branches)-1].If != "" {
 		c.add(n.line("next"), id, "no way out when no condition holds: end the list with a fallback (a `goto:` without `if:`)")
+	}
+}
+
+// aliases refuses an alias of an inline option that is also another
+// option's label or alias: the contact typing it would be asked "which
+// one?" about a word the flow meant for one option.
+func (c *checker) aliases(n *Node) {
+	owner := map[string]int{}
+	for i, o := range n.Options {
+		for _, l := range []string{o.Label.ID, o.Label.EN} {
+			if k := normChoice(l); k != "" && l != "" {
+				if _, ok := owner[k]; !ok {
+					owner[k] = i
+				}
+			}
+		}
+	}
+	for i, o := range n.Options {
+		for _, a := range o.Aliases {
+			k := normChoice(a)
+			if k == "" {
+				c.add(n.line("options"), n.ID, "options: empty alias of %q", o.Value)
+				continue
+			}
+			if j, ok := owner[k]; ok && j != i {
+				c.add(n.line("options"), n.ID, "options: alias %q of %q is also option %q", a, o.Value, n.Options[j].Value)
+				continue
+			}
+			owner[k] = i
+		}
 	}
 }
 

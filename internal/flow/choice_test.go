@@ -76,3 +76,30 @@ func TestChoiceAliasesInConversation(t *testing.T) {
 	}
 	_ = s
 }
+
+func TestCheckAliases(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		options string
+		want    string // the problem, "" = none
+	}{
+		{`[{value: a, id: IV Jurai, aliases: [painan, 4 jurai]}, {value: b, id: Bayang}]`, ""}, // its own label again: harmless
+		{`[{value: a, id: IV Jurai, aliases: [painan]}, {value: b, id: Bayang, aliases: [Painan]}]`, `options: alias "Painan" of "b" is also option "a"`},
+		{`[{value: a, id: IV Jurai, aliases: [bayang]}, {value: b, id: Bayang}]`, `options: alias "bayang" of "a" is also option "b"`},
+		{`[{value: a, id: Empat, en: Four}, {value: b, id: Lima, aliases: [four]}]`, `options: alias "four" of "b" is also option "a"`},
+		{`[{value: a, id: A, aliases: ["?"]}]`, `options: empty alias of "a"`},
+	}
+	for _, tc := range tests {
+		set, err := Load(mapFS(map[string]string{"o.yaml": "id: o\nversion: 1\ntitle: {id: O}\nsteps:\n  - id: c\n    ask: choice\n    say: {id: C?}\n    options: " + tc.options + "\n"}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := ""
+		for _, p := range set.Check(nil) {
+			got += p.Msg
+		}
+		if got != tc.want {
+			t.Errorf("%s: problems %q, want %q", tc.options, got, tc.want)
+		}
+	}
+}
