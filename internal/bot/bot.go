@@ -23,6 +23,10 @@ const (
 	DefaultLockTTL   = 30 * time.Second
 	DefaultLockWait  = 20 * time.Second
 	DefaultDedupeTTL = 48 * time.Hour
+	// DefaultResumeAfter is how long a contact may stay silent inside a
+	// conversation before their next message is checked against the
+	// pending question (Config.ResumeAfter).
+	DefaultResumeAfter = 30 * time.Minute
 	// MaxActionRounds caps how many times one message may run effects and
 	// step again, so a flow that keeps asking for actions cannot spin.
 	MaxActionRounds = 16
@@ -92,6 +96,13 @@ type Config struct {
 	LockTTL   time.Duration
 	LockWait  time.Duration
 	DedupeTTL time.Duration
+	// ResumeAfter is the resume window: a contact who writes after being
+	// silent longer than this inside a conversation, with a message that
+	// does not answer the pending question, is welcomed back and asked
+	// whether to continue or start over (see the package doc).
+	// DefaultResumeAfter when zero; negative turns it off. Keep it well
+	// under SessionTTL, which ends the conversation altogether.
+	ResumeAfter time.Duration
 	// OnTurn, when set, is called after each successful turn with the
 	// answers after it (the final answers when the flow ended; nil when no
 	// flow ran) and why the flow ended ("" while it goes on). Test drivers
@@ -138,6 +149,9 @@ func New(cfg Config) (*Bot, error) {
 	}
 	if cfg.DedupeTTL <= 0 {
 		cfg.DedupeTTL = DefaultDedupeTTL
+	}
+	if cfg.ResumeAfter == 0 {
+		cfg.ResumeAfter = DefaultResumeAfter
 	}
 	b := &Bot{cfg: cfg, log: cfg.Logger, metrics: cfg.Metrics}
 	if b.metrics == nil {
@@ -254,14 +268,14 @@ func (b *Bot) handle(ctx context.Context, in channel.Inbound, force *forced) ([]
 		return nil, nil
 	}
 
-	t, err := b.turn(ctx, in, force, turn.Session)
+	t, err := b.turn(ctx, in, force, turn.Session, turn.Note)
 	if err == nil {
 		// Save (or end) the conversation, mark the message handled and
 		// let the contact go, in one step, only now that everything
 		// succeeded.
 		committed = true
 		stopRenew()
-		if cerr := turn.Commit(ctx, t.next, b.cfg.SessionTTL, b.cfg.DedupeTTL); cerr != nil {
+		if cerr := turn.CommitNote(ctx, t.next, t.note, b.cfg.SessionTTL, b.cfg.DedupeTTL); cerr != nil {
 			err = fail("session", cerr)
 		}
 	}
@@ -346,12 +360,16 @@ type turnState struct {
 	next    *flow.Session
 	answers map[string]any
 	ended   string
+	// prevNote is the note the previous turn kept beside the session,
+	// note the one this turn keeps (noteResume: we asked "continue or
+	// start over?").
+	prevNote, note string
 }
 
 // turn does steps 3 to 7 of the pipeline under the contact's lock. Nothing
 // is saved unless every step succeeded.
-func (b *Bot) turn(ctx context.Context, in channel.Inbound, force *forced, sess *flow.Session) (turnState, error) {
-	var t turnState
+func (b *Bot) turn(ctx context.Context, in channel.Inbound, force *forced, sess *flow.Session, note string) (turnState, error) {
+	t := turnState{prevNote: note}
 	now := b.cfg.Clock()
 	seen := store.ContactSeen{
 		Channel: string(in.From.Channel), ExternalID: in.From.ExternalID,
@@ -496,6 +514,13 @@ func (b *Bot) route(in channel.Inbound, t *turnState, sess *flow.Session, now ti
 		lang := s.Lang
 		s.Contact = t.fc
 		s.Contact.Lang = lang
+		if flows.Get(sess.FlowID) != nil {
+			// The resume window: the answer to our "continue or start
+			// over?", or a contact back after a long silence.
+			if res, ok, err := b.resumeWindow(def, &s, in, input, t, resume != nil, now); ok || err != nil {
+				return def, res, err
+			}
+		}
 		if resume != nil {
 			// They came back and want to go on: welcome them back and
 			// ask the pending question again (the engine repeats it on a

@@ -63,6 +63,22 @@
 // back") and asked the pending question again, answers kept, and told that
 // `ulang` starts over. A greeting is never taken as an answer.
 //
+// The resume window (resume.go): a contact who writes after being silent
+// longer than Config.ResumeAfter (30 minutes by default; the session itself
+// lives for the session TTL, 24 hours) may not remember what we asked. Their
+// message is first tried on the pure engine as the answer to the pending
+// question: a valid answer, or a global word, is simply taken. Anything the
+// question would refuse — and a greeting, the flow's own keyword or a bare
+// start command — gets "Selamat datang kembali, Bapak/Ibu <name>!" with the
+// pending question quoted and two choices, Lanjutkan (the question is asked
+// again, answers kept) and Mulai ulang (the flow starts again, deep-link
+// params kept); in English when the conversation is. The bot keeps a note
+// beside the session (session.Turn.Note) that it asked, so the next message
+// may also type "lanjut", "mulai ulang", "1" or "2"; any other message then
+// goes to the engine as usual. Inside the window the welcome back is the
+// plain one above. The decision lives here, not in flow.Step: it needs no
+// new engine export, only Step's own refusal (same step, one more retry).
+//
 // Outside a conversation, a trigger keyword (typed, or a pressed menu button,
 // whose value is the keyword) starts its flow; a contact's very first message
 // starts the first-contact flow when there is one; anything else gets a short

@@ -30,6 +30,18 @@ type Turn struct {
 	// Done says the message was handled before (a redelivery): commit
 	// nothing, Release.
 	Done bool
+	// Note is what the bot kept beside the session at the previous turn
+	// (CommitNote), "" when nothing: a question the bot itself asked about
+	// the conversation, such as "continue or start over?".
+	Note string
+}
+
+// record is how a session is stored: the flow's session with the bot's
+// note beside it. The note is one more JSON field, so a session stored
+// without it (or read with Store.Get) is the plain flow.Session.
+type record struct {
+	*flow.Session
+	Note string `json:"bot_note,omitempty"`
 }
 
 // Begin takes addr's contact lock for lockTTL, waiting up to wait (with the
@@ -69,12 +81,12 @@ func (s *Store) Begin(ctx context.Context, addr channel.Address, msgID string, l
 				t.Release(ctx)
 				return nil, fmt.Errorf("get session %s: %w", addr, err)
 			default:
-				var fs flow.Session
-				if err := json.Unmarshal(b, &fs); err != nil {
+				rec := record{Session: &flow.Session{}}
+				if err := json.Unmarshal(b, &rec); err != nil {
 					t.Release(ctx)
 					return nil, fmt.Errorf("decode session %s: %w", addr, err)
 				}
-				t.Session = &fs
+				t.Session, t.Note = rec.Session, rec.Note
 			}
 			return t, nil
 		}
@@ -116,13 +128,19 @@ return 1`)
 // doneTTL, and releases the lock — atomically, and only while the lock is
 // still ours (else ErrLocked, and nothing is written).
 func (t *Turn) Commit(ctx context.Context, sess *flow.Session, sessionTTL, doneTTL time.Duration) error {
+	return t.CommitNote(ctx, sess, "", sessionTTL, doneTTL)
+}
+
+// CommitNote is Commit keeping note beside the saved session, for the next
+// turn's Turn.Note ("" keeps none; with a nil sess the note is dropped).
+func (t *Turn) CommitNote(ctx context.Context, sess *flow.Session, note string, sessionTTL, doneTTL time.Duration) error {
 	if t.lock == nil {
 		return fmt.Errorf("commit turn %s: already ended", t.addr)
 	}
 	mode, data := "keep", ""
 	switch {
 	case sess != nil:
-		b, err := json.Marshal(sess)
+		b, err := json.Marshal(record{Session: sess, Note: note})
 		if err != nil {
 			return fmt.Errorf("encode session %s: %w", t.addr, err)
 		}

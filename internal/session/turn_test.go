@@ -3,6 +3,7 @@ package session_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -184,6 +185,51 @@ func TestTurnsSerialize(t *testing.T) {
 		g, _ := s.Get(ctx, addr)
 		if fails.Load() != 0 || g == nil || g.Answers["n"] != float64(30) {
 			t.Errorf("fails=%d session=%+v, want n=30", fails.Load(), g)
+		}
+	})
+}
+
+// A note committed beside the session comes back with the next turn only,
+// and does not disturb readers of the plain session.
+func TestTurnNote(t *testing.T) {
+	t.Parallel()
+	eachBackend(t, func(t *testing.T, b backend) {
+		ctx := context.Background()
+		s := session.New(b.rdb, b.prefix, time.Hour)
+		tr, err := s.Begin(ctx, addr, "n1", time.Minute, time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := tr.CommitNote(ctx, &flow.Session{FlowID: "daftar", Step: "nama", Lang: "en"}, "resume", time.Hour, time.Hour); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := s.Get(ctx, addr); err != nil || got == nil || got.Step != "nama" || got.Lang != "en" {
+			t.Fatalf("Get after a noted commit: %+v, %v", got, err)
+		}
+		tr, err = s.Begin(ctx, addr, "n2", time.Minute, time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tr.Note != "resume" || tr.Session == nil || tr.Session.Step != "nama" {
+			t.Fatalf("next turn: note %q, session %+v", tr.Note, tr.Session)
+		}
+		// A plain Commit drops the note.
+		if err := tr.Commit(ctx, tr.Session, time.Hour, time.Hour); err != nil {
+			t.Fatal(err)
+		}
+		tr, err = s.Begin(ctx, addr, "n3", time.Minute, time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tr.Note != "" || tr.Session == nil {
+			t.Errorf("after a plain commit: note %q, session %+v", tr.Note, tr.Session)
+		}
+		// A session saved by Save (no note) reads back without one.
+		if err := tr.Release(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if raw, _ := b.rdb.Get(ctx, b.prefix+"sess:{telegram:12345}").Result(); strings.Contains(raw, "bot_note") {
+			t.Errorf("stored session still has a note: %s", raw)
 		}
 	})
 }
