@@ -53,3 +53,36 @@ func mapFS(files map[string]string) fstest.MapFS {
 	}
 	return m
 }
+
+// TestSummaryMasksNIK: the summary shows 1301********0001; the answer
+// stays whole.
+func TestSummaryMasksNIK(t *testing.T) {
+	t.Parallel()
+	set := loadMap(t, map[string]string{"n.yaml": `id: n
+version: 1
+title: {id: N}
+steps:
+  - id: nik
+    ask: nik
+    label: {id: NIK pemilik}
+    say: {id: NIK?}
+  - id: ok
+    summary: true
+    say: {id: "Periksa:"}
+`})
+	def := set.Get("n")
+	r, _ := Start(def, Contact{}, "id", nil, t0)
+	r, s := send(t, def, r.Session, "1301 0145 0690 0001")
+	if got := r.Messages[0].Text; !strings.Contains(got, "1. NIK pemilik: 1301********0001\n") || strings.Contains(got, "1301014506900001") {
+		t.Errorf("summary %q", got)
+	}
+	if s.Answers["nik"] != "1301014506900001" {
+		t.Errorf("answer %v", s.Answers["nik"])
+	}
+	rn := &run{sess: &Session{Lang: "id"}}
+	for _, v := range []any{"1301014506900001", int64(1301014506900001), 1301014506900001.0} {
+		if got := rn.display(&Node{Ask: AskNIK}, v); got != "1301********0001" {
+			t.Errorf("display(%T %v) = %q", v, v, got)
+		}
+	}
+}

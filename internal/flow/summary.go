@@ -211,9 +211,18 @@ func (r *run) display(n *Node, v any) string {
 	case AskNIK:
 		// Personal data: the summary shows 1301********0001; the answer
 		// itself stays whole.
-		if s, ok := v.(string); ok {
-			return idn.MaskNIK(s)
+		// A value not from the parser (an action's, an import's) is masked
+		// all the same.
+		var s string
+		switch x := v.(type) {
+		case string:
+			s = x
+		case float64:
+			s = strconv.FormatFloat(x, 'f', -1, 64)
+		default:
+			s = fmt.Sprint(v)
 		}
+		return idn.MaskNIK(s)
 	case AskNumber:
 		if f, ok := v.(float64); ok {
 			return strconv.FormatFloat(f, 'f', -1, 64)
