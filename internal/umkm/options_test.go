@@ -1,6 +1,7 @@
 package umkm
 
 import (
+	"slices"
 	"testing"
 
 	"jejaring/internal/flow"
@@ -78,6 +79,34 @@ kecamatan:
 		for j := range want[i] {
 			if c.Aliases[j] != want[i][j] {
 				t.Errorf("%s aliases %q, want %q", c.Label, c.Aliases, want[i])
+			}
+		}
+	}
+}
+
+// TestOptionsEveryNagariFindsItsKecamatan: every alias and every nagari
+// name of the region data, typed as the answer to the kecamatan question,
+// gives its own kecamatan (a data edit that makes one ambiguous fails here).
+func TestOptionsEveryNagariFindsItsKecamatan(t *testing.T) {
+	t.Parallel()
+	d, err := LoadData("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	list := Options(d)(OptionsKecamatan, "id")
+	for _, k := range d.Region.Kecamatan {
+		words := slices.Clone(k.Aliases)
+		for _, n := range k.Nagari {
+			words = append(words, n.Name)
+		}
+		for _, w := range words {
+			i, perr := flow.MatchChoice(list, w)
+			if perr != nil || list[i].Value != k.Code {
+				got := ""
+				if perr == nil {
+					got = list[i].Label
+				}
+				t.Errorf("%q: got %q (%v), want %s", w, got, perr, k.Name)
 			}
 		}
 	}
