@@ -183,3 +183,32 @@ func TestResumeWindowEdges(t *testing.T) {
 		t.Errorf("window off: %s", bottest.Texts(out))
 	}
 }
+
+// On a text question any text it accepts is an answer, even after a long
+// silence; what it refuses (too short here) and a bare start command get
+// the welcome back. A resume button pressed after the conversation is gone
+// gets the menu.
+func TestResumeTextQuestionAndStart(t *testing.T) {
+	t.Parallel()
+	each(t, func(t *testing.T, h *bottest.Harness, f *fakes) {
+		a := bottest.Addr("resume-text")
+		h.Send(channel.Inbound{From: a, Kind: channel.KindText, Text: "daftar", DisplayName: "Siti"})
+		h.Advance(time.Hour)
+		prompt := []string{"Selamat datang kembali, Bapak/Ibu Siti!", "Apa nama usaha Bapak/Ibu?"}
+		wantResumePrompt(t, h.Say(a, "ok"), prompt, []string{"Lanjutkan", "Mulai ulang"})
+		h.Advance(time.Hour)
+		out := h.Open(a, "") // Telegram's bare /start
+		wantResumePrompt(t, out, prompt, []string{"Lanjutkan", "Mulai ulang"})
+		h.Advance(time.Hour)
+		wantText(t, h.Say(a, "Rendang Uni Siti"), "bidang apa?")
+		if s := h.Session(a); s == nil || s.Answers["business_name"] != "Rendang Uni Siti" {
+			t.Errorf("answer after a silence: %+v", s)
+		}
+		h.Say(a, "batal")
+		h.Say(a, "ya")
+		if s := h.Session(a); s != nil {
+			t.Fatalf("not cancelled: %+v", s)
+		}
+		wantText(t, h.Choose(a, out[0].Choices[0].Value), "Halo Bapak/Ibu")
+	})
+}
