@@ -8,7 +8,7 @@
 // Keys, all under the store's prefix; a contact's keys carry the hash tag
 // {<channel>:<external id>} so they live in one Redis Cluster slot:
 //
-//	<prefix>sess:{telegram:123}         session JSON, TTL = session TTL
+//	<prefix>sess:{telegram:123}         session JSON (and the bot's note, Turn.Note), TTL = session TTL
 //	<prefix>lock:{telegram:123}         the contact lock's token, TTL = lock TTL
 //	<prefix>done:{telegram:123}:<msg>   "message handled" marker, TTL ~48 h
 //	<prefix>lock:<key>                  other locks (Lock, LockWait)
