@@ -268,14 +268,14 @@ func (b *Bot) handle(ctx context.Context, in channel.Inbound, force *forced) ([]
 		return nil, nil
 	}
 
-	t, err := b.turn(ctx, in, force, turn.Session, turn.Note)
+	t, err := b.turn(ctx, in, force, turn.Session, parseNote(turn.Note))
 	if err == nil {
 		// Save (or end) the conversation, mark the message handled and
 		// let the contact go, in one step, only now that everything
 		// succeeded.
 		committed = true
 		stopRenew()
-		if cerr := turn.CommitNote(ctx, t.next, t.note, b.cfg.SessionTTL, b.cfg.DedupeTTL); cerr != nil {
+		if cerr := turn.CommitNote(ctx, t.next, t.note().String(), b.cfg.SessionTTL, b.cfg.DedupeTTL); cerr != nil {
 			err = fail("session", cerr)
 		}
 	}
@@ -360,16 +360,24 @@ type turnState struct {
 	next    *flow.Session
 	answers map[string]any
 	ended   string
-	// prevNote is the note the previous turn kept beside the session,
-	// note the one this turn keeps (noteResume: we asked "continue or
-	// start over?").
-	prevNote, note string
+	// prev is the note the previous turn kept beside the session.
+	// resumeAsked says this turn asked "continue or start over?";
+	// contactAt is when the contact was last read from the database with
+	// no action run since (zero: unknown, read it next time).
+	prev        note
+	resumeAsked bool
+	contactAt   time.Time
+}
+
+// note is what this turn keeps beside the session for the next one.
+func (t *turnState) note() note {
+	return note{resume: t.resumeAsked, contactAt: t.contactAt}
 }
 
 // turn does steps 3 to 7 of the pipeline under the contact's lock. Nothing
 // is saved unless every step succeeded.
-func (b *Bot) turn(ctx context.Context, in channel.Inbound, force *forced, sess *flow.Session, note string) (turnState, error) {
-	t := turnState{prevNote: note}
+func (b *Bot) turn(ctx context.Context, in channel.Inbound, force *forced, sess *flow.Session, prev note) (turnState, error) {
+	t := turnState{prev: prev}
 	now := b.cfg.Clock()
 	seen := store.ContactSeen{
 		Channel: string(in.From.Channel), ExternalID: in.From.ExternalID,
@@ -386,9 +394,22 @@ func (b *Bot) turn(ctx context.Context, in channel.Inbound, force *forced, sess 
 			seen.Phone = p
 		}
 	}
-	c, created, err := b.cfg.DB.UpsertContact(ctx, seen)
-	if err != nil {
-		return t, fail("contact", err)
+	c, ok := cachedContact(in.From, sess, prev, seen, now)
+	created := false
+	var err error
+	if ok {
+		t.contactAt = prev.contactAt
+	} else {
+		c, created, err = b.cfg.DB.UpsertContact(ctx, seen)
+		if err != nil {
+			return t, fail("contact", err)
+		}
+		// The saved copy may stand in until the upsert would write
+		// last_seen again (contact.go).
+		t.contactAt = c.LastSeen
+		if t.contactAt.IsZero() || t.contactAt.After(now) {
+			t.contactAt = now
+		}
 	}
 	t.contact, t.created, t.lang = c, created, c.Language
 	t.fc = flow.Contact{
@@ -421,6 +442,9 @@ func (b *Bot) turn(ctx context.Context, in channel.Inbound, force *forced, sess 
 		if round >= MaxActionRounds {
 			return t, fail("flow", fmt.Errorf("flow %s asked for actions %d times in one message", def.ID, round))
 		}
+		// An action may change the contact row (a phone, consent, a
+		// deletion): the next turn reads it again.
+		t.contactAt = time.Time{}
 		result, more, err := b.runEffects(ctx, in, &t, res)
 		if err != nil {
 			return t, err

@@ -27,7 +27,7 @@ func loadFlows(t testing.TB) *flow.Set {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ps := set.Check([]string{"test.register", "test.mydata", "test.slow"}); len(ps) > 0 {
+	if ps := set.Check([]string{"test.register", "test.mydata", "test.slow", "test.setphone"}); len(ps) > 0 {
 		t.Fatalf("test flows: %v", ps)
 	}
 	return set

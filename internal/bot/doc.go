@@ -24,7 +24,12 @@
 //     first). Message ids are kept per contact: Telegram's repeat across chats.
 //  3. The contact row is upserted (first/last seen, display name, a phone the
 //     platform vouches for); a contact writing again within a minute is only
-//     read (store.LastSeenResolution). A new contact speaks Indonesian: the
+//     read (store.LastSeenResolution). Inside a conversation, not even
+//     read: until the upsert would write last_seen again, the copy the
+//     session saved stands in, unless an action ran since the row was read
+//     (actions write contacts), the platform gives a different name or
+//     phone, or the contact is staff (contact.go). A quick conversation
+//     costs no SQL per message. A new contact speaks Indonesian: the
 //     platform's language hint is ignored, since many phones here run in
 //     English while their owners read Indonesian best; `bahasa` switches,
 //     and the choice is kept on the contact.

@@ -26,9 +26,6 @@ import (
 // "mulai ulang", "1", "2") count as well as the buttons; anything else then
 // goes to the engine as usual.
 
-// noteResume is the session note saying we asked "continue or start over?".
-const noteResume = "resume"
-
 // The values of the two choices. They are the bot's own, never a flow
 // option's, so a pressed one is recognised even without the note.
 const (
@@ -105,7 +102,7 @@ func normWords(text string) string {
 // when the message should go on the usual way.
 func (b *Bot) resumeWindow(def *flow.Definition, s *flow.Session, in channel.Inbound, input flow.Input, t *turnState, comingBack bool, now time.Time) (res flow.Result, ok bool, err error) {
 	lang := s.Lang
-	switch resumeReplyOf(in, t.prevNote == noteResume) {
+	switch resumeReplyOf(in, t.prev.resume) {
 	case resumeContinue:
 		res, err = flow.Step(def, s, flow.Input{Kind: flow.InStart, MessageID: in.MessageID}, now)
 		if err != nil {
@@ -162,7 +159,7 @@ func (b *Bot) resumeWindow(def *flow.Definition, s *flow.Session, in channel.Inb
 	}
 	next := *again.Session
 	next.Confirm = "" // a pending "really cancel?" is not the question we quote
-	t.note = noteResume
+	t.resumeAsked = true
 	return flow.Result{
 		Session: &next,
 		Messages: []flow.Message{{
