@@ -265,7 +265,7 @@ func TestLocalModeEndToEnd(t *testing.T) {
 	talkAndStop(t, p, base)
 
 	out := p.stdout.String()
-	if !strings.Contains(out, base+"/chat") || !strings.Contains(out, base+"/metrics") || !strings.Contains(out, base+"/healthz") {
+	if !strings.Contains(out, base+"/chat") || !strings.Contains(out, base+"/metrics") || !strings.Contains(out, base+"/healthz") || !strings.Contains(out, "channels  web chat") {
 		t.Errorf("start-up message does not list the URLs:\n%s", out)
 	}
 	if _, err := os.Stat(filepath.Join(data, "jejaring.db")); err != nil {

@@ -372,6 +372,22 @@ func (a *App) URLs() []string {
 	}
 }
 
+// channelSummary says which channels run and how, for the start-up message.
+func (a *App) channelSummary() []string {
+	out := []string{"web chat"}
+	if _, ok := a.Channels[channel.Telegram]; ok {
+		mode := "long polling"
+		if a.Config.TelegramWebhookURL != "" {
+			mode = "webhook"
+		}
+		out = append(out, "Telegram ("+mode+")")
+	}
+	if _, ok := a.Channels[channel.WhatsApp]; ok {
+		out = append(out, "WhatsApp (linked device; `jejaring whatsapp status`)")
+	}
+	return out
+}
+
 // Run serves and runs the loops until ctx ends, then stops gracefully within
 // StopTimeout. It returns nil after a clean stop.
 func (a *App) Run(ctx context.Context, out io.Writer) error {
@@ -389,6 +405,7 @@ func (a *App) Run(ctx context.Context, out io.Writer) error {
 		for _, u := range a.URLs() {
 			fmt.Fprintln(out, "  "+u)
 		}
+		fmt.Fprintln(out, "  channels  "+strings.Join(a.channelSummary(), ", "))
 		fmt.Fprintln(out, "Press Ctrl+C to stop.")
 	}
 
