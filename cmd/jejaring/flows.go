@@ -18,7 +18,7 @@ import (
 const flowsUsage = `usage:
   jejaring flows check [dir]        check every flow (default: FLOWS_DIR, else the built-in flows)
   jejaring flows graph <flow> [dir] print a Mermaid flowchart of one flow
-  jejaring flows test [dir]         run the conversation tests under <dir>/testdata, except broken/ (default: FLOWS_DIR, else ./flows)
+  jejaring flows test [dir]         run the conversation tests under <dir>/testdata, except broken/ and versions/ (default: FLOWS_DIR, else ./flows)
 `
 
 // runFlows implements `jejaring flows ...`. actions are the names of the
@@ -135,14 +135,15 @@ func testFlows(ctx context.Context, dir string, actions []string, stdout, stderr
 		return 1
 	}
 	// Every script under testdata/, in sub-directories too, except the
-	// broken flows.
+	// broken flows (testdata/broken/) and the flow versions that reload:
+	// turns load (testdata/versions/): neither is a script.
 	var files []string
 	root := filepath.Join(dir, "testdata")
 	err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
-		if d.IsDir() && d.Name() == "broken" {
+		if d.IsDir() && path != root && (d.Name() == "broken" || d.Name() == "versions") {
 			return filepath.SkipDir
 		}
 		if !d.IsDir() && (strings.HasSuffix(path, ".yaml") || strings.HasSuffix(path, ".yml")) {

@@ -120,3 +120,23 @@ func write(t *testing.T, name, data string) {
 		t.Fatal(err)
 	}
 }
+
+// TestFlowsTestSkipsVersionsAndBroken: flow versions loaded by reload: turns
+// (testdata/versions/) and broken flows (testdata/broken/) are not scripts.
+func TestFlowsTestSkipsVersionsAndBroken(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	flowA := "id: a\nversion: 1\ntitle: {id: A}\ntriggers: {keywords: [a]}\nsteps:\n  - id: one\n    ask: text\n    say: {id: Satu?}\n"
+	write(t, filepath.Join(dir, "a.yaml"), flowA)
+	write(t, filepath.Join(dir, "testdata", "a.yaml"), "flow: a\nturns:\n  - send: a\n    expect:\n      - text: Satu?\n")
+	write(t, filepath.Join(dir, "testdata", "versions", "a_v2.yaml"), strings.Replace(flowA, "version: 1", "version: 2", 1))
+	write(t, filepath.Join(dir, "testdata", "broken", "bad.yaml"), "id: bad\nsteps: [\n")
+	write(t, filepath.Join(dir, "testdata", "sub", "versions", "nested.yaml"), "flow: a\nturns:\n  - send: a\n    expect:\n      - text: Satu?\n")
+	code, out, errs := runFlowsT(t, nil, "test", dir)
+	if code != 0 || !strings.Contains(out, "1 scripts passed") {
+		t.Fatalf("code %d\n%s%s", code, out, errs)
+	}
+	if strings.Contains(out+errs, "a_v2") || strings.Contains(out+errs, "bad.yaml") {
+		t.Errorf("versions/ or broken/ taken for scripts:\n%s%s", out, errs)
+	}
+}
