@@ -100,9 +100,14 @@ func (a *App) handler(ctx context.Context) (channel.Handler, error) {
 		return nil, err
 	}
 	a.Sessions = session.New(a.Redis, a.Config.RedisPrefix, a.Config.SessionTTL)
+	resume := a.Config.ResumeAfter
+	if resume == 0 {
+		resume = -1 // RESUME_AFTER=0: never (bot.Config's zero means its default)
+	}
 	b, err := bot.New(bot.Config{
 		DB: a.DB, Sessions: a.Sessions, Flows: set, Actions: acts,
 		Logger: a.Log.With("component", "bot"), SessionTTL: a.Config.SessionTTL, Metrics: a.Metrics,
+		ResumeAfter: resume,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("bot: %w", err)

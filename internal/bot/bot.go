@@ -163,6 +163,10 @@ func New(cfg Config) (*Bot, error) {
 
 var _ channel.Handler = (*Bot)(nil)
 
+// ResumeAfter is the resume window in effect (Config.ResumeAfter after
+// defaults); 0 when it is turned off.
+func (b *Bot) ResumeAfter() time.Duration { return max(b.cfg.ResumeAfter, 0) }
+
 // Flows is the flow set the bot runs.
 func (b *Bot) Flows() *flow.Set { return b.cfg.Flows }
 

@@ -41,6 +41,10 @@ type Config struct {
 	LogLevel           slog.Level    // parsed LOG_LEVEL
 	Migrate            bool          // run migrations at start-up
 	SessionTTL         time.Duration // how long an idle conversation is kept
+	// ResumeAfter is the resume window: silence inside a conversation
+	// after which the next message that does not answer the pending
+	// question gets "welcome back, continue or start over?". 0 = off.
+	ResumeAfter time.Duration
 
 	// raw holds every setting as resolved text (flag, env or default), for
 	// packages that parse their own settings (whatsapp.ParsePolicy).
@@ -88,6 +92,7 @@ var vars = []Var{
 	{Env: "LOG_LEVEL", Default: "info", Usage: "debug, info, warn or error"},
 	{Env: "MIGRATE", Default: "true", Usage: "apply database migrations at start-up (-migrate=false to skip)", Bool: true},
 	{Env: "SESSION_TTL", Default: "24h", Usage: "how long an unfinished conversation is kept (Go duration: 30m, 24h)"},
+	{Env: "RESUME_AFTER", Default: "30m", Usage: "silence inside a conversation after which a contact is welcomed back and asked to continue or start over; 0: never"},
 }
 
 // flagName turns DATABASE_URL into database-url.
@@ -258,6 +263,11 @@ func build(raw map[string]string) (*Config, error) {
 		return nil, fmt.Errorf("SESSION_TTL: want a duration of at least 1m such as 30m or 24h, got %q", raw["SESSION_TTL"])
 	}
 	c.SessionTTL = d
+	ra, perr := time.ParseDuration(raw["RESUME_AFTER"])
+	if perr != nil || ra < 0 || (ra > 0 && ra < time.Minute) {
+		return nil, fmt.Errorf("RESUME_AFTER: want 0 (never) or a duration of at least 1m such as 30m or 2h, got %q", raw["RESUME_AFTER"])
+	}
+	c.ResumeAfter = ra
 	return c, nil
 }
 

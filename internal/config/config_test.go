@@ -92,6 +92,9 @@ func TestValidation(t *testing.T) {
 		{map[string]string{"REDIS_PREFIX": "a b"}, "REDIS_PREFIX: want"},
 		{map[string]string{"WHATSAPP_PROXY": "ftp://u:secret@proxy:1"}, "WHATSAPP_PROXY: want"},
 		{map[string]string{"SESSION_TTL": "5s"}, "SESSION_TTL: want"},
+		{map[string]string{"RESUME_AFTER": "5s"}, "RESUME_AFTER: want"},
+		{map[string]string{"RESUME_AFTER": "-1m"}, "RESUME_AFTER: want"},
+		{map[string]string{"RESUME_AFTER": "later"}, "RESUME_AFTER: want"},
 	}
 	for _, tt := range tests {
 		_, err := load(t, nil, tt.env)
@@ -166,5 +169,27 @@ func TestPrintVarsListsEveryVariable(t *testing.T) {
 	}
 	if !strings.Contains(out, "127.0.0.1:8080") {
 		t.Error("help does not show the HTTP_ADDR default")
+	}
+}
+
+func TestResumeAfter(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		args []string
+		env  map[string]string
+		want time.Duration
+	}{
+		{nil, nil, 30 * time.Minute},
+		{nil, map[string]string{"RESUME_AFTER": "2h"}, 2 * time.Hour},
+		{nil, map[string]string{"RESUME_AFTER": "0"}, 0},
+		{[]string{"-resume-after", "45m"}, map[string]string{"RESUME_AFTER": "2h"}, 45 * time.Minute},
+	} {
+		c, err := load(t, tt.args, tt.env)
+		if err != nil {
+			t.Fatalf("%v %v: %v", tt.args, tt.env, err)
+		}
+		if c.ResumeAfter != tt.want {
+			t.Errorf("%v %v: ResumeAfter = %v, want %v", tt.args, tt.env, c.ResumeAfter, tt.want)
+		}
 	}
 }
