@@ -16,6 +16,8 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"jejaring/internal/channel/telegram"
+	"jejaring/internal/config"
 	"jejaring/internal/event"
 	"jejaring/internal/store"
 )
@@ -39,8 +41,46 @@ Segment flags: --regions 13.01.07,13.01.08 --sizes mikro,kecil --sectors C,G --t
                --verified --since 2026-01-01 --channels telegram,whatsapp,webchat
 `
 
+// eventCommand is `jejaring event`: withDB(runEvent), and when
+// TELEGRAM_BOT_TOKEN is set, `publish` asks the Bot API (TELEGRAM_API_URL)
+// for the bot's username, so invitations on the other channels carry the
+// t.me/<bot>?start=rsvp_<token> link as they do when the server sends them.
+func eventCommand() func(context.Context, []string, stdio) int {
+	return func(ctx context.Context, args []string, s stdio) int {
+		var tg telegramLookup
+		if cfg, err := config.FromEnv(s.getenv); err == nil {
+			tg = telegramName(cfg)
+		}
+		return withDB(func(ctx context.Context, db *store.DB, args []string, stdout, stderr io.Writer) int {
+			return runEventWith(ctx, db, tg, args, stdout, stderr)
+		})(ctx, args, s)
+	}
+}
+
+// telegramLookup returns the Telegram bot's username.
+type telegramLookup func(ctx context.Context) (string, error)
+
+// telegramName is getMe against the configured Bot API server (10 s at
+// most), nil when Telegram is not configured.
+func telegramName(cfg *config.Config) telegramLookup {
+	if cfg.TelegramBotToken == "" {
+		return nil
+	}
+	return func(ctx context.Context) (string, error) {
+		ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		defer cancel()
+		return telegram.GetMe(ctx, cfg.TelegramAPIURL, cfg.TelegramBotToken, nil)
+	}
+}
+
 // runEvent runs `jejaring event ...` on an open, migrated database.
 func runEvent(ctx context.Context, db *store.DB, args []string, stdout, stderr io.Writer) int {
+	return runEventWith(ctx, db, nil, args, stdout, stderr)
+}
+
+// runEventWith is runEvent; tg (nil: no Telegram) gives the bot's username
+// for the deep links in invitations.
+func runEventWith(ctx context.Context, db *store.DB, tg telegramLookup, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, eventUsage)
 		return 2
@@ -49,7 +89,7 @@ func runEvent(ctx context.Context, db *store.DB, args []string, stdout, stderr i
 		fmt.Fprint(stdout, eventUsage)
 		return 0
 	}
-	e := &eventCmd{db: db, repo: store.NewEventRepo(db), out: stdout, errw: stderr, now: time.Now}
+	e := &eventCmd{db: db, repo: store.NewEventRepo(db), tg: tg, out: stdout, errw: stderr, now: time.Now}
 	cmd, args := args[0], args[1:]
 	var err error
 	switch cmd {
@@ -97,6 +137,7 @@ func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(fo
 type eventCmd struct {
 	db   *store.DB
 	repo *store.EventRepo
+	tg   telegramLookup // nil: Telegram not configured
 	out  io.Writer
 	errw io.Writer
 	now  func() time.Time
@@ -348,6 +389,15 @@ func (e *eventCmd) publish(ctx context.Context, args []string) error {
 			return err
 		}
 		req.Segment = &seg
+	}
+	if e.tg != nil {
+		// Asked before the broadcast's transaction, not inside it.
+		name, err := e.tg(ctx)
+		if err != nil || name == "" {
+			fmt.Fprintf(e.errw, "jejaring: event publish: could not ask Telegram for the bot's name (%v); invitations on WhatsApp and the web chat go out without the t.me link\n",
+				strings.Join(strings.Fields(fmt.Sprint(err)), " "))
+		}
+		e.repo.TelegramBot = name
 	}
 	res, err := e.repo.Broadcast(ctx, req, e.now())
 	if err != nil {

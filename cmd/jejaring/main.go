@@ -63,7 +63,7 @@ func commands() map[string]command {
 		"flows": {"check, graph or test the conversation flows", func(ctx context.Context, args []string, s stdio) int {
 			return runFlows(ctx, args, app.ActionNames(), s.out, s.err)
 		}},
-		"event":  {"create, publish, change, cancel, check in and export events", withDB(runEvent)},
+		"event":  {"create, publish, change, cancel, check in and export events", eventCommand()},
 		"import": {"import businesses FILE [--dry-run]: the office's .xlsx or .csv into the register", withDB(runImport)},
 		"export": {"export businesses [--format csv|xlsx] [--out FILE]: the register as a spreadsheet", withDB(runExport)},
 		"stats":  {"businesses by size class, kecamatan and sector (the yearly report table)", withDB(runStats)},

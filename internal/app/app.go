@@ -74,8 +74,13 @@ type App struct {
 	WebChat  *webchat.Chat
 	Bot      *bot.Bot
 	Sessions *session.Store
+	// Events is the event repository the bot's actions use; it puts the
+	// Telegram bot's deep link into invitations on other channels.
+	Events   *store.EventRepo
 	Channels map[channel.Name]channel.Channel
 	Mux      *http.ServeMux
+
+	telegram *telegram.Adapter // nil: Telegram off; set in New, before Run
 
 	mini     *miniredis.Miniredis
 	ln       net.Listener
@@ -304,6 +309,7 @@ func (a *App) startTelegram(h channel.Handler) error {
 		a.Mux.Handle("POST "+u.Path, tg.WebhookHandler())
 	}
 	a.Channels[channel.Telegram] = tg
+	a.telegram = tg
 	a.AddHealth("telegram", tg)
 	a.AddLoop("telegram", tg.Run)
 	return nil

@@ -35,11 +35,17 @@ func demoSave(ctx context.Context, call bot.ActionCall) (bot.ActionResult, error
 // Actions builds the registry of every Go action the flows may run. data is
 // the region and KBLI data (nil: the built-in default region).
 func Actions(db *store.DB, data *umkm.Data, log *slog.Logger) (bot.Actions, error) {
+	return actions(db, data, log, store.NewEventRepo(db))
+}
+
+// actions is Actions with the event repository the event actions use (the
+// app's, which knows the Telegram bot's username for deep links).
+func actions(db *store.DB, data *umkm.Data, log *slog.Logger, events *store.EventRepo) (bot.Actions, error) {
 	a := bot.Actions{}
 	if err := umkmactions.Register(a, umkmactions.Deps{DB: db, Data: data, Logger: log}); err != nil {
 		return nil, err
 	}
-	if err := eventactions.Register(a, eventactions.Deps{Events: store.NewEventRepo(db)}); err != nil {
+	if err := eventactions.Register(a, eventactions.Deps{Events: events}); err != nil {
 		return nil, err
 	}
 	if err := a.Register(DemoSave, demoSave); err != nil {
@@ -91,7 +97,9 @@ func (a *App) handler(ctx context.Context) (channel.Handler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("region data: %w", err)
 	}
-	acts, err := Actions(a.DB, data, a.Log.With("component", "actions"))
+	a.Events = store.NewEventRepo(a.DB)
+	a.Events.TelegramBotName = a.telegramUsername
+	acts, err := actions(a.DB, data, a.Log.With("component", "actions"), a.Events)
 	if err != nil {
 		return nil, fmt.Errorf("actions: %w", err)
 	}
@@ -114,4 +122,15 @@ func (a *App) handler(ctx context.Context) (channel.Handler, error) {
 	}
 	a.Bot = b
 	return b, nil
+}
+
+// telegramUsername is the Telegram bot's username once the channel has
+// reached Telegram (getMe), "" before that or without Telegram. Invitations
+// written on the other channels carry a t.me/<bot>?start=rsvp_<token> link
+// when it is known.
+func (a *App) telegramUsername() string {
+	if a.telegram == nil {
+		return ""
+	}
+	return a.telegram.Username()
 }

@@ -22,6 +22,18 @@ type EventRepo struct {
 	// TelegramBot is the bot's username; when set, invitations on other
 	// channels carry a t.me deep link so owners can answer on Telegram.
 	TelegramBot string
+	// TelegramBotName, when TelegramBot is empty, is asked for the
+	// username at each broadcast ("" = not known yet): the app gives the
+	// running Telegram adapter's, learned from getMe after the start.
+	TelegramBotName func() string
+}
+
+// telegramBot is the username for deep links, "" when unknown.
+func (r *EventRepo) telegramBot() string {
+	if r.TelegramBot != "" || r.TelegramBotName == nil {
+		return r.TelegramBot
+	}
+	return strings.TrimPrefix(r.TelegramBotName(), "@")
 }
 
 // NewEventRepo returns the event repository on db.
@@ -342,6 +354,7 @@ func (r *EventRepo) Broadcast(ctx context.Context, req BroadcastRequest, now tim
 		res.ByChannel = map[string]int{}
 		var invs []event.Invitation
 		byContact := map[int64]Recipient{}
+		tgBot := r.telegramBot()
 		for _, rc := range rs {
 			if rc.Stopped || rc.Blocked {
 				res.Skipped++
@@ -366,7 +379,7 @@ func (r *EventRepo) Broadcast(ctx context.Context, req BroadcastRequest, now tim
 			msgs = append(msgs, outbox.Message{
 				Kind: outbox.KindInvite, To: rc.Address, ContactID: rc.ContactID, EventID: ev.ID, InvitationID: inv.ID, BroadcastID: bid,
 				DedupeKey: fmt.Sprintf("invite:%d:%d", ev.ID, rc.ContactID),
-				Payload:   outbox.Payload{Text: r.invitationText(ev, &inv, rc), Choices: RSVPChoices(inv.Token)},
+				Payload:   outbox.Payload{Text: invitationText(ev, &inv, rc, tgBot), Choices: RSVPChoices(inv.Token)},
 				Priority:  outbox.PriorityInvite, NotBefore: now, NotAfter: ev.StartsAt,
 			})
 			res.ByChannel[string(rc.Address.Channel)]++
@@ -385,10 +398,10 @@ func (r *EventRepo) Broadcast(ctx context.Context, req BroadcastRequest, now tim
 	return res, nil
 }
 
-func (r *EventRepo) invitationText(ev *event.Event, inv *event.Invitation, rc Recipient) string {
+func invitationText(ev *event.Event, inv *event.Invitation, rc Recipient, tgBot string) string {
 	s := event.InvitationText(ev, rc.Name, rc.ContactID)
-	if r.TelegramBot != "" && rc.Address.Channel != channel.Telegram {
-		s += fmt.Sprintf("\n\nBisa juga dijawab lewat Telegram: https://t.me/%s?start=rsvp_%s", r.TelegramBot, inv.Token)
+	if tgBot != "" && rc.Address.Channel != channel.Telegram {
+		s += fmt.Sprintf("\n\nBisa juga dijawab lewat Telegram: https://t.me/%s?start=rsvp_%s", tgBot, inv.Token)
 	}
 	return s
 }

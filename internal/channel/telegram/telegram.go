@@ -187,6 +187,39 @@ func deriveSecret(token string) string {
 	return hex.EncodeToString(m.Sum(nil))
 }
 
+// Username is the bot's @username (without the @) as Telegram's getMe
+// gave it when Run connected; "" until then. Invitations on other channels
+// use it for t.me deep links.
+func (a *Adapter) Username() string {
+	s, _ := a.username.Load().(string)
+	return s
+}
+
+// GetMe asks the Bot API server at apiURL ("" means DefaultAPIURL) once for
+// the bot's username, for tools that do not run the adapter (the CLI).
+// hc may be nil (a client with a 10 s timeout).
+func GetMe(ctx context.Context, apiURL, token string, hc *http.Client) (string, error) {
+	if strings.TrimSpace(token) == "" {
+		return "", errors.New("telegram: empty bot token")
+	}
+	if apiURL == "" {
+		apiURL = DefaultAPIURL
+	}
+	if hc == nil {
+		hc = &http.Client{Timeout: 10 * time.Second}
+	}
+	api, err := tgbot.New(token, tgbot.WithServerURL(strings.TrimRight(apiURL, "/")), tgbot.WithSkipGetMe(),
+		tgbot.WithHTTPClient(hc.Timeout, hc), tgbot.WithDefaultHandler(func(context.Context, *tgbot.Bot, *models.Update) {}))
+	if err != nil {
+		return "", fmt.Errorf("telegram: create client: %w", err)
+	}
+	u, err := api.GetMe(ctx)
+	if err != nil {
+		return "", fmt.Errorf("telegram getMe: %w", err)
+	}
+	return u.Username, nil
+}
+
 // Name is channel.Telegram.
 func (a *Adapter) Name() channel.Name { return channel.Telegram }
 
