@@ -349,7 +349,18 @@ func (b *Bot) apologize(in channel.Inbound, lang string, err error) []channel.Ou
 	b.metrics.Error(stage)
 	b.log.Error("message not handled; contact got an apology",
 		"stage", stage, "contact", maskAddr(in.From), "message_id", in.MessageID, "kind", in.Kind, "err", err)
-	return []channel.Outbound{{Text: text(apology, lang)}}
+	return []channel.Outbound{{Text: text(apology, lang), Lang: lang}}
+}
+
+// withLang gives each message without a language the conversation's, so
+// the adapters write their own words (Telegram's share-number button,
+// WhatsApp's "reply with a number" line) in it too.
+func withLang(out []channel.Outbound, lang string) {
+	for i := range out {
+		if out[i].Lang == "" {
+			out[i].Lang = lang
+		}
+	}
 }
 
 // turnState is one message's work: what the contact is, what we say back.
@@ -466,6 +477,7 @@ func (b *Bot) turn(ctx context.Context, in channel.Inbound, force *forced, sess 
 	t.next = res.Session
 	var dropped []string
 	t.out, dropped = render(msgs, extra)
+	withLang(t.out, t.lang)
 	for _, ref := range dropped {
 		b.log.Warn("flow media not produced by any action this turn; sent without it",
 			"flow", def.ID, "ref", ref, "contact", maskAddr(in.From))

@@ -12,6 +12,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -111,6 +112,16 @@ type Outbound struct {
 	// control (Telegram's share-contact keyboard, a WhatsApp poll).
 	Expect string `json:"expect,omitempty"`
 	Media  *Media `json:"media,omitempty"`
+	// Lang is the conversation's language ("id", "en"; "" means "id"), for
+	// what the adapter adds around the text: Telegram's share-number
+	// button, WhatsApp's "Balas dengan angka 1–3" line.
+	Lang string `json:"lang,omitempty"`
+}
+
+// English reports whether lang ("en", "en-US") asks for English; anything
+// else is Indonesian.
+func English(lang string) bool {
+	return len(lang) >= 2 && strings.EqualFold(lang[:2], "en")
 }
 
 // SendResult is what a platform said about a sent message.

@@ -87,11 +87,16 @@ type Payload struct {
 	// Then are further messages sent right after this one (the .ics file
 	// and QR image of a confirmation).
 	Then []Payload `json:"then,omitempty"`
+	// Lang is the language of the message (channel.Outbound.Lang), for the
+	// words the adapter adds; the Then messages inherit it when they have
+	// none. Event messages (internal/store) leave it empty: their texts
+	// are Indonesian for everyone, and so must the adapter's words be.
+	Lang string `json:"lang,omitempty"`
 }
 
 // PayloadOf stores an Outbound.
 func PayloadOf(o channel.Outbound) Payload {
-	p := Payload{Text: o.Text, Choices: o.Choices}
+	p := Payload{Text: o.Text, Choices: o.Choices, Lang: o.Lang}
 	if o.Media != nil {
 		p.Media = &Media{Kind: o.Media.Kind, Name: o.Media.Name, MIME: o.Media.MIME, Data: o.Media.Data, Caption: o.Media.Caption}
 	}
@@ -100,12 +105,15 @@ func PayloadOf(o channel.Outbound) Payload {
 
 // Outbounds returns the messages to send, in order.
 func (p Payload) Outbounds() []channel.Outbound {
-	o := channel.Outbound{Text: p.Text, Choices: p.Choices}
+	o := channel.Outbound{Text: p.Text, Choices: p.Choices, Lang: p.Lang}
 	if p.Media != nil {
 		o.Media = &channel.Media{Kind: p.Media.Kind, Name: p.Media.Name, MIME: p.Media.MIME, Data: p.Media.Data, Caption: p.Media.Caption}
 	}
 	out := []channel.Outbound{o}
 	for _, t := range p.Then {
+		if t.Lang == "" {
+			t.Lang = p.Lang
+		}
 		out = append(out, t.Outbounds()...)
 	}
 	return out

@@ -25,11 +25,20 @@ const (
 	maxCallbackData = 64 // bytes
 )
 
-// Labels of the reply-keyboard buttons.
-const (
-	sharePhoneLabel    = "📱 Bagikan nomor saya"
-	shareLocationLabel = "📍 Kirim lokasi saya"
+// Labels of the reply-keyboard buttons, Indonesian and English (by
+// Outbound.Lang).
+var (
+	sharePhoneLabel    = [2]string{"📱 Bagikan nomor saya", "📱 Share my number"}
+	shareLocationLabel = [2]string{"📍 Kirim lokasi saya", "📍 Share my location"}
 )
+
+// label picks the Indonesian or English label for lang.
+func label(pair [2]string, lang string) string {
+	if channel.English(lang) {
+		return pair[1]
+	}
+	return pair[0]
+}
 
 // ErrRejected wraps a 400 answer for a message Telegram will never accept as
 // sent (too long, bad markup, ...). Retrying it is pointless.
@@ -88,14 +97,14 @@ func (a *Adapter) deliver(ctx context.Context, chatID int64, msg channel.Outboun
 		markup, inline = kb, true
 	case msg.Expect == "phone":
 		markup = &models.ReplyKeyboardMarkup{
-			Keyboard:       [][]models.KeyboardButton{{{Text: sharePhoneLabel, RequestContact: true}}},
+			Keyboard:       [][]models.KeyboardButton{{{Text: label(sharePhoneLabel, msg.Lang), RequestContact: true}}},
 			ResizeKeyboard: true, OneTimeKeyboard: true,
 			InputFieldPlaceholder: "0812-3456-7890",
 		}
 		showsReplyKB = true
 	case msg.Expect == "location":
 		markup = &models.ReplyKeyboardMarkup{
-			Keyboard:       [][]models.KeyboardButton{{{Text: shareLocationLabel, RequestLocation: true}}},
+			Keyboard:       [][]models.KeyboardButton{{{Text: label(shareLocationLabel, msg.Lang), RequestLocation: true}}},
 			ResizeKeyboard: true, OneTimeKeyboard: true,
 		}
 		showsReplyKB = true

@@ -323,7 +323,7 @@ func TestPhoneAndLocationKeyboards(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if kb := sent[0].ReplyKeyboard; len(kb) != 1 || !kb[0][0].RequestContact || kb[0][0].Text != sharePhoneLabel {
+	if kb := sent[0].ReplyKeyboard; len(kb) != 1 || !kb[0][0].RequestContact || kb[0][0].Text != "📱 Bagikan nomor saya" {
 		t.Errorf("phone keyboard = %+v", kb)
 	}
 	if kb := sent[1].ReplyKeyboard; len(kb) != 1 || !kb[0][0].RequestLocation {
@@ -331,6 +331,35 @@ func TestPhoneAndLocationKeyboards(t *testing.T) {
 	}
 	if !sent[2].RemoveKeyboard {
 		t.Errorf("the plain message after the location step did not remove the keyboard")
+	}
+}
+
+// TestKeyboardsSpeakTheConversationLanguage: the share buttons follow
+// Outbound.Lang (Indonesian when it is empty).
+func TestKeyboardsSpeakTheConversationLanguage(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	rec := &recorder{reply: func(in channel.Inbound) []channel.Outbound {
+		if in.Kind == channel.KindContact {
+			return []channel.Outbound{{Text: "Where is your business?", Expect: "location", Lang: "en"}}
+		}
+		return []channel.Outbound{{Text: "Your phone number?", Expect: "phone", Lang: "en"}}
+	}}
+	f.start(t, f.config(rec))
+	ctx := waitCtx(t)
+	const chat = 4005
+	f.fake.SendText(chat, "register")
+	f.fake.WaitSent(ctx, chat, 1)
+	f.fake.ShareContact(chat, "6281234567890", true)
+	sent, err := f.fake.WaitSent(ctx, chat, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if kb := sent[0].ReplyKeyboard; len(kb) != 1 || !kb[0][0].RequestContact || kb[0][0].Text != "📱 Share my number" {
+		t.Errorf("phone keyboard = %+v", kb)
+	}
+	if kb := sent[1].ReplyKeyboard; len(kb) != 1 || !kb[0][0].RequestLocation || kb[0][0].Text != "📍 Share my location" {
+		t.Errorf("location keyboard = %+v", kb)
 	}
 }
 

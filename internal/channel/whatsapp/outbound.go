@@ -23,6 +23,7 @@ const (
 	pollMaxOptions = 12
 	pollNameMax    = 255
 	pollTitle      = "Atau ketuk salah satu pilihan:"
+	pollTitleEN    = "Or tap one of the options:"
 )
 
 // sender returns the connected client, or nil.
@@ -136,7 +137,7 @@ func render(out channel.Outbound, polls bool) []part {
 	var parts []part
 	text := strings.TrimSpace(out.Text)
 	if len(out.Choices) > 0 {
-		text = numbered(text, out.Choices, out.Multi)
+		text = numbered(text, out.Choices, out.Multi, out.Lang)
 	}
 	if out.Media != nil {
 		m := *out.Media
@@ -157,8 +158,9 @@ func render(out channel.Outbound, polls bool) []part {
 }
 
 // numbered writes choices as "1. Label" lines under the text, then how to
-// answer: "Balas dengan angka 1–3."
-func numbered(text string, choices []channel.Choice, multi bool) string {
+// answer in the conversation's language: "Balas dengan angka 1–3." or
+// "Reply with a number 1–3."
+func numbered(text string, choices []channel.Choice, multi bool, lang string) string {
 	var b strings.Builder
 	if text != "" {
 		b.WriteString(text)
@@ -172,6 +174,17 @@ func numbered(text string, choices []channel.Choice, multi bool) string {
 	}
 	b.WriteByte('\n')
 	n := len(choices)
+	if channel.English(lang) {
+		switch {
+		case n == 1:
+			b.WriteString("Reply with the number 1.")
+		case multi:
+			fmt.Fprintf(&b, "Reply with a number 1–%d. You may choose more than one, separated by commas (for example: 1, 2).", n)
+		default:
+			fmt.Fprintf(&b, "Reply with a number 1–%d.", n)
+		}
+		return b.String()
+	}
 	switch {
 	case n == 1:
 		b.WriteString("Balas dengan angka 1.")
@@ -196,6 +209,9 @@ func pollFor(out channel.Outbound) *pollPart {
 		return nil
 	}
 	p := &pollPart{name: pollTitle}
+	if channel.English(out.Lang) {
+		p.name = pollTitleEN
+	}
 	if len(out.Choices) == 0 {
 		if strings.ToLower(out.Expect) == "rsvp" {
 			return nil

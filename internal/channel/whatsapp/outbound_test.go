@@ -3,6 +3,7 @@ package whatsapp
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"go.mau.fi/whatsmeow"
@@ -30,6 +31,17 @@ func TestSendChoicesAsNumberedText(t *testing.T) {
 		{name: "one choice",
 			out:  channel.Outbound{Text: "Lanjut?", Choices: []channel.Choice{{Label: "Lanjut", Value: "go"}}},
 			want: "Lanjut?\n\n1. Lanjut\n\nBalas dengan angka 1."},
+		{name: "english",
+			out: channel.Outbound{Text: "Which district?", Lang: "en", Choices: []channel.Choice{
+				{Label: "Bayang", Value: "bayang"}, {Label: "IV Jurai", Value: "iv_jurai"}, {Label: "Tarusan", Value: "tarusan"}}},
+			want: "Which district?\n\n1. Bayang\n2. IV Jurai\n3. Tarusan\n\nReply with a number 1–3."},
+		{name: "english multi choice",
+			out: channel.Outbound{Text: "What do you need?", Lang: "en", Multi: true, Choices: []channel.Choice{
+				{Label: "Capital", Value: "capital"}, {Label: "Buyers", Value: "buyers"}}},
+			want: "What do you need?\n\n1. Capital\n2. Buyers\n\nReply with a number 1–2. You may choose more than one, separated by commas (for example: 1, 2)."},
+		{name: "english one choice",
+			out:  channel.Outbound{Text: "Go on?", Lang: "en", Choices: []channel.Choice{{Label: "Go on", Value: "go"}}},
+			want: "Go on?\n\n1. Go on\n\nReply with the number 1."},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -161,5 +173,25 @@ func TestParseAddress(t *testing.T) {
 		if err != nil || got != want {
 			t.Errorf("parseAddress(%q) = %v, %v; want %v", in, got, err, want)
 		}
+	}
+}
+
+func TestEnglishPollTitle(t *testing.T) {
+	t.Parallel()
+	out := channel.Outbound{Text: "Is this right?", Expect: "yesno", Lang: "en",
+		Choices: []channel.Choice{{Label: "Yes", Value: "yes"}, {Label: "No", Value: "no"}}}
+	a, f := testAdapter(t, nil, true)
+	if _, err := a.Send(context.Background(), channel.Address{Channel: channel.WhatsApp, ExternalID: "6281234567890"}, out); err != nil {
+		t.Fatal(err)
+	}
+	sent := f.messages()
+	if len(sent) != 2 {
+		t.Fatalf("sent %d messages, want numbered text + poll", len(sent))
+	}
+	if got := sent[0].msg.GetConversation(); !strings.HasSuffix(got, "Reply with a number 1–2.") {
+		t.Errorf("text = %q", got)
+	}
+	if got := sent[1].msg.GetPollCreationMessage().GetName(); got != "Or tap one of the options:" {
+		t.Errorf("poll title = %q", got)
 	}
 }
