@@ -347,7 +347,7 @@ func (a *App) addDispatcher() {
 		Channels:  a.Channels,
 		Limits:    limits,
 		Redis:     a.Redis,
-		KeyPrefix: a.Config.RedisPrefix + "outbox:",
+		KeyPrefix: a.outboxPrefix(),
 		Logger:    a.Log.With("component", "outbox"),
 	})
 	a.AddLoop("outbox", d.Run)

@@ -15,6 +15,7 @@ import (
 	"jejaring/internal/channel"
 	"jejaring/internal/event/eventactions"
 	"jejaring/internal/flow"
+	"jejaring/internal/outbox"
 	"jejaring/internal/session"
 	"jejaring/internal/store"
 	"jejaring/internal/umkm"
@@ -35,17 +36,18 @@ func demoSave(ctx context.Context, call bot.ActionCall) (bot.ActionResult, error
 // Actions builds the registry of every Go action the flows may run. data is
 // the region and KBLI data (nil: the built-in default region).
 func Actions(db *store.DB, data *umkm.Data, log *slog.Logger) (bot.Actions, error) {
-	return actions(db, data, log, store.NewEventRepo(db))
+	return actions(db, data, log, eventactions.Deps{Events: store.NewEventRepo(db)})
 }
 
-// actions is Actions with the event repository the event actions use (the
-// app's, which knows the Telegram bot's username for deep links).
-func actions(db *store.DB, data *umkm.Data, log *slog.Logger, events *store.EventRepo) (bot.Actions, error) {
+// actions is Actions with the event actions' dependencies given (the app's
+// event repository, which knows the Telegram bot's username for deep links,
+// and which channels run).
+func actions(db *store.DB, data *umkm.Data, log *slog.Logger, events eventactions.Deps) (bot.Actions, error) {
 	a := bot.Actions{}
 	if err := umkmactions.Register(a, umkmactions.Deps{DB: db, Data: data, Logger: log}); err != nil {
 		return nil, err
 	}
-	if err := eventactions.Register(a, eventactions.Deps{Events: events}); err != nil {
+	if err := eventactions.Register(a, events); err != nil {
 		return nil, err
 	}
 	if err := a.Register(DemoSave, demoSave); err != nil {
@@ -99,7 +101,7 @@ func (a *App) handler(ctx context.Context) (channel.Handler, error) {
 	}
 	a.Events = store.NewEventRepo(a.DB)
 	a.Events.TelegramBotName = a.telegramUsername
-	acts, err := actions(a.DB, data, a.Log.With("component", "actions"), a.Events)
+	acts, err := actions(a.DB, data, a.Log.With("component", "actions"), eventactions.Deps{Events: a.Events, ChannelOn: a.channelOn})
 	if err != nil {
 		return nil, fmt.Errorf("actions: %w", err)
 	}
@@ -123,6 +125,20 @@ func (a *App) handler(ctx context.Context) (channel.Handler, error) {
 	a.Bot = b
 	return b, nil
 }
+
+// channelOn reports whether channel ch runs here or, through the outbox's
+// marks in Redis, in another running Jejaring (WhatsApp runs in one only).
+// When Redis cannot tell, it says on rather than warn for nothing.
+func (a *App) channelOn(ctx context.Context, ch string) bool {
+	if _, ok := a.Channels[channel.Name(ch)]; ok {
+		return true
+	}
+	alive, err := outbox.ChannelAlive(ctx, a.Redis, a.outboxPrefix(), channel.Name(ch))
+	return alive || err != nil
+}
+
+// outboxPrefix is the dispatcher's Redis key prefix.
+func (a *App) outboxPrefix() string { return a.Config.RedisPrefix + "outbox:" }
 
 // telegramUsername is the Telegram bot's username once the channel has
 // reached Telegram (getMe), "" before that or without Telegram. Invitations

@@ -6,9 +6,11 @@ import (
 	"testing"
 	"time"
 
+	"jejaring/internal/channel"
 	"jejaring/internal/channel/telegram/tgtest"
 	"jejaring/internal/event"
 	"jejaring/internal/outbox"
+	"jejaring/internal/outbox/outboxtest"
 	"jejaring/internal/store"
 )
 
@@ -79,5 +81,27 @@ func TestInvitationsCarryTheTelegramLink(t *testing.T) {
 	p, _ := outbox.DecodePayload(pay)
 	if want := "https://t.me/" + tgtest.BotUsername + "?start=rsvp_" + token; !strings.Contains(p.Text, want) {
 		t.Errorf("invitation lacks %s:\n%s", want, p.Text)
+	}
+}
+
+// TestChannelOn: the staff preview's view of the channels: the ones this
+// app runs, plus those another Jejaring's dispatcher marks alive in the
+// shared Redis.
+func TestChannelOn(t *testing.T) {
+	t.Parallel()
+	a, err := New(context.Background(), localConfig(t), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	ctx := context.Background()
+	if !a.channelOn(ctx, "webchat") || a.channelOn(ctx, "whatsapp") {
+		t.Fatalf("webchat %v whatsapp %v", a.channelOn(ctx, "webchat"), a.channelOn(ctx, "whatsapp"))
+	}
+	other := outbox.NewDispatcher(outbox.Config{Store: store.NewOutboxRepo(a.DB), Redis: a.Redis, KeyPrefix: a.outboxPrefix(),
+		Channels: map[channel.Name]channel.Channel{channel.WhatsApp: &outboxtest.Channel{N: channel.WhatsApp}}})
+	other.MarkChannelsAlive(ctx)
+	if !a.channelOn(ctx, "whatsapp") {
+		t.Error("WhatsApp run by another Jejaring counts as off")
 	}
 }

@@ -50,7 +50,11 @@ type Config struct {
 	// SendTimeout bounds one platform call (default 30 s, at most half
 	// the lease). A call in flight is not cut short by a shutdown.
 	SendTimeout time.Duration
-	Logger      *slog.Logger
+	// ChannelOffAfter is how long a channel may go without any running
+	// dispatcher before its due rows are skipped (channeloff.go; default
+	// DefaultChannelOffAfter, negative never). Needs Redis.
+	ChannelOffAfter time.Duration
+	Logger          *slog.Logger
 }
 
 // Stats counts what a dispatcher did since it started.
@@ -65,6 +69,7 @@ type Dispatcher struct {
 	limiters map[channel.Name]*limiter
 	log      *slog.Logger
 	stats    struct{ sent, retried, rateLimited, failed, skipped, expired atomic.Int64 }
+	started  time.Time // cfg.Now() at NewDispatcher, for SweepChannelsOff
 }
 
 // NewDispatcher fills in defaults.
@@ -116,10 +121,14 @@ func NewDispatcher(cfg Config) *Dispatcher {
 	if cfg.KeyPrefix == "" {
 		cfg.KeyPrefix = "jejaring:outbox:"
 	}
+	if cfg.ChannelOffAfter == 0 {
+		cfg.ChannelOffAfter = DefaultChannelOffAfter
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	d := &Dispatcher{cfg: cfg, limiters: map[channel.Name]*limiter{}, log: cfg.Logger.With("component", "outbox", "worker", cfg.Worker)}
+	d := &Dispatcher{cfg: cfg, limiters: map[channel.Name]*limiter{}, log: cfg.Logger.With("component", "outbox", "worker", cfg.Worker),
+		started: cfg.Now()}
 	defaults := DefaultLimits()
 	for name := range cfg.Channels {
 		l, ok := cfg.Limits[name]
@@ -149,6 +158,10 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 	}
 	if d.cfg.ProgressEvery > 0 {
 		wg.Go(func() { d.progressLoop(ctx) })
+	}
+	if d.cfg.ChannelOffAfter > 0 && d.cfg.Redis != nil {
+		wg.Go(func() { d.beatLoop(ctx) })
+		wg.Go(func() { d.sweepLoop(ctx) })
 	}
 	wg.Wait()
 	return nil
@@ -190,6 +203,7 @@ func (d *Dispatcher) channelLoop(ctx context.Context, name channel.Name, ch chan
 // It returns how many rows it handled.
 func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
 	total := 0
+	d.MarkChannelsAlive(ctx)
 	for name, ch := range d.cfg.Channels {
 		n, err := d.runBatch(ctx, name, ch, d.batchFor(name), d.cfg.Workers)
 		total += n
@@ -437,6 +451,9 @@ func progressText(p Progress, done bool) string {
 	}
 	if p.Skipped > 0 {
 		s += ", dilewati " + thousands(p.Skipped) + " (berhenti/blokir)"
+	}
+	if p.ChannelOff > 0 {
+		s += ", tidak terkirim " + thousands(p.ChannelOff) + " (salurannya tidak aktif)"
 	}
 	if done {
 		s += ". Selesai."

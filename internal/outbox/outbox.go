@@ -64,7 +64,7 @@ const (
 	StatusSending   = "sending"   // claimed by a dispatcher until lease_until
 	StatusSent      = "sent"      // platform accepted it
 	StatusFailed    = "failed"    // permanent error or out of attempts
-	StatusSkipped   = "skipped"   // contact said berhenti or blocked the bot
+	StatusSkipped   = "skipped"   // contact said berhenti or blocked the bot, or the channel is off (ChannelOffError)
 	StatusExpired   = "expired"   // past not_after (a reminder for an event already started)
 	StatusCancelled = "cancelled" // withdrawn (RSVP changed, event moved)
 )
@@ -172,6 +172,7 @@ type Progress struct {
 	Sent         int
 	Failed       int // failed or expired
 	Skipped      int // skipped at send time plus left out when queued
+	ChannelOff   int // skipped because no running Jejaring serves their channel (not in Skipped)
 	Open         int // pending or sending
 	LastReported int // sent count last reported, -1 never
 }

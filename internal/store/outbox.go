@@ -19,7 +19,10 @@ type OutboxRepo struct{ db *DB }
 // NewOutboxRepo returns the outbox repository on db.
 func NewOutboxRepo(db *DB) *OutboxRepo { return &OutboxRepo{db: db} }
 
-var _ outbox.Store = (*OutboxRepo)(nil)
+var (
+	_ outbox.Store          = (*OutboxRepo)(nil)
+	_ outbox.ChannelSweeper = (*OutboxRepo)(nil)
+)
 
 func evNullTime(t time.Time) any {
 	if t.IsZero() {
@@ -210,7 +213,8 @@ func (r *OutboxRepo) OpenBroadcasts(ctx context.Context) ([]outbox.Progress, err
  COUNT(o.id),
  COALESCE(SUM(CASE WHEN o.status = 'sent' THEN 1 ELSE 0 END), 0),
  COALESCE(SUM(CASE WHEN o.status IN ('failed', 'expired') THEN 1 ELSE 0 END), 0),
- COALESCE(SUM(CASE WHEN o.status IN ('skipped', 'cancelled') THEN 1 ELSE 0 END), 0),
+ COALESCE(SUM(CASE WHEN o.status IN ('skipped', 'cancelled') AND o.last_error NOT LIKE 'channel off%' THEN 1 ELSE 0 END), 0),
+ COALESCE(SUM(CASE WHEN o.status = 'skipped' AND o.last_error LIKE 'channel off%' THEN 1 ELSE 0 END), 0),
  COALESCE(SUM(CASE WHEN o.status IN ('pending', 'sending') THEN 1 ELSE 0 END), 0)
  FROM broadcasts b
  LEFT JOIN events e ON e.id = b.event_id
@@ -229,7 +233,7 @@ func (r *OutboxRepo) OpenBroadcasts(ctx context.Context) ([]outbox.Progress, err
 		var ch string
 		var leftOut, skippedNow int
 		if err := rows.Scan(&p.BroadcastID, &p.Title, &ch, &p.Staff.ExternalID, &p.StaffID, &leftOut, &p.LastReported,
-			&p.Total, &p.Sent, &p.Failed, &skippedNow, &p.Open); err != nil {
+			&p.Total, &p.Sent, &p.Failed, &skippedNow, &p.ChannelOff, &p.Open); err != nil {
 			return nil, err
 		}
 		p.Staff.Channel = channel.Name(ch)
@@ -237,6 +241,31 @@ func (r *OutboxRepo) OpenBroadcasts(ctx context.Context) ([]outbox.Progress, err
 		out = append(out, p)
 	}
 	return out, rows.Err()
+}
+
+// WaitingChannels implements outbox.ChannelSweeper.
+func (r *OutboxRepo) WaitingChannels(ctx context.Context, now time.Time) ([]channel.Name, error) {
+	var names []string
+	if err := r.db.SelectContext(ctx, &names, r.db.Rebind(`SELECT DISTINCT channel FROM outbox WHERE status = 'pending' AND not_before <= ?`), now.UTC()); err != nil {
+		return nil, fmt.Errorf("channels with waiting rows: %w", err)
+	}
+	out := make([]channel.Name, len(names))
+	for i, n := range names {
+		out[i] = channel.Name(n)
+	}
+	return out, nil
+}
+
+// SkipChannel implements outbox.ChannelSweeper. Rows a dispatcher holds
+// (sending) are left to it.
+func (r *OutboxRepo) SkipChannel(ctx context.Context, ch channel.Name, errText string, now time.Time) (int, error) {
+	res, err := r.db.ExecContext(ctx, r.db.Rebind(`UPDATE outbox SET status = 'skipped', last_error = ?, lease_until = NULL, updated_at = ?
+ WHERE channel = ? AND status = 'pending' AND not_before <= ?`), truncate(errText, 500), now.UTC(), string(ch), now.UTC())
+	if err != nil {
+		return 0, fmt.Errorf("skip %s rows: %w", ch, err)
+	}
+	n, _ := res.RowsAffected()
+	return int(n), nil
 }
 
 // ReportProgress implements outbox.Store.

@@ -27,6 +27,10 @@ import (
 // Deps are what the actions need.
 type Deps struct {
 	Events *store.EventRepo
+	// ChannelOn reports whether some running Jejaring sends on channel ch
+	// ("whatsapp"); the staff preview warns about recipients on a channel
+	// that is off, whose messages the outbox will skip. nil: all are on.
+	ChannelOn func(ctx context.Context, ch string) bool
 	// Now overrides the call's time (tests); nil uses ActionCall.Now.
 	Now func() time.Time
 }

@@ -127,6 +127,14 @@ func (h *handlers) staffSegmentCount(ctx context.Context, call bot.ActionCall) (
 	if sc.Skipped > 0 {
 		fmt.Fprintf(&b, "\nDilewati karena berhenti/memblokir: %s.", event.Thousands(sc.Skipped))
 	}
+	if h.deps.ChannelOn != nil {
+		for _, ch := range chs {
+			if !h.deps.ChannelOn(ctx, ch) {
+				fmt.Fprintf(&b, "\nPerhatian: saluran %s tidak aktif saat ini. Bila tetap tidak aktif, %s undangan lewat %s tidak terkirim dan dihitung dilewati.",
+					channelLabel(ch), event.Thousands(sc.ByChannel[ch]), channelLabel(ch))
+			}
+		}
+	}
 	preview := event.InvitationText(ev, "Siti", 0) + "\n[Hadir] [Tidak hadir] [Mungkin]"
 	return ok(map[string]any{"count_text": b.String(), "preview_text": preview, "total": sc.Total})
 }
