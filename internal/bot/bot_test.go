@@ -572,15 +572,17 @@ func TestSlowActionKeepsTheLock(t *testing.T) {
 	entered := make(chan struct{})
 	actions := bot.Actions{"test.slow": func(ctx context.Context, call bot.ActionCall) (bot.ActionResult, error) {
 		close(entered)
-		time.Sleep(1200 * time.Millisecond) // four lock TTLs
+		time.Sleep(4500 * time.Millisecond) // more than two lock TTLs
 		return bot.ActionResult{Answers: map[string]any{"n": 1}}, nil
 	}}
-	h := bottest.NewWith(t, set, actions, db, sessions, func(c *bot.Config) { c.LockTTL = 300 * time.Millisecond })
+	h := bottest.NewWith(t, set, actions, db, sessions, func(c *bot.Config) { c.LockTTL = 2 * time.Second })
 	a := bottest.Addr("slow")
 	done := make(chan []channel.Outbound)
 	go func() { done <- h.Say(a, "ping") }()
 	<-entered
-	time.Sleep(700 * time.Millisecond)
+	// Past the first TTL: only renewals (every half TTL, so a late one
+	// still has a second left on a loaded machine) keep the lock.
+	time.Sleep(3 * time.Second)
 	// Another replica cannot take the contact while the action runs.
 	if _, err := sessions.Begin(context.Background(), a, "x", time.Minute, 0); !errors.Is(err, session.ErrLocked) {
 		t.Errorf("lock taken during a slow action: %v", err)
