@@ -39,11 +39,13 @@ var apology = [2]string{
 	"Sorry, something went wrong on our side. Please try again in a moment.",
 }
 
-// welcomeBack greets a contact coming back to the flow they are in (its
-// keyword, a greeting, a start command); %s is the flow's title.
+// welcomeBack answers a contact who, within the resume window, asks again
+// for the flow they are in (its keyword, a greeting, a start command) — they
+// may have just arrived, so it does not say "welcome back"; %s is the flow's
+// title. After a long silence resume.go greets them back instead.
 var welcomeBack = [2]string{
-	"Selamat datang kembali! Bapak/Ibu belum selesai mengisi *%s*, jadi kita lanjutkan dari pertanyaan terakhir. Ketik *ulang* bila ingin mulai dari awal.",
-	"Welcome back! You have not finished *%s* yet, so let us go on from the last question. Type *restart* to start from the beginning.",
+	"Bapak/Ibu sedang mengisi *%s*, jadi kita lanjutkan dari pertanyaan terakhir. Ketik *ulang* bila ingin mulai dari awal.",
+	"You are in the middle of *%s*, so let us go on from the last question. Type *restart* to start from the beginning.",
 }
 
 // greeting leads the main menu when a contact writes outside a flow.

@@ -402,7 +402,7 @@ func TestTriggerMidFlowSwitches(t *testing.T) {
 		h.Say(a, "Gulai Ikan Uni Eva")
 		h.Advance(10 * time.Minute) // within the resume window
 		out = h.Say(a, "Daftar")
-		wantText(t, out, "Selamat datang kembali! Bapak/Ibu belum selesai mengisi *Daftar usaha*", "bidang apa?")
+		wantText(t, out, "Bapak/Ibu sedang mengisi *Daftar usaha*", "bidang apa?")
 		if last := out[len(out)-1]; len(last.Choices) != 2 {
 			t.Errorf("re-asked question without its choices: %+v", last)
 		}
@@ -411,14 +411,14 @@ func TestTriggerMidFlowSwitches(t *testing.T) {
 		}
 		// So is a bare start command (Telegram's /start).
 		out = h.Open(a, "")
-		wantText(t, out, "Selamat datang kembali!", "bidang apa?")
+		wantText(t, out, "sedang mengisi", "bidang apa?")
 		if s := h.Session(a); s == nil || s.Step != "sector" {
 			t.Errorf("bare start mid-flow: %+v", s)
 		}
 		// So is a greeting: it is never taken as an answer.
 		h.Say(a, "kembali")
 		out = h.Say(a, "Assalamu'alaikum!")
-		wantText(t, out, "Selamat datang kembali!", "Apa nama usaha")
+		wantText(t, out, "sedang mengisi", "Apa nama usaha")
 		if s := h.Session(a); s == nil || s.Step != "business_name" || s.Answers["business_name"] != "Gulai Ikan Uni Eva" {
 			t.Errorf("greeting mid-flow: %+v", s)
 		}

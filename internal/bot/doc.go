@@ -80,7 +80,7 @@
 // params kept); in English when the conversation is. The bot keeps a note
 // beside the session (session.Turn.Note) that it asked, so the next message
 // may also type "lanjut", "mulai ulang", "1" or "2"; any other message then
-// goes to the engine as usual. Inside the window the welcome back is the
+// goes to the engine as usual. Inside the window the answer is the
 // plain one above. The decision lives here, not in flow.Step: it needs no
 // new engine export, only Step's own refusal (same step, one more retry).
 //
