@@ -64,8 +64,8 @@
 // mistaken for a trigger. And a contact coming back — typing the keyword of
 // the flow they are already in, a message that only says hello ("halo",
 // "assalamualaikum", "selamat pagi"), or a start command without a known
-// payload (Telegram's bare /start) — is welcomed back (DESIGN's "welcome
-// back") and asked the pending question again, answers kept, and told that
+// payload (Telegram's bare /start) — is told they are in the middle of that
+// flow and asked the pending question again, answers kept, and told that
 // `ulang` starts over. A greeting is never taken as an answer.
 //
 // The resume window (resume.go): a contact who writes after being silent
