@@ -332,7 +332,7 @@ func hasWordPrefix(label, t string) bool {
 // was closer). Runs shorter than four letters are not compared: a typo of
 // a short word is a different word.
 func typoDistance(label, t string, limit int) (dist int, run bool) {
-	best := levenshtein(label, t, limit)
+	best := EditDistance(label, t, limit)
 	lw := strings.Split(label, " ")
 	tw := strings.Count(t, " ") + 1
 	for i := 0; i+tw <= len(lw) && len(lw) > tw; i++ {
@@ -340,16 +340,16 @@ func typoDistance(label, t string, limit int) (dist int, run bool) {
 		if len(part) < 4 {
 			continue
 		}
-		if d := levenshtein(part, t, limit); d < best {
+		if d := EditDistance(part, t, limit); d < best {
 			best, run = d, true
 		}
 	}
 	return best, run
 }
 
-// levenshtein returns the edit distance of a and b, or limit+1 when it is
-// certainly more than limit.
-func levenshtein(a, b string, limit int) int {
+// EditDistance returns the Levenshtein distance of a and b in runes, or
+// limit+1 when it is certainly more than limit. The umkm matchers use it too.
+func EditDistance(a, b string, limit int) int {
 	ra, rb := []rune(a), []rune(b)
 	if d := len(ra) - len(rb); d > limit || -d > limit {
 		return limit + 1

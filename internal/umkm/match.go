@@ -3,7 +3,9 @@ package umkm
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
+	"jejaring/internal/flow"
 	"jejaring/internal/idn"
 )
 
@@ -46,27 +48,11 @@ func Normalize(s string) string {
 
 // similarity is 1 - edit distance / longer length, on runes.
 func similarity(a, b string) float64 {
-	ra, rb := []rune(a), []rune(b)
-	if len(ra) == 0 && len(rb) == 0 {
+	longer := max(utf8.RuneCountInString(a), utf8.RuneCountInString(b))
+	if longer == 0 {
 		return 1
 	}
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return 1 - float64(prev[len(rb)])/float64(max(len(ra), len(rb)))
+	return 1 - float64(flow.EditDistance(a, b, longer))/float64(longer)
 }
 
 // containsWords reports whether needle occurs in hay on word boundaries.
