@@ -67,6 +67,7 @@ func commands() map[string]command {
 		"import": {"import businesses FILE [--dry-run]: the office's .xlsx or .csv into the register", withDB(runImport)},
 		"export": {"export businesses [--format csv|xlsx] [--out FILE]: the register as a spreadsheet", withDB(runExport)},
 		"stats":  {"businesses by size class, kecamatan and sector (the yearly report table)", withDB(runStats)},
+		"bench":  {"measure the message pipeline: N owners registering at once [-users N]", runBench},
 	}
 }
 
