@@ -20,12 +20,13 @@ import (
 //go:embed page.html
 var page []byte
 
-// Routes registers the page, the API and the stream on mux. The send
-// endpoint refuses cross-origin browser requests (http.CrossOriginProtection).
+// Routes registers the page, the API and the stream on mux. The send and
+// upload endpoints refuse cross-origin browser requests (http.CrossOriginProtection).
 func (c *Chat) Routes(mux *http.ServeMux) {
 	cop := http.NewCrossOriginProtection()
 	mux.HandleFunc("GET /chat", c.servePage)
 	mux.Handle("POST /webchat/api/send", cop.Handler(http.HandlerFunc(c.serveSend)))
+	mux.Handle("POST /webchat/api/upload", cop.Handler(http.HandlerFunc(c.serveUpload)))
 	mux.HandleFunc("GET /webchat/api/events", c.serveEvents)
 }
 
@@ -61,6 +62,7 @@ type sendResponse struct {
 
 type errorResponse struct {
 	Error string `json:"error"`
+	Code  string `json:"code,omitempty"` // set by the upload endpoint: too_large, not_an_image, no_file, ...
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
@@ -175,21 +177,7 @@ func (c *Chat) serveSend(w http.ResponseWriter, r *http.Request) {
 		badRequest(w, "%s", err)
 		return
 	}
-	// Handling goes on if the browser goes away or the server begins to
-	// shut down: a message being handled finishes, nothing half-written.
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), handleLimit)
-	defer cancel()
-	outs, err := c.opt.Handler.Handle(ctx, in)
-	if err != nil {
-		c.log.ErrorContext(ctx, "handle message", "client", in.From.ExternalID, "message_id", in.MessageID, "err", err)
-		writeJSON(w, http.StatusInternalServerError, errorResponse{Error: "Maaf, ada gangguan. Silakan coba lagi sebentar lagi."})
-		return
-	}
-	resp := sendResponse{Messages: make([]Message, 0, len(outs))}
-	for _, o := range outs {
-		resp.Messages = append(resp.Messages, FromOutbound(o))
-	}
-	writeJSON(w, http.StatusOK, resp)
+	c.answer(w, r, in)
 }
 
 func jsonProblem(err error) string {

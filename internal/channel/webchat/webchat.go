@@ -5,6 +5,8 @@
 //
 //	POST /webchat/api/send    {"client_id":"...","text":"..."} or {"client_id":"...","choice":"<value>"}
 //	                       -> {"messages":[{"text":"...","choices":[{"label":"...","value":"..."}]}]}
+//	POST /webchat/api/upload?client_id=...[&message_id=...]   multipart/form-data, the image in part "photo"
+//	                       -> the same {"messages":[...]}; the bot gets a KindPhoto Inbound
 //	GET  /webchat/api/events?client_id=...   (text/event-stream, one "message" event per message)
 //	GET  /chat                               (the page; /chat?start=PAYLOAD opens with a deep link)
 //
@@ -15,6 +17,16 @@
 // gets them when it comes back; a Redis pub/sub notice wakes the stream, so
 // any replica may deliver. Two tabs sharing one client_id share the queue:
 // each message appears in one of them.
+//
+// An upload is at most MaxUpload bytes (5 MiB; over it: 413) and must be a
+// JPEG, PNG, GIF or WebP by its bytes (http.DetectContentType; otherwise
+// 400); its errors are worded for the owner, in Indonesian, with a "code"
+// for scripts. It is saved under DataDir/webchat/media/YYYY-MM/ with a
+// random name, and Attachment.Ref is that path, as for WhatsApp media. The
+// page re-encodes a chosen photo to a JPEG of at most 1600 px on its longer
+// side before sending (which also drops the camera's EXIF data, location
+// included). A retried upload with the same message_id is answered once by
+// the bot but saves a second file.
 package webchat
 
 import (
@@ -54,6 +66,9 @@ type Options struct {
 	PendingTTL time.Duration         // how long undelivered messages wait; default 7 days
 	KeepAlive  time.Duration         // SSE comment interval; default 15 s
 	Now        func() time.Time      // default time.Now
+	// DataDir is where uploaded photos are saved
+	// (DataDir/webchat/media/YYYY-MM/); "" turns uploads off (503).
+	DataDir string
 }
 
 // Chat is the web chat channel. It is safe for concurrent use.

@@ -1,0 +1,204 @@
+package webchat
+
+import (
+	"bytes"
+	"encoding/json"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"image/png"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"jejaring/internal/channel"
+)
+
+func newUploadServer(t *testing.T, h channel.Handler) (string, *httptest.Server) {
+	t.Helper()
+	rdb, prefix := testRedis(t)
+	dir := t.TempDir()
+	now := time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC)
+	c, err := New(Options{Redis: rdb, Prefix: prefix, Handler: h, DataDir: dir, Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	c.Routes(mux)
+	srv := httptest.NewServer(mux)
+	t.Cleanup(func() {
+		c.Close()
+		srv.Close()
+	})
+	return dir, srv
+}
+
+func testImage(t *testing.T, format string) []byte {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, 40, 30))
+	for x := 0; x < 40; x++ {
+		for y := 0; y < 30; y++ {
+			img.Set(x, y, color.RGBA{uint8(x * 6), uint8(y * 8), 90, 255})
+		}
+	}
+	var buf bytes.Buffer
+	var err error
+	if format == "png" {
+		err = png.Encode(&buf, img)
+	} else {
+		err = jpeg.Encode(&buf, img, nil)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func upload(t *testing.T, srv *httptest.Server, query, field string, data []byte, hdr ...string) (int, map[string]any) {
+	t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	_ = mw.WriteField("note", "ignored")
+	fw, err := mw.CreateFormFile(field, "foto.jpg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = fw.Write(data)
+	_ = mw.Close()
+	req, _ := http.NewRequest("POST", srv.URL+"/webchat/api/upload?"+query, &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	for i := 0; i+1 < len(hdr); i += 2 {
+		req.Header.Set(hdr[i], hdr[i+1])
+	}
+	resp, err := srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out map[string]any
+	if !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
+		if resp.StatusCode != http.StatusForbidden { // CrossOriginProtection answers in plain text
+			t.Fatalf("status %d, content type %q, want JSON", resp.StatusCode, resp.Header.Get("Content-Type"))
+		}
+		return resp.StatusCode, nil
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+		t.Fatalf("response is not JSON: %v", err)
+	}
+	return resp.StatusCode, out
+}
+
+func TestUploadPhoto(t *testing.T) {
+	t.Parallel()
+	rec := &recorder{}
+	dir, srv := newUploadServer(t, rec)
+	for _, format := range []string{"jpeg", "png"} {
+		data := testImage(t, format)
+		code, out := upload(t, srv, "client_id=upload-client-1&message_id=up-"+format+"-0001", "photo", data)
+		if code != 200 {
+			t.Fatalf("%s: status %d %v", format, code, out)
+		}
+		if msgs, _ := out["messages"].([]any); len(msgs) != 2 {
+			t.Errorf("%s: replies %v, want the handler's two messages", format, out)
+		}
+		in := rec.last()
+		if in.Kind != channel.KindPhoto || in.Attachment == nil || in.From != (channel.Address{Channel: channel.WebChat, ExternalID: "upload-client-1"}) || in.MessageID != "up-"+format+"-0001" {
+			t.Fatalf("%s: inbound %+v", format, in)
+		}
+		a := in.Attachment
+		wantExt := map[string]string{"jpeg": ".jpg", "png": ".png"}[format]
+		if a.MIME != "image/"+format || a.Size != int64(len(data)) || filepath.Ext(a.Ref) != wantExt ||
+			filepath.Dir(a.Ref) != filepath.Join(dir, "webchat", "media", "2026-11") {
+			t.Errorf("%s: attachment %+v", format, a)
+		}
+		saved, err := os.ReadFile(a.Ref)
+		if err != nil || !bytes.Equal(saved, data) {
+			t.Errorf("%s: saved file %s: %v (%d bytes, want %d)", format, a.Ref, err, len(saved), len(data))
+		}
+	}
+	// The part may also be called "file"; message_id is optional.
+	if code, out := upload(t, srv, "client_id=upload-client-1", "file", testImage(t, "jpeg")); code != 200 {
+		t.Errorf("file part: status %d %v", code, out)
+	}
+	if in := rec.last(); in.Kind != channel.KindPhoto || in.MessageID == "" {
+		t.Errorf("file part: inbound %+v", in)
+	}
+}
+
+func TestUploadRefused(t *testing.T) {
+	t.Parallel()
+	rec := &recorder{}
+	dir, srv := newUploadServer(t, rec)
+	jpg := testImage(t, "jpeg")
+	big := append(append([]byte{}, jpg...), bytes.Repeat([]byte{0}, MaxUpload)...)
+	tests := []struct {
+		name, query, field string
+		data               []byte
+		status             int
+		code               string
+	}{
+		{"too large", "client_id=upload-client-2", "photo", big, 413, "too_large"},
+		{"not an image", "client_id=upload-client-2", "photo", []byte("%PDF-1.7 not a photo at all"), 400, "not_an_image"},
+		{"html", "client_id=upload-client-2", "photo", []byte("<html><script>alert(1)</script></html>"), 400, "not_an_image"},
+		{"empty file", "client_id=upload-client-2", "photo", nil, 400, "no_file"},
+		{"no photo part", "client_id=upload-client-2", "other", jpg, 400, "no_file"},
+		{"missing client", "", "photo", jpg, 400, "bad_request"},
+		{"bad client", "client_id=a+b", "photo", jpg, 400, "bad_request"},
+		{"short client", "client_id=abc", "photo", jpg, 400, "bad_request"},
+		{"bad message id", "client_id=upload-client-2&message_id=x", "photo", jpg, 400, "bad_request"},
+	}
+	for _, tt := range tests {
+		code, out := upload(t, srv, tt.query, tt.field, tt.data)
+		msg, _ := out["error"].(string)
+		if code != tt.status || out["code"] != tt.code || msg == "" {
+			t.Errorf("%s: status %d %v, want %d with code %q", tt.name, code, out, tt.status, tt.code)
+		}
+	}
+	if code, out := upload(t, srv, "client_id=upload-client-2", "photo", []byte("hello")); !strings.Contains(out["error"].(string), "bukan foto") || code != 400 {
+		t.Errorf("not-an-image error is not for the owner: %d %v", code, out)
+	}
+
+	// Not multipart at all.
+	resp, err := srv.Client().Post(srv.URL+"/webchat/api/upload?client_id=upload-client-2", "application/json", strings.NewReader(`{}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 400 {
+		t.Errorf("JSON body: status %d, want 400", resp.StatusCode)
+	}
+	// A cross-origin browser request is refused.
+	if code, _ := upload(t, srv, "client_id=upload-client-2", "photo", jpg, "Sec-Fetch-Site", "cross-site", "Origin", "https://evil.example"); code != http.StatusForbidden {
+		t.Errorf("cross-origin upload: status %d, want 403", code)
+	}
+
+	if len(rec.got) != 0 {
+		t.Errorf("handler ran for refused uploads: %+v", rec.got)
+	}
+	var files []string
+	_ = filepath.Walk(dir, func(p string, info os.FileInfo, err error) error {
+		if err == nil && !info.IsDir() {
+			files = append(files, p)
+		}
+		return nil
+	})
+	if len(files) != 0 {
+		t.Errorf("refused uploads left files: %v", files)
+	}
+}
+
+func TestUploadOffWithoutDataDir(t *testing.T) {
+	t.Parallel()
+	rdb, prefix := testRedis(t)
+	rec := &recorder{}
+	_, srv := newServer(t, rdb, prefix, rec)
+	code, out := upload(t, srv, "client_id=upload-client-3", "photo", testImage(t, "png"))
+	if code != http.StatusServiceUnavailable || out["code"] != "uploads_off" || len(rec.got) != 0 {
+		t.Errorf("status %d %v, want 503 uploads_off", code, out)
+	}
+}
