@@ -260,6 +260,9 @@ func (a *Adapter) callback(ctx context.Context, q *models.CallbackQuery, updateI
 			return err
 		})
 	}
+	if strings.HasPrefix(q.Data, multiPrefix) {
+		return a.multiCallback(ctx, q, updateID, chatID, st, answer)
+	}
 	value, err := a.decodeChoice(ctx, q.Data)
 	if errors.Is(err, errExpired) {
 		answer("Maaf, pilihan ini sudah kedaluwarsa. Silakan ketik jawaban Bapak/Ibu.")

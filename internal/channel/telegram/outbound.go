@@ -90,7 +90,13 @@ func (a *Adapter) deliver(ctx context.Context, chatID int64, msg channel.Outboun
 	showsReplyKB := false
 	switch {
 	case len(msg.Choices) > 0:
-		kb, err := a.keyboard(ctx, msg.Choices)
+		var kb *models.InlineKeyboardMarkup
+		var err error
+		if msg.Multi {
+			kb = multiKeyboard(msg.Choices, msg.Lang)
+		} else {
+			kb, err = a.keyboard(ctx, msg.Choices)
+		}
 		if err != nil {
 			return 0, err
 		}
@@ -149,6 +155,9 @@ func (a *Adapter) deliver(ctx context.Context, chatID int64, msg channel.Outboun
 			lastID = sent.ID
 		}
 	}
+	if inline && lastID != 0 {
+		a.markNewestKeyboard(ctx, chatID, lastID)
+	}
 	if st != nil && lastID != 0 {
 		switch {
 		case inline:
@@ -199,9 +208,8 @@ func (a *Adapter) sendMedia(ctx context.Context, chatID int64, m *channel.Media,
 }
 
 // keyboard builds the inline keyboard for choices: one button per row, or two
-// per row when there are many short labels. A multi-choice question gets the
-// same keyboard: a press answers with that one option, and the question's
-// text tells the user they may type several ("1, 3") instead.
+// per row when there are many short labels. A multi-choice question gets
+// multiKeyboard instead (toggles and a Done button, see multi.go).
 func (a *Adapter) keyboard(ctx context.Context, choices []channel.Choice) (*models.InlineKeyboardMarkup, error) {
 	perRow := 1
 	if len(choices) >= 5 {
