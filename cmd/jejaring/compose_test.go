@@ -163,9 +163,15 @@ func TestReadmeListsEverySettingAndTheTwoCommands(t *testing.T) {
 			t.Errorf("README's configuration table lacks %s with default %s", v.Env, def)
 		}
 	}
-	for _, cmd := range []string{"go run ./cmd/jejaring\n", "go test ./...\n", "docker compose up -d postgres redis\n", "http://127.0.0.1:8080/chat"} {
+	for _, cmd := range []string{"go run ./cmd/jejaring\n", "go test ./...\n", "`docker compose up -d postgres redis`", "http://127.0.0.1:8080/chat"} {
 		if !strings.Contains(readme, cmd) {
 			t.Errorf("README lacks %q", cmd)
 		}
+	}
+	// Exactly two set-up commands stand as shell blocks before the
+	// configuration: run and test.
+	setup := readme[:strings.Index(readme, "## Configuration")]
+	if n := strings.Count(setup, "```sh\n"); n != 2 {
+		t.Errorf("README shows %d command blocks before Configuration, want 2 (run, test)", n)
 	}
 }
