@@ -472,6 +472,20 @@ func (r *EventRepo) insertInvitations(ctx context.Context, tx *sqlx.Tx, invs []e
 const invCols = `i.id, i.event_id, i.contact_id, COALESCE(i.broadcast_id, 0), i.token, i.status, i.party_size, i.needs, i.checkin_code,
  i.answered_at, i.waitlisted_at, i.checked_in_at, i.checked_in_by, i.created_at`
 
+// scanInvitations reads every row of an invCols query and closes rows.
+func scanInvitations(rows *sqlx.Rows) ([]event.Invitation, error) {
+	defer rows.Close()
+	var invs []event.Invitation
+	for rows.Next() {
+		inv, err := scanInvitation(rows)
+		if err != nil {
+			return nil, err
+		}
+		invs = append(invs, *inv)
+	}
+	return invs, rows.Err()
+}
+
 func scanInvitation(r eventRow, extra ...any) (*event.Invitation, error) {
 	var inv event.Invitation
 	var status, needs string
@@ -660,18 +674,9 @@ func (r *EventRepo) promote(ctx context.Context, tx *sqlx.Tx, ev *event.Event, n
 	if err != nil {
 		return nil, fmt.Errorf("load waitlist: %w", err)
 	}
-	var waiting []event.Invitation
-	for rows.Next() {
-		inv, err := scanInvitation(rows)
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-		waiting = append(waiting, *inv)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
+	waiting, err := scanInvitations(rows)
+	if err != nil {
+		return nil, fmt.Errorf("load waitlist: %w", err)
 	}
 	promoted := event.Promote(ev, taken, waiting)
 	for i := range promoted {
@@ -887,18 +892,9 @@ func (r *EventRepo) MyInvitations(ctx context.Context, contactID int64, now time
 	if err != nil {
 		return nil, fmt.Errorf("my invitations: %w", err)
 	}
-	var invs []event.Invitation
-	for rows.Next() {
-		inv, err := scanInvitation(rows)
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-		invs = append(invs, *inv)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
+	invs, err := scanInvitations(rows)
+	if err != nil {
+		return nil, fmt.Errorf("my invitations: %w", err)
 	}
 	out := make([]MyInvitation, 0, len(invs))
 	for _, inv := range invs {
