@@ -13,7 +13,6 @@ import (
 
 	"jejaring/internal/channel"
 	"jejaring/internal/flow"
-	"jejaring/internal/idn"
 	"jejaring/internal/session"
 	"jejaring/internal/store"
 )
@@ -403,14 +402,9 @@ func (b *Bot) turn(ctx context.Context, in channel.Inbound, force *forced, sess 
 		// their owners read Indonesian best. Indonesian first; `bahasa`
 		// switches.
 	}
-	// A phone the platform vouches for (WhatsApp's sender, Telegram's
-	// shared own contact) is stored on the contact; someone else's shared
-	// contact card is only an answer.
-	if in.Phone != "" && (in.Kind != channel.KindContact || in.OwnPhone) {
-		if p, err := idn.NormalizePhone(in.Phone); err == nil {
-			seen.Phone = p
-		}
-	}
+	// Only a phone the platform vouches for is stored on the contact
+	// (vouchedPhone); anything else is only an answer.
+	seen.Phone, seen.PhoneSource = vouchedPhone(in)
 	c, ok := cachedContact(in.From, sess, prev, seen, now)
 	created := false
 	var err error
@@ -429,9 +423,7 @@ func (b *Bot) turn(ctx context.Context, in channel.Inbound, force *forced, sess 
 		}
 	}
 	t.contact, t.created, t.lang = c, created, c.Language
-	t.fc = flow.Contact{
-		ID: c.ID, Name: c.DisplayName, Phone: c.Phone, Channel: c.Channel, Lang: c.Language, IsStaff: c.IsStaff,
-	}
+	t.fc = flowContact(c, ok)
 	if sess != nil {
 		t.lang = sess.Lang
 	}
@@ -508,6 +500,14 @@ func (b *Bot) route(in channel.Inbound, t *turnState, sess *flow.Session, now ti
 	case in.Kind == channel.KindStart && in.Payload != "":
 		if def, param := flows.MatchPayload(in.Payload); def != nil {
 			return b.start(def, t, def.StartParams(param), now)
+		}
+	case in.Kind == channel.KindText:
+		// "KONFIRMASI <token>": a deep link written as text (WhatsApp's
+		// wa.me links carry text, not a start payload).
+		if payload, ok := textLink(in.Text); ok {
+			if def, param := flows.MatchPayload(payload); def != nil && param != "" {
+				return b.start(def, t, def.StartParams(param), now)
+			}
 		}
 	case in.Kind == channel.KindChoice && in.Choice != "":
 		if def, param := flows.MatchPayload(in.Choice); def != nil && (param != "" || sess == nil) {

@@ -456,13 +456,21 @@ func TestLanguageStoredOnContact(t *testing.T) {
 func TestStaffFlag(t *testing.T) {
 	t.Parallel()
 	each(t, func(t *testing.T, h *bottest.Harness, f *fakes) {
-		a := bottest.Addr("petugas")
+		a := channel.Address{Channel: channel.Telegram, ExternalID: "petugas"}
 		h.Say(a, "halo")
 		wantText(t, h.Say(a, "petugas"), "hanya untuk petugas")
 		if err := h.DB.SetContactStaff(context.Background(), h.Contact(a).ID, true); err != nil {
 			t.Fatal(err)
 		}
 		wantText(t, h.Say(a, "petugas"), "Menu petugas.")
+		// The web chat identifies nobody: a staff flag set on a web chat
+		// contact (by mistake, or by raw SQL) grants nothing.
+		web := bottest.Addr("petugas-web")
+		h.Say(web, "halo")
+		if err := h.DB.SetContactStaff(context.Background(), h.Contact(web).ID, true); err != nil {
+			t.Fatal(err)
+		}
+		wantText(t, h.Say(web, "petugas"), "hanya untuk petugas")
 	})
 }
 
@@ -481,8 +489,19 @@ func TestPlatformPhoneStored(t *testing.T) {
 			t.Errorf("foreign contact card stored as the phone: %+v", c)
 		}
 		h.Send(channel.Inbound{From: tg, Kind: channel.KindContact, Phone: "081222333444", OwnPhone: true})
-		if c := h.Contact(tg); c.Phone != "+6281222333444" {
+		if c := h.Contact(tg); c.Phone != "+6281222333444" || c.VerifiedPhone() != "+6281222333444" || c.PhoneSource != "telegram_contact" {
 			t.Errorf("own shared phone: %+v", c)
+		}
+		if c := h.Contact(wa); c.VerifiedPhone() != "+6281234567890" || c.PhoneSource != "whatsapp_sender" || c.PhoneVerifiedAt == nil {
+			t.Errorf("whatsapp sender phone not recorded as verified: %+v", c)
+		}
+		// The web chat never vouches, even when the adapter (or a forged
+		// request) says the shared contact is the sender's own.
+		web := bottest.Addr("web-claims-phone")
+		h.Send(channel.Inbound{From: web, Kind: channel.KindContact, Phone: "081266543210", OwnPhone: true})
+		h.Send(channel.Inbound{From: web, Kind: channel.KindText, Text: "halo", Phone: "081266543210"})
+		if c := h.Contact(web); c.Phone != "" || c.VerifiedPhone() != "" {
+			t.Errorf("web chat phone stored as the contact's own: %+v", c)
 		}
 	})
 }

@@ -4,9 +4,12 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"jejaring/internal/channel"
+	"jejaring/internal/contact"
 	"jejaring/internal/flow"
+	"jejaring/internal/idn"
 	"jejaring/internal/store"
 )
 
@@ -85,4 +88,75 @@ func cachedContact(addr channel.Address, sess *flow.Session, prev note, seen sto
 		ID: c.ID, Channel: c.Channel, ExternalID: addr.ExternalID, Phone: c.Phone,
 		DisplayName: c.Name, Language: lang, IsStaff: c.IsStaff,
 	}, true
+}
+
+// vouchedPhone is the phone the platform vouches for as the sender's own,
+// with how, or "" (see package contact): WhatsApp's sender number (on every
+// message, and a contact card of that same number), a Telegram contact card
+// whose user is the sender. The web chat, and any other channel, never
+// vouches, whatever the adapter says: anyone can type any number there.
+func vouchedPhone(in channel.Inbound) (string, contact.PhoneSource) {
+	if in.Phone == "" {
+		return "", contact.SourceNone
+	}
+	var src contact.PhoneSource
+	switch {
+	case in.From.Channel == channel.WhatsApp && (in.Kind != channel.KindContact || in.OwnPhone):
+		src = contact.SourceWhatsAppSender
+	case in.From.Channel == channel.Telegram && in.Kind == channel.KindContact && in.OwnPhone:
+		src = contact.SourceTelegramContact
+	default:
+		return "", contact.SourceNone
+	}
+	p, err := idn.NormalizePhone(in.Phone)
+	if err != nil {
+		return "", contact.SourceNone
+	}
+	return p, src
+}
+
+// flowContact is the contact as flows and actions see it: its phone only
+// when verified (store.Contact.VerifiedPhone), staff only on a channel that
+// identifies the person (store.Contact.Staff). A cached contact (see
+// cachedContact) carries the phone the row's VerifiedPhone gave when the
+// session was saved, so it is taken as it is.
+func flowContact(c store.Contact, cached bool) flow.Contact {
+	phone := c.VerifiedPhone()
+	if cached {
+		phone = c.Phone
+	}
+	return flow.Contact{
+		ID: c.ID, Name: c.DisplayName, Phone: phone, Channel: c.Channel, Lang: c.Language, IsStaff: c.Staff(),
+	}
+}
+
+// textLink reads a deep link written as a message of two words, a payload
+// prefix and its parameter ("KONFIRMASI 3f9a2c71be04d5a8e6c1" ->
+// "konfirmasi_3f9a2c71be04d5a8e6c1"). The parameter must look like a token
+// (8 to 64 letters, digits, '-' or '_', at least one digit), so ordinary
+// two-word answers are never taken for a link.
+func textLink(text string) (string, bool) {
+	f := strings.Fields(text)
+	if len(f) != 2 || len(f[1]) < 8 || len(f[1]) > 64 || len(f[0]) > 32 {
+		return "", false
+	}
+	for _, r := range f[0] {
+		if !unicode.IsLetter(r) {
+			return "", false
+		}
+	}
+	digit := false
+	for _, r := range f[1] {
+		switch {
+		case r >= '0' && r <= '9':
+			digit = true
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r == '-', r == '_':
+		default:
+			return "", false
+		}
+	}
+	if !digit {
+		return "", false
+	}
+	return strings.ToLower(f[0]) + "_" + f[1], true
 }

@@ -8,6 +8,7 @@ import (
 	"jejaring/internal/bot"
 	"jejaring/internal/bot/bottest"
 	"jejaring/internal/channel"
+	"jejaring/internal/contact"
 )
 
 func lastContactStaff(t *testing.T, f *fakes) bool {
@@ -26,7 +27,8 @@ func TestContactFromSession(t *testing.T) {
 	t.Parallel()
 	each(t, func(t *testing.T, h *bottest.Harness, f *fakes) {
 		ctx := context.Background()
-		a := bottest.Addr("cached")
+		// Telegram: staff rights never hold on the web chat.
+		a := channel.Address{Channel: channel.Telegram, ExternalID: "cached"}
 		h.Say(a, "daftar")
 		id := h.Contact(a).ID
 		// Staff granted on the dashboard while the conversation runs:
@@ -68,7 +70,7 @@ func TestContactReadAfterAction(t *testing.T) {
 	t.Parallel()
 	each(t, func(t *testing.T, h *bottest.Harness, f *fakes) {
 		h.Actions["test.setphone"] = func(ctx context.Context, call bot.ActionCall) (bot.ActionResult, error) {
-			return bot.ActionResult{}, h.DB.SetContactPhone(ctx, call.Contact.ID, "+6281211112222")
+			return bot.ActionResult{}, h.DB.SetContactPhone(ctx, call.Contact.ID, "+6281211112222", contact.SourceOTP, call.Now)
 		}
 		a := bottest.Addr("phone-action")
 		wantText(t, h.Say(a, "telepon"), "Siapa nama")

@@ -29,6 +29,11 @@ const (
 	AuditDataView       = "data.view"
 	AuditDataDelete     = "data.delete"
 	AuditConsent        = "consent"
+	// AuditBusinessClaim: a contact opened the record's claim token.
+	AuditBusinessClaim = "business.claim"
+	// AuditPhoneVerified: a contact typed back the one-time code sent to a
+	// phone, which is now their verified phone.
+	AuditPhoneVerified = "contact.phone_verified"
 )
 
 // ActorContact names a contact as an audit actor.

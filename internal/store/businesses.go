@@ -27,7 +27,7 @@ var _ umkm.Repository = (*BusinessRepo)(nil)
 const businessCols = `id, COALESCE(reg_no, '') AS reg_no, contact_id, owner_name, COALESCE(owner_phone, '') AS owner_phone,
 	COALESCE(nik, '') AS nik, name, products, kbli_section, kbli_code, kbli_version, region_code, village, address,
 	year_started, workers, capital, annual_sales, size_class, COALESCE(nib, '') AS nib, photo_ref, show_to_partners,
-	verified, source, tags, created_at, updated_at, deleted_at`
+	verified, source, tags, created_at, updated_at, deleted_at, COALESCE(claim_token, '') AS claim_token`
 
 func nullIfEmpty(s string) any {
 	if s == "" {
@@ -90,14 +90,21 @@ func (r *BusinessRepo) insertAs(ctx context.Context, tx *sqlx.Tx, b *umkm.Busine
 	if b.Source == "" {
 		b.Source = umkm.SourceChat
 	}
+	if b.ClaimToken == "" {
+		tok, err := umkm.NewClaimToken()
+		if err != nil {
+			return err
+		}
+		b.ClaimToken = tok
+	}
 	id, err := InsertID(ctx, tx, r.db.Dialect, `INSERT INTO businesses (reg_no, contact_id, owner_name, owner_phone, nik,
 		name, products, kbli_section, kbli_code, kbli_version, region_code, village, address, year_started, workers,
-		capital, annual_sales, size_class, nib, photo_ref, show_to_partners, verified, source, tags, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		capital, annual_sales, size_class, nib, photo_ref, show_to_partners, verified, source, tags, created_at, updated_at, claim_token)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		reg, b.ContactID, b.OwnerName, nullIfEmpty(b.OwnerPhone), nullIfEmpty(b.NIK),
 		b.Name, b.Products, b.KBLISection, b.KBLICode, b.KBLIVersion, b.RegionCode, b.Village, b.Address,
 		b.YearStarted, b.Workers, b.Capital, b.AnnualSales, string(b.SizeClass), nullIfEmpty(b.NIB), b.PhotoRef,
-		b.ShowToPartners, b.Verified, b.Source, b.Tags, now, now)
+		b.ShowToPartners, b.Verified, b.Source, b.Tags, now, now, b.ClaimToken)
 	if err != nil {
 		return fmt.Errorf("insert business %q: %w", b.Name, err)
 	}
@@ -186,9 +193,9 @@ func (r *BusinessRepo) BusinessesByContact(ctx context.Context, contactID int64)
 }
 
 // BusinessesOf lists the live businesses that are the contact's: linked to
-// the contact, or carrying phone (the contact's own number as the platform
-// knows it; "" for none) — an imported record, or one registered from
-// another channel. Oldest first.
+// the contact, or carrying phone, which must be the contact's VERIFIED phone
+// (store.Contact.VerifiedPhone; "" for none) — an imported record, or one
+// registered from another channel. Never pass a typed number. Oldest first.
 func (r *BusinessRepo) BusinessesOf(ctx context.Context, contactID int64, phone string) ([]umkm.Business, error) {
 	return businessesOf(ctx, r.db.DB, contactID, phone)
 }
@@ -343,6 +350,61 @@ func (r *BusinessRepo) BusinessStats(ctx context.Context) (umkm.Stats, error) {
 	return s, nil
 }
 
+// ClaimBusiness links the live business whose claim token is token to
+// contactID — the record's own claim token is one of the two ways a web chat
+// user reaches a record made elsewhere — and replaces the token, so a
+// printed or forwarded link works once. It audits business.claim (the
+// token is not written). A token that matches no live business gives
+// umkm.ErrNotFound.
+func (r *BusinessRepo) ClaimBusiness(ctx context.Context, token string, contactID int64, actor string, now time.Time) (*umkm.Business, error) {
+	tok, ok := umkm.NormalizeClaimToken(token)
+	if !ok || contactID == 0 {
+		return nil, fmt.Errorf("claim business: %w", umkm.ErrNotFound)
+	}
+	var b *umkm.Business
+	err := r.db.InTx(ctx, func(tx *sqlx.Tx) error {
+		var id int64
+		err := tx.GetContext(ctx, &id, tx.Rebind(`SELECT id FROM businesses WHERE claim_token = ? AND deleted_at IS NULL`), tok)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("claim business: %w", umkm.ErrNotFound)
+		}
+		if err != nil {
+			return fmt.Errorf("claim business: %w", err)
+		}
+		old, err := getBusiness(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		next, err := umkm.NewClaimToken()
+		if err != nil {
+			return err
+		}
+		now = now.UTC()
+		res, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE businesses SET contact_id = ?, claim_token = ?, updated_at = ?
+			WHERE id = ? AND claim_token = ?`), contactID, next, now, id, tok)
+		if err != nil {
+			return fmt.Errorf("claim business %d: %w", id, err)
+		}
+		if n, err := res.RowsAffected(); err == nil && n == 0 {
+			return fmt.Errorf("claim business %d: token used meanwhile: %w", id, umkm.ErrNotFound)
+		}
+		var prev any
+		if old.ContactID != nil {
+			prev = *old.ContactID
+		}
+		if err := addAudit(ctx, tx, r.db.Dialect, now, actor, AuditBusinessClaim, "business", strconv.FormatInt(id, 10),
+			map[string]any{"reg_no": old.RegNo, "contact_id": contactID, "previous_contact_id": prev}); err != nil {
+			return err
+		}
+		b, err = getBusiness(ctx, tx, id)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
 // DeleteContactData carries out a deletion request (hapusdata) in one
 // transaction: the contact's businesses (see BusinessesOf) lose the owner's name, phone, NIK,
 // NIB, address, business name and photo and are marked deleted (class,
@@ -384,7 +446,7 @@ func (r *BusinessRepo) DeleteContactData(ctx context.Context, contactID int64, p
 }
 
 // insertRows is how many rows one multi-row INSERT of an import carries
-// (26 parameters each: well under both dialects' limits).
+// (27 parameters each: well under both dialects' limits).
 const insertRows = 100
 
 // insertMany inserts bs[i] for every i in idx with its RegNo already set,
@@ -393,13 +455,13 @@ func insertMany(ctx context.Context, tx *sqlx.Tx, bs []umkm.Business, idx []int,
 	now = now.UTC()
 	const head = `INSERT INTO businesses (reg_no, contact_id, owner_name, owner_phone, nik,
 		name, products, kbli_section, kbli_code, kbli_version, region_code, village, address, year_started, workers,
-		capital, annual_sales, size_class, nib, photo_ref, show_to_partners, verified, source, tags, created_at, updated_at) VALUES `
-	const one = `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+		capital, annual_sales, size_class, nib, photo_ref, show_to_partners, verified, source, tags, created_at, updated_at, claim_token) VALUES `
+	const one = `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	for start := 0; start < len(idx); start += insertRows {
 		chunk := idx[start:min(start+insertRows, len(idx))]
 		var q strings.Builder
 		q.WriteString(head)
-		args := make([]any, 0, 26*len(chunk))
+		args := make([]any, 0, 27*len(chunk))
 		for j, i := range chunk {
 			if j > 0 {
 				q.WriteString(", ")
@@ -407,10 +469,17 @@ func insertMany(ctx context.Context, tx *sqlx.Tx, bs []umkm.Business, idx []int,
 			q.WriteString(one)
 			b := &bs[i]
 			b.CreatedAt, b.UpdatedAt = now, now
+			if b.ClaimToken == "" {
+				tok, err := umkm.NewClaimToken()
+				if err != nil {
+					return err
+				}
+				b.ClaimToken = tok
+			}
 			args = append(args, b.RegNo, b.ContactID, b.OwnerName, nullIfEmpty(b.OwnerPhone), nullIfEmpty(b.NIK),
 				b.Name, b.Products, b.KBLISection, b.KBLICode, b.KBLIVersion, b.RegionCode, b.Village, b.Address,
 				b.YearStarted, b.Workers, b.Capital, b.AnnualSales, string(b.SizeClass), nullIfEmpty(b.NIB), b.PhotoRef,
-				b.ShowToPartners, b.Verified, b.Source, b.Tags, now, now)
+				b.ShowToPartners, b.Verified, b.Source, b.Tags, now, now, b.ClaimToken)
 		}
 		if _, err := tx.ExecContext(ctx, tx.Rebind(q.String()), args...); err != nil {
 			return fmt.Errorf("insert businesses (rows %d to %d of the batch): %w", chunk[0], chunk[len(chunk)-1], err)

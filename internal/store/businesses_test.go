@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"jejaring/internal/contact"
 	"jejaring/internal/store"
 	"jejaring/internal/store/storetest"
 	"jejaring/internal/umkm"
@@ -205,7 +206,7 @@ func TestDeleteContactDataKeepsStatistics(t *testing.T) {
 		ctx := context.Background()
 		repo := store.NewBusinessRepo(db)
 		c := newContact(t, db, "1")
-		if err := db.SetContactPhone(ctx, c, "+6281234567890"); err != nil {
+		if err := db.SetContactPhone(ctx, c, "+6281234567890", contact.SourceWhatsAppSender, bt0); err != nil {
 			t.Fatal(err)
 		}
 		b := sample(c, "+6281234567890")

@@ -6,22 +6,47 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"jejaring/internal/channel"
+	"jejaring/internal/contact"
 )
 
 // Contact is one chat identity: a person on one channel. The same person on
 // Telegram and WhatsApp is two contacts, linked by phone when it is known.
 type Contact struct {
-	ID          int64     `db:"id"`
-	Channel     string    `db:"channel"`
-	ExternalID  string    `db:"external_id"`
-	Phone       string    `db:"phone"` // E.164, "" until known
-	DisplayName string    `db:"display_name"`
-	Language    string    `db:"language"` // "id" or "en"
-	FirstSeen   time.Time `db:"first_seen"`
-	LastSeen    time.Time `db:"last_seen"`
-	Stopped     bool      `db:"stopped"` // said berhenti: no broadcasts
-	Blocked     bool      `db:"blocked"` // the platform says they blocked us
-	IsStaff     bool      `db:"is_staff"`
+	ID         int64  `db:"id"`
+	Channel    string `db:"channel"`
+	ExternalID string `db:"external_id"`
+	Phone      string `db:"phone"` // E.164, "" until known; only ever a verified phone
+	// PhoneSource says how Phone became known (contact.PhoneSource);
+	// PhoneVerifiedAt when. Use VerifiedPhone to read the phone.
+	PhoneSource     string     `db:"phone_source"`
+	PhoneVerifiedAt *time.Time `db:"phone_verified_at"`
+	DisplayName     string     `db:"display_name"`
+	Language        string     `db:"language"` // "id" or "en"
+	FirstSeen       time.Time  `db:"first_seen"`
+	LastSeen        time.Time  `db:"last_seen"`
+	Stopped         bool       `db:"stopped"` // said berhenti: no broadcasts
+	Blocked         bool       `db:"blocked"` // the platform says they blocked us
+	IsStaff         bool       `db:"is_staff"`
+}
+
+// VerifiedPhone is the contact's own phone when a platform or a one-time
+// code vouched for it, else "". Authorization reads this, never a typed
+// number.
+func (c Contact) VerifiedPhone() string {
+	if c.Phone == "" || c.PhoneVerifiedAt == nil || !contact.PhoneSource(c.PhoneSource).Verified() {
+		return ""
+	}
+	return c.Phone
+}
+
+// Staff reports whether the contact holds staff rights: the flag, on a
+// channel whose platform identifies the person (never the web chat).
+func (c Contact) Staff() bool {
+	return c.IsStaff && (c.Channel == string(channel.WhatsApp) || c.Channel == string(channel.Telegram))
 }
 
 // ContactSeen is what an inbound message tells about its sender.
@@ -29,13 +54,16 @@ type ContactSeen struct {
 	Channel     string
 	ExternalID  string
 	DisplayName string // the platform's profile name; "" keeps the stored one
-	Phone       string // E.164 when the platform knows it; "" keeps the stored one
+	Phone       string // E.164 when the platform vouches for it; "" keeps the stored one
+	// PhoneSource says how the platform vouches for Phone; it must be a
+	// verified source when Phone is set (UpsertContact refuses others).
+	PhoneSource contact.PhoneSource
 	Language    string // for a new contact only; "" means "id"
 	At          time.Time
 }
 
 const contactColumns = `id, channel, external_id, COALESCE(phone, '') AS phone, display_name, language,
-	first_seen, last_seen, stopped, blocked, is_staff`
+	first_seen, last_seen, stopped, blocked, is_staff, phone_source, phone_verified_at`
 
 // LastSeenResolution is how fresh contacts.last_seen is kept: a contact
 // who writes again within it is only read, not written, so a conversation
@@ -54,13 +82,16 @@ func (db *DB) UpsertContact(ctx context.Context, in ContactSeen) (c Contact, cre
 	if in.Channel == "" || in.ExternalID == "" {
 		return Contact{}, false, errors.New("upsert contact: channel and external id are required")
 	}
+	if in.Phone != "" && !in.PhoneSource.Verified() {
+		return Contact{}, false, fmt.Errorf("upsert contact %s:%s: a phone with source %q is not verified and is never stored", in.Channel, in.ExternalID, in.PhoneSource)
+	}
 	at := in.At.UTC()
 	err = db.GetContext(ctx, &c, db.Rebind(`SELECT `+contactColumns+` FROM contacts WHERE channel = ? AND external_id = ?`), in.Channel, in.ExternalID)
 	switch {
 	case err == nil:
 		stale := at.Sub(c.LastSeen) >= LastSeenResolution
 		renamed := in.DisplayName != "" && in.DisplayName != c.DisplayName
-		newPhone := in.Phone != "" && in.Phone != c.Phone
+		newPhone := in.Phone != "" && (in.Phone != c.Phone || string(in.PhoneSource) != c.PhoneSource)
 		if !stale && !renamed && !newPhone && !c.Blocked {
 			return c, false, nil
 		}
@@ -73,11 +104,12 @@ func (db *DB) UpsertContact(ctx context.Context, in ContactSeen) (c Contact, cre
 	if lang != "en" {
 		lang = "id"
 	}
-	insert := db.Rebind(`INSERT INTO contacts (channel, external_id, phone, display_name, language, first_seen, last_seen)
-		VALUES (?, ?, ?, ?, ?, ?, ?)
+	insert := db.Rebind(`INSERT INTO contacts (channel, external_id, phone, phone_source, phone_verified_at, display_name, language, first_seen, last_seen)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (channel, external_id) DO NOTHING
 		RETURNING ` + contactColumns)
-	err = db.GetContext(ctx, &c, insert, in.Channel, in.ExternalID, nullString(in.Phone), in.DisplayName, lang, at, at)
+	err = db.GetContext(ctx, &c, insert, in.Channel, in.ExternalID, nullString(in.Phone), string(in.PhoneSource), verifiedAt(in.Phone, at),
+		in.DisplayName, lang, at, at)
 	if err == nil {
 		return c, true, nil
 	}
@@ -90,22 +122,38 @@ func (db *DB) UpsertContact(ctx context.Context, in ContactSeen) (c Contact, cre
 }
 
 // touchContact moves last_seen forward (never back), stores a new display
-// name or phone, and clears blocked: a contact who writes to us has not
-// blocked us (any more).
+// name or a newly vouched phone (with its source and time), and clears
+// blocked: a contact who writes to us has not blocked us (any more).
 func (db *DB) touchContact(ctx context.Context, in ContactSeen, at time.Time) (Contact, error) {
 	var c Contact
 	update := db.Rebind(`UPDATE contacts SET
 		last_seen = CASE WHEN last_seen < ? THEN ? ELSE last_seen END,
 		display_name = CASE WHEN ? <> '' THEN ? ELSE display_name END,
+		phone_source = CASE WHEN ? <> '' THEN ? ELSE phone_source END,
+		phone_verified_at = CASE WHEN ? <> '' AND (phone IS NULL OR phone <> ? OR phone_source <> ?) THEN ? ELSE phone_verified_at END,
 		phone = COALESCE(?, phone),
 		blocked = ?
 		WHERE channel = ? AND external_id = ?
 		RETURNING ` + contactColumns)
-	err := db.GetContext(ctx, &c, update, at, at, in.DisplayName, in.DisplayName, nullString(in.Phone), false, in.Channel, in.ExternalID)
+	src := string(in.PhoneSource)
+	if in.Phone == "" {
+		src = ""
+	}
+	err := db.GetContext(ctx, &c, update, at, at, in.DisplayName, in.DisplayName,
+		src, src, in.Phone, in.Phone, src, at,
+		nullString(in.Phone), false, in.Channel, in.ExternalID)
 	if err != nil {
 		return Contact{}, fmt.Errorf("update contact %s:%s: %w", in.Channel, in.ExternalID, err)
 	}
 	return c, nil
+}
+
+// verifiedAt is the phone_verified_at of a newly stored phone.
+func verifiedAt(phone string, at time.Time) any {
+	if phone == "" {
+		return nil
+	}
+	return at
 }
 
 func nullString(s string) sql.NullString {
@@ -157,9 +205,44 @@ func (db *DB) setContact(ctx context.Context, id int64, column string, value any
 	return nil
 }
 
-// SetContactPhone stores the contact's E.164 phone ("" forgets it).
-func (db *DB) SetContactPhone(ctx context.Context, id int64, phone string) error {
-	return db.setContact(ctx, id, "phone", nullString(phone))
+// SetContactPhone stores the contact's E.164 phone, verified by source at
+// at; a phone from an unverified source is refused. "" forgets the phone.
+func (db *DB) SetContactPhone(ctx context.Context, id int64, phone string, source contact.PhoneSource, at time.Time) error {
+	return setContactPhone(ctx, db.DB, id, phone, source, at)
+}
+
+func setContactPhone(ctx context.Context, q sqlx.ExtContext, id int64, phone string, source contact.PhoneSource, at time.Time) error {
+	if phone != "" && !source.Verified() {
+		return fmt.Errorf("set contact %d phone: source %q is not verified; the phone is not stored", id, source)
+	}
+	if phone == "" {
+		source = contact.SourceNone
+	}
+	res, err := q.ExecContext(ctx, q.Rebind(`UPDATE contacts SET phone = ?, phone_source = ?, phone_verified_at = ? WHERE id = ?`),
+		nullString(phone), string(source), verifiedAt(phone, at.UTC()), id)
+	if err != nil {
+		return fmt.Errorf("set contact %d phone: %w", id, err)
+	}
+	if n, err := res.RowsAffected(); err == nil && n == 0 {
+		return fmt.Errorf("set contact %d phone: %w", id, sql.ErrNoRows)
+	}
+	return nil
+}
+
+// ReachableByPhone lists the WhatsApp and Telegram contacts whose own,
+// platform-verified phone is phone and who have not blocked us, most
+// recently seen first: where a one-time code for that number may go.
+func (db *DB) ReachableByPhone(ctx context.Context, phone string) ([]Contact, error) {
+	var cs []Contact
+	err := db.SelectContext(ctx, &cs, db.Rebind(`SELECT `+contactColumns+` FROM contacts
+		WHERE phone = ? AND phone_source IN (?, ?) AND phone_verified_at IS NOT NULL AND channel IN (?, ?) AND blocked = ?
+		ORDER BY last_seen DESC, id DESC`),
+		phone, string(contact.SourceWhatsAppSender), string(contact.SourceTelegramContact),
+		string(channel.WhatsApp), string(channel.Telegram), false)
+	if err != nil {
+		return nil, fmt.Errorf("contacts reachable by phone: %w", err)
+	}
+	return cs, nil
 }
 
 // SetContactLanguage stores the contact's language ("id" or "en").

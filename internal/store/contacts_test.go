@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"jejaring/internal/contact"
 	"jejaring/internal/store"
 	"jejaring/internal/store/storetest"
 )
@@ -32,7 +33,7 @@ func TestUpsertContact(t *testing.T) {
 		// hint does not override.
 		t1 := t0.Add(time.Hour)
 		c2, created, err := db.UpsertContact(ctx, store.ContactSeen{
-			Channel: "telegram", ExternalID: "111", Phone: "+6281234567890", Language: "id", At: t1,
+			Channel: "telegram", ExternalID: "111", Phone: "+6281234567890", PhoneSource: contact.SourceTelegramContact, Language: "id", At: t1,
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -111,7 +112,7 @@ func TestContactSetters(t *testing.T) {
 			name string
 			err  error
 		}{
-			{"phone", db.SetContactPhone(ctx, c.ID, "+6281111111111")},
+			{"phone", db.SetContactPhone(ctx, c.ID, "+6281111111111", contact.SourceTelegramContact, at)},
 			{"language", db.SetContactLanguage(ctx, c.ID, "en")},
 			{"stopped", db.SetContactStopped(ctx, c.ID, true)},
 			{"blocked", db.SetContactBlocked(ctx, c.ID, true)},
@@ -131,7 +132,7 @@ func TestContactSetters(t *testing.T) {
 		if err := db.SetContactStopped(ctx, c.ID, false); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.SetContactPhone(ctx, c.ID, ""); err != nil {
+		if err := db.SetContactPhone(ctx, c.ID, "", contact.SourceNone, at); err != nil {
 			t.Fatal(err)
 		}
 		// Writing to us again proves they no longer block us.
@@ -163,12 +164,12 @@ func TestContactsByPhone(t *testing.T) {
 		ctx := context.Background()
 		at := time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC)
 		phone := "+6282222222222"
-		a, _, _ := db.UpsertContact(ctx, store.ContactSeen{Channel: "whatsapp", ExternalID: "6282222222222", Phone: phone, At: at})
+		a, _, _ := db.UpsertContact(ctx, store.ContactSeen{Channel: "whatsapp", ExternalID: "6282222222222", Phone: phone, PhoneSource: contact.SourceWhatsAppSender, At: at})
 		b, _, _ := db.UpsertContact(ctx, store.ContactSeen{Channel: "telegram", ExternalID: "333", At: at})
-		if err := db.SetContactPhone(ctx, b.ID, phone); err != nil {
+		if err := db.SetContactPhone(ctx, b.ID, phone, contact.SourceTelegramContact, at); err != nil {
 			t.Fatal(err)
 		}
-		db.UpsertContact(ctx, store.ContactSeen{Channel: "telegram", ExternalID: "444", Phone: "+6283333333333", At: at})
+		db.UpsertContact(ctx, store.ContactSeen{Channel: "telegram", ExternalID: "444", Phone: "+6283333333333", PhoneSource: contact.SourceTelegramContact, At: at})
 		cs, err := db.ContactsByPhone(ctx, phone)
 		if err != nil {
 			t.Fatal(err)

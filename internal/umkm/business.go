@@ -47,6 +47,11 @@ type Business struct {
 	CreatedAt      time.Time  `db:"created_at" json:"created_at"`
 	UpdatedAt      time.Time  `db:"updated_at" json:"updated_at"`
 	DeletedAt      *time.Time `db:"deleted_at" json:"deleted_at,omitempty"`
+	// ClaimToken is the record's own claim token (NewClaimToken): the
+	// office prints or sends the deep link konfirmasi_<token>, and whoever
+	// opens it is linked to the record (the token is then replaced). It is
+	// a credential: never in JSON, logs or the audit log.
+	ClaimToken string `db:"claim_token" json:"-"`
 }
 
 // Classify sets SizeClass from Capital and AnnualSales and returns the basis.

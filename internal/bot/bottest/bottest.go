@@ -20,6 +20,7 @@ import (
 
 	"jejaring/internal/bot"
 	"jejaring/internal/channel"
+	"jejaring/internal/contact"
 	"jejaring/internal/flow"
 	"jejaring/internal/session"
 	"jejaring/internal/session/sessiontest"
@@ -250,9 +251,24 @@ func Messages(out []channel.Outbound) []flow.Message {
 	return msgs
 }
 
+// storeSeen is a script's contact as the bot would have stored it. A
+// script's phone is the contact's verified phone: the WhatsApp sender, a
+// Telegram contact shared by its own user, or (web chat) a phone proven
+// with a one-time code.
 func storeSeen(addr channel.Address, name, phone, lang string, at time.Time) store.ContactSeen {
+	src := contact.SourceNone
+	if phone != "" {
+		switch addr.Channel {
+		case channel.WhatsApp:
+			src = contact.SourceWhatsAppSender
+		case channel.Telegram:
+			src = contact.SourceTelegramContact
+		default:
+			src = contact.SourceOTP
+		}
+	}
 	return store.ContactSeen{
 		Channel: string(addr.Channel), ExternalID: addr.ExternalID,
-		DisplayName: name, Phone: phone, Language: lang, At: at,
+		DisplayName: name, Phone: phone, PhoneSource: src, Language: lang, At: at,
 	}
 }

@@ -141,7 +141,7 @@ func (c *Chat) inbound(req sendRequest) (channel.Inbound, error) {
 		if strings.TrimSpace(req.Phone) == "" {
 			return channel.Inbound{}, errors.New("phone is required for kind contact")
 		}
-		in.Kind, in.Phone, in.OwnPhone = channel.KindContact, strings.TrimSpace(req.Phone), true
+		in.Kind, in.Phone, in.OwnPhone = channel.KindContact, strings.TrimSpace(req.Phone), false // the web chat can never vouch for a phone (package contact)
 	case "sticker", "voice", "video", "audio", "other":
 		in.Kind = channel.KindOther
 	default:
