@@ -12,9 +12,10 @@ import (
 // umkmActions are the actions of internal/umkm/umkmactions (kept here by
 // name so this test does not need the database).
 var umkmActions = []string{"umkm.notice", "umkm.consent", "umkm.find_existing", "umkm.sector", "umkm.classify",
-	"umkm.register", "umkm.load", "umkm.update", "umkm.mydata", "umkm.delete_data", "umkm.stop", "umkm.start"}
+	"umkm.register", "umkm.load", "umkm.update", "umkm.mydata", "umkm.delete_data", "umkm.stop", "umkm.start",
+	"umkm.send_code", "umkm.check_code"}
 
-var umkmFlows = map[string]bool{"daftar": true, "ubah": true, "datasaya": true, "hapusdata": true, "berhenti": true, "mulai": true}
+var umkmFlows = map[string]bool{"daftar": true, "ubah": true, "datasaya": true, "hapusdata": true, "berhenti": true, "mulai": true, "hubungkan": true}
 
 // TestUMKMFlowsCheck checks the registration, update and data-rights flows
 // with the region and KBLI choice lists plugged in and their actions known.

@@ -46,6 +46,9 @@ const (
 	KindPromote  = "promote"
 	KindProgress = "progress"
 	KindCampaign = "campaign"
+	// KindCode carries a one-time code to a phone's own chat (package
+	// contact); it expires with the code.
+	KindCode = "code"
 )
 
 // Priorities: lower numbers are claimed first.

@@ -46,6 +46,8 @@ var scriptStubs = map[string][]string{
 	"umkm/daftar_typos.yaml":           nil,
 	"umkm/hapusdata_no.yaml":           nil,
 	"umkm/ubah_not_found.yaml":         nil,
+	"umkm/hubungkan_no_code.yaml":      nil,
+	"umkm/daftar_phone_elsewhere.yaml": {"*"},
 	"umkm/daftar_happy_id.yaml":        {"umkm.notice", "umkm.register"},
 	"umkm/daftar_cancel_restart.yaml":  {"umkm.notice", "umkm.register"},
 	"umkm/daftar_refused.yaml":         {"umkm.notice", "umkm.register"},

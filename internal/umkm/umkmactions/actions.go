@@ -1,5 +1,7 @@
-// Package umkmactions holds the Go actions the registration, update and
-// data-rights flows run (`do: umkm.register`, ...). Register adds them to a
+// Package umkmactions holds the Go actions the registration, update,
+// data-rights and record-linking flows run (`do: umkm.register`, ...).
+// Ownership follows verified identity only (package contact): a record is
+// the contact's when linked to them or carrying their verified phone. Register adds them to a
 // bot.Actions registry. Every action reads the session's answers by the
 // names the flows in flows/registration.yaml and flows/update.yaml save,
 // writes through internal/store, and answers with values the flows branch
@@ -51,12 +53,14 @@ const (
 	ActDeleteData   = "umkm.delete_data"
 	ActStop         = "umkm.stop"
 	ActStart        = "umkm.start"
+	ActSendCode     = "umkm.send_code"
+	ActCheckCode    = "umkm.check_code"
 )
 
 // Names lists every action Register adds, for `flows check`.
 func Names() []string {
 	return []string{ActNotice, ActConsent, ActFindExisting, ActSector, ActClassify, ActRegister,
-		ActLoad, ActUpdate, ActMyData, ActDeleteData, ActStop, ActStart}
+		ActLoad, ActUpdate, ActMyData, ActDeleteData, ActStop, ActStart, ActSendCode, ActCheckCode}
 }
 
 // Register adds the UMKM actions to a.
@@ -79,6 +83,7 @@ func Register(a bot.Actions, deps Deps) error {
 		ActNotice: x.notice, ActConsent: x.consent, ActFindExisting: x.findExisting, ActSector: x.sector,
 		ActClassify: x.classify, ActRegister: x.register, ActLoad: x.load, ActUpdate: x.update,
 		ActMyData: x.myData, ActDeleteData: x.deleteData, ActStop: x.stop, ActStart: x.start,
+		ActSendCode: x.sendCode, ActCheckCode: x.checkCode,
 	} {
 		if err := a.Register(name, fn); err != nil {
 			return err

@@ -66,21 +66,50 @@ func phoneOf(call bot.ActionCall) string {
 	return ""
 }
 
-// findExisting looks for a live business of this contact, phone or NIB:
-// existing (bool), existing_reg_no, existing_name, existing_by.
+// findExisting looks for a live business that is the contact's own
+// (linked to them, or with their verified phone): existing (bool),
+// existing_reg_no, existing_name, existing_by ("contact" or "phone"). A
+// typed phone or NIB already on someone else's record only sets
+// existing_other: nothing of that record (name, number) is told, or typing
+// numbers would show whose business uses them.
 func (x *actions) findExisting(ctx context.Context, call bot.ActionCall) (bot.ActionResult, error) {
+	none := result("existing", false, "existing_reg_no", "", "existing_name", "", "existing_by", "", "existing_other", false)
+	own, err := x.repo.BusinessesOf(ctx, call.Contact.ID, call.Contact.Phone)
+	if err != nil {
+		return bot.ActionResult{}, err
+	}
+	if len(own) > 0 {
+		b := &own[0]
+		for i := range own {
+			if own[i].ContactID != nil && *own[i].ContactID == call.Contact.ID {
+				b = &own[i]
+				break
+			}
+		}
+		by := "phone"
+		if b.ContactID != nil && *b.ContactID == call.Contact.ID {
+			by = "contact"
+		}
+		r := result("existing", true, "existing_reg_no", b.RegNo, "existing_name", b.Name, "existing_by", by, "existing_other", false)
+		return r, nil
+	}
 	nib := ""
 	if n, err := idn.ParseNIB(str(call.Answers, "nib")); err == nil {
 		nib = n
 	}
-	b, by, err := x.repo.FindDuplicate(ctx, call.Contact.ID, phoneOf(call), nib)
+	typed := phoneOf(call)
+	if typed == "" && nib == "" {
+		return none, nil
+	}
+	_, _, err = x.repo.FindDuplicate(ctx, 0, typed, nib)
 	if errors.Is(err, umkm.ErrNotFound) {
-		return result("existing", false, "existing_reg_no", "", "existing_name", "", "existing_by", ""), nil
+		return none, nil
 	}
 	if err != nil {
 		return bot.ActionResult{}, err
 	}
-	return result("existing", true, "existing_reg_no", b.RegNo, "existing_name", b.Name, "existing_by", by), nil
+	none.Answers["existing_other"] = true
+	return none, nil
 }
 
 // sector matches the owner's own words (or a KBLI code, or a section
@@ -231,10 +260,14 @@ func (x *actions) register(ctx context.Context, call bot.ActionCall) (bot.Action
 	err := x.repo.CreateBusiness(ctx, &b, x.data.Region.Prefix, call.Now)
 	var dup *umkm.DuplicateError
 	if errors.As(err, &dup) {
-		return result("error_text", pick(lang,
-			"Usaha ini sudah terdaftar dengan nomor "+dup.Existing.RegNo+". Ketik UBAH untuk memperbarui datanya.",
-			"This business is already registered as "+dup.Existing.RegNo+". Type UBAH to update it."),
-			"existing", true, "existing_reg_no", dup.Existing.RegNo), nil
+		if x.owns(call, dup.Existing) {
+			return result("error_text", pick(lang,
+				"Usaha ini sudah terdaftar dengan nomor "+dup.Existing.RegNo+". Ketik UBAH untuk memperbarui datanya.",
+				"This business is already registered as "+dup.Existing.RegNo+". Type UBAH to update it."),
+				"existing", true, "existing_reg_no", dup.Existing.RegNo), nil
+		}
+		// Someone else's record has that phone or NIB: tell nothing of it.
+		return result("error_text", notYoursText(lang), "existing_other", true), nil
 	}
 	if err != nil {
 		return bot.ActionResult{}, err
@@ -246,6 +279,15 @@ func (x *actions) register(ctx context.Context, call bot.ActionCall) (bot.Action
 	x.log.InfoContext(ctx, "business registered", "reg_no", b.RegNo, "contact", call.Contact.ID,
 		"phone", idn.MaskPhone(b.OwnerPhone), "nik", idn.MaskNIK(b.NIK), "size", b.SizeClass)
 	return result("reg_no", b.RegNo, "business_id", b.ID, "size_class", string(b.SizeClass), "size_label", b.SizeClass.Label(lang), "error_text", ""), nil
+}
+
+// notYoursText answers a phone or NIB already on a record that is not the
+// contact's: it reveals nothing of that record and offers the verified
+// ways in.
+func notYoursText(lang string) string {
+	return pick(lang,
+		"Nomor HP atau NIB itu tidak bisa dipakai untuk pendaftaran baru dari percakapan ini. Bila usahanya sudah terdaftar atas nama Bapak/Ibu, kirim pesan dari WhatsApp atau Telegram nomor tersebut, atau ketik *HUBUNGKAN* untuk menerima kode di nomor itu, atau hubungi kantor Dinas.",
+		"That phone number or NIB cannot be used for a new registration from this chat. If the business is already registered as yours, write to us from the WhatsApp or Telegram of that number, or type *HUBUNGKAN* to get a code on that number, or contact the office.")
 }
 
 func actor(call bot.ActionCall) string { return store.ActorContact(call.Contact.ID) }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"strconv"
 	"strings"
 
@@ -14,7 +15,8 @@ import (
 
 // ownBusiness finds the business this contact may see and change: theirs
 // by contact, else one (imported, or registered from another chat) with
-// their own phone number.
+// their own VERIFIED phone number (call.Contact.Phone is only ever that: see
+// package contact). A typed number never reaches a record.
 func (x *actions) ownBusiness(ctx context.Context, call bot.ActionCall) (*umkm.Business, error) {
 	if id, ok := num(call.Answers, "business_id"); ok && id > 0 {
 		b, err := x.repo.GetBusiness(ctx, id)
@@ -42,15 +44,37 @@ func (x *actions) ownBusiness(ctx context.Context, call bot.ActionCall) (*umkm.B
 	return nil, umkm.ErrNotFound
 }
 
-// owns: the business is the contact's, or has the contact's own (platform
-// verified) phone number: the same owner on another channel.
+// owns: the business is linked to the contact, or carries the contact's
+// own verified phone number (the same owner on another channel, or an
+// imported record). This is the one ownership rule of datasaya, ubah and
+// hapusdata.
 func (x *actions) owns(call bot.ActionCall, b *umkm.Business) bool {
-	if b.ContactID != nil && *b.ContactID == call.Contact.ID {
+	if call.Contact.ID != 0 && b.ContactID != nil && *b.ContactID == call.Contact.ID {
 		return true
 	}
-	// The contact's phone is one the platform vouches for (WhatsApp, a
-	// Telegram shared contact), never a typed one.
+	// call.Contact.Phone is the verified phone (WhatsApp sender, a
+	// Telegram contact shared by its own user, a one-time code), never a
+	// typed or web chat one: the bot leaves it empty otherwise.
 	return call.Contact.Phone != "" && b.OwnerPhone == call.Contact.Phone
+}
+
+// claim links the record whose claim token the contact opened
+// (konfirmasi_<token>) to the contact and returns its id; 0 when the token
+// is not (or no longer) valid.
+func (x *actions) claim(ctx context.Context, call bot.ActionCall, token string) (int64, error) {
+	if call.Contact.ID == 0 {
+		return 0, errors.New("claim: the contact has no id")
+	}
+	b, err := x.repo.ClaimBusiness(ctx, token, call.Contact.ID, actor(call), call.Now)
+	if errors.Is(err, umkm.ErrNotFound) {
+		x.log.InfoContext(ctx, "claim token refused", "contact", call.Contact.ID)
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	x.log.InfoContext(ctx, "business claimed with its token", "reg_no", b.RegNo, "contact", call.Contact.ID)
+	return b.ID, nil
 }
 
 // load puts the contact's business into the answers under the names the
@@ -58,7 +82,29 @@ func (x *actions) owns(call bot.ActionCall, b *umkm.Business) bool {
 // business_name, products, kbli_section, kbli_code, kecamatan, nagari,
 // address, year_started, workers, capital, annual_sales, nib, nik,
 // show_partners, verified, record_text.
+//
+// With claim_token in the answers (the deep link konfirmasi_<token>, or
+// "KONFIRMASI <token>"), the record of that token is first linked to the
+// contact; a bad token gives found false and claim_failed true.
 func (x *actions) load(ctx context.Context, call bot.ActionCall) (bot.ActionResult, error) {
+	if tok := str(call.Answers, "claim_token"); tok != "" {
+		id, err := x.claim(ctx, call, tok)
+		if err != nil {
+			return bot.ActionResult{}, err
+		}
+		if id == 0 {
+			return result("found", false, "claim_failed", true, "claim_token", ""), nil
+		}
+		// The token is spent: it is not kept in the session.
+		call.Answers = maps.Clone(call.Answers)
+		delete(call.Answers, "claim_token")
+		call.Answers["business_id"] = id
+		r, err := x.load(ctx, call)
+		if err == nil {
+			r.Answers["claim_token"] = ""
+		}
+		return r, err
+	}
 	b, err := x.ownBusiness(ctx, call)
 	if errors.Is(err, umkm.ErrNotFound) {
 		return result("found", false), nil
@@ -124,8 +170,9 @@ func (x *actions) update(ctx context.Context, call bot.ActionCall) (bot.ActionRe
 	changes, err := x.repo.UpdateBusiness(ctx, &nb, actor(call), call.Now)
 	var dup *umkm.DuplicateError
 	if errors.As(err, &dup) {
-		return result("error_text", pick(lang, "NIB itu sudah dipakai usaha lain ("+dup.Existing.RegNo+"). Mohon periksa lagi.",
-			"That NIB belongs to another business ("+dup.Existing.RegNo+"). Please check it.")), nil
+		// Nothing about the other record is told (no name, no number).
+		return result("error_text", pick(lang, "NIB itu sudah tercatat pada data usaha lain. Mohon periksa lagi, atau hubungi kantor Dinas bila NIB itu memang milik Bapak/Ibu.",
+			"That NIB is already on record for another business. Please check it, or contact the office if the NIB is yours.")), nil
 	}
 	if err != nil {
 		return bot.ActionResult{}, err
@@ -194,7 +241,8 @@ func (x *actions) myData(ctx context.Context, call bot.ActionCall) (bot.ActionRe
 		return bot.ActionResult{}, err
 	}
 	if len(bs) == 0 {
-		sb.WriteString(pick(lang, "\n\nBelum ada usaha yang terdaftar atas nama Bapak/Ibu.", "\n\nNo business is registered under your name."))
+		sb.WriteString(pick(lang, "\n\nBelum ada usaha yang terhubung dengan percakapan ini. Bila usaha Bapak/Ibu didaftarkan dari WhatsApp, Telegram atau oleh petugas, ketik *HUBUNGKAN*.",
+			"\n\nNo business is linked to this chat. If your business was registered on WhatsApp, Telegram or by the office, type *HUBUNGKAN*."))
 	}
 	for i := range bs {
 		sb.WriteString("\n\n")
