@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"jejaring/internal/bot"
+	"jejaring/internal/contact"
 	"jejaring/internal/flow"
 	"jejaring/internal/store"
 	"jejaring/internal/store/storetest"
@@ -38,13 +39,27 @@ func newEnv(t *testing.T, db *store.DB) *env {
 	return &env{t: t, db: db, act: a}
 }
 
+// contact is a contact as the bot hands it to actions. A phone is the
+// platform-verified one: the WhatsApp sender, or a Telegram contact shared
+// by its own user; the web chat vouches for none (phone must be "").
 func (e *env) contact(channel, ext, phone string) flow.Contact {
 	e.t.Helper()
-	c, _, err := e.db.UpsertContact(context.Background(), store.ContactSeen{Channel: channel, ExternalID: ext, DisplayName: "Uni " + ext, Phone: phone, At: now})
+	src := contact.SourceNone
+	switch {
+	case phone == "":
+	case channel == "whatsapp":
+		src = contact.SourceWhatsAppSender
+	case channel == "telegram":
+		src = contact.SourceTelegramContact
+	default:
+		e.t.Fatalf("a %s contact has no platform-verified phone", channel)
+	}
+	c, _, err := e.db.UpsertContact(context.Background(), store.ContactSeen{Channel: channel, ExternalID: ext, DisplayName: "Uni " + ext,
+		Phone: phone, PhoneSource: src, At: now})
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	return flow.Contact{ID: c.ID, Name: c.DisplayName, Phone: c.Phone, Channel: channel, Lang: "id"}
+	return flow.Contact{ID: c.ID, Name: c.DisplayName, Phone: c.VerifiedPhone(), Channel: channel, Lang: "id"}
 }
 
 // answers round-trips through JSON, as the session does in Redis.
@@ -268,9 +283,9 @@ func TestMyDataAndDeleteData(t *testing.T) {
 				t.Errorf("withdrawal of %s: %+v %v", p, cons, err)
 			}
 		}
-		contact, _ := db.ContactByID(ctx, c.ID)
-		if contact.Phone != "" || !contact.Stopped {
-			t.Errorf("contact after delete: %+v", contact)
+		row, _ := db.ContactByID(ctx, c.ID)
+		if row.Phone != "" || !row.Stopped {
+			t.Errorf("contact after delete: %+v", row)
 		}
 		// datasaya afterwards shows nothing personal.
 		c.Phone = ""

@@ -105,13 +105,18 @@ func TestThroughTheBot(t *testing.T) {
 			}
 
 			// Someone else on the web chat types the same number: no
-			// duplicate, and no update from a typed number either.
+			// duplicate, no update from a typed number either, and not a
+			// word of whose business uses it.
 			other := bottest.Addr("andi-web")
 			h.Say(other, "daftar")
 			h.Say(other, "ya")
 			h.Say(other, "ya")
 			h.Say(other, "Andi")
-			expect(t, h.Say(other, "081234567890"), "sudah dipakai usaha *Keripik Balado Uni Siti* (PSS-2026-000001)")
+			out = h.Say(other, "081234567890")
+			expect(t, out, "tidak bisa dipakai untuk pendaftaran baru")
+			if got := bottest.Texts(out); strings.Contains(got, "Keripik") || strings.Contains(got, "PSS-2026") {
+				t.Errorf("the typed phone showed the business using it:\n%s", got)
+			}
 			if _, ended := h.Answers(other); ended != "done" {
 				t.Errorf("flow not ended: %q", ended)
 			}
