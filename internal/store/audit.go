@@ -31,6 +31,9 @@ const (
 	AuditConsent        = "consent"
 	// AuditBusinessClaim: a contact opened the record's claim token.
 	AuditBusinessClaim = "business.claim"
+	// AuditClaimToken: the office was given (or renewed) a record's claim
+	// token.
+	AuditClaimToken = "business.claim_token"
 	// AuditPhoneVerified: a contact typed back the one-time code sent to a
 	// phone, which is now their verified phone.
 	AuditPhoneVerified = "contact.phone_verified"

@@ -405,6 +405,44 @@ func (r *BusinessRepo) ClaimBusiness(ctx context.Context, token string, contactI
 	return b, nil
 }
 
+// IssueClaimToken gives the office the claim token of the live business
+// regNo to print or send: the one it has, or a new one when renew is set or
+// it has none (the old one stops working). Each call is audited
+// (business.claim_token; the token itself is not written there).
+func (r *BusinessRepo) IssueClaimToken(ctx context.Context, regNo string, renew bool, actor string, now time.Time) (*umkm.Business, error) {
+	var b *umkm.Business
+	err := r.db.InTx(ctx, func(tx *sqlx.Tx) error {
+		var id int64
+		err := tx.GetContext(ctx, &id, tx.Rebind(`SELECT id FROM businesses WHERE reg_no = ? AND deleted_at IS NULL`), regNo)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("business %s: %w", regNo, umkm.ErrNotFound)
+		}
+		if err != nil {
+			return fmt.Errorf("business %s: %w", regNo, err)
+		}
+		if b, err = getBusiness(ctx, tx, id); err != nil {
+			return err
+		}
+		renewed := false
+		if renew || b.ClaimToken == "" {
+			tok, err := umkm.NewClaimToken()
+			if err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE businesses SET claim_token = ? WHERE id = ?`), tok, id); err != nil {
+				return fmt.Errorf("renew claim token of %s: %w", regNo, err)
+			}
+			b.ClaimToken, renewed = tok, true
+		}
+		return addAudit(ctx, tx, r.db.Dialect, now.UTC(), actor, AuditClaimToken, "business", strconv.FormatInt(id, 10),
+			map[string]any{"reg_no": regNo, "renewed": renewed})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
 // DeleteContactData carries out a deletion request (hapusdata) in one
 // transaction: the contact's businesses (see BusinessesOf) lose the owner's name, phone, NIK,
 // NIB, address, business name and photo and are marked deleted (class,
