@@ -23,7 +23,8 @@
 //     matters (an RSVP upserts, a registration looks for the existing business
 //     first). Message ids are kept per contact: Telegram's repeat across chats.
 //  3. The contact row is upserted (first/last seen, display name, a phone the
-//     platform vouches for); a contact writing again within a minute is only
+//     platform vouches for — WhatsApp's sender, a Telegram contact shared by
+//     its own user, never the web chat: vouchedPhone, package contact); a contact writing again within a minute is only
 //     read (store.LastSeenResolution). Inside a conversation, not even
 //     read: until the upsert would write last_seen again, the copy the
 //     session saved stands in, unless an action ran since the row was read

@@ -111,9 +111,9 @@ func CodeMatches(hash, typed string) bool {
 // CodeText is the message carrying a code to its number's chat.
 func CodeText(code, lang string) string {
 	if lang == "en" {
-		return "Your Jejaring code: *" + code + "* (valid for 10 minutes). Someone asked to link this number in the web chat. " +
+		return "Your Jejaring code: *" + code + "* (valid for 10 minutes). Someone asked to link this number to another chat (the web chat, for example). " +
 			"Give it to nobody, not even our staff. If it was not you, just ignore this message."
 	}
-	return "Kode Jejaring Bapak/Ibu: *" + code + "* (berlaku 10 menit). Ada yang meminta menghubungkan nomor ini di web chat. " +
+	return "Kode Jejaring Bapak/Ibu: *" + code + "* (berlaku 10 menit). Ada yang meminta menghubungkan nomor ini ke percakapan lain (misalnya web chat). " +
 		"Jangan berikan kode ini kepada siapa pun, termasuk petugas. Bila bukan Bapak/Ibu yang meminta, abaikan saja pesan ini."
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"jejaring/internal/bot"
+	"jejaring/internal/contact"
 	"jejaring/internal/store"
 	"jejaring/internal/umkm"
 )
@@ -231,7 +232,7 @@ func (x *actions) myData(ctx context.Context, call bot.ActionCall) (bot.ActionRe
 			fmt.Fprintf(&sb, "\n\n%s\n• %s: %s\n• %s: %s\n• %s: %s\n• %s: %s",
 				pick(lang, "Kontak:", "Contact:"),
 				pick(lang, "Nama di aplikasi", "Name in the app"), dash(c.DisplayName),
-				pick(lang, "Nomor HP", "Phone"), dash(c.Phone),
+				pick(lang, "Nomor HP", "Phone"), phoneLine(c, lang),
 				pick(lang, "Saluran", "Channel"), c.Channel,
 				pick(lang, "Terima undangan", "Receives invitations"), pick(lang, yesNo(!c.Stopped, "ya", "tidak (BERHENTI)"), yesNo(!c.Stopped, "yes", "no (BERHENTI)")))
 		}
@@ -267,6 +268,23 @@ func (x *actions) myData(ctx context.Context, call bot.ActionCall) (bot.ActionRe
 	}
 	sb.WriteString(pick(lang, "\n\nKetik UBAH untuk memperbaiki, HAPUSDATA untuk menghapus.", "\n\nType UBAH to correct it, HAPUSDATA to delete it."))
 	return result("mydata_text", sb.String()), nil
+}
+
+// phoneLine is the contact's verified phone and how it became known.
+func phoneLine(c store.Contact, lang string) string {
+	p := c.VerifiedPhone()
+	if p == "" {
+		return "-"
+	}
+	switch contact.PhoneSource(c.PhoneSource) {
+	case contact.SourceWhatsAppSender:
+		return p + pick(lang, " (dari WhatsApp)", " (from WhatsApp)")
+	case contact.SourceTelegramContact:
+		return p + pick(lang, " (dibagikan di Telegram)", " (shared on Telegram)")
+	case contact.SourceOTP:
+		return p + pick(lang, " (dikonfirmasi dengan kode)", " (confirmed with a code)")
+	}
+	return p
 }
 
 func dash(s string) string {
