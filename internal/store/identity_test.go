@@ -120,6 +120,18 @@ func TestPhoneCodes(t *testing.T) {
 		if _, _, err := db.CheckPhoneCode(ctx, web.ID, code, it0.Add(time.Minute)); !errors.Is(err, contact.ErrCodeDead) {
 			t.Fatalf("right code after the tries: %v", err)
 		}
+		// A dead code is no longer in the outbox in clear.
+		clear := func(code string) int {
+			t.Helper()
+			var n int
+			if err := db.GetContext(ctx, &n, db.Rebind(`SELECT COUNT(*) FROM outbox WHERE payload LIKE ?`), "%"+code+"%"); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		if n := clear(code); n != 0 {
+			t.Errorf("dead code still in the outbox (%d rows)", n)
+		}
 		// Expired.
 		code = newCode(it0.Add(2 * time.Minute))
 		if _, _, err := db.CheckPhoneCode(ctx, web.ID, code, it0.Add(2*time.Minute+contact.CodeTTL)); !errors.Is(err, contact.ErrCodeDead) {
@@ -148,6 +160,20 @@ func TestPhoneCodes(t *testing.T) {
 		}
 		if _, _, err := db.CheckPhoneCode(ctx, web.ID, code, it0.Add(2*time.Hour+2*time.Minute)); !errors.Is(err, contact.ErrCodeDead) {
 			t.Errorf("code used twice: %v", err)
+		}
+		if n := clear(code); n != 0 {
+			t.Errorf("used code still in the outbox (%d rows)", n)
+		}
+		// A code replaced by a newer one is blanked too; an unsent one is
+		// not sent.
+		old := newCode(it0.Add(3 * time.Hour))
+		newCode(it0.Add(3*time.Hour + time.Minute))
+		if n := clear(old); n != 0 {
+			t.Errorf("replaced code still in the outbox (%d rows)", n)
+		}
+		var cancelled int
+		if err := db.GetContext(ctx, &cancelled, `SELECT COUNT(*) FROM outbox WHERE kind = 'code' AND status = 'cancelled'`); err != nil || cancelled < 2 {
+			t.Errorf("unsent dead codes cancelled: %d %v", cancelled, err)
 		}
 		if a, _ := db.AuditFor(ctx, "contact", itoa(web.ID)); len(a) != 1 || a[0].Action != store.AuditPhoneVerified {
 			t.Errorf("audit %+v", a)

@@ -28,6 +28,22 @@ type PhoneCode struct {
 	Send *outbox.Message
 }
 
+// spentCode replaces the payload of a code's outbox row once the code is
+// used up or dead, so the code is not kept in clear beyond its life.
+var spentCode = outbox.Payload{Text: "(kode sudah tidak berlaku / code no longer valid)"}.Encode()
+
+// scrubCode blanks the outbox row carrying code id (and cancels it when it
+// was not sent yet).
+func scrubCode(ctx context.Context, tx *sqlx.Tx, id int64, now time.Time) error {
+	_, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE outbox SET payload = ?, updated_at = ?,
+		status = CASE WHEN status = 'pending' THEN 'cancelled' ELSE status END WHERE dedupe_key = ?`),
+		spentCode, now, "code:"+strconv.FormatInt(id, 10))
+	if err != nil {
+		return fmt.Errorf("scrub code %d from the outbox: %w", id, err)
+	}
+	return nil
+}
+
 const phoneCodeCols = `id, contact_id, phone, code_hash, attempts, created_at, expires_at, used_at`
 
 type phoneCodeRow struct {
@@ -42,8 +58,10 @@ type phoneCodeRow struct {
 }
 
 // CreatePhoneCode records a new code for pc.ContactID and pc.Phone, valid
-// for contact.CodeTTL, and enqueues pc.Send in the same transaction. It
-// ends the contact's earlier open codes. It returns contact.ErrTooManyCodes,
+// for contact.CodeTTL, and enqueues pc.Send in the same transaction (to
+// expire with the code). It ends the contact's earlier open codes and
+// blanks their messages in the outbox (as CheckPhoneCode does for a code
+// used up or dead), so a code is kept in clear only while it can be used. It returns contact.ErrTooManyCodes,
 // storing nothing, when the contact asked for, or the phone was sent,
 // contact.CodesPerHour codes in the last hour.
 func (db *DB) CreatePhoneCode(ctx context.Context, pc PhoneCode, now time.Time) error {
@@ -62,6 +80,12 @@ func (db *DB) CreatePhoneCode(ctx context.Context, pc PhoneCode, now time.Time) 
 		}
 		if byContact >= contact.CodesPerHour || byPhone >= contact.CodesPerHour {
 			return contact.ErrTooManyCodes
+		}
+		if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE outbox SET payload = ?, updated_at = ?,
+			status = CASE WHEN status = 'pending' THEN 'cancelled' ELSE status END
+			WHERE dedupe_key IN (SELECT 'code:' || id FROM phone_codes WHERE contact_id = ? AND used_at IS NULL)`),
+			spentCode, now, pc.ContactID); err != nil {
+			return fmt.Errorf("scrub earlier codes of contact %d: %w", pc.ContactID, err)
 		}
 		if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE phone_codes SET used_at = ? WHERE contact_id = ? AND used_at IS NULL`), now, pc.ContactID); err != nil {
 			return fmt.Errorf("end earlier codes of contact %d: %w", pc.ContactID, err)
@@ -110,7 +134,7 @@ func (db *DB) CheckPhoneCode(ctx context.Context, contactID int64, typed string,
 				return fmt.Errorf("end code %d: %w", pc.ID, err)
 			}
 			verdict = contact.ErrCodeDead
-			return nil
+			return scrubCode(ctx, tx, pc.ID, now)
 		}
 		if !contact.CodeMatches(pc.Hash, typed) {
 			attempts := pc.Attempts + 1
@@ -125,11 +149,15 @@ func (db *DB) CheckPhoneCode(ctx context.Context, contactID int64, typed string,
 			verdict = contact.ErrCodeWrong
 			if left <= 0 {
 				left, verdict = 0, contact.ErrCodeDead
+				return scrubCode(ctx, tx, pc.ID, now)
 			}
 			return nil
 		}
 		if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE phone_codes SET attempts = ?, used_at = ? WHERE id = ?`), pc.Attempts+1, now, pc.ID); err != nil {
 			return fmt.Errorf("use code %d: %w", pc.ID, err)
+		}
+		if err := scrubCode(ctx, tx, pc.ID, now); err != nil {
+			return err
 		}
 		if err := setContactPhone(ctx, tx, contactID, pc.Phone, contact.SourceOTP, now); err != nil {
 			return err
