@@ -51,11 +51,15 @@ func (s PhoneSource) Verified() bool {
 const (
 	CodeDigits   = 6
 	CodeTTL      = 10 * time.Minute
-	CodeAttempts = 5 // wrong tries before a code is dead
-	// CodesPerHour is how many codes one contact may ask for, and how many
-	// may be sent to one phone, in an hour: a stranger cannot flood an
-	// owner's WhatsApp with codes.
+	CodeAttempts = 3 // tries before a code is dead
+	// CodesPerHour and CodesPerDay are how many codes one contact may ask
+	// for, and how many may be sent to one phone, in an hour and in a day:
+	// a stranger cannot flood an owner's WhatsApp with codes, and guessing
+	// is bounded per phone whatever the number of web chat clients —
+	// CodesPerDay*CodeAttempts = 15 guesses a day at one in a million
+	// each, under 0.6% in a whole year of trying.
 	CodesPerHour = 3
+	CodesPerDay  = 5
 )
 
 // Errors of the code check. Neither says whether the number has a record.
@@ -65,7 +69,8 @@ var (
 	// ErrCodeDead: no live code (none asked, expired, used, or out of
 	// tries).
 	ErrCodeDead = errors.New("no live code")
-	// ErrTooManyCodes: CodesPerHour reached for the contact or the phone.
+	// ErrTooManyCodes: CodesPerHour or CodesPerDay reached for the
+	// contact or the phone.
 	ErrTooManyCodes = errors.New("too many codes asked for")
 )
 

@@ -79,7 +79,7 @@ func TestPhoneCodes(t *testing.T) {
 		wa, _, _ := db.UpsertContact(ctx, store.ContactSeen{Channel: "whatsapp", ExternalID: "6281266543210", Phone: "+6281266543210",
 			PhoneSource: contact.SourceWhatsAppSender, At: it0})
 		phone := "+6281266543210"
-		newCode := func(at time.Time) string {
+		newCodeFor := func(from int64, phone string, at time.Time) string {
 			t.Helper()
 			code, hash, err := contact.NewCode()
 			if err != nil {
@@ -87,11 +87,12 @@ func TestPhoneCodes(t *testing.T) {
 			}
 			msg := &outbox.Message{Kind: outbox.KindCode, To: channel.Address{Channel: channel.WhatsApp, ExternalID: wa.ExternalID},
 				ContactID: wa.ID, Payload: outbox.Payload{Text: contact.CodeText(code, "id")}}
-			if err := db.CreatePhoneCode(ctx, store.PhoneCode{ContactID: web.ID, Phone: phone, Hash: hash, Send: msg}, at); err != nil {
+			if err := db.CreatePhoneCode(ctx, store.PhoneCode{ContactID: from, Phone: phone, Hash: hash, Send: msg}, at); err != nil {
 				t.Fatal(err)
 			}
 			return code
 		}
+		newCode := func(at time.Time) string { t.Helper(); return newCodeFor(web.ID, phone, at) }
 		code := newCode(it0)
 		var rows []struct {
 			Hash    string    `db:"code_hash"`
@@ -166,8 +167,19 @@ func TestPhoneCodes(t *testing.T) {
 		}
 		// A code replaced by a newer one is blanked too; an unsent one is
 		// not sent.
+		// (Codes four and five of the day for this phone; a sixth is
+		// refused.)
 		old := newCode(it0.Add(3 * time.Hour))
-		newCode(it0.Add(3*time.Hour + time.Minute))
+		if err := db.CreatePhoneCode(ctx, store.PhoneCode{ContactID: other.ID, Phone: phone}, it0.Add(5*time.Hour)); !errors.Is(err, contact.ErrTooManyCodes) {
+			t.Fatalf("sixth code of the day to the phone: %v", err)
+		}
+		third, _, _ := db.UpsertContact(ctx, store.ContactSeen{Channel: "webchat", ExternalID: "w3", At: it0})
+		newCodeFor(web.ID, "+6281299990001", it0.Add(25*time.Hour))
+		old2 := newCodeFor(third.ID, "+6281299990002", it0.Add(25*time.Hour))
+		newCodeFor(third.ID, "+6281299990002", it0.Add(25*time.Hour+time.Minute))
+		if n := clear(old2); n != 0 {
+			t.Errorf("replaced code still in the outbox (%d rows)", n)
+		}
 		if n := clear(old); n != 0 {
 			t.Errorf("replaced code still in the outbox (%d rows)", n)
 		}

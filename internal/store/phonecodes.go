@@ -61,25 +61,34 @@ type phoneCodeRow struct {
 // for contact.CodeTTL, and enqueues pc.Send in the same transaction (to
 // expire with the code). It ends the contact's earlier open codes and
 // blanks their messages in the outbox (as CheckPhoneCode does for a code
-// used up or dead), so a code is kept in clear only while it can be used. It returns contact.ErrTooManyCodes,
-// storing nothing, when the contact asked for, or the phone was sent,
-// contact.CodesPerHour codes in the last hour.
+// used up or dead), so a code is kept in clear only while it can be used.
+// It returns contact.ErrTooManyCodes, storing nothing, when the contact
+// asked for, or the phone was sent, contact.CodesPerHour codes in the last
+// hour or contact.CodesPerDay in the last day.
 func (db *DB) CreatePhoneCode(ctx context.Context, pc PhoneCode, now time.Time) error {
 	if pc.ContactID == 0 || pc.Phone == "" {
 		return errors.New("create phone code: contact and phone are required")
 	}
 	now = now.UTC()
 	return db.InTx(ctx, func(tx *sqlx.Tx) error {
-		var byContact, byPhone int
-		since := now.Add(-time.Hour)
-		if err := tx.GetContext(ctx, &byContact, tx.Rebind(`SELECT COUNT(*) FROM phone_codes WHERE contact_id = ? AND created_at > ?`), pc.ContactID, since); err != nil {
-			return fmt.Errorf("count codes of contact %d: %w", pc.ContactID, err)
-		}
-		if err := tx.GetContext(ctx, &byPhone, tx.Rebind(`SELECT COUNT(*) FROM phone_codes WHERE phone = ? AND created_at > ?`), pc.Phone, since); err != nil {
-			return fmt.Errorf("count codes of a phone: %w", err)
-		}
-		if byContact >= contact.CodesPerHour || byPhone >= contact.CodesPerHour {
-			return contact.ErrTooManyCodes
+		for _, lim := range []struct {
+			col   string
+			v     any
+			since time.Duration
+			max   int
+		}{
+			{"contact_id", pc.ContactID, time.Hour, contact.CodesPerHour}, {"phone", pc.Phone, time.Hour, contact.CodesPerHour},
+			{"contact_id", pc.ContactID, 24 * time.Hour, contact.CodesPerDay}, {"phone", pc.Phone, 24 * time.Hour, contact.CodesPerDay},
+		} {
+			var n int
+			// lim.col is one of the two constant names above.
+			if err := tx.GetContext(ctx, &n, tx.Rebind(`SELECT COUNT(*) FROM phone_codes WHERE `+lim.col+` = ? AND created_at > ?`),
+				lim.v, now.Add(-lim.since)); err != nil {
+				return fmt.Errorf("count codes by %s: %w", lim.col, err)
+			}
+			if n >= lim.max {
+				return contact.ErrTooManyCodes
+			}
 		}
 		if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE outbox SET payload = ?, updated_at = ?,
 			status = CASE WHEN status = 'pending' THEN 'cancelled' ELSE status END

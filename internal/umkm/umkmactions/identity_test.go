@@ -3,6 +3,7 @@ package umkmactions_test
 import (
 	"context"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -229,7 +230,7 @@ func TestOneTimeCodeLinksTheRecord(t *testing.T) {
 	}
 }
 
-// Wrong codes cost tries, the fifth ends the code (even the right one is
+// Wrong codes cost tries, the last one ends the code (even the right one is
 // refused after), an expired code is refused, and a number cannot be sent
 // more than three codes an hour. A number with no WhatsApp or Telegram
 // chat gets the same answers, and its code can never match.
@@ -248,8 +249,8 @@ func TestOneTimeCodeRefusals(t *testing.T) {
 			if code == wrong {
 				wrong = "111111"
 			}
-			for left := 4; left >= 1; left-- {
-				expect(t, h.Say(web, wrong), "sisa "+string(rune('0'+left))+" kali")
+			for left := contact.CodeAttempts - 1; left >= 1; left-- {
+				expect(t, h.Say(web, wrong), "sisa "+strconv.Itoa(left)+" kali")
 			}
 			expect(t, h.Say(web, wrong), "tidak berlaku lagi")
 			if c := h.Contact(web); c.Phone != "" {
@@ -278,7 +279,7 @@ func TestOneTimeCodeRefusals(t *testing.T) {
 			nobody := bottest.Addr("nobody")
 			h.Say(nobody, "hubungkan")
 			expect(t, h.Say(nobody, "081299990000"), "Ketik kode 6 angka")
-			for i := 0; i < 4; i++ {
+			for range contact.CodeAttempts - 1 {
 				expect(t, h.Say(nobody, "123456"), "Kodenya belum cocok")
 			}
 			expect(t, h.Say(nobody, "654321"), "tidak berlaku lagi")
