@@ -15,9 +15,10 @@ import (
 
 // note is what a turn keeps beside the session for the next turn of the
 // same conversation (session.Turn.Note), as a short string: "resume" when
-// we asked "continue or start over?" (resume.go), and "c=<unix ms>", the
+// we asked "continue or start over?" (resume.go), and "v=<unix ms>", the
 // last_seen of the contact row when it was last read, if no action ran
-// since.
+// since. (Before verified identity it was "c=": a copy saved then may hold
+// a phone nobody vouched for, so such a note is not read and the row is.)
 type note struct {
 	resume    bool
 	contactAt time.Time
@@ -29,7 +30,7 @@ func (n note) String() string {
 		parts = append(parts, "resume")
 	}
 	if !n.contactAt.IsZero() {
-		parts = append(parts, "c="+strconv.FormatInt(n.contactAt.UnixMilli(), 10))
+		parts = append(parts, "v="+strconv.FormatInt(n.contactAt.UnixMilli(), 10))
 	}
 	return strings.Join(parts, ";")
 }
@@ -40,7 +41,7 @@ func parseNote(s string) note {
 		switch {
 		case p == "resume":
 			n.resume = true
-		case strings.HasPrefix(p, "c="):
+		case strings.HasPrefix(p, "v="):
 			if ms, err := strconv.ParseInt(p[2:], 10, 64); err == nil && ms > 0 {
 				n.contactAt = time.UnixMilli(ms)
 			}

@@ -15,7 +15,12 @@ func TestNoteRoundTrip(t *testing.T) {
 			t.Errorf("note %+v -> %q -> %+v", n, s, back)
 		}
 	}
-	if n := parseNote("c=abc;other"); n.resume || !n.contactAt.IsZero() {
+	if n := parseNote("v=abc;other"); n.resume || !n.contactAt.IsZero() {
 		t.Errorf("garbage note read as %+v", n)
+	}
+	// A note from before verified identity: its session's contact copy may
+	// carry an unverified phone, so the row must be read again.
+	if n := parseNote("resume;c=1796007600123"); !n.resume || !n.contactAt.IsZero() {
+		t.Errorf("old note read as %+v", n)
 	}
 }
