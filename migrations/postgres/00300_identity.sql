@@ -15,7 +15,8 @@ UPDATE contacts SET phone = NULL WHERE phone IS NOT NULL AND phone_source = '';
 
 -- The record's own claim token: the office prints or sends the deep link
 -- konfirmasi_<token> (or "KONFIRMASI <token>"); whoever opens it is linked
--- to the record, and the token is replaced.
+-- to the record, and the token is replaced. gen_random_uuid() (PostgreSQL
+-- 13+, a strong random source) gives 80 random bits per existing record.
 ALTER TABLE businesses ADD COLUMN claim_token TEXT;
 UPDATE businesses SET claim_token = substr(md5(gen_random_uuid()::text || gen_random_uuid()::text), 1, 20)
     WHERE claim_token IS NULL AND deleted_at IS NULL;

@@ -15,7 +15,8 @@ UPDATE contacts SET phone = NULL WHERE phone IS NOT NULL AND phone_source = '';
 
 -- The record's own claim token: the office prints or sends the deep link
 -- konfirmasi_<token> (or "KONFIRMASI <token>"); whoever opens it is linked
--- to the record, and the token is replaced.
+-- to the record, and the token is replaced. randomblob() gives 80 random
+-- bits per existing record.
 ALTER TABLE businesses ADD COLUMN claim_token TEXT;
 UPDATE businesses SET claim_token = lower(hex(randomblob(10)))
     WHERE claim_token IS NULL AND deleted_at IS NULL;

@@ -17,8 +17,11 @@ import (
 // Telegram chat whose platform-verified number it is. What the contact is
 // told never depends on whether such a chat (or a record) exists — when
 // none does, a code that can never match is recorded instead, so even the
-// limits count the same. Answers: code_limited (CodesPerHour reached),
-// link_already (it is already the contact's verified phone).
+// limits count the same. Answers: code_limited (CodesPerHour or
+// CodesPerDay reached), link_already (it is already the contact's verified
+// phone), link_other (a WhatsApp or Telegram chat whose number the platform
+// already vouches for asks for another number: that one is reached from its
+// own chat).
 func (x *actions) sendCode(ctx context.Context, call bot.ActionCall) (bot.ActionResult, error) {
 	if call.Contact.ID == 0 {
 		return bot.ActionResult{}, errors.New("send code: the contact has no id")
@@ -30,6 +33,12 @@ func (x *actions) sendCode(ctx context.Context, call bot.ActionCall) (bot.Action
 	}
 	if phone == call.Contact.Phone {
 		return result("code_limited", false, "link_already", true, "code_bad_phone", false), nil
+	}
+	if call.Contact.Phone != "" && (call.Contact.Channel == string(channel.WhatsApp) || call.Contact.Channel == string(channel.Telegram)) {
+		// This chat's number is the platform's own word and would come
+		// back with the next message: another number is reached from its
+		// own chat, not linked here.
+		return result("code_limited", false, "link_already", false, "code_bad_phone", false, "link_other", true), nil
 	}
 	code, hash, err := contact.NewCode()
 	if err != nil {

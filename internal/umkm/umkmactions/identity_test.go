@@ -226,6 +226,16 @@ func TestOneTimeCodeLinksTheRecord(t *testing.T) {
 			// Asking again for the number now verified: told so, no code.
 			h.Say(web, "hubungkan")
 			expect(t, h.Say(web, "0812-6654-3210"), "sudah terhubung")
+
+			// A WhatsApp chat keeps the number WhatsApp gives it: another
+			// number is reached from its own chat, not linked here.
+			other := channel.Address{Channel: channel.WhatsApp, ExternalID: "6281377778888"}
+			h.Send(channel.Inbound{From: other, Kind: channel.KindText, Text: "hubungkan", Phone: "+6281377778888"})
+			expect(t, h.Send(channel.Inbound{From: other, Kind: channel.KindText, Text: "081266543210", Phone: "+6281377778888"}),
+				"sudah memakai nomor +6281377778888")
+			if c := h.Contact(other); c.VerifiedPhone() != "+6281377778888" {
+				t.Errorf("whatsapp contact after asking for another number: %+v", c)
+			}
 		})
 	}
 }
