@@ -17,7 +17,7 @@ func BenchmarkSendAPI(b *testing.B) {
 	rdb, prefix, _ := miniRedis(b)
 	_, srv := newServer(b, rdb, prefix, &recorder{})
 	client := srv.Client()
-	body := `{"client_id":"bench-client-01","text":"Kerupuk Sanjai Bu Siti"}`
+	body := `{"text":"Kerupuk Sanjai Bu Siti"}`
 	b.ReportAllocs()
 	for b.Loop() {
 		resp, err := client.Post(srv.URL+"/webchat/api/send", "application/json", strings.NewReader(body))
