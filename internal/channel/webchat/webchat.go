@@ -247,3 +247,6 @@ func newID(prefix string) string {
 // the buckets, turns them off with the zero Limits). Call it before the
 // Chat serves.
 func (c *Chat) SetLimits(l Limits) { c.lim = l }
+
+// Limits are the limits in force.
+func (c *Chat) Limits() Limits { return c.lim }

@@ -344,7 +344,12 @@ type sse struct {
 // openEvents opens cl's stream on srv.
 func openEvents(t *testing.T, cl *http.Client, srv *httptest.Server) *sse {
 	t.Helper()
-	resp, err := cl.Get(srv.URL + "/webchat/api/events")
+	return openEventsAt(t, cl, srv.URL+"/webchat/api/events")
+}
+
+func openEventsAt(t *testing.T, cl *http.Client, url string) *sse {
+	t.Helper()
+	resp, err := cl.Get(url)
 	if err != nil {
 		t.Fatal(err)
 	}
