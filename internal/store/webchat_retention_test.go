@@ -32,6 +32,8 @@ func TestDeleteIdleWebChatContacts(t *testing.T) {
 		refused := add("webchat", "refused-visitor", old)
 		owner := add("webchat", "business-owner", old)
 		staff := add("webchat", "staff-on-webchat", old)
+		invited := add("webchat", "invited-visitor", old)
+		queued := add("webchat", "queued-visitor", old)
 		fresh := add("webchat", "recent-visitor", recent)
 		tg := add("telegram", "5550001", old)
 
@@ -49,6 +51,18 @@ func TestDeleteIdleWebChatContacts(t *testing.T) {
 			t.Fatal(err)
 		}
 
+		ev, err := store.InsertID(ctx, db, db.Dialect, `INSERT INTO events (title, kind, starts_at, ends_at, created_at, updated_at) VALUES ('Temu Bisnis', 'temu_bisnis', ?, ?, ?, ?)`, recent, recent, old, old)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.ExecContext(ctx, db.Rebind(`INSERT INTO invitations (event_id, contact_id, token, checkin_code, created_at) VALUES (?, ?, 'tok-retention-1', 'K1', ?)`), ev, invited, old); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.ExecContext(ctx, db.Rebind(`INSERT INTO outbox (kind, channel, external_id, contact_id, dedupe_key, payload, not_before, created_at, updated_at)
+			VALUES ('campaign', 'webchat', 'queued-visitor', ?, 'retention-test-1', '{}', ?, ?, ?)`), queued, old, old, old); err != nil {
+			t.Fatal(err)
+		}
+
 		// In batches: two, then the last one, then nothing.
 		for i, want := range []int64{2, 1, 0} {
 			n, err := db.DeleteIdleWebChatContacts(ctx, cut, 2)
@@ -61,7 +75,7 @@ func TestDeleteIdleWebChatContacts(t *testing.T) {
 				t.Errorf("idle contact %d still there (%v)", id, err)
 			}
 		}
-		for name, id := range map[string]int64{"consented": consented, "refused": refused, "owner": owner, "staff": staff, "recent": fresh, "telegram": tg} {
+		for name, id := range map[string]int64{"consented": consented, "refused": refused, "owner": owner, "staff": staff, "invited": invited, "queued": queued, "recent": fresh, "telegram": tg} {
 			if _, err := db.ContactByID(ctx, id); err != nil {
 				t.Errorf("%s contact %d removed: %v", name, id, err)
 			}

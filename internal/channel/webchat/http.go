@@ -195,9 +195,9 @@ func (c *Chat) inbound(id string, req sendRequest) (channel.Inbound, *refusal) {
 	return in, nil
 }
 
-// limitSend takes a token from the IP address's and the client's buckets
+// takeTokens takes a token from the IP address's and the client's buckets
 // of one endpoint; false: the 429 has been written.
-func (c *Chat) limitSend(w http.ResponseWriter, r *http.Request, id string, ipRate, clientRate Rate, name string) bool {
+func (c *Chat) takeTokens(w http.ResponseWriter, r *http.Request, id string, ipRate, clientRate Rate, name string) bool {
 	ip := ipKey(clientIP(r, c.opt.TrustedProxies))
 	if l := c.allow(r.Context(), bucket{name + ":ip:" + ip, ipRate}, bucket{name + ":c:" + id, clientRate}); l != nil {
 		writeLimited(w, errTooFast, l.retry)
@@ -211,7 +211,7 @@ func (c *Chat) serveSend(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if !c.limitSend(w, r, who.id, c.lim.IPSend, c.lim.Send, "send") {
+	if !c.takeTokens(w, r, who.id, c.lim.IPSend, c.lim.Send, "send") {
 		return
 	}
 	body := http.MaxBytesReader(w, r.Body, MaxBody)
@@ -275,7 +275,7 @@ func (c *Chat) serveEvents(w http.ResponseWriter, r *http.Request) {
 		return
 	default:
 	}
-	if !c.limitSend(w, r, id, c.lim.IPEvents, c.lim.Events, "events") {
+	if !c.takeTokens(w, r, id, c.lim.IPEvents, c.lim.Events, "events") {
 		return
 	}
 	lease, full, err := c.acquireStream(r.Context(), id)

@@ -43,7 +43,7 @@ func (c *Chat) serveUpload(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if !c.limitSend(w, r, who.id, c.lim.IPUpload, c.lim.Upload, "upload") {
+	if !c.takeTokens(w, r, who.id, c.lim.IPUpload, c.lim.Upload, "upload") {
 		return
 	}
 	if c.opt.DataDir == "" {
