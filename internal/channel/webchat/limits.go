@@ -101,13 +101,18 @@ type bucket struct {
 
 // streamLease holds one place among the open streams. The places are
 // sorted sets in Redis scored by lease expiry, so a replica that dies
-// frees its places when their leases run out (three keep-alives).
+// frees its places when their leases run out (three keep-alives, at least
+// minLease); a stream that ends gives its place back at once.
 type streamLease struct {
 	c      *Chat
 	member string
 	keys   []string
 	ttl    time.Duration
 }
+
+// minLease is the shortest stream lease, so a slow renewal never frees
+// the place of a stream that is still open.
+const minLease = 30 * time.Second
 
 // acquireScript: KEYS client set, global set; ARGV now ms, ttl ms,
 // member, per-client cap, global cap (0: none). Returns 0 (taken), 1
@@ -134,7 +139,7 @@ func (c *Chat) acquireStream(ctx context.Context, id string) (*streamLease, int,
 	var b [8]byte
 	_, _ = rand.Read(b[:])
 	l := &streamLease{
-		c: c, member: hex.EncodeToString(b[:]), ttl: 3 * c.opt.KeepAlive,
+		c: c, member: hex.EncodeToString(b[:]), ttl: max(3*c.opt.KeepAlive, minLease),
 		// One hash tag: both sets in one Redis Cluster slot.
 		keys: []string{c.opt.Prefix + "webchat:streams:{s}:" + id, c.opt.Prefix + "webchat:streams:{s}"},
 	}
