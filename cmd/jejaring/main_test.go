@@ -11,6 +11,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/cookiejar"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -187,11 +188,23 @@ func randomClient() string {
 	return "test-" + hex.EncodeToString(b[:])
 }
 
-// chat posts one message to the web chat API and returns the replies.
-func chat(t *testing.T, base string, body map[string]any) []map[string]any {
+// webClient is one web chat client: an HTTP client keeping the identity
+// cookie the server hands out, as a browser (or curl -c jar -b jar) does.
+func webClient(t *testing.T) *http.Client {
+	t.Helper()
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &http.Client{Jar: jar}
+}
+
+// chat posts one message as client cl to the web chat API and returns
+// the replies.
+func chat(t *testing.T, cl *http.Client, base string, body map[string]any) []map[string]any {
 	t.Helper()
 	data, _ := json.Marshal(body)
-	resp, err := http.Post(base+"/webchat/api/send", "application/json", bytes.NewReader(data))
+	resp, err := cl.Post(base+"/webchat/api/send", "application/json", bytes.NewReader(data))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -232,9 +245,9 @@ func get(t *testing.T, url string) (int, string) {
 func talkAndStop(t *testing.T, p *proc, base string) {
 	t.Helper()
 	waitReady(t, p, base)
-	client := randomClient()
-	chat(t, base, map[string]any{"client_id": client, "kind": "start"})
-	chat(t, base, map[string]any{"client_id": client, "text": "halo"})
+	client := webClient(t)
+	chat(t, client, base, map[string]any{"kind": "start"})
+	chat(t, client, base, map[string]any{"text": "halo"})
 
 	if code, body := get(t, base+"/chat"); code != 200 || !strings.Contains(body, "/webchat/api/send") {
 		t.Errorf("/chat: %d", code)

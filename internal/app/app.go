@@ -233,7 +233,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (a *App, err
 		return a, err
 	}
 
-	a.WebChat, err = webchat.New(webchat.Options{Redis: a.Redis, Prefix: cfg.RedisPrefix, Handler: handler, Logger: log, Metrics: a.Metrics, DataDir: cfg.DataDir})
+	a.WebChat, err = webchat.New(a.webChatOptions(handler))
 	if err != nil {
 		return a, err
 	}
@@ -252,6 +252,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (a *App, err
 	}
 
 	a.addDispatcher()
+	a.addWebChatRetention()
 	a.routes()
 
 	a.ln, err = net.Listen("tcp", cfg.HTTPAddr)

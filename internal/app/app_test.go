@@ -164,14 +164,15 @@ func TestOutboxDeliversToWebChat(t *testing.T) {
 	t.Parallel()
 	a, base, _ := started(t, nil)
 	ctx := context.Background()
-	client := "outbox-test-client"
-	to := channel.Address{Channel: channel.WebChat, ExternalID: client}
+	cl := webClient(t)
+	to := hello(t, cl, base)
+	client := to.ExternalID
 	contact, _, err := a.DB.UpsertContact(ctx, store.ContactSeen{Channel: string(to.Channel), ExternalID: client, DisplayName: "Bu Siti", At: time.Now()})
 	if err != nil {
 		t.Fatal(err)
 	}
 
-	resp, err := http.Get(base + "/webchat/api/events?client_id=" + client)
+	resp, err := cl.Get(base + "/webchat/api/events")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,12 +2,12 @@ package app
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"net/http"
 	"strings"
 	"testing"
 
+	"jejaring/internal/channel/webchat"
 	"jejaring/internal/store/storetest"
 )
 
@@ -19,13 +19,21 @@ func benchTurns(b *testing.B, kv ...string) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	// No web chat limits: this measures the turn, not the buckets.
+	a.WebChat.SetLimits(webchat.Limits{})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { a.Run(ctx, io.Discard); close(done) }()
 	defer func() { cancel(); <-done }()
 	url := "http://" + a.Addr() + "/webchat/api/send"
-	post := func(body string) {
-		resp, err := http.Post(url, "application/json", strings.NewReader(body))
+	// One cookie jar per client, as browsers.
+	const clients = 50
+	jars := make([]*http.Client, clients)
+	for c := range jars {
+		jars[c] = webClient(b)
+	}
+	post := func(c int, body string) {
+		resp, err := jars[c].Post(url, "application/json", strings.NewReader(body))
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -37,14 +45,13 @@ func benchTurns(b *testing.B, kv ...string) {
 	}
 	// Each client goes through the demo flow's first question and then
 	// keeps answering the menu.
-	const clients = 50
 	for c := range clients {
-		post(fmt.Sprintf(`{"client_id":"bench-client-%03d","text":"demo"}`, c))
+		post(c, `{"text":"demo"}`)
 	}
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
-		post(fmt.Sprintf(`{"client_id":"bench-client-%03d","text":"menu"}`, i%clients))
+		post(i%clients, `{"text":"menu"}`)
 		i++
 	}
 }

@@ -7,13 +7,53 @@ import (
 	"image/png"
 	"mime/multipart"
 	"net/http"
-	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
+// toPhotoStep answers the demo flow up to its photo question as cl.
+func toPhotoStep(t *testing.T, cl *http.Client, base string) {
+	t.Helper()
+	for _, text := range []string{"demo", "Kerupuk Sanjai Bu Siti", "1", "tarusan", "modal dan pasar", "3", "1,5 juta",
+		"17 Agustus 2019", "tidak", "lewati", "1301015708900001", "0812-3456-7890", "lewati"} {
+		if code, _ := say(t, cl, base, text); code != 200 {
+			t.Fatalf("say %q: status %d", text, code)
+		}
+	}
+	code, texts := say(t, cl, base, "Jl. Raya Painan No. 1, Pesisir Selatan")
+	if code != 200 || len(texts) == 0 || !strings.Contains(texts[len(texts)-1], "foto") {
+		t.Fatalf("at the location step: %d %q, want the photo question next", code, texts)
+	}
+}
+
+func uploadPNG(t *testing.T, cl *http.Client, base string, img []byte) (int, string) {
+	t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	fw, _ := mw.CreateFormFile("photo", "produk.png")
+	_, _ = fw.Write(img)
+	_ = mw.Close()
+	resp, err := cl.Post(base+"/webchat/api/upload", mw.FormDataContentType(), &body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out struct {
+		Messages []json.RawMessage `json:"messages"`
+		Code     string            `json:"code"`
+	}
+	_ = json.NewDecoder(resp.Body).Decode(&out)
+	if resp.StatusCode == 200 && len(out.Messages) == 0 {
+		t.Fatal("upload answered 200 with no messages")
+	}
+	return resp.StatusCode, out.Code
+}
+
 // TestWebChatUploadSavesUnderDataDir: the app gives the web chat its data
-// directory, so an uploaded photo lands in DATA_DIR/webchat/media/.
+// directory and asks the conversation before taking a photo: refused
+// while the flow asks something else, saved under DATA_DIR/webchat/media/
+// (encoded again) at the photo question.
 func TestWebChatUploadSavesUnderDataDir(t *testing.T) {
 	t.Parallel()
 	a, base, _ := started(t, nil)
@@ -21,29 +61,21 @@ func TestWebChatUploadSavesUnderDataDir(t *testing.T) {
 	if err := png.Encode(&img, image.NewGray(image.Rect(0, 0, 8, 8))); err != nil {
 		t.Fatal(err)
 	}
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	fw, _ := mw.CreateFormFile("photo", "produk.png")
-	_, _ = fw.Write(img.Bytes())
-	_ = mw.Close()
-	resp, err := http.Post(base+"/webchat/api/upload?client_id=app-upload-client", mw.FormDataContentType(), &body)
-	if err != nil {
-		t.Fatal(err)
+	cl := webClient(t)
+	hello(t, cl, base)
+	if code, c := uploadPNG(t, cl, base, img.Bytes()); code != http.StatusConflict || c != "not_expected" {
+		t.Fatalf("upload with no conversation: %d %s, want 409 not_expected", code, c)
 	}
-	var out struct {
-		Messages []json.RawMessage `json:"messages"`
-		Error    string            `json:"error"`
-	}
-	_ = json.NewDecoder(resp.Body).Decode(&out)
-	resp.Body.Close()
-	if resp.StatusCode != 200 || len(out.Messages) == 0 {
-		t.Fatalf("upload: status %d, %+v", resp.StatusCode, out)
+	toPhotoStep(t, cl, base)
+	if code, c := uploadPNG(t, cl, base, img.Bytes()); code != 200 {
+		t.Fatalf("upload at the photo question: status %d %s", code, c)
 	}
 	files, _ := filepath.Glob(filepath.Join(a.Config.DataDir, "webchat", "media", "*", "*.png"))
 	if len(files) != 1 {
 		t.Fatalf("saved files %v, want one .png under DATA_DIR/webchat/media/", files)
 	}
-	if data, err := os.ReadFile(files[0]); err != nil || !bytes.Equal(data, img.Bytes()) {
-		t.Errorf("saved file differs from the upload: %v", err)
+	// The question was answered: a second photo is not asked for.
+	if code, c := uploadPNG(t, cl, base, img.Bytes()); code != http.StatusConflict || c != "not_expected" {
+		t.Errorf("second upload: %d %s, want 409 not_expected", code, c)
 	}
 }

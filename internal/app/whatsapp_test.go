@@ -94,7 +94,7 @@ func TestWhatsAppUnreachableRestKeepsWorking(t *testing.T) {
 	}
 
 	// The web chat answers meanwhile.
-	resp, err := http.Post(base+"/webchat/api/send", "application/json", strings.NewReader(`{"client_id":"wa-down-test-1","text":"halo"}`))
+	resp, err := http.Post(base+"/webchat/api/send", "application/json", strings.NewReader(`{"text":"halo"}`))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -236,7 +236,11 @@ func (b *Bot) handle(ctx context.Context, in channel.Inbound, force *forced) ([]
 		return nil, err
 	}
 	defer release()
-	turn, err := b.cfg.Sessions.Begin(ctx, in.From, in.MessageID, b.cfg.LockTTL, b.cfg.LockWait)
+	dedupeID := in.MessageID
+	if in.GeneratedID {
+		dedupeID = "" // an id the adapter made up never repeats: no marker
+	}
+	turn, err := b.cfg.Sessions.Begin(ctx, in.From, dedupeID, b.cfg.LockTTL, b.cfg.LockWait)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()

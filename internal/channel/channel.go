@@ -70,8 +70,11 @@ type Attachment struct {
 
 // Inbound is one message from a contact, whatever the platform.
 type Inbound struct {
-	From        Address     `json:"from"`
-	MessageID   string      `json:"message_id"` // platform message id, used for dedupe
+	From      Address `json:"from"`
+	MessageID string  `json:"message_id"` // platform message id, used for dedupe
+	// GeneratedID says the adapter made MessageID up because the sender
+	// gave none: it never repeats, so the bot keeps no dedupe marker for it.
+	GeneratedID bool        `json:"generated_id,omitempty"`
 	Kind        Kind        `json:"kind"`
 	Text        string      `json:"text,omitempty"`
 	Choice      string      `json:"choice,omitempty"`

@@ -16,6 +16,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -45,6 +46,15 @@ type Config struct {
 	// after which the next message that does not answer the pending
 	// question gets "welcome back, continue or start over?". 0 = off.
 	ResumeAfter time.Duration
+	// WebChatRetention is how long a web chat contact with no consent and
+	// no business is kept after it was last seen.
+	WebChatRetention time.Duration
+	// WebChatMaxStreams caps the open web chat event streams of all
+	// replicas together.
+	WebChatMaxStreams int
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For the web
+	// chat's per-address limits believe.
+	TrustedProxies []netip.Prefix
 
 	// raw holds every setting as resolved text (flag, env or default), for
 	// packages that parse their own settings (whatsapp.ParsePolicy).
@@ -93,6 +103,9 @@ var vars = []Var{
 	{Env: "MIGRATE", Default: "true", Usage: "apply database migrations at start-up (-migrate=false to skip)", Bool: true},
 	{Env: "SESSION_TTL", Default: "24h", Usage: "how long an unfinished conversation is kept (Go duration: 30m, 24h)"},
 	{Env: "RESUME_AFTER", Default: "30m", Usage: "silence inside a conversation after which a contact is welcomed back and asked to continue or start over; 0: never"},
+	{Env: "WEBCHAT_RETENTION", Default: "720h", Usage: "web chat visitors who gave no consent and registered no business are deleted this long after their last message"},
+	{Env: "WEBCHAT_MAX_STREAMS", Default: "1000", Usage: "open web chat event streams allowed in all (each holds one Redis connection)"},
+	{Env: "WEBCHAT_TRUSTED_PROXIES", Default: "", Usage: "reverse proxies (IPs or CIDRs, comma-separated) whose X-Forwarded-For names the visitor for the web chat limits; empty: none"},
 }
 
 // flagName turns DATABASE_URL into database-url.
@@ -268,7 +281,41 @@ func build(raw map[string]string) (*Config, error) {
 		return nil, fmt.Errorf("RESUME_AFTER: want 0 (never) or a duration of at least 1m such as 30m or 2h, got %q", raw["RESUME_AFTER"])
 	}
 	c.ResumeAfter = ra
+	wr, perr := time.ParseDuration(raw["WEBCHAT_RETENTION"])
+	if perr != nil || wr < 24*time.Hour {
+		return nil, fmt.Errorf("WEBCHAT_RETENTION: want a duration of at least 24h such as 720h (30 days), got %q", raw["WEBCHAT_RETENTION"])
+	}
+	c.WebChatRetention = wr
+	ms, perr := strconv.Atoi(raw["WEBCHAT_MAX_STREAMS"])
+	if perr != nil || ms < 1 || ms > 100000 {
+		return nil, fmt.Errorf("WEBCHAT_MAX_STREAMS: want a whole number from 1 to 100000, got %q", raw["WEBCHAT_MAX_STREAMS"])
+	}
+	c.WebChatMaxStreams = ms
+	if c.TrustedProxies, err = parseProxies(raw["WEBCHAT_TRUSTED_PROXIES"]); err != nil {
+		return nil, err
+	}
 	return c, nil
+}
+
+// parseProxies reads "10.0.0.1, 172.16.0.0/12" into prefixes.
+func parseProxies(s string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.Split(s, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if p, err := netip.ParsePrefix(f); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(f)
+		if err != nil {
+			return nil, fmt.Errorf("WEBCHAT_TRUSTED_PROXIES: want IP addresses or CIDRs separated by commas, such as 10.0.0.2,172.16.0.0/12, got %q", f)
+		}
+		out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+	}
+	return out, nil
 }
 
 func validLevel(s string) bool {

@@ -20,31 +20,76 @@ import (
 //go:embed page.html
 var page []byte
 
-// Routes registers the page, the API and the stream on mux. The send and
-// upload endpoints refuse cross-origin browser requests (http.CrossOriginProtection).
+// Routes registers the page, the API and the stream on mux. The POST
+// endpoints refuse cross-origin browser requests (http.CrossOriginProtection).
 func (c *Chat) Routes(mux *http.ServeMux) {
 	cop := http.NewCrossOriginProtection()
 	mux.HandleFunc("GET /chat", c.servePage)
+	mux.Handle("POST /webchat/api/hello", cop.Handler(http.HandlerFunc(c.serveHello)))
 	mux.Handle("POST /webchat/api/send", cop.Handler(http.HandlerFunc(c.serveSend)))
 	mux.Handle("POST /webchat/api/upload", cop.Handler(http.HandlerFunc(c.serveUpload)))
 	mux.HandleFunc("GET /webchat/api/events", c.serveEvents)
 }
+
+// pageCSP allows the page's own inline style and script, its own API and
+// data: images, and no framing by any other site (clickjacking).
+const pageCSP = "default-src 'self'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src 'self' data:; " +
+	"frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 
 func (c *Chat) servePage(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", "no-cache")
 	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Content-Security-Policy", "default-src 'self'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src 'self' data:")
+	h.Set("Content-Security-Policy", pageCSP)
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Referrer-Policy", "no-referrer")
 	_, _ = w.Write(page)
+}
+
+// identify returns who r comes from. A request without a valid cookie
+// gets a new identity (and the cookie) when issue is set and the IP
+// address's bucket for new identities allows it; otherwise ok is false and
+// the refusal has been written.
+func (c *Chat) identify(w http.ResponseWriter, r *http.Request, issue bool) (who identity, ok bool) {
+	if tok := tokenOf(r); tok != "" {
+		return identity{id: ExternalID(tok)}, true
+	}
+	if !issue {
+		writeError(w, errNoIdentity, "no valid "+CookieName+" cookie: POST /webchat/api/hello first and keep the cookie")
+		return identity{}, false
+	}
+	ip := ipKey(clientIP(r, c.opt.TrustedProxies))
+	if l := c.allow(r.Context(), bucket{"new:ip:" + ip, c.lim.NewClients}); l != nil {
+		writeLimited(w, errTooFast, l.retry)
+		return identity{}, false
+	}
+	tok := newToken()
+	setCookie(w, r, tok)
+	return identity{id: ExternalID(tok), new: true}, true
+}
+
+// serveHello makes sure the browser has its identity cookie (setting it
+// again keeps it for another year) and says whether it is new: the page
+// then drops a history that belonged to an identity it no longer has.
+func (c *Chat) serveHello(w http.ResponseWriter, r *http.Request) {
+	tok := tokenOf(r)
+	who, ok := c.identify(w, r, true)
+	if !ok {
+		return
+	}
+	if tok != "" {
+		setCookie(w, r, tok)
+	}
+	writeJSON(w, http.StatusOK, map[string]bool{"new": who.new})
 }
 
 // sendRequest is the body of POST /webchat/api/send. Text or Choice is
 // needed for ordinary messages; Kind picks the others ("start" with an
 // optional Payload, "location" with Location, "contact" with Phone, and
 // "sticker", "voice", "video" or "other" for things a flow cannot read).
+// A client_id in the body (the old API) is ignored: the cookie says who.
 type sendRequest struct {
-	ClientID  string            `json:"client_id"`
 	Text      *string           `json:"text"`
 	Choice    *string           `json:"choice"`
 	Kind      string            `json:"kind"`
@@ -60,11 +105,6 @@ type sendResponse struct {
 	Messages []Message `json:"messages"`
 }
 
-type errorResponse struct {
-	Error string `json:"error"`
-	Code  string `json:"code,omitempty"` // set by the upload endpoint: too_large, not_an_image, no_file, ...
-}
-
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
@@ -72,34 +112,36 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
-func badRequest(w http.ResponseWriter, format string, args ...any) {
-	writeJSON(w, http.StatusBadRequest, errorResponse{Error: fmt.Sprintf(format, args...)})
+// refusal is a request the API turns down: what to answer, and for
+// developers what was wrong.
+type refusal struct {
+	e      apiError
+	detail string
 }
 
-// inbound checks a request and turns it into an Inbound; the error is the
-// message for a 400.
-func (c *Chat) inbound(req sendRequest) (channel.Inbound, error) {
-	if req.ClientID == "" {
-		return channel.Inbound{}, errors.New("client_id is required")
-	}
-	if !ValidClientID(req.ClientID) {
-		return channel.Inbound{}, errors.New("client_id must be 8 to 64 letters, digits, - or _")
-	}
+func (r *refusal) Error() string { return r.detail }
+
+func refuse(e apiError, format string, args ...any) *refusal {
+	return &refusal{e: e, detail: fmt.Sprintf(format, args...)}
+}
+
+// inbound checks a request from client id and turns it into an Inbound.
+func (c *Chat) inbound(id string, req sendRequest) (channel.Inbound, *refusal) {
 	if req.MessageID != "" && (len(req.MessageID) > 64 || !ValidClientID(req.MessageID)) {
-		return channel.Inbound{}, errors.New("message_id must be 8 to 64 letters, digits, - or _")
+		return channel.Inbound{}, refuse(errBadRequest, "message_id must be 8 to 64 letters, digits, - or _")
 	}
 	if len(req.Name) > 128 || len(req.Language) > 8 || len(req.Payload) > 256 || len(req.Phone) > 32 {
-		return channel.Inbound{}, errors.New("name, language, payload or phone is too long")
+		return channel.Inbound{}, refuse(errBadRequest, "name, language, payload or phone is too long")
 	}
 	in := channel.Inbound{
-		From:        channel.Address{Channel: channel.WebChat, ExternalID: req.ClientID},
+		From:        channel.Address{Channel: channel.WebChat, ExternalID: id},
 		MessageID:   req.MessageID,
 		DisplayName: strings.TrimSpace(req.Name),
 		Language:    req.Language,
 		Time:        c.opt.Now(),
 	}
 	if in.MessageID == "" {
-		in.MessageID = newID("web-")
+		in.MessageID, in.GeneratedID = newID("web-"), true
 	}
 	kind := req.Kind
 	if kind == "" {
@@ -109,21 +151,24 @@ func (c *Chat) inbound(req sendRequest) (channel.Inbound, error) {
 		case req.Text != nil:
 			kind = "text"
 		default:
-			return channel.Inbound{}, errors.New("text or choice is required")
+			return channel.Inbound{}, refuse(errEmpty, "text or choice is required")
 		}
 	}
 	switch kind {
 	case "text":
 		if req.Text == nil || strings.TrimSpace(*req.Text) == "" {
-			return channel.Inbound{}, errors.New("text is required and must not be empty")
+			return channel.Inbound{}, refuse(errEmpty, "text is required and must not be empty")
 		}
-		if !utf8.ValidString(*req.Text) || utf8.RuneCountInString(*req.Text) > MaxText {
-			return channel.Inbound{}, fmt.Errorf("text must be valid UTF-8 of at most %d characters", MaxText)
+		if !utf8.ValidString(*req.Text) {
+			return channel.Inbound{}, refuse(errBadRequest, "text must be valid UTF-8")
+		}
+		if utf8.RuneCountInString(*req.Text) > MaxText {
+			return channel.Inbound{}, refuse(errTextTooLong, "text must be at most %d characters", MaxText)
 		}
 		in.Kind, in.Text = channel.KindText, *req.Text
 	case "choice":
 		if req.Choice == nil || *req.Choice == "" || len(*req.Choice) > 256 {
-			return channel.Inbound{}, errors.New("choice is required (the value of a button, at most 256 bytes)")
+			return channel.Inbound{}, refuse(errEmpty, "choice is required (the value of a button, at most 256 bytes)")
 		}
 		in.Kind, in.Choice = channel.KindChoice, *req.Choice
 		if req.Text != nil {
@@ -134,47 +179,69 @@ func (c *Chat) inbound(req sendRequest) (channel.Inbound, error) {
 	case "location":
 		l := req.Location
 		if l == nil || l.Latitude < -90 || l.Latitude > 90 || l.Longitude < -180 || l.Longitude > 180 || (l.Latitude == 0 && l.Longitude == 0) {
-			return channel.Inbound{}, errors.New(`location is required: {"latitude": -1.35, "longitude": 100.57}`)
+			return channel.Inbound{}, refuse(errBadLocation, `location is required: {"latitude": -1.35, "longitude": 100.57}`)
 		}
 		in.Kind, in.Location = channel.KindLocation, l
 	case "contact":
 		if strings.TrimSpace(req.Phone) == "" {
-			return channel.Inbound{}, errors.New("phone is required for kind contact")
+			return channel.Inbound{}, refuse(errEmpty, "phone is required for kind contact")
 		}
 		in.Kind, in.Phone, in.OwnPhone = channel.KindContact, strings.TrimSpace(req.Phone), false // the web chat can never vouch for a phone (package contact)
 	case "sticker", "voice", "video", "audio", "other":
 		in.Kind = channel.KindOther
 	default:
-		return channel.Inbound{}, fmt.Errorf("unknown kind %q (text, choice, start, location, contact, sticker, voice, video, other)", kind)
+		return channel.Inbound{}, refuse(errBadRequest, "unknown kind %q (text, choice, start, location, contact, sticker, voice, video, other)", kind)
 	}
 	return in, nil
 }
 
+// takeTokens takes a token from the IP address's and the client's buckets
+// of one endpoint; false: the 429 has been written.
+func (c *Chat) takeTokens(w http.ResponseWriter, r *http.Request, id string, ipRate, clientRate Rate, name string) bool {
+	ip := ipKey(clientIP(r, c.opt.TrustedProxies))
+	if l := c.allow(r.Context(), bucket{name + ":ip:" + ip, ipRate}, bucket{name + ":c:" + id, clientRate}); l != nil {
+		writeLimited(w, errTooFast, l.retry)
+		return false
+	}
+	return true
+}
+
 func (c *Chat) serveSend(w http.ResponseWriter, r *http.Request) {
+	who, ok := c.identify(w, r, true)
+	if !ok {
+		return
+	}
+	if !c.takeTokens(w, r, who.id, c.lim.IPSend, c.lim.Send, "send") {
+		return
+	}
 	body := http.MaxBytesReader(w, r.Body, MaxBody)
 	dec := json.NewDecoder(body)
 	var req sendRequest
 	if err := dec.Decode(&req); err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			badRequest(w, "request body is over %d KiB", MaxBody>>10)
+			writeError(w, errBodyTooBig, fmt.Sprintf("request body is over %d KiB", MaxBody>>10))
 			return
 		}
-		badRequest(w, "body must be one JSON object: %s", jsonProblem(err))
+		if errors.Is(err, io.EOF) {
+			writeError(w, errEmpty, "the body is empty")
+			return
+		}
+		writeError(w, errBadJSON, "body must be one JSON object: "+jsonProblem(err))
 		return
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			badRequest(w, "request body is over %d KiB", MaxBody>>10)
+			writeError(w, errBodyTooBig, fmt.Sprintf("request body is over %d KiB", MaxBody>>10))
 			return
 		}
-		badRequest(w, "body must be one JSON object, with nothing after it")
+		writeError(w, errBadJSON, "body must be one JSON object, with nothing after it")
 		return
 	}
-	in, err := c.inbound(req)
-	if err != nil {
-		badRequest(w, "%s", err)
+	in, rf := c.inbound(who.id, req)
+	if rf != nil {
+		writeError(w, rf.e, rf.detail)
 		return
 	}
 	c.answer(w, r, in)
@@ -184,8 +251,6 @@ func jsonProblem(err error) string {
 	var syn *json.SyntaxError
 	var typ *json.UnmarshalTypeError
 	switch {
-	case errors.Is(err, io.EOF):
-		return "the body is empty"
 	case errors.As(err, &syn):
 		return fmt.Sprintf("bad JSON at byte %d", syn.Offset)
 	case errors.As(err, &typ):
@@ -199,17 +264,39 @@ func jsonProblem(err error) string {
 // server-sent events ("event: message", data = one Message as JSON), with a
 // comment line every KeepAlive so proxies keep the connection open.
 func (c *Chat) serveEvents(w http.ResponseWriter, r *http.Request) {
-	id := r.URL.Query().Get("client_id")
-	if !ValidClientID(id) {
-		badRequest(w, "client_id must be 8 to 64 letters, digits, - or _")
+	who, ok := c.identify(w, r, false)
+	if !ok {
 		return
 	}
+	id := who.id
 	select {
 	case <-c.done:
-		writeJSON(w, http.StatusServiceUnavailable, errorResponse{Error: "shutting down"})
+		writeError(w, errRestarting, "shutting down")
 		return
 	default:
 	}
+	if !c.takeTokens(w, r, id, c.lim.IPEvents, c.lim.Events, "events") {
+		return
+	}
+	lease, full, err := c.acquireStream(r.Context(), id)
+	switch {
+	case err != nil:
+		c.log.Warn("webchat stream place", "client", short(id), "err", err)
+		writeError(w, errBusy, "events are unavailable, try again")
+		return
+	case full == 1:
+		writeLimited(w, errTooManyStreams, 30*time.Second)
+		return
+	case full == 2:
+		w.Header().Set("Retry-After", "60")
+		writeError(w, errBusy, "too many open streams on this service")
+		return
+	}
+	defer func() {
+		rel, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), 2*time.Second)
+		lease.release(rel)
+		cancel()
+	}()
 	c.streams.Add(1)
 	defer c.streams.Done()
 
@@ -226,8 +313,8 @@ func (c *Chat) serveEvents(w http.ResponseWriter, r *http.Request) {
 	sub := c.opt.Redis.Subscribe(ctx, c.notifyKey(id))
 	defer sub.Close()
 	if _, err := sub.Receive(ctx); err != nil { // wait for the subscription before draining
-		c.log.Warn("webchat subscribe", "client", id, "err", err)
-		writeJSON(w, http.StatusServiceUnavailable, errorResponse{Error: "events are unavailable, try again"})
+		c.log.Warn("webchat subscribe", "client", short(id), "err", err)
+		writeError(w, errBusy, "events are unavailable, try again")
 		return
 	}
 	notices := sub.Channel()
@@ -251,7 +338,7 @@ func (c *Chat) serveEvents(w http.ResponseWriter, r *http.Request) {
 	for {
 		if err := c.drain(ctx, w, rc, id); err != nil {
 			if ctx.Err() == nil {
-				c.log.Debug("webchat stream ended", "client", id, "err", err)
+				c.log.Debug("webchat stream ended", "client", short(id), "err", err)
 			}
 			return
 		}
@@ -263,6 +350,7 @@ func (c *Chat) serveEvents(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 		case <-tick.C:
+			lease.renew(ctx)
 			if _, err := io.WriteString(w, ": ping\n\n"); err != nil {
 				return
 			}
@@ -287,7 +375,7 @@ func (c *Chat) drain(ctx context.Context, w io.Writer, rc *http.ResponseControll
 		}
 		var m Message
 		if err := json.Unmarshal(data, &m); err != nil {
-			c.log.Error("webchat drop unreadable queued message", "client", id, "err", err)
+			c.log.Error("webchat drop unreadable queued message", "client", short(id), "err", err)
 			continue
 		}
 		_, werr := fmt.Fprintf(w, "id: %s\nevent: message\ndata: %s\n\n", m.ID, data)

@@ -7,11 +7,16 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"image"
+	_ "image/gif" // decoded, then stored as PNG
+	"image/jpeg"
+	"image/png"
 	"io"
 	"mime/multipart"
 	"net/http"
 	"os"
 	"path/filepath"
+	"time"
 
 	"jejaring/internal/channel"
 )
@@ -21,110 +26,176 @@ import (
 // is far below it.
 const MaxUpload = 5 << 20
 
-// uploadTypes are the image types an upload may be (as
-// http.DetectContentType sees the bytes, whatever the browser claims), with
-// the extension the file is saved under.
-var uploadTypes = map[string]string{
-	"image/jpeg": ".jpg",
-	"image/png":  ".png",
-	"image/gif":  ".gif",
-	"image/webp": ".webp",
-}
+// MaxPixels is the largest image an upload may decode to (a 5 MiB PNG can
+// claim 30,000 × 30,000 pixels and take gigabytes to decode).
+const MaxPixels = 25_000_000
 
-// Upload errors, worded for the owner: the page shows them as they are.
-const (
-	errUploadTooBig   = "Fotonya terlalu besar (lebih dari 5 MB). Mohon kirim foto yang lebih kecil."
-	errUploadNotImage = "Berkas itu bukan foto. Mohon kirim foto (JPEG, PNG, GIF atau WebP)."
-	errUploadNoFile   = "Fotonya tidak ikut terkirim. Mohon pilih foto lalu kirim lagi."
-	errUploadOff      = "Maaf, kirim foto belum tersedia di sini. Ketik *lewati* untuk melanjutkan."
-	errUploadSave     = "Maaf, fotonya belum bisa disimpan. Silakan coba lagi sebentar lagi."
-)
-
-func uploadError(w http.ResponseWriter, status int, code, msg string) {
-	writeJSON(w, status, errorResponse{Error: msg, Code: code})
-}
-
-// serveUpload is POST /webchat/api/upload?client_id=...[&message_id=...]:
-// a multipart/form-data body whose "photo" part is the image. The photo is
-// saved under DataDir/webchat/media/YYYY-MM/ and handed to the bot as a
-// channel.KindPhoto Inbound whose Attachment.Ref is the file's path; the
-// answer is the same {"messages": [...]} as a send.
+// serveUpload is POST /webchat/api/upload: a multipart/form-data body whose
+// "photo" (or "file") part is the image, with an optional "message_id"
+// field before it. It is taken only when the client's conversation waits
+// for a photo; the photo is decoded and encoded again (no EXIF, nothing
+// hidden), saved under DataDir/webchat/media/YYYY-MM/ and handed to the bot
+// as a channel.KindPhoto Inbound whose Attachment.Ref is the file's path;
+// the answer is the same {"messages": [...]} as a send.
 func (c *Chat) serveUpload(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	msgID := q.Get("message_id")
-	// client_id and message_id follow the send API's rules.
-	in, err := c.inbound(sendRequest{ClientID: q.Get("client_id"), MessageID: msgID, Kind: "other"})
-	if err != nil {
-		uploadError(w, http.StatusBadRequest, "bad_request", err.Error())
+	// A new visitor cannot be waiting for a photo: no cookie is issued here.
+	who, ok := c.identify(w, r, false)
+	if !ok {
+		return
+	}
+	if !c.takeTokens(w, r, who.id, c.lim.IPUpload, c.lim.Upload, "upload") {
 		return
 	}
 	if c.opt.DataDir == "" {
-		uploadError(w, http.StatusServiceUnavailable, "uploads_off", errUploadOff)
+		writeError(w, errUploadOff, "")
+		return
+	}
+	in, rf := c.inbound(who.id, sendRequest{Kind: "other"})
+	if rf != nil {
+		writeError(w, rf.e, rf.detail)
+		return
+	}
+	ctx := r.Context()
+	wants := false
+	if c.opt.Photos != nil {
+		var err error
+		if wants, err = c.opt.Photos.WantsPhoto(ctx, in.From); err != nil {
+			c.log.Error("webchat upload: ask the conversation", "client", short(who.id), "err", err)
+			writeError(w, errInternal, "")
+			return
+		}
+	}
+	if !wants {
+		writeError(w, errUploadNotAsked, "the conversation does not wait for a photo")
 		return
 	}
 	if r.ContentLength > MaxUpload+MaxBody {
-		uploadError(w, http.StatusRequestEntityTooLarge, "too_large", errUploadTooBig)
+		writeError(w, errUploadTooBig, "")
 		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, MaxUpload+MaxBody) // room for the multipart framing
-	data, status, code, msg := readPhoto(r)
-	if status != 0 {
-		uploadError(w, status, code, msg)
+	data, msgID, e := readPhoto(r)
+	if e != nil {
+		writeError(w, *e, "")
 		return
 	}
-	mime := http.DetectContentType(data)
-	ext, ok := uploadTypes[mime]
-	if !ok {
-		uploadError(w, http.StatusBadRequest, "not_an_image", errUploadNotImage)
+	if msgID != "" {
+		if !ValidClientID(msgID) {
+			writeError(w, errBadRequest, "message_id must be 8 to 64 letters, digits, - or _")
+			return
+		}
+		in.MessageID, in.GeneratedID = msgID, false
+	}
+	switch ok, err := c.takeUploadQuota(ctx, who.id); {
+	case err != nil:
+		c.log.Error("webchat upload quota", "client", short(who.id), "err", err)
+		writeError(w, errInternal, "")
+		return
+	case !ok:
+		writeLimited(w, errUploadQuota, time.Until(c.opt.Now().UTC().Truncate(24*time.Hour).Add(24*time.Hour)))
 		return
 	}
-	path, err := c.savePhoto(data, ext)
+	clean, mime, ext, e := c.reencode(ctx, data)
+	if e != nil {
+		writeError(w, *e, "")
+		return
+	}
+	if free, known := freeBytes(c.opt.DataDir); known && free < c.lim.MinFree+int64(len(clean)) {
+		c.log.Error("webchat upload refused: DATA_DIR is nearly full", "free_bytes", free, "min_free", c.lim.MinFree)
+		writeError(w, errUploadNoSpace, "")
+		return
+	}
+	path, err := c.savePhoto(clean, ext)
 	if err != nil {
-		c.log.Error("webchat save upload", "client", in.From.ExternalID, "err", err)
-		uploadError(w, http.StatusInternalServerError, "save_failed", errUploadSave)
+		c.log.Error("webchat save upload", "client", short(who.id), "err", err)
+		writeError(w, errUploadSave, "")
 		return
 	}
 	in.Kind = channel.KindPhoto
-	in.Attachment = &channel.Attachment{Ref: path, MIME: mime, Size: int64(len(data))}
+	in.Attachment = &channel.Attachment{Ref: path, MIME: mime, Size: int64(len(clean))}
 	c.answer(w, r, in)
 }
 
-// readPhoto reads the "photo" (or "file") part of a multipart body; a
-// non-zero status is the refusal to send.
-func readPhoto(r *http.Request) (data []byte, status int, code, msg string) {
+// reencode decodes data as a JPEG, PNG or GIF and encodes the pixels again
+// (JPEG as JPEG, the others as PNG): what a camera or anyone else put beside
+// the pixels (EXIF with the location, comments, appended files) is gone.
+func (c *Chat) reencode(ctx context.Context, data []byte) (out []byte, mime, ext string, e *apiError) {
+	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
+	if err != nil || (format != "jpeg" && format != "png" && format != "gif") {
+		return nil, "", "", &errUploadNotImage
+	}
+	if cfg.Width <= 0 || cfg.Height <= 0 || int64(cfg.Width)*int64(cfg.Height) > MaxPixels {
+		return nil, "", "", &errUploadTooBig
+	}
+	select { // bound the memory decoding takes
+	case c.decode <- struct{}{}:
+		defer func() { <-c.decode }()
+	case <-ctx.Done():
+		return nil, "", "", &errBusy
+	}
+	img, _, err := image.Decode(bytes.NewReader(data))
+	if err != nil {
+		return nil, "", "", &errUploadNotImage
+	}
+	var buf bytes.Buffer
+	if format == "jpeg" {
+		err = jpeg.Encode(&buf, img, &jpeg.Options{Quality: 88})
+		mime, ext = "image/jpeg", ".jpg"
+	} else {
+		err = png.Encode(&buf, img)
+		mime, ext = "image/png", ".png"
+	}
+	if err != nil {
+		return nil, "", "", &errUploadSave
+	}
+	return buf.Bytes(), mime, ext, nil
+}
+
+// readPhoto reads the "photo" (or "file") part of a multipart body, and a
+// "message_id" field before it; a non-nil error is the refusal to send.
+func readPhoto(r *http.Request) (data []byte, msgID string, refusal *apiError) {
 	tooBig := func(err error) bool {
 		var mb *http.MaxBytesError
 		return errors.As(err, &mb)
 	}
 	mr, err := r.MultipartReader()
 	if err != nil {
-		return nil, http.StatusBadRequest, "bad_request", errUploadNoFile
+		return nil, "", &errUploadNoFile
 	}
 	for {
 		p, err := mr.NextPart()
 		if err == io.EOF {
-			return nil, http.StatusBadRequest, "no_file", errUploadNoFile
+			return nil, "", &errUploadNoFile
 		}
 		if err != nil {
 			if tooBig(err) {
-				return nil, http.StatusRequestEntityTooLarge, "too_large", errUploadTooBig
+				return nil, "", &errUploadTooBig
 			}
-			return nil, http.StatusBadRequest, "bad_request", errUploadNoFile
+			return nil, "", &errUploadNoFile
 		}
-		if name := p.FormName(); name != "photo" && name != "file" {
+		name := p.FormName()
+		if name == "message_id" {
+			v, err := readAtMost(p, 64)
+			if err != nil {
+				return nil, "", &errBadRequest
+			}
+			msgID = string(v)
+			continue
+		}
+		if name != "photo" && name != "file" {
 			continue // NextPart skips what is left of it
 		}
 		data, err := readAtMost(p, MaxUpload)
 		if err != nil {
 			if tooBig(err) || errors.Is(err, errTooLarge) {
-				return nil, http.StatusRequestEntityTooLarge, "too_large", errUploadTooBig
+				return nil, "", &errUploadTooBig
 			}
-			return nil, http.StatusBadRequest, "bad_request", errUploadNoFile
+			return nil, "", &errUploadNoFile
 		}
 		if len(data) == 0 {
-			return nil, http.StatusBadRequest, "no_file", errUploadNoFile
+			return nil, "", &errUploadNoFile
 		}
-		return data, 0, "", ""
+		return data, msgID, nil
 	}
 }
 
@@ -176,8 +247,8 @@ func (c *Chat) answer(w http.ResponseWriter, r *http.Request, in channel.Inbound
 	defer cancel()
 	outs, err := c.opt.Handler.Handle(ctx, in)
 	if err != nil {
-		c.log.ErrorContext(ctx, "handle message", "client", in.From.ExternalID, "message_id", in.MessageID, "err", err)
-		writeJSON(w, http.StatusInternalServerError, errorResponse{Error: "Maaf, ada gangguan. Silakan coba lagi sebentar lagi."})
+		c.log.ErrorContext(ctx, "handle message", "client", short(in.From.ExternalID), "message_id", in.MessageID, "err", err)
+		writeError(w, errInternal, "")
 		return
 	}
 	resp := sendResponse{Messages: make([]Message, 0, len(outs))}

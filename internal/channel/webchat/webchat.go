@@ -3,30 +3,47 @@
 // server-sent-events stream for messages that arrive later (invites,
 // reminders).
 //
-//	POST /webchat/api/send    {"client_id":"...","text":"..."} or {"client_id":"...","choice":"<value>"}
+//	POST /webchat/api/hello                 -> {"new":true|false}; sets the identity cookie if missing
+//	POST /webchat/api/send    {"text":"..."} or {"choice":"<value>"} (or "kind": start, location, contact, ...)
 //	                       -> {"messages":[{"text":"...","choices":[{"label":"...","value":"..."}]}]}
-//	POST /webchat/api/upload?client_id=...[&message_id=...]   multipart/form-data, the image in part "photo"
+//	POST /webchat/api/upload  multipart/form-data, the image in part "photo" (optional field "message_id")
 //	                       -> the same {"messages":[...]}; the bot gets a KindPhoto Inbound
-//	GET  /webchat/api/events?client_id=...   (text/event-stream, one "message" event per message)
-//	GET  /chat                               (the page; /chat?start=PAYLOAD opens with a deep link)
+//	GET  /webchat/api/events  (text/event-stream, one "message" event per message)
+//	GET  /chat                (the page; /chat?start=PAYLOAD opens with a deep link)
 //
-// A client is whoever holds a client_id (the page keeps one in localStorage);
-// an unknown client_id simply starts a new conversation. Messages sent to a
-// client through Send (the outbox's deliveries) are kept in a Redis list with
-// a TTL until a stream takes them, so a page that is closed or reconnecting
-// gets them when it comes back; a Redis pub/sub notice wakes the stream, so
-// any replica may deliver. Two tabs sharing one client_id share the queue:
-// each message appears in one of them.
+// Identity. A client is whoever holds the jejaring_chat cookie: 128 random
+// bits the server issues (hello, or the first send), HttpOnly,
+// SameSite=Strict, Secure when the page came over HTTPS (directly or
+// X-Forwarded-Proto). Nothing in a URL or a body names a client, and a
+// cookie the server would not have issued is replaced by a fresh one. The
+// server keeps only a hash of the cookie (ExternalID) as the contact's
+// address, and logs 8 hex digits of that. Scripts keep the cookie in a
+// cookie jar (curl -c jar -b jar).
 //
-// An upload is at most MaxUpload bytes (5 MiB; over it: 413) and must be a
-// JPEG, PNG, GIF or WebP by its bytes (http.DetectContentType; otherwise
-// 400); its errors are worded for the owner, in Indonesian, with a "code"
-// for scripts. It is saved under DataDir/webchat/media/YYYY-MM/ with a
-// random name, and Attachment.Ref is that path, as for WhatsApp media. The
-// page re-encodes a chosen photo to a JPEG of at most 1600 px on its longer
-// side before sending (which also drops the camera's EXIF data, location
-// included). A retried upload with the same message_id is answered once by
-// the bot but saves a second file.
+// Limits (Limits, DefaultLimits). Send, upload and the stream each draw on a
+// token bucket per client and one per IP address (Redis, shared by
+// replicas); new identities have their own bucket per IP address. An empty
+// bucket is a 429 with Retry-After. A client holds at most two open streams
+// and all clients together at most MaxStreams. An upload is taken only when
+// the conversation waits for a photo (PhotoGate), at most UploadsPerDay per
+// client, and only while DATA_DIR keeps MinFree bytes free. Every refusal is
+// JSON {"error": Indonesian then English for the owner, "code": for
+// scripts}.
+//
+// Messages sent to a client through Send (the outbox's deliveries) are kept
+// in a Redis list with a TTL until a stream takes them, so a page that is
+// closed or reconnecting gets them when it comes back; a Redis pub/sub
+// notice wakes the stream, so any replica may deliver. Two tabs of one
+// browser share the queue: each message appears in one of them.
+//
+// An upload is at most MaxUpload bytes (5 MiB; over it: 413) and must decode
+// as a JPEG, PNG or GIF of at most MaxPixels. It is decoded and encoded
+// again (JPEG stays JPEG, PNG and GIF become PNG), so EXIF (the camera's
+// location) and anything else hidden in the file is dropped, then saved
+// under DataDir/webchat/media/YYYY-MM/ with a random name; Attachment.Ref is
+// that path, as for WhatsApp media. Messages whose id the server made up
+// (no message_id given) are not deduplicated: such an id never repeats, so a
+// marker for it would only fill Redis.
 package webchat
 
 import (
@@ -38,10 +55,12 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/netip"
 	"regexp"
 	"sync"
 	"time"
 
+	"github.com/go-redis/redis_rate/v10"
 	"github.com/redis/go-redis/v9"
 
 	"jejaring/internal/channel"
@@ -69,11 +88,29 @@ type Options struct {
 	// DataDir is where uploaded photos are saved
 	// (DataDir/webchat/media/YYYY-MM/); "" turns uploads off (503).
 	DataDir string
+	// Photos says whether a client's conversation waits for a photo;
+	// nil: it never does, and every upload is refused (409).
+	Photos PhotoGate
+	// Limits bound anonymous load; nil: DefaultLimits.
+	Limits *Limits
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the visitor's address; empty: the TCP peer is the visitor.
+	TrustedProxies []netip.Prefix
+}
+
+// PhotoGate is what the channel asks before it stores an upload: does
+// the conversation of addr wait for a photo right now? The app answers
+// from the session and the flow's current step.
+type PhotoGate interface {
+	WantsPhoto(ctx context.Context, addr channel.Address) (bool, error)
 }
 
 // Chat is the web chat channel. It is safe for concurrent use.
 type Chat struct {
 	opt     Options
+	lim     Limits
+	rl      *redis_rate.Limiter
+	decode  chan struct{} // at most this many photos decoded at once
 	log     *slog.Logger
 	done    chan struct{}
 	closing sync.Once
@@ -100,7 +137,14 @@ func New(opt Options) (*Chat, error) {
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
-	return &Chat{opt: opt, log: opt.Logger.With("channel", "webchat"), done: make(chan struct{})}, nil
+	lim := DefaultLimits()
+	if opt.Limits != nil {
+		lim = *opt.Limits
+	}
+	return &Chat{
+		opt: opt, lim: lim, rl: redis_rate.NewLimiter(opt.Redis), decode: make(chan struct{}, 2),
+		log: opt.Logger.With("channel", "webchat"), done: make(chan struct{}),
+	}, nil
 }
 
 // Name is channel.WebChat.
@@ -116,8 +160,10 @@ func (c *Chat) Close() {
 
 var clientIDRe = regexp.MustCompile(`^[A-Za-z0-9_-]{8,64}$`)
 
-// ValidClientID reports whether s can be a client id: 8 to 64 letters,
-// digits, dashes or underscores (a UUID fits).
+// ValidClientID reports whether s can be a web chat contact's external id:
+// 8 to 64 letters, digits, dashes or underscores. ExternalID's are 32 hex
+// digits; longer and other ids are contacts of older versions, whose
+// queued messages still go out.
 func ValidClientID(s string) bool { return clientIDRe.MatchString(s) }
 
 // Message is one message as the API and the stream show it.
@@ -168,7 +214,7 @@ func (c *Chat) notifyKey(clientID string) string { return c.opt.Prefix + "webcha
 // returns ErrUnknownRecipient for an address that is not a web chat client.
 func (c *Chat) Send(ctx context.Context, to channel.Address, msg channel.Outbound) (channel.SendResult, error) {
 	if to.Channel != channel.WebChat || !ValidClientID(to.ExternalID) {
-		return channel.SendResult{}, fmt.Errorf("webchat send to %s: %w", to, channel.ErrUnknownRecipient)
+		return channel.SendResult{}, fmt.Errorf("webchat send to %s:%s: %w", to.Channel, short(to.ExternalID), channel.ErrUnknownRecipient)
 	}
 	m := FromOutbound(msg)
 	m.ID = newID("wm-")
@@ -185,7 +231,7 @@ func (c *Chat) Send(ctx context.Context, to channel.Address, msg channel.Outboun
 		return nil
 	})
 	if err != nil {
-		return channel.SendResult{}, fmt.Errorf("webchat queue for %s: %w", to.ExternalID, err)
+		return channel.SendResult{}, fmt.Errorf("webchat queue for %s: %w", short(to.ExternalID), err)
 	}
 	c.opt.Metrics.Out(string(channel.WebChat), 1)
 	return channel.SendResult{MessageID: m.ID}, nil
@@ -196,3 +242,11 @@ func newID(prefix string) string {
 	_, _ = rand.Read(b[:])
 	return prefix + hex.EncodeToString(b[:])
 }
+
+// SetLimits replaces the limits (a benchmark that measures the turn, not
+// the buckets, turns them off with the zero Limits). Call it before the
+// Chat serves.
+func (c *Chat) SetLimits(l Limits) { c.lim = l }
+
+// Limits are the limits in force.
+func (c *Chat) Limits() Limits { return c.lim }

@@ -10,7 +10,9 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"strings"
 	"sync"
@@ -83,14 +85,29 @@ func (r *recorder) last() channel.Inbound {
 
 func newServer(t testing.TB, rdb redis.UniversalClient, prefix string, h channel.Handler) (*Chat, *httptest.Server) {
 	t.Helper()
+	return newServerWith(t, Options{Redis: rdb, Prefix: prefix, Handler: h})
+}
+
+// newServerWith serves a Chat made from opt (a fixed clock and a short
+// keep-alive unless set). The server's Client keeps cookies, as a browser
+// does: srv.Client() is one web chat client; browser(srv) makes another.
+func newServerWith(t testing.TB, opt Options) (*Chat, *httptest.Server) {
+	t.Helper()
 	now := time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC)
-	c, err := New(Options{Redis: rdb, Prefix: prefix, Handler: h, KeepAlive: 50 * time.Millisecond, Now: func() time.Time { return now }})
+	if opt.Now == nil {
+		opt.Now = func() time.Time { return now }
+	}
+	if opt.KeepAlive == 0 {
+		opt.KeepAlive = 50 * time.Millisecond
+	}
+	c, err := New(opt)
 	if err != nil {
 		t.Fatal(err)
 	}
 	mux := http.NewServeMux()
 	c.Routes(mux)
 	srv := httptest.NewServer(mux)
+	srv.Client().Jar = newJar(t)
 	t.Cleanup(func() {
 		c.Close()
 		srv.Close()
@@ -98,14 +115,63 @@ func newServer(t testing.TB, rdb redis.UniversalClient, prefix string, h channel
 	return c, srv
 }
 
+func newJar(t testing.TB) http.CookieJar {
+	t.Helper()
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return jar
+}
+
+// browser is another web chat client of srv: its own cookie jar.
+func browser(t testing.TB, srv *httptest.Server) *http.Client {
+	return &http.Client{Transport: srv.Client().Transport, Jar: newJar(t)}
+}
+
+// token is the identity cookie cl holds for srv ("" when none).
+func token(t testing.TB, cl *http.Client, srv *httptest.Server) string {
+	t.Helper()
+	u, _ := url.Parse(srv.URL)
+	for _, ck := range cl.Jar.Cookies(u) {
+		if ck.Name == CookieName {
+			return ck.Value
+		}
+	}
+	return ""
+}
+
+// hello makes cl a client of srv and returns its contact address.
+func hello(t testing.TB, cl *http.Client, srv *httptest.Server) channel.Address {
+	t.Helper()
+	resp, err := cl.Post(srv.URL+"/webchat/api/hello", "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("hello: status %d", resp.StatusCode)
+	}
+	tok := token(t, cl, srv)
+	if tok == "" {
+		t.Fatal("hello set no identity cookie")
+	}
+	return channel.Address{Channel: channel.WebChat, ExternalID: ExternalID(tok)}
+}
+
 func post(t *testing.T, srv *httptest.Server, body string, hdr ...string) (int, map[string]any) {
+	t.Helper()
+	return postAs(t, srv.Client(), srv, body, hdr...)
+}
+
+func postAs(t *testing.T, cl *http.Client, srv *httptest.Server, body string, hdr ...string) (int, map[string]any) {
 	t.Helper()
 	req, _ := http.NewRequest("POST", srv.URL+"/webchat/api/send", strings.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	for i := 0; i+1 < len(hdr); i += 2 {
 		req.Header.Set(hdr[i], hdr[i+1])
 	}
-	resp, err := srv.Client().Do(req)
+	resp, err := cl.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,7 +192,7 @@ func TestSendTextAndChoice(t *testing.T) {
 	_, srv := newServer(t, rdb, prefix, rec)
 
 	resp, err := srv.Client().Post(srv.URL+"/webchat/api/send", "application/json",
-		strings.NewReader(`{"client_id":"abcdefgh-1234","text":"halo"}`))
+		strings.NewReader(`{"text":"halo"}`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,7 +206,8 @@ func TestSendTextAndChoice(t *testing.T) {
 		t.Errorf("response\n got %s\nwant %s", got, want)
 	}
 	in := rec.last()
-	if in.From != (channel.Address{Channel: channel.WebChat, ExternalID: "abcdefgh-1234"}) || in.Kind != channel.KindText || in.Text != "halo" || in.MessageID == "" || in.Time.IsZero() {
+	me := channel.Address{Channel: channel.WebChat, ExternalID: ExternalID(token(t, srv.Client(), srv))}
+	if in.From != me || in.Kind != channel.KindText || in.Text != "halo" || in.MessageID == "" || !in.GeneratedID || in.Time.IsZero() {
 		t.Errorf("inbound = %+v", in)
 	}
 
@@ -148,17 +215,17 @@ func TestSendTextAndChoice(t *testing.T) {
 		body  string
 		check func(channel.Inbound) bool
 	}{
-		{`{"client_id":"abcdefgh-1234","choice":"daftar","message_id":"m-000000001"}`, func(in channel.Inbound) bool {
-			return in.Kind == channel.KindChoice && in.Choice == "daftar" && in.MessageID == "m-000000001"
+		{`{"choice":"daftar","message_id":"m-000000001"}`, func(in channel.Inbound) bool {
+			return in.Kind == channel.KindChoice && in.Choice == "daftar" && in.MessageID == "m-000000001" && !in.GeneratedID && in.From == me
 		}},
-		{`{"client_id":"abcdefgh-1234","kind":"start","payload":"inv-42"}`, func(in channel.Inbound) bool {
+		{`{"kind":"start","payload":"inv-42"}`, func(in channel.Inbound) bool {
 			return in.Kind == channel.KindStart && in.Payload == "inv-42"
 		}},
-		{`{"client_id":"abcdefgh-1234","kind":"location","location":{"latitude":-1.35,"longitude":100.57}}`, func(in channel.Inbound) bool {
+		{`{"kind":"location","location":{"latitude":-1.35,"longitude":100.57}}`, func(in channel.Inbound) bool {
 			return in.Kind == channel.KindLocation && in.Location != nil && in.Location.Latitude == -1.35
 		}},
-		{`{"client_id":"abcdefgh-1234","kind":"sticker"}`, func(in channel.Inbound) bool { return in.Kind == channel.KindOther }},
-		{`{"client_id":"abcdefgh-1234","kind":"contact","phone":"0812 3456 789"}`, func(in channel.Inbound) bool {
+		{`{"kind":"sticker"}`, func(in channel.Inbound) bool { return in.Kind == channel.KindOther }},
+		{`{"kind":"contact","phone":"0812 3456 789"}`, func(in channel.Inbound) bool {
 			return in.Kind == channel.KindContact && in.Phone == "0812 3456 789" && !in.OwnPhone // the web chat never vouches
 		}},
 	}
@@ -179,28 +246,32 @@ func TestSendBadRequests(t *testing.T) {
 	rdb, prefix, _ := miniRedis(t)
 	rec := &recorder{}
 	_, srv := newServer(t, rdb, prefix, rec)
-	big := `{"client_id":"abcdefgh","text":"` + strings.Repeat("a", MaxBody) + `"}`
-	tests := []struct{ name, body, want string }{
-		{"bad json", `{"client_id":`, "JSON"},
-		{"empty body", ``, "empty"},
-		{"not an object", `[1,2]`, "JSON"},
-		{"wrong type", `{"client_id":"abcdefgh","text":5}`, "text"},
-		{"trailing data", `{"client_id":"abcdefgh","text":"a"} {}`, "nothing after"},
-		{"missing client", `{"text":"halo"}`, "client_id is required"},
-		{"bad client", `{"client_id":"a b","text":"halo"}`, "client_id must be"},
-		{"short client", `{"client_id":"abc","text":"halo"}`, "client_id must be"},
-		{"no text or choice", `{"client_id":"abcdefgh"}`, "text or choice is required"},
-		{"empty text", `{"client_id":"abcdefgh","text":"  "}`, "text is required"},
-		{"empty choice", `{"client_id":"abcdefgh","choice":""}`, "choice is required"},
-		{"unknown kind", `{"client_id":"abcdefgh","kind":"fax"}`, "unknown kind"},
-		{"bad location", `{"client_id":"abcdefgh","kind":"location","location":{"latitude":200,"longitude":1}}`, "location is required"},
-		{"too big", big, "over 64 KiB"},
+	big := `{"text":"` + strings.Repeat("a", MaxBody) + `"}`
+	long := `{"text":"` + strings.Repeat("é", MaxText+1) + `"}`
+	tests := []struct{ name, body, code, detail string }{
+		{"bad json", `{"text":`, "bad_json", "JSON"},
+		{"empty body", ``, "empty", "empty"},
+		{"not an object", `[1,2]`, "bad_json", "JSON"},
+		{"wrong type", `{"text":5}`, "bad_json", "text"},
+		{"trailing data", `{"text":"a"} {}`, "bad_json", "nothing after"},
+		{"no text or choice", `{}`, "empty", "text or choice is required"},
+		{"only an old client_id", `{"client_id":"abcdefgh"}`, "empty", "text or choice is required"},
+		{"empty text", `{"text":"  "}`, "empty", "text is required"},
+		{"empty choice", `{"choice":""}`, "empty", "choice is required"},
+		{"unknown kind", `{"kind":"fax"}`, "bad_request", "unknown kind"},
+		{"bad message id", `{"text":"halo","message_id":"x"}`, "bad_request", "message_id"},
+		{"bad location", `{"kind":"location","location":{"latitude":200,"longitude":1}}`, "bad_location", "location is required"},
+		{"too long", long, "too_long", "4096"},
+		{"too big", big, "too_large", "over 64 KiB"},
 	}
 	for _, tt := range tests {
 		code, out := post(t, srv, tt.body)
 		msg, _ := out["error"].(string)
-		if code != 400 || !strings.Contains(msg, tt.want) {
-			t.Errorf("%s: status %d error %q, want 400 with %q", tt.name, code, msg, tt.want)
+		detail, _ := out["detail"].(string)
+		// The text is for the owner: Indonesian, then English on its own line.
+		id, en, two := strings.Cut(msg, "\n")
+		if code != 400 || out["code"] != tt.code || !strings.Contains(detail, tt.detail) || !two || id == "" || en == "" {
+			t.Errorf("%s: status %d %v, want 400 code %q with detail %q and a two-language error", tt.name, code, out, tt.code, tt.detail)
 		}
 	}
 	if len(rec.got) != 0 {
@@ -208,7 +279,7 @@ func TestSendBadRequests(t *testing.T) {
 	}
 
 	// A cross-origin browser request is refused before it reaches the bot.
-	code, _ := post(t, srv, `{"client_id":"abcdefgh","text":"halo"}`, "Sec-Fetch-Site", "cross-site", "Origin", "https://evil.example")
+	code, _ := post(t, srv, `{"text":"halo"}`, "Sec-Fetch-Site", "cross-site", "Origin", "https://evil.example")
 	if code != http.StatusForbidden {
 		t.Errorf("cross-origin post: status %d, want 403", code)
 	}
@@ -221,8 +292,8 @@ func TestHandlerErrorIs500JSON(t *testing.T) {
 	t.Parallel()
 	rdb, prefix, _ := miniRedis(t)
 	_, srv := newServer(t, rdb, prefix, &recorder{err: errors.New("database down")})
-	code, out := post(t, srv, `{"client_id":"abcdefgh","text":"halo"}`)
-	if code != 500 || out["error"] == nil || strings.Contains(out["error"].(string), "database") {
+	code, out := post(t, srv, `{"text":"halo"}`)
+	if code != 500 || out["error"] == nil || strings.Contains(out["error"].(string), "database") || !strings.Contains(out["error"].(string), "Maaf") {
 		t.Errorf("status %d %v: want 500 with a polite error that hides the cause", code, out)
 	}
 }
@@ -240,10 +311,27 @@ func TestPage(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
 		t.Fatalf("status %d type %s", resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
-	for _, want := range []string{`name="viewport"`, "/webchat/api/send", "/webchat/api/events", "EventSource", "localStorage", "choices"} {
+	for _, want := range []string{`name="viewport"`, "/webchat/api/hello", "/webchat/api/send", "/webchat/api/events", "EventSource", "sessionStorage", "choices"} {
 		if !bytes.Contains(body, []byte(want)) {
 			t.Errorf("page lacks %q", want)
 		}
+	}
+	// The page neither picks nor sends an identity, keeps no history in
+	// localStorage (it only removes what older versions left there), and
+	// cannot be framed.
+	for _, bad := range []string{"client_id=", "body.client_id", "Math.random", "localStorage.setItem", "localStorage.getItem"} {
+		if bytes.Contains(body, []byte(bad)) {
+			t.Errorf("page still has %q", bad)
+		}
+	}
+	if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "frame-ancestors 'none'") {
+		t.Errorf("Content-Security-Policy %q lacks frame-ancestors 'none'", csp)
+	}
+	if xfo := resp.Header.Get("X-Frame-Options"); xfo != "DENY" {
+		t.Errorf("X-Frame-Options %q, want DENY", xfo)
+	}
+	if len(resp.Cookies()) != 0 {
+		t.Errorf("the page set cookies %v; only the API does (a link from another site must not replace the identity)", resp.Cookies())
 	}
 }
 
@@ -253,9 +341,15 @@ type sse struct {
 	msgs chan Message
 }
 
-func openEvents(t *testing.T, srv *httptest.Server, clientID string) *sse {
+// openEvents opens cl's stream on srv.
+func openEvents(t *testing.T, cl *http.Client, srv *httptest.Server) *sse {
 	t.Helper()
-	resp, err := srv.Client().Get(srv.URL + "/webchat/api/events?client_id=" + clientID)
+	return openEventsAt(t, cl, srv.URL+"/webchat/api/events")
+}
+
+func openEventsAt(t *testing.T, cl *http.Client, url string) *sse {
+	t.Helper()
+	resp, err := cl.Get(url)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -314,7 +408,7 @@ func TestSendQueuesAndStreams(t *testing.T) {
 			}
 			chat, srv := newServer(t, rdb, prefix, &recorder{})
 			ctx := context.Background()
-			to := channel.Address{Channel: channel.WebChat, ExternalID: "client-offline-1"}
+			to := hello(t, srv.Client(), srv)
 
 			// Sent while the page is closed: kept, not lost.
 			res, err := chat.Send(ctx, to, channel.Outbound{Text: "Undangan temu bisnis", Choices: []channel.Choice{{Label: "Hadir", Value: "rsvp:yes"}}})
@@ -324,7 +418,7 @@ func TestSendQueuesAndStreams(t *testing.T) {
 			if _, err := chat.Send(ctx, to, channel.Outbound{Text: "Agenda", Media: &channel.Media{Kind: "document", Name: "agenda.ics", MIME: "text/calendar", Data: []byte("BEGIN:VCALENDAR")}}); err != nil {
 				t.Fatal(err)
 			}
-			s := openEvents(t, srv, to.ExternalID)
+			s := openEvents(t, srv.Client(), srv)
 			m := s.next(t)
 			if m.Text != "Undangan temu bisnis" || len(m.Choices) != 1 || m.Choices[0].Value != "rsvp:yes" || m.ID != res.MessageID {
 				t.Errorf("first queued message = %+v", m)
@@ -368,19 +462,23 @@ func TestSendRejectsOtherAddresses(t *testing.T) {
 	}
 }
 
-func TestEventsBadClient(t *testing.T) {
+// TestEventsNeedTheCookie: the stream is read with the cookie only; a
+// client_id in the URL (the old API) opens nothing.
+func TestEventsNeedTheCookie(t *testing.T) {
 	t.Parallel()
 	rdb, prefix, _ := miniRedis(t)
 	_, srv := newServer(t, rdb, prefix, &recorder{})
-	resp, err := srv.Client().Get(srv.URL + "/webchat/api/events?client_id=x")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out map[string]string
-	_ = json.NewDecoder(resp.Body).Decode(&out)
-	resp.Body.Close()
-	if resp.StatusCode != 400 || out["error"] == "" {
-		t.Errorf("status %d %v, want 400 JSON error", resp.StatusCode, out)
+	for _, q := range []string{"", "?client_id=x", "?client_id=abcdefgh-1234"} {
+		resp, err := browser(t, srv).Get(srv.URL + "/webchat/api/events" + q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out map[string]string
+		_ = json.NewDecoder(resp.Body).Decode(&out)
+		resp.Body.Close()
+		if resp.StatusCode != 401 || out["code"] != "no_identity" || out["error"] == "" {
+			t.Errorf("events%s without a cookie: status %d %v, want 401 no_identity", q, resp.StatusCode, out)
+		}
 	}
 }
 
