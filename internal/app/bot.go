@@ -17,6 +17,7 @@ import (
 	"jejaring/internal/flow"
 	"jejaring/internal/outbox"
 	"jejaring/internal/session"
+	"jejaring/internal/staffactions"
 	"jejaring/internal/store"
 	"jejaring/internal/umkm"
 	"jejaring/internal/umkm/umkmactions"
@@ -50,6 +51,9 @@ func actions(db *store.DB, data *umkm.Data, log *slog.Logger, events eventaction
 	if err := eventactions.Register(a, events); err != nil {
 		return nil, err
 	}
+	if err := staffactions.Register(a, db, log); err != nil {
+		return nil, err
+	}
 	if err := a.Register(DemoSave, demoSave); err != nil {
 		return nil, err
 	}
@@ -60,6 +64,7 @@ func actions(db *store.DB, data *umkm.Data, log *slog.Logger, events eventaction
 // `jejaring flows check`).
 func ActionNames() []string {
 	names := append(umkmactions.Names(), eventactions.Names...)
+	names = append(names, staffactions.Names()...)
 	return append(names, DemoSave)
 }
 
