@@ -107,7 +107,7 @@ func (a *App) handler(ctx context.Context) (channel.Handler, error) {
 	a.Events = store.NewEventRepo(a.DB)
 	a.Events.TelegramBotName = a.telegramUsername
 	a.Sessions = session.New(a.Redis, a.Config.RedisPrefix, a.Config.SessionTTL)
-	forget := Forgetter{Sessions: a.Sessions, Redis: a.Redis, Prefix: a.Config.RedisPrefix, DataDir: a.Config.DataDir}
+	forget := Forgetter{Sessions: a.Sessions, Redis: a.Redis, Prefix: a.Config.RedisPrefix, DataDir: a.Config.DataDir, DB: a.DB}
 	acts, err := actions(a.DB, data, a.Log.With("component", "actions"), eventactions.Deps{Events: a.Events, ChannelOn: a.channelOn}, forget)
 	if err != nil {
 		return nil, fmt.Errorf("actions: %w", err)

@@ -14,11 +14,14 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+	"go.mau.fi/whatsmeow/store/sqlstore"
+	"go.mau.fi/whatsmeow/types"
 
 	"jejaring/flows"
 	"jejaring/internal/bot/bottest"
 	"jejaring/internal/channel"
 	"jejaring/internal/channel/webchat"
+	"jejaring/internal/channel/whatsapp/whatsapptest"
 	"jejaring/internal/event"
 	"jejaring/internal/event/eventactions"
 	"jejaring/internal/flow"
@@ -72,7 +75,7 @@ func TestHapusdataLeavesNothing(t *testing.T) {
 				t.Fatal(err)
 			}
 			events := store.NewEventRepo(db)
-			forget := Forgetter{Sessions: sessions, Redis: rdb, Prefix: prefix, DataDir: dataDir}
+			forget := Forgetter{Sessions: sessions, Redis: rdb, Prefix: prefix, DataDir: dataDir, DB: db}
 			acts, err := actions(db, data, slog.New(slog.NewTextHandler(io.Discard, nil)), eventactions.Deps{Events: events}, forget)
 			if err != nil {
 				t.Fatal(err)
@@ -83,6 +86,21 @@ func TestHapusdataLeavesNothing(t *testing.T) {
 			}
 			set.SetOptions(umkm.Options(data))
 			h := bottest.NewWith(t, set, acts, db, sessions)
+
+			// The office's WhatsApp is linked; whatsmeow learns her push
+			// name in its own tables, in the same database.
+			whatsapptest.Link(t, db, "6281299998888")
+			dialectName := "sqlite"
+			if db.IsPostgres() {
+				dialectName = "postgres"
+			}
+			dev, err := sqlstore.NewWithDB(db.DB.DB, dialectName, nil).GetFirstDevice(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, _, err := dev.Contacts.PutPushName(ctx, types.NewJID("6281234567890", types.DefaultUserServer), "Siti Aminah"); err != nil {
+				t.Fatal(err)
+			}
 
 			// Registration on WhatsApp: the platform gives the phone.
 			wa := channel.Address{Channel: channel.WhatsApp, ExternalID: "6281234567890"}

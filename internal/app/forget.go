@@ -12,7 +12,9 @@ import (
 
 	"jejaring/internal/channel"
 	"jejaring/internal/channel/webchat"
+	"jejaring/internal/channel/whatsapp"
 	"jejaring/internal/session"
+	"jejaring/internal/store"
 )
 
 // mediaDirs are the folders under DATA_DIR where channels save received
@@ -21,12 +23,16 @@ var mediaDirs = []string{filepath.Join("webchat", "media"), filepath.Join("whats
 
 // Forgetter removes an erased person's data kept outside the database
 // (umkmactions.Forgetter): each address's session and dedupe markers, a web
-// chat client's queued messages, and photo files saved under DataDir.
+// chat client's queued messages, a WhatsApp partner's names in whatsmeow's
+// tables, and photo files saved under DataDir.
 type Forgetter struct {
 	Sessions *session.Store
 	Redis    redis.UniversalClient
 	Prefix   string // REDIS_PREFIX, as given to the web chat
 	DataDir  string
+	// DB holds whatsmeow's tables too: a WhatsApp partner's push name and
+	// LID mapping are deleted there (whatsapp.ForgetChat). nil: skipped.
+	DB *store.DB
 }
 
 // Forget implements umkmactions.Forgetter. It goes on after a failure and
@@ -36,6 +42,11 @@ func (f Forgetter) Forget(ctx context.Context, addrs []channel.Address, media []
 	for _, a := range addrs {
 		if err := f.Sessions.Forget(ctx, a); err != nil {
 			errs = append(errs, err)
+		}
+		if a.Channel == channel.WhatsApp && f.DB != nil {
+			if err := whatsapp.ForgetChat(ctx, f.DB, a.ExternalID); err != nil {
+				errs = append(errs, err)
+			}
 		}
 		if a.Channel == channel.WebChat {
 			if err := webchat.ForgetClient(ctx, f.Redis, f.Prefix, a.ExternalID); err != nil {
