@@ -27,7 +27,7 @@ type Erasure struct {
 	Cancelled  int               // pending outbox rows cancelled
 }
 
-// erasedText replaces every outbox payload of an erased contact.
+// erasedPayload replaces every outbox payload of an erased contact.
 const erasedPayload = `{}`
 
 // EraseContact carries out a deletion request (hapusdata) in one

@@ -242,8 +242,9 @@ func purposeLabel(p, lang string) string {
 
 // deleteData carries out hapusdata: erases the contact's businesses, contact
 // details, invitations and messages in one transaction (store.EraseContact),
-// then their sessions, queues and photos (Forgetter), and records the withdrawal of every
-// consent (time, message id, notice version): deleted_count.
+// then their sessions, queues and photos (Forgetter), and records the
+// withdrawal of every consent (time, message id, notice version):
+// deleted_count.
 func (x *actions) deleteData(ctx context.Context, call bot.ActionCall) (bot.ActionResult, error) {
 	if call.Contact.ID == 0 {
 		return bot.ActionResult{}, errors.New("delete data: the contact has no id")
