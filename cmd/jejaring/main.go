@@ -57,7 +57,8 @@ func commands() map[string]command {
 	return map[string]command{
 		"serve":       {"run Jejaring: web chat, channels, background sending (the default)", runServe},
 		"migrate":     {"apply database migrations (up) or list them (status)", runMigrate},
-		"user":        {"manage staff users: add NAME [-admin], passwd NAME, list", runUser},
+		"user":        {"manage staff users: add NAME [-admin], passwd NAME, list, link NAME, disable|enable NAME", runUser},
+		"staff":       {"staff rights on chat: grant CONTACT -user NAME, revoke CONTACT, list", runStaff},
 		"healthcheck": {"exit 0 when the server at HTTP_ADDR answers /healthz (for container health checks)", runHealthcheck},
 		"whatsapp":    {"link the office WhatsApp number (link [--phone +62…]) or show its state (status)", runWhatsAppCommand},
 		"flows": {"check, graph or test the conversation flows", func(ctx context.Context, args []string, s stdio) int {

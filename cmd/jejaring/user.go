@@ -30,6 +30,8 @@ func runUser(ctx context.Context, args []string, s stdio) int {
 		fmt.Fprintln(w, "  jejaring user add NAME [-admin] [-password-stdin]   create a staff user (asks for the password)")
 		fmt.Fprintln(w, "  jejaring user passwd NAME [-password-stdin]         set a new password")
 		fmt.Fprintln(w, "  jejaring user list                                  list staff users")
+		fmt.Fprintln(w, "  jejaring user link NAME                             print a one-time code (15 min) NAME sends as KODEPETUGAS from their WhatsApp/Telegram")
+		fmt.Fprintln(w, "  jejaring user disable NAME | enable NAME            disable (takes every chat's staff rights away) or enable again")
 		fmt.Fprintln(w, "\nFlags:")
 		fs.PrintDefaults()
 	}
@@ -40,8 +42,8 @@ func runUser(ctx context.Context, args []string, s stdio) int {
 		}
 		return 2
 	}
-	if len(pos) == 0 || (pos[0] == "list") != (len(pos) == 1) || len(pos) > 2 ||
-		(pos[0] != "add" && pos[0] != "passwd" && pos[0] != "list") {
+	want := map[string]int{"add": 2, "passwd": 2, "list": 1, "link": 2, "disable": 2, "enable": 2}
+	if len(pos) == 0 || want[pos[0]] != len(pos) {
 		fs.Usage()
 		return 2
 	}
@@ -80,6 +82,35 @@ func runUser(ctx context.Context, args []string, s stdio) int {
 			return s.failf("user add %s: %v", pos[1], err)
 		}
 		fmt.Fprintf(s.out, "Created %s user %s.\n", u.Role, u.Username)
+		return 0
+	case "link":
+		code, exp, err := db.NewLinkCode(ctx, pos[1], "cli", time.Now())
+		if store.NotFound(err) {
+			return s.failf("user link: tidak ada user petugas %s / no staff user %s", pos[1], pos[1])
+		}
+		if err != nil {
+			return s.failf("user link %s: %v", pos[1], err)
+		}
+		name := strings.ToLower(pos[1])
+		fmt.Fprintf(s.out, "Kode petugas untuk %s: %s\n", name, code)
+		fmt.Fprintf(s.out, "Berlaku sampai %s, sekali pakai. Dari WhatsApp atau Telegram miliknya sendiri, petugas mengetik KODEPETUGAS lalu kode ini.\n",
+			exp.In(wibZone).Format("15:04 WIB, 02-01-2006"))
+		fmt.Fprintf(s.out, "Staff code for %s, valid until %s, once: from their own WhatsApp or Telegram they type KODEPETUGAS, then this code.\n",
+			name, exp.UTC().Format(time.RFC3339))
+		return 0
+	case "disable", "enable":
+		name := strings.ToLower(pos[1])
+		if err := db.SetStaffDisabled(ctx, pos[1], pos[0] == "disable", "cli", time.Now()); err != nil {
+			if store.NotFound(err) {
+				return s.failf("user %s: no staff user %s", pos[0], pos[1])
+			}
+			return s.failf("user %s %s: %v", pos[0], pos[1], err)
+		}
+		if pos[0] == "disable" {
+			fmt.Fprintf(s.out, "User %s dinonaktifkan; kontak chat yang tertaut tidak lagi punya hak petugas. / User %s disabled; its linked chats lost their staff rights.\n", name, name)
+		} else {
+			fmt.Fprintf(s.out, "User %s aktif kembali. / User %s enabled again.\n", name, name)
+		}
 		return 0
 	default: // passwd
 		pw, err := readPassword(s, *fromStdin)

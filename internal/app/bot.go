@@ -17,6 +17,7 @@ import (
 	"jejaring/internal/flow"
 	"jejaring/internal/outbox"
 	"jejaring/internal/session"
+	"jejaring/internal/staffactions"
 	"jejaring/internal/store"
 	"jejaring/internal/umkm"
 	"jejaring/internal/umkm/umkmactions"
@@ -36,18 +37,21 @@ func demoSave(ctx context.Context, call bot.ActionCall) (bot.ActionResult, error
 // Actions builds the registry of every Go action the flows may run. data is
 // the region and KBLI data (nil: the built-in default region).
 func Actions(db *store.DB, data *umkm.Data, log *slog.Logger) (bot.Actions, error) {
-	return actions(db, data, log, eventactions.Deps{Events: store.NewEventRepo(db)})
+	return actions(db, data, log, eventactions.Deps{Events: store.NewEventRepo(db)}, nil)
 }
 
 // actions is Actions with the event actions' dependencies given (the app's
 // event repository, which knows the Telegram bot's username for deep links,
 // and which channels run).
-func actions(db *store.DB, data *umkm.Data, log *slog.Logger, events eventactions.Deps) (bot.Actions, error) {
+func actions(db *store.DB, data *umkm.Data, log *slog.Logger, events eventactions.Deps, forget umkmactions.Forgetter) (bot.Actions, error) {
 	a := bot.Actions{}
-	if err := umkmactions.Register(a, umkmactions.Deps{DB: db, Data: data, Logger: log}); err != nil {
+	if err := umkmactions.Register(a, umkmactions.Deps{DB: db, Data: data, Logger: log, Forget: forget}); err != nil {
 		return nil, err
 	}
 	if err := eventactions.Register(a, events); err != nil {
+		return nil, err
+	}
+	if err := staffactions.Register(a, db, log); err != nil {
 		return nil, err
 	}
 	if err := a.Register(DemoSave, demoSave); err != nil {
@@ -60,6 +64,7 @@ func actions(db *store.DB, data *umkm.Data, log *slog.Logger, events eventaction
 // `jejaring flows check`).
 func ActionNames() []string {
 	names := append(umkmactions.Names(), eventactions.Names...)
+	names = append(names, staffactions.Names()...)
 	return append(names, DemoSave)
 }
 
@@ -101,7 +106,9 @@ func (a *App) handler(ctx context.Context) (channel.Handler, error) {
 	}
 	a.Events = store.NewEventRepo(a.DB)
 	a.Events.TelegramBotName = a.telegramUsername
-	acts, err := actions(a.DB, data, a.Log.With("component", "actions"), eventactions.Deps{Events: a.Events, ChannelOn: a.channelOn})
+	a.Sessions = session.New(a.Redis, a.Config.RedisPrefix, a.Config.SessionTTL)
+	forget := Forgetter{Sessions: a.Sessions, Redis: a.Redis, Prefix: a.Config.RedisPrefix, DataDir: a.Config.DataDir, DB: a.DB}
+	acts, err := actions(a.DB, data, a.Log.With("component", "actions"), eventactions.Deps{Events: a.Events, ChannelOn: a.channelOn}, forget)
 	if err != nil {
 		return nil, fmt.Errorf("actions: %w", err)
 	}
@@ -109,7 +116,6 @@ func (a *App) handler(ctx context.Context) (channel.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	a.Sessions = session.New(a.Redis, a.Config.RedisPrefix, a.Config.SessionTTL)
 	resume := a.Config.ResumeAfter
 	if resume == 0 {
 		resume = -1 // RESUME_AFTER=0: never (bot.Config's zero means its default)

@@ -290,7 +290,9 @@ func (d *Dispatcher) handle(ctx context.Context, name channel.Name, ch channel.C
 		d.stats.skipped.Add(1)
 		d.finish(ctx, r, StatusSkipped, "", "contact blocked the bot")
 		return
-	case stopped && (r.Kind == KindInvite || r.Kind == KindCampaign):
+	case stopped:
+		// Every kind: berhenti, and hapusdata (which also stops the
+		// contact), mean no more messages from the office.
 		d.stats.skipped.Add(1)
 		d.finish(ctx, r, StatusSkipped, "", "contact said berhenti")
 		return

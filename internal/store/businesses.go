@@ -443,46 +443,6 @@ func (r *BusinessRepo) IssueClaimToken(ctx context.Context, regNo string, renew 
 	return b, nil
 }
 
-// DeleteContactData carries out a deletion request (hapusdata) in one
-// transaction: the contact's businesses (see BusinessesOf) lose the owner's name, phone, NIK,
-// NIB, address, business name and photo and are marked deleted (class,
-// kecamatan, sector, figures and registration number stay for statistics);
-// the contact loses phone and display name and is stopped; the audit details
-// of those businesses are scrubbed; one data.delete entry records it. It
-// returns how many businesses were anonymized.
-func (r *BusinessRepo) DeleteContactData(ctx context.Context, contactID int64, phone, actor string, now time.Time) (int, error) {
-	var n int
-	err := r.db.InTx(ctx, func(tx *sqlx.Tx) error {
-		bs, err := businessesOf(ctx, tx, contactID, phone)
-		if err != nil {
-			return fmt.Errorf("delete data of contact %d: %w", contactID, err)
-		}
-		ids := make([]int64, len(bs))
-		for i, b := range bs {
-			ids[i] = b.ID
-		}
-		now = now.UTC()
-		for _, id := range ids {
-			if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE businesses SET contact_id = NULL, owner_name = '',
-				owner_phone = NULL, nik = NULL, nib = NULL, name = '', address = '', village = '', photo_ref = '',
-				products = '', tags = '', show_to_partners = ?, updated_at = ?, deleted_at = ? WHERE id = ?`), false, now, now, id); err != nil {
-				return fmt.Errorf("anonymize business %d: %w", id, err)
-			}
-			if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE audit_log SET details = ? WHERE entity = 'business' AND entity_id = ?`),
-				`{"scrubbed":"data deleted on request"}`, strconv.FormatInt(id, 10)); err != nil {
-				return fmt.Errorf("scrub audit of business %d: %w", id, err)
-			}
-		}
-		if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE contacts SET phone = NULL, display_name = '', stopped = ? WHERE id = ?`), true, contactID); err != nil {
-			return fmt.Errorf("anonymize contact %d: %w", contactID, err)
-		}
-		n = len(ids)
-		return addAudit(ctx, tx, r.db.Dialect, now, actor, AuditDataDelete, "contact", strconv.FormatInt(contactID, 10),
-			map[string]any{"businesses": ids})
-	})
-	return n, err
-}
-
 // insertRows is how many rows one multi-row INSERT of an import carries
 // (27 parameters each: well under both dialects' limits).
 const insertRows = 100

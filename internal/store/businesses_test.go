@@ -200,7 +200,7 @@ func TestUpdateBusinessAudits(t *testing.T) {
 	})
 }
 
-func TestDeleteContactDataKeepsStatistics(t *testing.T) {
+func TestEraseContactKeepsStatistics(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
@@ -227,15 +227,19 @@ func TestDeleteContactDataKeepsStatistics(t *testing.T) {
 		if res, err := repo.ImportBusinesses(ctx, imported, "PSS", "staff:x", bt0, 0, false); err != nil || res.Inserted != 1 {
 			t.Fatalf("import: %+v %v", res, err)
 		}
+		// The contact's own (platform-verified) phone finds it.
+		if err := db.SetContactPhone(ctx, c, "+6282222222222", contact.SourceWhatsAppSender, bt0); err != nil {
+			t.Fatal(err)
+		}
 		if mine, err := repo.BusinessesOf(ctx, c, "+6282222222222"); err != nil || len(mine) != 2 {
 			t.Fatalf("businesses of the contact: %d %v", len(mine), err)
 		}
 		if mine, _ := repo.BusinessesOf(ctx, c, ""); len(mine) != 1 {
 			t.Fatalf("businesses of the contact without phone: %d", len(mine))
 		}
-		n, err := repo.DeleteContactData(ctx, c, "+6282222222222", store.ActorContact(c), bt0.Add(time.Minute))
-		if err != nil || n != 2 {
-			t.Fatalf("delete: %d %v", n, err)
+		er, err := repo.EraseContact(ctx, c, store.ActorContact(c), bt0.Add(time.Minute))
+		if err != nil || len(er.Businesses) != 2 {
+			t.Fatalf("delete: %+v %v", er, err)
 		}
 		got, err := repo.GetBusiness(ctx, b.ID)
 		if err != nil {
@@ -245,8 +249,18 @@ func TestDeleteContactDataKeepsStatistics(t *testing.T) {
 			got.ContactID != nil || got.DeletedAt == nil {
 			t.Errorf("personal data left: %+v", got)
 		}
-		if got.RegNo != b.RegNo || got.SizeClass != umkm.Mikro || got.RegionCode != "13.01.07" || got.KBLISection != "C" || *got.Capital != 50_000_000 {
+		if got.RegNo != b.RegNo || got.SizeClass != umkm.Mikro || got.RegionCode != "13.01.07" || got.KBLISection != "C" {
 			t.Errorf("statistics fields lost: %+v", got)
+		}
+		// Exact figures would point at one shop: only bands stay.
+		if got.Capital != nil || got.AnnualSales != nil || got.Workers != nil || got.YearStarted != nil {
+			t.Errorf("exact figures kept: %+v", got)
+		}
+		var band string
+		var decade int
+		if err := db.QueryRowxContext(ctx, db.Rebind(`SELECT workers_band, started_decade FROM businesses WHERE id = ?`), b.ID).Scan(&band, &decade); err != nil ||
+			band != "1-4" || decade != 2010 {
+			t.Errorf("bands: %q %d %v", band, decade, err)
 		}
 		contact, err := db.ContactByID(ctx, c)
 		if err != nil || contact.Phone != "" || contact.DisplayName != "" || !contact.Stopped {

@@ -111,7 +111,9 @@ func parseURL(databaseURL, dataDir string) (dialect, dsn string, err error) {
 }
 
 func sqliteDSN(path string) string {
-	return "file:" + path + "?_pragma=foreign_keys(1)&_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_time_format=sqlite"
+	// secure_delete: deleted and overwritten content (an erased NIK, phone,
+	// name) is zeroed in the file instead of lingering in free pages.
+	return "file:" + path + "?_pragma=foreign_keys(1)&_pragma=secure_delete(1)&_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_time_format=sqlite"
 }
 
 // describe names the server without credentials, for error messages.

@@ -66,3 +66,20 @@ func TestNoticeAndOptions(t *testing.T) {
 		t.Error("unknown lists should be nil")
 	}
 }
+
+func TestBands(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		n    int
+		want string
+	}{{0, ""}, {1, "1-4"}, {4, "1-4"}, {5, "5-19"}, {19, "5-19"}, {20, "20-99"}, {99, "20-99"}, {100, "100+"}} {
+		if got := WorkersBand(c.n); got != c.want {
+			t.Errorf("WorkersBand(%d) = %q, want %q", c.n, got, c.want)
+		}
+	}
+	for y, want := range map[int]int{0: 0, 2015: 2010, 2020: 2020, 1999: 1990} {
+		if got := Decade(y); got != want {
+			t.Errorf("Decade(%d) = %d, want %d", y, got, want)
+		}
+	}
+}

@@ -53,12 +53,12 @@ func Register(a bot.Actions, deps Deps) error {
 		"rsvp.cancel":         h.rsvpCancel,
 		"events.mine":         h.eventsMine,
 		"events.pick":         h.eventsPick,
-		"staff.events":        staffOnly(h.staffEvents),
-		"staff.pick_event":    staffOnly(h.staffPickEvent),
-		"staff.segment_count": staffOnly(h.staffSegmentCount),
-		"staff.broadcast":     staffOnly(h.staffBroadcast),
-		"staff.checkin":       staffOnly(h.staffCheckin),
-		"staff.attendance":    staffOnly(h.staffAttendance),
+		"staff.events":        h.staffOnly(h.staffEvents),
+		"staff.pick_event":    h.staffOnly(h.staffPickEvent),
+		"staff.segment_count": h.staffOnly(h.staffSegmentCount),
+		"staff.broadcast":     h.staffOnly(h.staffBroadcast),
+		"staff.checkin":       h.staffOnly(h.staffCheckin),
+		"staff.attendance":    h.staffOnly(h.staffAttendance),
 	} {
 		if err := a.Register(name, fn); err != nil {
 			return err
@@ -91,10 +91,19 @@ func ok(answers map[string]any, msgs ...channel.Outbound) (bot.ActionResult, err
 	return bot.ActionResult{Answers: answers, Messages: msgs}, nil
 }
 
-func staffOnly(fn bot.Action) bot.Action {
+// staffOnly runs fn for a contact with staff rights: marked staff, and
+// linked to an enabled staff user on WhatsApp or Telegram (store.StaffOf),
+// read from the database on every call, so a revoked link stops the next
+// step. contacts.is_staff set by hand is not enough.
+func (h *handlers) staffOnly(fn bot.Action) bot.Action {
 	return func(ctx context.Context, call bot.ActionCall) (bot.ActionResult, error) {
-		if !call.Contact.IsStaff {
+		if !call.Contact.IsStaff || call.Contact.ID == 0 {
 			return fail("Maaf, menu ini hanya untuk petugas Dinas.")
+		}
+		if _, err := h.deps.Events.StaffOf(ctx, call.Contact.ID); store.NotFound(err) {
+			return fail("Maaf, menu ini hanya untuk petugas Dinas yang nomornya sudah ditautkan kantor. Mohon hubungi admin.")
+		} else if err != nil {
+			return bot.ActionResult{}, err
 		}
 		return fn(ctx, call)
 	}

@@ -173,12 +173,17 @@ func setup(t *testing.T, db *store.DB, kind event.Kind, capacity, maxParty int, 
 	f := &fixture{repo: store.NewEventRepo(db), tokens: map[int64]string{}}
 	err := db.InTx(ctx, func(tx *sqlx.Tx) error {
 		for i := range 3 {
-			id, err := store.InsertID(ctx, tx, db.Dialect, `INSERT INTO contacts (channel, external_id, display_name, first_seen, last_seen, is_staff) VALUES ('webchat', ?, ?, ?, ?, ?)`,
-				fmt.Sprintf("c%d", i), fmt.Sprintf("Kontak %d", i), t0, t0, i == 2)
+			// The staff member is on Telegram (granted below); owners on the web chat.
+			ch := "webchat"
+			if i == 2 {
+				ch = "telegram"
+			}
+			id, err := store.InsertID(ctx, tx, db.Dialect, `INSERT INTO contacts (channel, external_id, display_name, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)`,
+				ch, fmt.Sprintf("c%d", i), fmt.Sprintf("Kontak %d", i), t0, t0)
 			if err != nil {
 				return err
 			}
-			c := flow.Contact{ID: id, Name: fmt.Sprintf("Kontak %d", i), Channel: "webchat", Lang: "id", IsStaff: i == 2}
+			c := flow.Contact{ID: id, Name: fmt.Sprintf("Kontak %d", i), Channel: ch, Lang: "id", IsStaff: i == 2}
 			if i == 2 {
 				f.staff = c
 				continue
@@ -192,6 +197,12 @@ func setup(t *testing.T, db *store.DB, kind event.Kind, capacity, maxParty int, 
 		return nil
 	})
 	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.AddStaff(ctx, "petugas1", "rahasia-kantor", false, "test", t0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.GrantStaff(ctx, f.staff.ID, "petugas1", "test", t0); err != nil {
 		t.Fatal(err)
 	}
 	f.ev = &event.Event{Title: "Temu Bisnis Rendang", Kind: kind, Venue: "Aula Painan", StartsAt: t0.Add(72 * time.Hour), EndsAt: t0.Add(75 * time.Hour),

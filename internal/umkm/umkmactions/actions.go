@@ -10,6 +10,7 @@
 package umkmactions
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -18,6 +19,7 @@ import (
 	"time"
 
 	"jejaring/internal/bot"
+	"jejaring/internal/channel"
 	"jejaring/internal/idn"
 	"jejaring/internal/store"
 	"jejaring/internal/umkm"
@@ -29,7 +31,23 @@ type Deps struct {
 	Data   *umkm.Data   // region and KBLI sections; nil loads the built-in default region
 	Logger *slog.Logger // nil: slog.Default()
 	Office string       // the data controller's name in the privacy notice
+	// Forget removes, after an erasure has committed, what the database
+	// does not hold: sessions and web chat queues in Redis, photo files.
+	// nil: nothing outside the database is removed (tests without Redis).
+	Forget Forgetter
 }
+
+// Forgetter removes an erased person's data kept outside the database: the
+// Redis keys of each address (session, locks, dedupe markers, web chat
+// queue) and the media files (photo references; ones that are not files
+// under the data directory are left alone).
+type Forgetter interface {
+	Forget(ctx context.Context, addrs []channel.Address, media []string) error
+}
+
+type noForget struct{}
+
+func (noForget) Forget(context.Context, []channel.Address, []string) error { return nil }
 
 type actions struct {
 	db     *store.DB
@@ -37,6 +55,7 @@ type actions struct {
 	data   *umkm.Data
 	log    *slog.Logger
 	office string
+	forget Forgetter
 }
 
 // Action names.
@@ -68,7 +87,10 @@ func Register(a bot.Actions, deps Deps) error {
 	if deps.DB == nil {
 		return errors.New("umkm actions: no database")
 	}
-	x := &actions{db: deps.DB, repo: store.NewBusinessRepo(deps.DB), data: deps.Data, log: deps.Logger, office: deps.Office}
+	x := &actions{db: deps.DB, repo: store.NewBusinessRepo(deps.DB), data: deps.Data, log: deps.Logger, office: deps.Office, forget: deps.Forget}
+	if x.forget == nil {
+		x.forget = noForget{}
+	}
 	if x.log == nil {
 		x.log = slog.Default()
 	}

@@ -306,16 +306,24 @@ func purposeLabel(p, lang string) string {
 	return p
 }
 
-// deleteData carries out hapusdata: anonymizes the contact's businesses and
-// contact details in one transaction, records the withdrawal of every
-// consent (time, message id, notice version): deleted_count.
+// deleteData carries out hapusdata: erases the contact's businesses, contact
+// details, invitations and messages in one transaction (store.EraseContact),
+// then their sessions, queues and photos (Forgetter), and records the
+// withdrawal of every consent (time, message id, notice version):
+// deleted_count.
 func (x *actions) deleteData(ctx context.Context, call bot.ActionCall) (bot.ActionResult, error) {
 	if call.Contact.ID == 0 {
 		return bot.ActionResult{}, errors.New("delete data: the contact has no id")
 	}
-	n, err := x.repo.DeleteContactData(ctx, call.Contact.ID, call.Contact.Phone, actor(call), call.Now)
+	er, err := x.repo.EraseContact(ctx, call.Contact.ID, actor(call), call.Now)
 	if err != nil {
 		return bot.ActionResult{}, err
+	}
+	n := len(er.Businesses)
+	if err := x.forget.Forget(ctx, er.Addresses, er.Media); err != nil {
+		// Committed already: the keys expire with their TTLs; say so
+		// loudly so an operator removes the files.
+		x.log.ErrorContext(ctx, "erasure committed but data outside the database not removed", "contact", call.Contact.ID, "err", err)
 	}
 	for _, p := range []string{umkm.PurposeData, umkm.PurposePartners, umkm.PurposeBroadcasts} {
 		if err := x.recordConsent(ctx, call, p, false, "hapusdata"); err != nil {
