@@ -102,8 +102,9 @@ func run(ctx context.Context, args []string, s stdio) int {
 	name := "serve"
 	switch {
 	case len(args) == 0:
-		// `go run ./cmd/jejaring` serves; say how to get help instead.
-		fmt.Fprintln(s.err, s.t.f("help.bare"))
+		// `go run ./cmd/jejaring` serves; say how to get help instead (on
+		// stdout: a failed start keeps its one line on stderr).
+		fmt.Fprintln(s.out, s.t.f("help.bare"))
 	case args[0] == "-h" || args[0] == "-help" || args[0] == "--help":
 		name = "help"
 	case !strings.HasPrefix(args[0], "-"):

@@ -115,8 +115,8 @@ var catalogue = map[string]msg{
 	"help.commands": {"Perintah:", "Commands:"},
 	"help.footer": {"Tanpa perintah, jejaring menjalankan server. `jejaring serve -h` menampilkan semua setelan;\n`jejaring PERINTAH -h` flag sebuah perintah; -lang en untuk bahasa Inggris.",
 		"With no command, jejaring serves. `jejaring serve -h` lists every setting;\n`jejaring COMMAND -h` a command's flags; -lang id for Indonesian."},
-	"help.bare": {"jejaring: tanpa perintah, server dijalankan (daftar perintah: jejaring help)",
-		"jejaring: no command given, so the server starts (list of commands: jejaring help)"},
+	"help.bare": {"Jejaring: tanpa perintah, server dijalankan (daftar perintah: jejaring help)",
+		"Jejaring: no command given, so the server starts (list of commands: jejaring help)"},
 	"help.unknown": {"jejaring: perintah %q tidak dikenal", "jejaring: unknown command %q"},
 
 	// user

@@ -54,8 +54,8 @@ func TestSecondServerOnSameDataDir(t *testing.T) {
 	addr := freeAddr(t)
 	first := start(t, cleanEnv("DATA_DIR="+data, "HTTP_ADDR="+addr))
 	waitReady(t, first, "http://"+addr)
-	if errOut := first.stderr.String(); !strings.Contains(errOut, "jejaring help") {
-		t.Errorf("bare jejaring does not say how to get help:\n%s", errOut)
+	if out := first.stdout.String(); !strings.HasPrefix(out, "Jejaring: tanpa perintah, server dijalankan (daftar perintah: jejaring help)\n") {
+		t.Errorf("bare jejaring does not say how to get help:\n%s", out)
 	}
 
 	second := start(t, cleanEnv("DATA_DIR="+data, "HTTP_ADDR="+freeAddr(t)), "serve")
