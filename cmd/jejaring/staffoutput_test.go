@@ -61,8 +61,8 @@ func TestEventExportPhones(t *testing.T) {
 		now := time.Now().UTC()
 		for _, c := range []struct{ ch, contactPhone, businessPhone string }{
 			{"whatsapp", "+6281211110001", "+6281299990009"}, // the platform's number wins
-			{"webchat", "", "+6281322220002"},                 // none from the platform: the business's
-			{"telegram", "", ""},                              // none at all
+			{"webchat", "", "+6281322220002"},                // none from the platform: the business's
+			{"telegram", "", ""},                             // none at all
 		} {
 			var phone any
 			if c.contactPhone != "" {
