@@ -3,8 +3,12 @@
 // bot, the web chat and the channels; the other subcommands are operations
 // (migrations, staff users, flows, imports and exports, events, WhatsApp).
 //
+// `jejaring help` (-h, --help) lists the subcommands and starts nothing;
+// bare `jejaring` serves and says so. Staff-facing output is Indonesian, or
+// English with -lang en or an "en" locale (msgs.go).
+//
 // Each subcommand is one entry in the table built by commands(); adding one
-// is adding a line there. A subcommand returns the process exit status: 0
+// is adding a line there (and its Indonesian summary in commandSummaryID). A subcommand returns the process exit status: 0
 // done, 1 failed (one clear line on stderr, never a stack trace), 2 bad usage
 // or configuration.
 package main

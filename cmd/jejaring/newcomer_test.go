@@ -194,9 +194,14 @@ func TestCatalogue(t *testing.T) {
 			t.Errorf("catalogue entry %q is not used", key)
 		}
 	}
-	for name := range commands() {
-		if _, ok := commandSummaryID[name]; !ok {
-			t.Errorf("command %s has no Indonesian summary in commandSummaryID", name)
+	for name := range commandSummaryID {
+		if _, ok := commands()[name]; !ok {
+			t.Errorf("commandSummaryID has %s, which is no command", name)
 		}
+	}
+	var out strings.Builder
+	usage(&out, commands(), tr{})
+	if !strings.Contains(out.String(), "  stats        "+commandSummaryID["stats"]+"\n") {
+		t.Errorf("Indonesian help does not use commandSummaryID:\n%s", out.String())
 	}
 }
