@@ -213,10 +213,10 @@ func wholeNumber(s string) (int, bool) {
 
 // readImport reads every row of src and checks it against the region and
 // sectors. now bounds the year a business started.
-func readImport(src rowSource, data *umkm.Data, now time.Time) (*parsedImport, error) {
+func readImport(src rowSource, data *umkm.Data, now time.Time, t tr) (*parsedImport, error) {
 	header, err := src.Next()
 	if errors.Is(err, io.EOF) {
-		return nil, errors.New("the file is empty")
+		return nil, errors.New(t.f("import.empty"))
 	}
 	if err != nil {
 		return nil, err
@@ -236,7 +236,7 @@ func readImport(src rowSource, data *umkm.Data, now time.Time) (*parsedImport, e
 		}
 	}
 	if _, ok := cols[colName]; !ok {
-		return nil, fmt.Errorf("no business name column (want a header like \"Nama Usaha\" or \"Business Name\"; found %s)", strings.Join(header, ", "))
+		return nil, errors.New(t.f("import.noName", strings.Join(header, ", ")))
 	}
 	row := 1
 	for {
@@ -246,7 +246,7 @@ func readImport(src rowSource, data *umkm.Data, now time.Time) (*parsedImport, e
 		}
 		row++
 		if err != nil {
-			res.Bad = append(res.Bad, badRow{row, "unreadable: " + err.Error()})
+			res.Bad = append(res.Bad, badRow{row, t.f("import.unreadable", err)})
 			continue
 		}
 		get := func(f string) string {
@@ -267,7 +267,7 @@ func readImport(src rowSource, data *umkm.Data, now time.Time) (*parsedImport, e
 			continue
 		}
 		res.Total++
-		b, reason := importRow(get, data, now)
+		b, reason := importRow(get, data, now, t)
 		if reason != "" {
 			res.Bad = append(res.Bad, badRow{row, reason})
 			continue
@@ -279,7 +279,7 @@ func readImport(src rowSource, data *umkm.Data, now time.Time) (*parsedImport, e
 }
 
 // importRow builds one business from a row, or says why it cannot.
-func importRow(get func(string) string, data *umkm.Data, now time.Time) (umkm.Business, string) {
+func importRow(get func(string) string, data *umkm.Data, now time.Time, t tr) (umkm.Business, string) {
 	b := umkm.Business{Name: get(colName), OwnerName: get(colOwner), Address: get(colAddress),
 		Products: get(colProducts), NIB: get(colNIB), NIK: get(colNIK), Source: umkm.SourceImport}
 	var reasons []string
@@ -295,7 +295,7 @@ func importRow(get func(string) string, data *umkm.Data, now time.Time) (umkm.Bu
 	if k := get(colDistrict); k != "" {
 		kec, ok := data.Region.MatchKecamatan(k)
 		if !ok {
-			bad("Kecamatan", fmt.Sprintf("%q is not a kecamatan of %s", k, data.Region.Name))
+			bad("Kecamatan", t.f("import.kecamatan", k, data.Region.Name))
 		} else {
 			b.RegionCode = kec.Code
 			if v := get(colVillage); v != "" {
@@ -332,7 +332,7 @@ func importRow(get func(string) string, data *umkm.Data, now time.Time) (umkm.Bu
 		if v := get(m.col); v != "" && v != "-" {
 			n, err := money(v)
 			if err != nil {
-				bad(m.label, fmt.Sprintf("%q is not an amount of rupiah", v))
+				bad(m.label, t.f("import.money", v))
 				continue
 			}
 			*m.dst = &n
@@ -342,7 +342,7 @@ func importRow(get func(string) string, data *umkm.Data, now time.Time) (umkm.Bu
 		if n, ok := wholeNumber(v); ok {
 			b.Workers = &n
 		} else {
-			bad("Tenaga Kerja", fmt.Sprintf("%q is not a number of people", v))
+			bad("Tenaga Kerja", t.f("import.workers", v))
 		}
 	}
 	if v := get(colYear); v != "" && v != "-" {
@@ -352,7 +352,7 @@ func importRow(get func(string) string, data *umkm.Data, now time.Time) (umkm.Bu
 			y := d.Year()
 			b.YearStarted = &y
 		} else {
-			bad("Tahun Berdiri", fmt.Sprintf("%q is not a year", v))
+			bad("Tahun Berdiri", t.f("import.year", v))
 		}
 	}
 	if len(reasons) == 0 {
@@ -360,7 +360,7 @@ func importRow(get func(string) string, data *umkm.Data, now time.Time) (umkm.Bu
 			var ve umkm.ValidationErrors
 			if errors.As(err, &ve) {
 				for _, fe := range ve {
-					reasons = append(reasons, columnName(fe.Field)+": "+englishReason(fe.Err))
+					reasons = append(reasons, columnName(fe.Field)+": "+reasonIn(t, fe.Err))
 				}
 			} else {
 				reasons = append(reasons, err.Error())
@@ -403,16 +403,18 @@ func columnName(field string) string {
 	return field
 }
 
-func englishReason(err error) string {
+// reasonIn is a validation error in t's language (idn.Error carries both).
+func reasonIn(t tr, err error) string {
 	var ie *idn.Error
-	if errors.As(err, &ie) && ie.EN != "" {
+	if errors.As(err, &ie) && t.en && ie.EN != "" {
 		return ie.EN
 	}
 	return err.Error()
 }
 
 // runImport runs `jejaring import businesses FILE [--dry-run]`.
-func runImport(ctx context.Context, db *store.DB, args []string, stdout, stderr io.Writer) int {
+func runImport(ctx context.Context, db *store.DB, args []string, s stdio) int {
+	stdout, stderr := s.out, s.err
 	if len(args) == 0 || args[0] != "businesses" {
 		fmt.Fprint(stderr, importUsage)
 		return 2
@@ -437,7 +439,7 @@ func runImport(ctx context.Context, db *store.DB, args []string, stdout, stderr 
 	}
 	// Bad rows and duplicates are reported on stdout and do not make the
 	// command fail: the good rows are in. An unreadable file does.
-	if _, err := importFile(ctx, db, data, pos[0], *dry, store.ActorStaff(*by), time.Now(), stdout); err != nil {
+	if _, err := importFile(ctx, db, data, pos[0], *dry, store.ActorStaff(*by), time.Now(), s.t, stdout); err != nil {
 		fmt.Fprintf(stderr, "jejaring: import %s: %v\n", pos[0], err)
 		return 1
 	}
@@ -449,12 +451,12 @@ type importSummary struct {
 	Rows, Imported, Duplicates, Bad int
 }
 
-func importFile(ctx context.Context, db *store.DB, data *umkm.Data, path string, dry bool, actor string, now time.Time, out io.Writer) (importSummary, error) {
+func importFile(ctx context.Context, db *store.DB, data *umkm.Data, path string, dry bool, actor string, now time.Time, t tr, out io.Writer) (importSummary, error) {
 	src, err := openRows(path)
 	if err != nil {
 		return importSummary{}, err
 	}
-	p, err := readImport(src, data, now)
+	p, err := readImport(src, data, now, t)
 	src.Close()
 	if err != nil {
 		return importSummary{}, err
@@ -466,25 +468,25 @@ func importFile(ctx context.Context, db *store.DB, data *umkm.Data, path string,
 	}
 	sum := importSummary{Rows: p.Total, Imported: res.Inserted, Duplicates: len(res.Duplicates), Bad: len(p.Bad)}
 	if len(p.Unmapped) > 0 {
-		fmt.Fprintf(out, "Columns not used: %s\n", strings.Join(p.Unmapped, ", "))
+		fmt.Fprintln(out, t.f("import.unused", strings.Join(p.Unmapped, ", ")))
 	}
 	for _, b := range p.Bad {
-		fmt.Fprintf(out, "row %d: %s\n", b.Row, b.Reason)
+		fmt.Fprintln(out, t.f("import.bad", b.Row, b.Reason))
 	}
 	for _, d := range res.Duplicates {
-		with := "an earlier row of this file"
+		with := t.f("import.dupEarlier")
 		if d.Existing != "" {
 			with = d.Existing
 		}
-		fmt.Fprintf(out, "row %d: skipped, same %s as %s\n", p.Rows[d.Index], d.By, with)
+		fmt.Fprintln(out, t.f("import.dup", p.Rows[d.Index], t.or("import.by."+d.By, d.By), with))
 	}
-	verb := "imported"
+	summary := "import.summary"
 	if dry {
-		verb = "would import (dry run, nothing saved)"
+		summary = "import.summaryDry"
 	}
-	fmt.Fprintf(out, "%d rows: %s %d, skipped %d duplicates, %d bad rows\n", sum.Rows, verb, sum.Imported, sum.Duplicates, sum.Bad)
+	fmt.Fprintln(out, t.f(summary, sum.Rows, sum.Imported, sum.Duplicates, sum.Bad))
 	if !dry && sum.Imported > 0 {
-		fmt.Fprintln(out, "Imported businesses are unverified until their owners confirm them in chat (UBAH).")
+		fmt.Fprintln(out, t.f("import.unverified"))
 	}
 	return sum, nil
 }
@@ -494,7 +496,7 @@ var businessExportHeader = []string{"No Registrasi", "Nama Usaha", "Pemilik", "N
 	"Kecamatan", "Nagari", "Alamat", "Tahun Berdiri", "Tenaga Kerja", "Modal", "Omzet", "Kelas Usaha", "Terverifikasi",
 	"Sumber", "Terdaftar"}
 
-func exportRow(b *umkm.Business, data *umkm.Data, fullNIK bool) []any {
+func exportRow(b *umkm.Business, data *umkm.Data, fullNIK, fullPhone bool) []any {
 	kec := b.RegionCode
 	if k, ok := data.Region.KecamatanByCode(b.RegionCode); ok {
 		kec = k.Name
@@ -502,6 +504,10 @@ func exportRow(b *umkm.Business, data *umkm.Data, fullNIK bool) []any {
 	nik := b.NIK
 	if !fullNIK && nik != "" {
 		nik = idn.MaskNIK(nik)
+	}
+	phone := b.OwnerPhone
+	if !fullPhone && phone != "" {
+		phone = idn.MaskPhone(phone)
 	}
 	optInt := func(p *int) any {
 		if p == nil {
@@ -519,7 +525,7 @@ func exportRow(b *umkm.Business, data *umkm.Data, fullNIK bool) []any {
 	if b.Verified {
 		verified = "ya"
 	}
-	return []any{b.RegNo, b.Name, b.OwnerName, b.OwnerPhone, nik, b.NIB, b.Products, b.KBLISection, b.KBLICode,
+	return []any{b.RegNo, b.Name, b.OwnerName, phone, nik, b.NIB, b.Products, b.KBLISection, b.KBLICode,
 		kec, b.Village, b.Address, optInt(b.YearStarted), optInt(b.Workers), optInt64(b.Capital), optInt64(b.AnnualSales),
 		b.SizeClass.Label("id"), verified, b.Source, b.CreatedAt.In(wibZone).Format("2006-01-02")}
 }
@@ -527,9 +533,10 @@ func exportRow(b *umkm.Business, data *umkm.Data, fullNIK bool) []any {
 var wibZone = time.FixedZone("WIB", 7*3600)
 
 // runExport runs `jejaring export businesses [--format csv|xlsx] [--out FILE]`.
-func runExport(ctx context.Context, db *store.DB, args []string, stdout, stderr io.Writer) int {
+func runExport(ctx context.Context, db *store.DB, args []string, s stdio) int {
+	stdout, stderr := s.out, s.err
 	if len(args) == 0 || args[0] != "businesses" {
-		fmt.Fprintln(stderr, "Usage: jejaring export businesses [--format csv|xlsx] [--out FILE] [--kecamatan 13.01.07] [--size mikro] [--full-nik]")
+		fmt.Fprintln(stderr, "Usage: jejaring export businesses [--format csv|xlsx] [--out FILE] [--kecamatan 13.01.07] [--size mikro] [--full-nik] [--full-phone]")
 		return 2
 	}
 	fs := flag.NewFlagSet("export businesses", flag.ContinueOnError)
@@ -539,6 +546,7 @@ func runExport(ctx context.Context, db *store.DB, args []string, stdout, stderr 
 	kec := fs.String("kecamatan", "", "only this kecamatan code")
 	size := fs.String("size", "", "only this size class: mikro, kecil, menengah, besar")
 	full := fs.Bool("full-nik", false, "write whole NIKs (default masked: 1301********0001)")
+	fullPhone := fs.Bool("full-phone", false, "write whole phone numbers (default masked: +62812****7890)")
 	region := fs.String("region", umkm.DefaultRegion, "region data file")
 	by := fs.String("by", "cli", "staff user name for the audit log")
 	if _, err := parseInterspersed(fs, args[1:]); err != nil {
@@ -575,22 +583,22 @@ func runExport(ctx context.Context, db *store.DB, args []string, stdout, stderr 
 		defer file.Close()
 		w = file
 	}
-	if err := writeBusinesses(w, f, list, data, *full); err != nil {
+	if err := writeBusinesses(w, f, list, data, *full, *fullPhone); err != nil {
 		fmt.Fprintf(stderr, "jejaring: export: %v\n", err)
 		return 1
 	}
 	if err := db.AddAudit(ctx, time.Now(), store.ActorStaff(*by), "data.export", "business", "",
-		map[string]any{"rows": len(list), "format": f, "full_nik": *full}); err != nil {
+		map[string]any{"rows": len(list), "format": f, "full_nik": *full, "full_phone": *fullPhone}); err != nil {
 		fmt.Fprintf(stderr, "jejaring: export: %v\n", err)
 		return 1
 	}
 	if *outPath != "" {
-		fmt.Fprintf(stderr, "%d businesses written to %s\n", len(list), *outPath)
+		fmt.Fprintln(stderr, s.t.f("export.written", len(list), *outPath))
 	}
 	return 0
 }
 
-func writeBusinesses(w io.Writer, format string, list []umkm.Business, data *umkm.Data, fullNIK bool) error {
+func writeBusinesses(w io.Writer, format string, list []umkm.Business, data *umkm.Data, fullNIK, fullPhone bool) error {
 	if format == "csv" {
 		cw := csv.NewWriter(w)
 		if err := cw.Write(businessExportHeader); err != nil {
@@ -598,7 +606,7 @@ func writeBusinesses(w io.Writer, format string, list []umkm.Business, data *umk
 		}
 		rec := make([]string, len(businessExportHeader))
 		for i := range list {
-			for j, v := range exportRow(&list[i], data, fullNIK) {
+			for j, v := range exportRow(&list[i], data, fullNIK, fullPhone) {
 				rec[j] = fmt.Sprint(v)
 			}
 			if err := cw.Write(rec); err != nil {
@@ -627,7 +635,7 @@ func writeBusinesses(w io.Writer, format string, list []umkm.Business, data *umk
 	}
 	for i := range list {
 		cell, _ := excelize.CoordinatesToCellName(1, i+2)
-		row := exportRow(&list[i], data, fullNIK)
+		row := exportRow(&list[i], data, fullNIK, fullPhone)
 		// Phone numbers, NIK and NIB are text: Excel would drop the + and
 		// round long digits.
 		for _, j := range []int{3, 4, 5} {
@@ -646,7 +654,8 @@ func writeBusinesses(w io.Writer, format string, list []umkm.Business, data *umk
 
 // runStats runs `jejaring stats`: counts by size class, kecamatan and
 // sector, the table the office reports each year.
-func runStats(ctx context.Context, db *store.DB, args []string, stdout, stderr io.Writer) int {
+func runStats(ctx context.Context, db *store.DB, args []string, s stdio) int {
+	stdout, stderr := s.out, s.err
 	fs := flag.NewFlagSet("stats", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	region := fs.String("region", umkm.DefaultRegion, "region data file")
@@ -658,16 +667,16 @@ func runStats(ctx context.Context, db *store.DB, args []string, stdout, stderr i
 		fmt.Fprintf(stderr, "jejaring: %v\n", err)
 		return 2
 	}
-	s, err := store.NewBusinessRepo(db).BusinessStats(ctx)
+	st, err := store.NewBusinessRepo(db).BusinessStats(ctx)
 	if err != nil {
 		fmt.Fprintf(stderr, "jejaring: stats: %v\n", err)
 		return 1
 	}
-	writeStats(stdout, s, data)
+	writeStats(stdout, st, data, s.t)
 	return 0
 }
 
-func writeStats(w io.Writer, s umkm.Stats, data *umkm.Data) {
+func writeStats(w io.Writer, s umkm.Stats, data *umkm.Data, t tr) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	pct := func(n int) string {
 		if s.Total == 0 {
@@ -676,18 +685,21 @@ func writeStats(w io.Writer, s umkm.Stats, data *umkm.Data) {
 		return fmt.Sprintf("%5.1f%%", 100*float64(n)/float64(s.Total))
 	}
 	row := func(label string, n int) { fmt.Fprintf(tw, "%s\t%6d\t%s\t\n", label, n, pct(n)) }
-	fmt.Fprintf(tw, "UMKM %s\t%6d\t\t\n", data.Region.Name, s.Total)
-	row("confirmed by owner", s.Verified)
+	head := func(key string) {
+		fmt.Fprintf(tw, "%s\t %s\t %s\t\n", t.f(key), t.f("stats.count"), t.f("stats.share"))
+	}
+	fmt.Fprintf(tw, "%s\t%6d\t\t\n", t.f("stats.total", data.Region.Name), s.Total)
+	row(t.f("stats.verified"), s.Verified)
 	fmt.Fprintln(tw, "\t\t\t")
-	fmt.Fprintln(tw, "Size class (PP 7/2021)\t count\t share\t")
+	head("stats.size")
 	order := map[string]int{"mikro": 0, "kecil": 1, "menengah": 2, "besar": 3, "": 4}
 	sizes := append([]umkm.Count(nil), s.BySizeClass...)
 	sort.SliceStable(sizes, func(i, j int) bool { return order[sizes[i].Key] < order[sizes[j].Key] })
 	for _, c := range sizes {
-		row(umkm.SizeClass(c.Key).Label("id"), c.Count)
+		row(umkm.SizeClass(c.Key).Label(t.lang()), c.Count)
 	}
 	fmt.Fprintln(tw, "\t\t\t")
-	fmt.Fprintln(tw, "Kecamatan\t count\t share\t")
+	head("stats.kecamatan")
 	byRegion := map[string]int{}
 	for _, c := range s.ByRegion {
 		byRegion[c.Key] = c.Count
@@ -697,7 +709,7 @@ func writeStats(w io.Writer, s umkm.Stats, data *umkm.Data) {
 		delete(byRegion, k.Code)
 	}
 	if n := byRegion[""]; n > 0 {
-		row("(not given)", n)
+		row(t.f("stats.notGiven"), n)
 		delete(byRegion, "")
 	}
 	others := make([]string, 0, len(byRegion))
@@ -706,12 +718,12 @@ func writeStats(w io.Writer, s umkm.Stats, data *umkm.Data) {
 	}
 	sort.Strings(others)
 	for _, code := range others {
-		row(code+" (other region)", byRegion[code])
+		row(t.f("stats.other", code), byRegion[code])
 	}
 	fmt.Fprintln(tw, "\t\t\t")
-	fmt.Fprintln(tw, "Sector (KBLI 2020)\t count\t share\t")
+	head("stats.sector")
 	for _, c := range s.BySection {
-		label := "(not given)"
+		label := t.f("stats.notGiven")
 		if sec, ok := data.Sectors.Section(c.Key); ok {
 			label = sec.Letter + " " + sec.ShortID
 		}

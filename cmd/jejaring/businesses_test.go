@@ -122,7 +122,7 @@ func TestImport6800RowsWithBadRows(t *testing.T) {
 		var out bytes.Buffer
 		want := importSummary{Rows: 6800, Imported: 6800 - len(badRows) - 1, Duplicates: 1, Bad: len(badRows)}
 		repo := store.NewBusinessRepo(db)
-		sum, err := importFile(ctx, db, data, path, false, "staff:test", importNow, &out)
+		sum, err := importFile(ctx, db, data, path, false, "staff:test", importNow, english, &out)
 		if err != nil || sum != want {
 			t.Fatalf("import %+v %v, want %+v", sum, err, want)
 		}
@@ -177,7 +177,7 @@ func TestImportCSVSemicolonEnglishHeaders(t *testing.T) {
 	}
 	db := storetest.New(t, store.SQLite)
 	var out bytes.Buffer
-	sum, err := importFile(context.Background(), db, testData(t), path, false, "staff:test", importNow, &out)
+	sum, err := importFile(context.Background(), db, testData(t), path, false, "staff:test", importNow, english, &out)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -201,26 +201,26 @@ func TestExportImportRoundTripAndStats(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		var out bytes.Buffer
-		sum, err := importFile(ctx, db, data, src, true, "staff:test", importNow, &out)
+		sum, err := importFile(ctx, db, data, src, true, "staff:test", importNow, english, &out)
 		if err != nil || sum != (importSummary{Rows: 40, Imported: 40}) || !strings.Contains(out.String(), "dry run, nothing saved") {
 			t.Fatalf("dry run %+v %v\n%s", sum, err, out.String())
 		}
 		if l, _ := store.NewBusinessRepo(db).ListBusinesses(ctx, umkm.Filter{}); len(l) != 0 {
 			t.Fatalf("dry run saved %d rows", len(l))
 		}
-		if _, err := importFile(ctx, db, data, src, false, "staff:test", importNow, &out); err != nil {
+		if _, err := importFile(ctx, db, data, src, false, "staff:test", importNow, english, &out); err != nil {
 			t.Fatal(err)
 		}
 		dir := t.TempDir()
 		for _, f := range []string{"csv", "xlsx"} {
 			path := filepath.Join(dir, "export."+f)
 			var stderr bytes.Buffer
-			if code := runExport(ctx, db, []string{"businesses", "--format", f, "--out", path, "--full-nik"}, &out, &stderr); code != 0 {
+			if code := runExport(ctx, db, []string{"businesses", "--format", f, "--out", path, "--full-nik", "--full-phone"}, testIO(&out, &stderr)); code != 0 {
 				t.Fatalf("export %s: %d %s", f, code, stderr.String())
 			}
 			fresh := storetest.New(t, db.Dialect)
 			out.Reset()
-			sum, err := importFile(ctx, fresh, data, path, false, "staff:test", importNow, &out)
+			sum, err := importFile(ctx, fresh, data, path, false, "staff:test", importNow, english, &out)
 			if err != nil || sum.Imported != 40 || sum.Bad != 0 {
 				t.Errorf("re-import of %s: %+v %v\n%s", f, sum, err, out.String())
 			}
@@ -236,25 +236,37 @@ func TestExportImportRoundTripAndStats(t *testing.T) {
 		}
 		// Imported again: everything is a duplicate now.
 		out.Reset()
-		again, err := importFile(ctx, db, data, src, false, "staff:test", importNow, &out)
+		again, err := importFile(ctx, db, data, src, false, "staff:test", importNow, english, &out)
 		if err != nil || again.Imported != 0 || again.Duplicates != 40 || again.Bad != 0 {
 			t.Errorf("second import %+v %v\n%s", again, err, out.String())
 		}
 		var csvOut, stderr bytes.Buffer
-		if code := runExport(ctx, db, []string{"businesses"}, &csvOut, &stderr); code != 0 {
+		if code := runExport(ctx, db, []string{"businesses"}, testIO(&csvOut, &stderr)); code != 0 {
 			t.Fatal(stderr.String())
 		}
 		if lines := strings.Count(csvOut.String(), "\n"); lines != 41 || !strings.Contains(csvOut.String(), "1301********") {
 			t.Errorf("csv export: %d lines, masked NIK? %s", lines, csvOut.String()[:200])
 		}
-		if code := runExport(ctx, db, []string{"businesses", "--format", "pdf"}, &csvOut, &stderr); code != 2 {
+		// The phone is masked like the NIK unless asked for in full, and
+		// each export's choice is in the audit log.
+		if !strings.Contains(csvOut.String(), ",+62812****0001,") || strings.Contains(csvOut.String(), "+6281200000001") {
+			t.Errorf("csv export without --full-phone shows whole phones or none:\n%.400s", csvOut.String())
+		}
+		var audits []string
+		if err := db.Select(&audits, db.Rebind(`SELECT details FROM audit_log WHERE action = ? ORDER BY id`), "data.export"); err != nil {
+			t.Fatal(err)
+		}
+		if len(audits) != 3 || !strings.Contains(audits[0], `"full_phone":true`) || !strings.Contains(audits[2], `"full_phone":false`) {
+			t.Errorf("export audit rows: %q", audits)
+		}
+		if code := runExport(ctx, db, []string{"businesses", "--format", "pdf"}, testIO(&csvOut, &stderr)); code != 2 {
 			t.Errorf("bad format: %d", code)
 		}
 		var st bytes.Buffer
-		if code := runStats(ctx, db, nil, &st, &stderr); code != 0 {
+		if code := runStats(ctx, db, nil, testIO(&st, &stderr)); code != 0 {
 			t.Fatal(stderr.String())
 		}
-		for _, want := range []string{"UMKM Kabupaten Pesisir Selatan  40", "Usaha Mikro", "13.01.07 Koto XI Tarusan", "I Kuliner"} {
+		for _, want := range []string{"UMKM Kabupaten Pesisir Selatan  40", "Usaha Mikro", "13.01.07 Koto XI Tarusan", "I Kuliner", "Kelas usaha (PP 7/2021) jumlah bagian", "dipastikan pemilik"} {
 			if !strings.Contains(strings.Join(strings.Fields(st.String()), " "), strings.Join(strings.Fields(want), " ")) {
 				t.Errorf("stats lack %q:\n%s", want, st.String())
 			}
@@ -266,13 +278,13 @@ func TestImportUsage(t *testing.T) {
 	t.Parallel()
 	db := storetest.New(t, store.SQLite)
 	var out, errw bytes.Buffer
-	if code := runImport(context.Background(), db, nil, &out, &errw); code != 2 || !strings.Contains(errw.String(), "Nama Usaha") {
+	if code := runImport(context.Background(), db, nil, testIO(&out, &errw)); code != 2 || !strings.Contains(errw.String(), "Nama Usaha") {
 		t.Errorf("usage: %d %s", code, errw.String())
 	}
-	if code := runImport(context.Background(), db, []string{"businesses", "/nonexistent.xlsx"}, &out, &errw); code != 1 {
+	if code := runImport(context.Background(), db, []string{"businesses", "/nonexistent.xlsx"}, testIO(&out, &errw)); code != 1 {
 		t.Errorf("missing file: %d", code)
 	}
-	if code := runImport(context.Background(), db, []string{"businesses", "x.pdf"}, &out, &errw); code != 1 || !strings.Contains(errw.String(), ".xlsx or .csv") {
+	if code := runImport(context.Background(), db, []string{"businesses", "x.pdf"}, testIO(&out, &errw)); code != 1 || !strings.Contains(errw.String(), ".xlsx or .csv") {
 		t.Errorf("pdf: %d %s", code, errw.String())
 	}
 }
@@ -289,7 +301,7 @@ func BenchmarkImport10k(b *testing.B) {
 				db := storetest.New(b, dialect)
 				b.StartTimer()
 				var out bytes.Buffer
-				sum, err := importFile(context.Background(), db, data, path, false, "staff:bench", importNow, &out)
+				sum, err := importFile(context.Background(), db, data, path, false, "staff:bench", importNow, english, &out)
 				if err != nil || sum.Imported != 10_000-len(badRows)-1 {
 					b.Fatalf("%+v %v", sum, err)
 				}

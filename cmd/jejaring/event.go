@@ -19,6 +19,7 @@ import (
 	"jejaring/internal/channel/telegram"
 	"jejaring/internal/config"
 	"jejaring/internal/event"
+	"jejaring/internal/idn"
 	"jejaring/internal/store"
 )
 
@@ -34,8 +35,9 @@ const eventUsage = `Usage: jejaring event COMMAND [flags]
                                              move the event; Hadir and Mungkin get a notice
   cancel  ID                                 call the event off; Hadir and Mungkin get a notice
   checkin ID CODE                            check an attendee in by code (or the QR's text)
-  export  ID [--format csv|xlsx] [--out FILE]
-                                             invitations, answers and check-ins (default csv to stdout)
+  export  ID [--format csv|xlsx] [--out FILE] [--full-phone]
+                                             invitations, answers and check-ins (default csv to stdout;
+                                             phones masked unless --full-phone; every export is audited)
 
 Segment flags: --regions 13.01.07,13.01.08 --sizes mikro,kecil --sectors C,G --tags kuliner
                --verified --since 2026-01-01 --channels telegram,whatsapp,webchat
@@ -51,8 +53,8 @@ func eventCommand() func(context.Context, []string, stdio) int {
 		if cfg, err := config.FromEnv(s.getenv); err == nil {
 			tg = telegramName(cfg)
 		}
-		return withDB(func(ctx context.Context, db *store.DB, args []string, stdout, stderr io.Writer) int {
-			return runEventWith(ctx, db, tg, args, stdout, stderr)
+		return withDB(func(ctx context.Context, db *store.DB, args []string, s stdio) int {
+			return runEventWith(ctx, db, tg, args, s)
 		})(ctx, args, s)
 	}
 }
@@ -74,13 +76,14 @@ func telegramName(cfg *config.Config) telegramLookup {
 }
 
 // runEvent runs `jejaring event ...` on an open, migrated database.
-func runEvent(ctx context.Context, db *store.DB, args []string, stdout, stderr io.Writer) int {
-	return runEventWith(ctx, db, nil, args, stdout, stderr)
+func runEvent(ctx context.Context, db *store.DB, args []string, s stdio) int {
+	return runEventWith(ctx, db, nil, args, s)
 }
 
 // runEventWith is runEvent; tg (nil: no Telegram) gives the bot's username
 // for the deep links in invitations.
-func runEventWith(ctx context.Context, db *store.DB, tg telegramLookup, args []string, stdout, stderr io.Writer) int {
+func runEventWith(ctx context.Context, db *store.DB, tg telegramLookup, args []string, s stdio) int {
+	stdout, stderr := s.out, s.err
 	if len(args) == 0 {
 		fmt.Fprint(stderr, eventUsage)
 		return 2
@@ -89,7 +92,7 @@ func runEventWith(ctx context.Context, db *store.DB, tg telegramLookup, args []s
 		fmt.Fprint(stdout, eventUsage)
 		return 0
 	}
-	e := &eventCmd{db: db, repo: store.NewEventRepo(db), tg: tg, out: stdout, errw: stderr, now: time.Now}
+	e := &eventCmd{db: db, repo: store.NewEventRepo(db), tg: tg, out: stdout, errw: stderr, now: time.Now, t: s.t}
 	cmd, args := args[0], args[1:]
 	var err error
 	switch cmd {
@@ -141,6 +144,7 @@ type eventCmd struct {
 	out  io.Writer
 	errw io.Writer
 	now  func() time.Time
+	t    tr // language of the output
 }
 
 // parse reads flags anywhere among the positional arguments.
@@ -278,7 +282,7 @@ func (e *eventCmd) create(ctx context.Context, args []string) error {
 		return err
 	}
 	fmt.Fprintf(e.out, "%d\n", id)
-	fmt.Fprintf(e.errw, "Event %d created as a draft: %s, %s. Publish with: jejaring event publish %d\n", id, ev.Title, event.FormatWhen(ev), id)
+	fmt.Fprintln(e.errw, e.t.f("event.created", id, ev.Title, event.FormatWhen(ev), id))
 	return nil
 }
 
@@ -298,16 +302,19 @@ func (e *eventCmd) list(ctx context.Context, args []string) error {
 		return err
 	}
 	tw := tabwriter.NewWriter(e.out, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tSTATUS\tSTART (WIB)\tKIND\tINVITED\tGOING\tTITLE")
+	fmt.Fprintln(tw, e.t.f("event.listHead"))
 	for _, ev := range evs {
 		a, err := e.repo.Attendance(ctx, ev.ID)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d\t%d\t%s\n", ev.ID, ev.Status, ev.StartsAt.In(event.WIB).Format("2006-01-02 15:04"), ev.Kind, a.Invited, a.Going, ev.Title)
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d\t%d\t%s\n", ev.ID, e.status(ev.Status), ev.StartsAt.In(event.WIB).Format("2006-01-02 15:04"), ev.Kind, a.Invited, a.Going, ev.Title)
 	}
 	return tw.Flush()
 }
+
+// status names an event status in the output's language.
+func (e *eventCmd) status(s event.Status) string { return e.t.or("status."+string(s), string(s)) }
 
 func (e *eventCmd) eventArg(ctx context.Context, pos []string, want int) (*event.Event, error) {
 	if len(pos) != want {
@@ -333,15 +340,15 @@ func (e *eventCmd) show(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.out, "Event %d (%s)\n%s\n", ev.ID, ev.Status, event.Details(ev))
-	capText := "no limit"
+	fmt.Fprintf(e.out, "%s\n%s\n", e.t.f("event.show", ev.ID, e.status(ev.Status)), event.Details(ev))
+	capText := e.t.f("event.noLimit")
 	if ev.Capacity > 0 {
 		capText = strconv.Itoa(ev.Capacity)
 	}
-	fmt.Fprintf(e.out, "Capacity: %s, up to %d per business; RSVP until %s %s\n", capText, ev.MaxParty, event.FormatDate(ev.Deadline()), event.FormatClock(ev.Deadline()))
-	fmt.Fprintf(e.out, "Audience: %s\n", ev.Segment.Describe())
-	fmt.Fprintf(e.out, "Invited %d: going %d (%d people), waitlist %d, maybe %d, declined %d, no answer %d; checked in %d, not yet %d\n",
-		a.Invited, a.Going, a.Seats, a.Waitlist, a.Maybe, a.Declined, a.Pending, a.CheckedIn, a.NoShow)
+	fmt.Fprintln(e.out, e.t.f("event.capacity", capText, ev.MaxParty, event.FormatDate(ev.Deadline()), event.FormatClock(ev.Deadline())))
+	fmt.Fprintln(e.out, e.t.f("event.audience", ev.Segment.Describe()))
+	fmt.Fprintln(e.out, e.t.f("event.counts",
+		a.Invited, a.Going, a.Seats, a.Waitlist, a.Maybe, a.Declined, a.Pending, a.CheckedIn, a.NoShow))
 	rows, err := e.db.QueryxContext(ctx, e.db.Rebind(`SELECT kind, status, COUNT(*) FROM outbox WHERE event_id = ? GROUP BY kind, status ORDER BY kind, status`), ev.ID)
 	if err != nil {
 		return fmt.Errorf("delivery counts: %w", err)
@@ -357,7 +364,7 @@ func (e *eventCmd) show(ctx context.Context, args []string) error {
 		parts = append(parts, fmt.Sprintf("%s %s %d", k, s, n))
 	}
 	if len(parts) > 0 {
-		fmt.Fprintf(e.out, "Messages: %s\n", strings.Join(parts, ", "))
+		fmt.Fprintln(e.out, e.t.f("event.messages", strings.Join(parts, ", ")))
 	}
 	return rows.Err()
 }
@@ -379,7 +386,7 @@ func (e *eventCmd) publish(ctx context.Context, args []string) error {
 		if err := e.repo.Publish(ctx, ev.ID, e.now()); err != nil {
 			return err
 		}
-		fmt.Fprintf(e.out, "Event %d published; no invitations sent.\n", ev.ID)
+		fmt.Fprintln(e.out, e.t.f("event.publishedNone", ev.ID))
 		return nil
 	}
 	req := store.BroadcastRequest{EventID: ev.ID, CreatedBy: "cli"}
@@ -394,8 +401,7 @@ func (e *eventCmd) publish(ctx context.Context, args []string) error {
 		// Asked before the broadcast's transaction, not inside it.
 		name, err := e.tg(ctx)
 		if err != nil || name == "" {
-			fmt.Fprintf(e.errw, "jejaring: event publish: could not ask Telegram for the bot's name (%v); invitations on WhatsApp and the web chat go out without the t.me link\n",
-				strings.Join(strings.Fields(fmt.Sprint(err)), " "))
+			fmt.Fprintln(e.errw, e.t.f("event.noTelegram", strings.Join(strings.Fields(fmt.Sprint(err)), " ")))
 		}
 		e.repo.TelegramBot = name
 	}
@@ -412,8 +418,7 @@ func (e *eventCmd) publish(ctx context.Context, args []string) error {
 	if len(chs) > 0 {
 		per = " (" + strings.Join(chs, ", ") + ")"
 	}
-	fmt.Fprintf(e.out, "Event %d published. Invitations queued: %d%s; already invited: %d; skipped (berhenti/blocked): %d. Broadcast %d.\n",
-		ev.ID, res.Queued, per, res.Already, res.Skipped, res.BroadcastID)
+	fmt.Fprintln(e.out, e.t.f("event.published", ev.ID, res.Queued, per, res.Already, res.Skipped, res.BroadcastID))
 	return nil
 }
 
@@ -457,7 +462,7 @@ func (e *eventCmd) change(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.out, "Event %d changed; %d notices queued.\n", ev.ID, n)
+	fmt.Fprintln(e.out, e.t.f("event.changed", ev.ID, n))
 	return nil
 }
 
@@ -474,7 +479,7 @@ func (e *eventCmd) cancel(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.out, "Event %d cancelled; %d notices queued.\n", ev.ID, n)
+	fmt.Fprintln(e.out, e.t.f("event.cancelled", ev.ID, n))
 	return nil
 }
 
@@ -493,27 +498,33 @@ func (e *eventCmd) checkin(ctx context.Context, args []string) error {
 	inv, name, err := e.repo.CheckIn(ctx, ev.ID, pos[1], "cli", e.now())
 	switch {
 	case errors.Is(err, event.ErrAlreadyCheckin):
-		return fmt.Errorf("%s already checked in at %s", name, inv.CheckedInAt.In(event.WIB).Format("15:04 WIB"))
+		return errors.New(e.t.f("event.alreadyCheckedIn", name, inv.CheckedInAt.In(event.WIB).Format("15:04 WIB")))
 	case errors.Is(err, event.ErrNotAttending):
-		return fmt.Errorf("%s is not a confirmed attendee (answer: %s)", name, inv.Status.Label())
+		return errors.New(e.t.f("event.notAttending", name, inv.Status.Label()))
 	case err != nil:
 		return err
 	}
-	fmt.Fprintf(e.out, "Checked in: %s (%d people)\n", name, max(inv.PartySize, 1))
+	fmt.Fprintln(e.out, e.t.f("event.checkedIn", name, max(inv.PartySize, 1)))
 	return nil
 }
 
 var exportHeader = []string{"invitation", "name", "business", "phone", "channel", "delivery", "answer", "people", "needs", "answered_at", "checkin_code", "checked_in_at", "checked_in_by"}
 
-func exportRecord(x store.ExportRow) []string {
+// exportRecord is one invitation's row; the phone is masked
+// (+62812****7890) unless fullPhone.
+func exportRecord(x store.ExportRow, fullPhone bool) []string {
 	ts := func(t time.Time) string {
 		if t.IsZero() {
 			return ""
 		}
 		return t.In(event.WIB).Format("2006-01-02 15:04")
 	}
+	phone := x.Phone
+	if !fullPhone && phone != "" {
+		phone = idn.MaskPhone(phone)
+	}
 	return []string{
-		strconv.FormatInt(x.Invitation.ID, 10), x.Name, x.Business, x.Phone, x.Channel, x.Delivery, x.Invitation.Status.Label(),
+		strconv.FormatInt(x.Invitation.ID, 10), x.Name, x.Business, phone, x.Channel, x.Delivery, x.Invitation.Status.Label(),
 		strconv.Itoa(x.Invitation.PartySize), strings.Join(x.Invitation.Needs, ","), ts(x.Invitation.AnsweredAt),
 		x.Invitation.CheckinCode, ts(x.Invitation.CheckedInAt), x.Invitation.CheckedInBy,
 	}
@@ -523,6 +534,8 @@ func (e *eventCmd) export(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("event export", flag.ContinueOnError)
 	format := fs.String("format", "csv", "csv or xlsx")
 	outPath := fs.String("out", "", "file to write (default stdout)")
+	fullPhone := fs.Bool("full-phone", false, "write whole phone numbers (default masked: +62812****7890)")
+	by := fs.String("by", "cli", "staff user name for the audit log")
 	pos, err := e.parse(fs, args)
 	if err != nil {
 		return err
@@ -547,11 +560,30 @@ func (e *eventCmd) export(ctx context.Context, args []string) error {
 		defer f.Close()
 		w = f
 	}
-	if *format == "csv" {
+	// Who took which personal data out, recorded before any of it leaves.
+	if err := e.db.AddAudit(ctx, e.now(), store.ActorStaff(*by), "data.export", "event", strconv.FormatInt(ev.ID, 10),
+		map[string]any{"rows": len(rows), "format": *format, "full_phone": *fullPhone}); err != nil {
+		return err
+	}
+	if err := e.writeExport(ctx, w, *format, ev, rows, *fullPhone); err != nil {
+		return err
+	}
+	if *outPath != "" {
+		phones := e.t.f("export.phonesMasked")
+		if *fullPhone {
+			phones = e.t.f("export.phonesFull")
+		}
+		fmt.Fprintln(e.errw, e.t.f("event.exported", len(rows), *outPath, phones))
+	}
+	return nil
+}
+
+func (e *eventCmd) writeExport(ctx context.Context, w io.Writer, format string, ev *event.Event, rows []store.ExportRow, fullPhone bool) error {
+	if format == "csv" {
 		cw := csv.NewWriter(w)
 		_ = cw.Write(exportHeader)
 		for _, x := range rows {
-			_ = cw.Write(exportRecord(x))
+			_ = cw.Write(exportRecord(x, fullPhone))
 		}
 		cw.Flush()
 		return cw.Error()
@@ -562,7 +594,7 @@ func (e *eventCmd) export(ctx context.Context, args []string) error {
 	if err := x.SetSheetName("Sheet1", sheet); err != nil {
 		return err
 	}
-	for i, r := range append([][]string{exportHeader}, recordsOf(rows)...) {
+	for i, r := range append([][]string{exportHeader}, recordsOf(rows, fullPhone)...) {
 		cell, _ := excelize.CoordinatesToCellName(1, i+1)
 		vals := make([]any, len(r))
 		for j := range r {
@@ -593,10 +625,10 @@ func (e *eventCmd) export(ctx context.Context, args []string) error {
 	return x.Write(w)
 }
 
-func recordsOf(rows []store.ExportRow) [][]string {
+func recordsOf(rows []store.ExportRow, fullPhone bool) [][]string {
 	out := make([][]string, len(rows))
 	for i, x := range rows {
-		out[i] = exportRecord(x)
+		out[i] = exportRecord(x, fullPhone)
 	}
 	return out
 }

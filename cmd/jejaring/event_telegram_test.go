@@ -50,7 +50,7 @@ func TestEventPublishTelegramLink(t *testing.T) {
 			}
 			id := strings.TrimSpace(out)
 			var o, e bytes.Buffer
-			if code := runEventWith(ctx, db, tg, []string{"publish", id}, &o, &e); code != 0 || !strings.Contains(o.String(), "Invitations queued: 1") {
+			if code := runEventWith(ctx, db, tg, []string{"publish", id}, testIOIn(english, &o, &e)); code != 0 || !strings.Contains(o.String(), "Invitations queued: 1") {
 				t.Fatalf("publish: %d %s %s", code, o.String(), e.String())
 			}
 			var pay string

@@ -19,7 +19,7 @@ import (
 func eventCLI(t *testing.T, db *store.DB, args ...string) (string, string, int) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	code := runEvent(context.Background(), db, args, &out, &errb)
+	code := runEvent(context.Background(), db, args, testIOIn(english, &out, &errb))
 	return out.String(), errb.String(), code
 }
 

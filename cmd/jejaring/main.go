@@ -3,8 +3,12 @@
 // bot, the web chat and the channels; the other subcommands are operations
 // (migrations, staff users, flows, imports and exports, events, WhatsApp).
 //
+// `jejaring help` (-h, --help) lists the subcommands and starts nothing;
+// bare `jejaring` serves and says so. Staff-facing output is Indonesian, or
+// English with -lang en or an "en" locale (msgs.go).
+//
 // Each subcommand is one entry in the table built by commands(); adding one
-// is adding a line there. A subcommand returns the process exit status: 0
+// is adding a line there (and its Indonesian summary in commandSummaryID). A subcommand returns the process exit status: 0
 // done, 1 failed (one clear line on stderr, never a stack trace), 2 bad usage
 // or configuration.
 package main
@@ -38,6 +42,7 @@ type stdio struct {
 	out    io.Writer
 	err    io.Writer
 	getenv func(string) string
+	t      tr // the language of staff-facing output; run sets it
 }
 
 // failf prints one line "jejaring: ..." on stderr and returns 1.
@@ -76,7 +81,7 @@ func commands() map[string]command {
 // withDB adapts a subcommand that works on an open, migrated database: the
 // database comes from DATABASE_URL and DATA_DIR (MIGRATE=false skips the
 // migrations), and every argument goes to the subcommand.
-func withDB(fn func(ctx context.Context, db *store.DB, args []string, stdout, stderr io.Writer) int) func(context.Context, []string, stdio) int {
+func withDB(fn func(ctx context.Context, db *store.DB, args []string, s stdio) int) func(context.Context, []string, stdio) int {
 	return func(ctx context.Context, args []string, s stdio) int {
 		cfg, err := config.FromEnv(s.getenv)
 		if err != nil {
@@ -88,19 +93,34 @@ func withDB(fn func(ctx context.Context, db *store.DB, args []string, stdout, st
 			return s.failf("%v", err)
 		}
 		defer db.Close()
-		return fn(ctx, db, args, s.out, s.err)
+		return fn(ctx, db, args, s)
 	}
 }
 
 func run(ctx context.Context, args []string, s stdio) int {
+	args, lang, err := takeLang(args)
+	if err != nil {
+		fmt.Fprintln(s.err, "jejaring: "+err.Error())
+		return 2
+	}
+	s.t = newTr(lang, s.getenv)
 	cmds := commands()
 	name := "serve"
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+	switch {
+	case len(args) == 0:
+		// `go run ./cmd/jejaring` serves; say how to get help instead (on
+		// stdout: a failed start keeps its one line on stderr).
+		fmt.Fprintln(s.out, s.t.f("help.bare"))
+	case args[0] == "-h" || args[0] == "-help" || args[0] == "--help":
+		name = "help"
+	case !strings.HasPrefix(args[0], "-"):
 		name, args = args[0], args[1:]
 	}
-	switch name {
-	case "help", "-h", "--help":
-		usage(s.out, cmds)
+	if name == "help" {
+		if len(args) > 0 && args[0] == "serve" {
+			return cmds["serve"].run(ctx, []string{"-h"}, s)
+		}
+		usage(s.out, cmds, s.t)
 		return 0
 	}
 	if len(args) > 0 && name == "serve" && (args[0] == "help") {
@@ -108,25 +128,32 @@ func run(ctx context.Context, args []string, s stdio) int {
 	}
 	c, ok := cmds[name]
 	if !ok {
-		fmt.Fprintf(s.err, "jejaring: unknown command %q\n\n", name)
-		usage(s.err, cmds)
+		fmt.Fprintln(s.err, s.t.f("help.unknown", name))
+		fmt.Fprintln(s.err)
+		usage(s.err, cmds, s.t)
 		return 2
 	}
 	return c.run(ctx, args, s)
 }
 
-func usage(w io.Writer, cmds map[string]command) {
-	fmt.Fprintln(w, "Usage: jejaring [command] [flags]")
-	fmt.Fprintln(w, "\nCommands:")
+// usage lists the subcommands, in Indonesian from commandSummaryID when
+// there is an entry, else with the table's own summary.
+func usage(w io.Writer, cmds map[string]command, t tr) {
+	fmt.Fprintln(w, t.f("help.usage"))
+	fmt.Fprintln(w, "\n"+t.f("help.commands"))
 	names := make([]string, 0, len(cmds))
 	for n := range cmds {
 		names = append(names, n)
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		fmt.Fprintf(w, "  %-12s %s\n", n, cmds[n].summary)
+		summary := cmds[n].summary
+		if id, ok := commandSummaryID[n]; ok && !t.en {
+			summary = id
+		}
+		fmt.Fprintf(w, "  %-12s %s\n", n, summary)
 	}
-	fmt.Fprintln(w, "\nWith no command, jejaring serves. `jejaring serve -h` lists every setting.")
+	fmt.Fprintln(w, "\n"+t.f("help.footer"))
 }
 
 // parseInterspersed parses flags that may come before, between or after the

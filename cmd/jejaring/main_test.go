@@ -102,6 +102,10 @@ func cleanEnv(extra ...string) []string {
 	for _, v := range config.Vars() {
 		names[v.Env] = true
 	}
+	// The locale picks the CLI's language: Indonesian unless a test says.
+	for _, k := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+		names[k] = true
+	}
 	for _, kv := range os.Environ() {
 		k, _, _ := strings.Cut(kv, "=")
 		if !names[k] {
@@ -384,7 +388,7 @@ func TestServeHelpListsEverySetting(t *testing.T) {
 	if code, out, _ := runIn(t, "", envOf(), "help"); code != 0 || !strings.Contains(out, "migrate") || !strings.Contains(out, "serve") {
 		t.Errorf("help: %d %q", code, out)
 	}
-	if code, _, errOut := runIn(t, "", envOf(), "frobnicate"); code != 2 || !strings.Contains(errOut, "unknown command") {
+	if code, _, errOut := runIn(t, "", envOf(), "-lang", "en", "frobnicate"); code != 2 || !strings.Contains(errOut, "unknown command") {
 		t.Errorf("unknown command: %d %q", code, errOut)
 	}
 }
@@ -411,11 +415,11 @@ func TestMigrateAndUsers(t *testing.T) {
 				env = envOf("DATABASE_URL=" + storetest.URL(t))
 			}
 			code, out, errOut := runIn(t, "", env, "migrate", "status")
-			if code != 0 || !strings.Contains(out, "00001_foundation.sql") || !strings.Contains(out, "pending") {
+			if code != 0 || !strings.Contains(out, "00001_foundation.sql") || !strings.Contains(out, "belum diterapkan") {
 				t.Fatalf("migrate status before: %d %q %q", code, out, errOut)
 			}
 			code, out, errOut = runIn(t, "", env, "migrate", "up")
-			if code != 0 || strings.Contains(out, "pending") || !strings.Contains(out, "applied") {
+			if code != 0 || strings.Contains(out, "belum") || !strings.Contains(out, "diterapkan 20") {
 				t.Fatalf("migrate up: %d %q %q", code, out, errOut)
 			}
 			if code, _, _ := runIn(t, "", env, "migrate", "sideways"); code != 2 {
@@ -423,23 +427,23 @@ func TestMigrateAndUsers(t *testing.T) {
 			}
 
 			code, out, errOut = runIn(t, "kata-sandi-rina\n", env, "user", "add", "rina", "-admin")
-			if code != 0 || !strings.Contains(out, "Created admin user rina") {
+			if code != 0 || !strings.Contains(out, "Pengguna baru (admin): rina.") {
 				t.Fatalf("user add: %d %q %q", code, out, errOut)
 			}
 			code, _, errOut = runIn(t, "kata-sandi-lain\n", env, "user", "add", "Rina", "-password-stdin")
-			if code != 1 || !strings.Contains(errOut, "already exists") || strings.Count(errOut, "\n") != 1 {
+			if code != 1 || errOut != "jejaring: user add: petugas Rina sudah ada\n" || strings.Count(errOut, "\n") != 1 {
 				t.Errorf("duplicate user add: %d %q", code, errOut)
 			}
-			if code, _, errOut := runIn(t, "pendek\n", env, "user", "add", "budi"); code != 1 || !strings.Contains(errOut, "password must be") {
+			if code, _, errOut := runIn(t, "pendek\n", env, "user", "add", "budi"); code != 1 || !strings.Contains(errOut, "paling sedikit 8 karakter") {
 				t.Errorf("short password: %d %q", code, errOut)
 			}
-			if code, _, errOut := runIn(t, "", env, "user", "add", "budi"); code != 1 || !strings.Contains(errOut, "no password on stdin") {
+			if code, _, errOut := runIn(t, "", env, "user", "add", "budi"); code != 1 || !strings.Contains(errOut, "tidak ada kata sandi di stdin") {
 				t.Errorf("empty stdin: %d %q", code, errOut)
 			}
-			if code, out, _ := runIn(t, "sandi-baru-rina\n", env, "user", "passwd", "rina"); code != 0 || !strings.Contains(out, "Password changed") {
+			if code, out, _ := runIn(t, "sandi-baru-rina\n", env, "user", "passwd", "rina"); code != 0 || !strings.Contains(out, "Kata sandi rina diganti.") {
 				t.Errorf("passwd: %d %q", code, out)
 			}
-			if code, _, errOut := runIn(t, "sandi-baru-rina\n", env, "user", "passwd", "ghost"); code != 1 || !strings.Contains(errOut, "no staff user ghost") {
+			if code, _, errOut := runIn(t, "sandi-baru-rina\n", env, "user", "passwd", "ghost"); code != 1 || !strings.Contains(errOut, "tidak ada petugas bernama ghost") {
 				t.Errorf("passwd ghost: %d %q", code, errOut)
 			}
 			code, out, _ = runIn(t, "", env, "user", "list")
@@ -522,4 +526,15 @@ func TestSchemaVersionChecks(t *testing.T) {
 			t.Errorf("%v started on a newer schema: %q", args, out)
 		}
 	}
+}
+
+// english is the catalogue in English, for tests that read English output.
+var english = tr{en: true}
+
+// testIO is a stdio writing to out and errw, in Indonesian (the default).
+func testIO(out, errw io.Writer) stdio { return testIOIn(tr{}, out, errw) }
+
+// testIOIn is testIO in the language of t.
+func testIOIn(t tr, out, errw io.Writer) stdio {
+	return stdio{in: strings.NewReader(""), out: out, err: errw, getenv: envOf(), t: t}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"time"
 
 	"jejaring/internal/config"
 	"jejaring/internal/store"
@@ -51,8 +52,16 @@ func runMigrate(ctx context.Context, args []string, s stdio) int {
 			return s.failf("%v", err)
 		}
 	}
-	if err := db.MigrationStatus(ctx, s.out); err != nil {
+	ms, err := db.Migrations(ctx)
+	if err != nil {
 		return s.failf("%v", err)
+	}
+	for _, m := range ms {
+		state := s.t.f("migrate.pending")
+		if m.Applied {
+			state = s.t.f("migrate.applied", m.AppliedAt.Format(time.RFC3339))
+		}
+		fmt.Fprintf(s.out, "%5d  %-40s %s\n", m.Version, m.File, state)
 	}
 	return 0
 }

@@ -67,9 +67,9 @@ func runUser(ctx context.Context, args []string, s stdio) int {
 		for _, u := range us {
 			state := ""
 			if u.Disabled {
-				state = " (disabled)"
+				state = s.t.f("user.disabled")
 			}
-			fmt.Fprintf(s.out, "%-24s %-6s created %s%s\n", u.Username, u.Role, u.CreatedAt.Format("2006-01-02"), state)
+			fmt.Fprintln(s.out, s.t.f("user.list", u.Username, u.Role, u.CreatedAt.Format("2006-01-02"), state))
 		}
 		return 0
 	case "add":
@@ -78,10 +78,15 @@ func runUser(ctx context.Context, args []string, s stdio) int {
 			return s.failf("%v", err)
 		}
 		u, err := db.AddStaff(ctx, pos[1], pw, *admin, "cli", time.Now())
-		if err != nil {
+		switch {
+		case errors.Is(err, store.ErrStaffExists):
+			return s.failf("%s", s.t.f("user.exists", pos[1]))
+		case errors.Is(err, store.ErrWeakPassword):
+			return s.failf("%s", s.t.f("user.weak", store.MinPasswordLen))
+		case err != nil:
 			return s.failf("user add %s: %v", pos[1], err)
 		}
-		fmt.Fprintf(s.out, "Created %s user %s.\n", u.Role, u.Username)
+		fmt.Fprintln(s.out, s.t.f("user.added", u.Role, u.Username))
 		return 0
 	case "link":
 		code, exp, err := db.NewLinkCode(ctx, pos[1], "cli", time.Now())
@@ -119,11 +124,14 @@ func runUser(ctx context.Context, args []string, s stdio) int {
 		}
 		if err := db.SetStaffPassword(ctx, pos[1], pw, "cli", time.Now()); err != nil {
 			if store.NotFound(err) {
-				return s.failf("user passwd: no staff user %s", pos[1])
+				return s.failf("%s", s.t.f("user.notfound", pos[1]))
+			}
+			if errors.Is(err, store.ErrWeakPassword) {
+				return s.failf("%s", s.t.f("user.weak", store.MinPasswordLen))
 			}
 			return s.failf("user passwd %s: %v", pos[1], err)
 		}
-		fmt.Fprintf(s.out, "Password changed for %s.\n", strings.ToLower(pos[1]))
+		fmt.Fprintln(s.out, s.t.f("user.passwd", strings.ToLower(pos[1])))
 		return 0
 	}
 }
@@ -139,24 +147,24 @@ func readPassword(s stdio, fromStdin bool) (string, error) {
 		}
 		pw := strings.TrimRight(line, "\r\n")
 		if pw == "" {
-			return "", errors.New("no password on stdin (give it on the first line, e.g. `printf '%s\\n' \"$PW\" | jejaring user add NAME -password-stdin`)")
+			return "", errors.New(s.t.f("user.nostdin"))
 		}
 		return pw, nil
 	}
-	fmt.Fprint(s.err, "Password: ")
+	fmt.Fprint(s.err, s.t.f("user.prompt"))
 	a, err := term.ReadPassword(int(f.Fd()))
 	fmt.Fprintln(s.err)
 	if err != nil {
 		return "", fmt.Errorf("read password: %w", err)
 	}
-	fmt.Fprint(s.err, "Again: ")
+	fmt.Fprint(s.err, s.t.f("user.again"))
 	b, err := term.ReadPassword(int(f.Fd()))
 	fmt.Fprintln(s.err)
 	if err != nil {
 		return "", fmt.Errorf("read password: %w", err)
 	}
 	if string(a) != string(b) {
-		return "", errors.New("the two passwords differ")
+		return "", errors.New(s.t.f("user.differs"))
 	}
 	return string(a), nil
 }

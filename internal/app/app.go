@@ -187,8 +187,9 @@ func OpenRedis(ctx context.Context, cfg *config.Config) (redis.UniversalClient, 
 
 func oneLine(err error) string { return strings.Join(strings.Fields(err.Error()), " ") }
 
-// New opens everything cfg names and listens on HTTP_ADDR, but starts
-// nothing yet: Run does. On error, what was opened is closed again.
+// New takes the lock on DATA_DIR (LockDataDir), opens everything cfg names
+// and listens on HTTP_ADDR, but starts nothing yet: Run does. On error, what
+// was opened is closed again; Close releases the lock last.
 func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (a *App, err error) {
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -201,7 +202,15 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (a *App, err
 		}
 	}()
 
-	// Redis first: it answers at once, while a database may take seconds.
+	// DATA_DIR first: a second server on the same folder stops here, before
+	// it opens anything.
+	release, err := LockDataDir(cfg.DataDir)
+	if err != nil {
+		return a, err
+	}
+	a.closers = append(a.closers, release)
+
+	// Redis next: it answers at once, while a database may take seconds.
 	rdb, stop, err := OpenRedis(ctx, cfg)
 	if err != nil {
 		return a, err

@@ -31,7 +31,7 @@ func stripID(s string) string {
 	}, s)
 }
 
-// ParseNIK checks a NIK by the rules in DOMAIN.md: 16 digits, a real birth
+// ParseNIK checks a NIK by the rules in docs/domain.md: 16 digits, a real birth
 // date (women have 40 added to the day), serial not 0000. A NIK from any
 // region is accepted. The current year chooses the century of the birth year.
 func ParseNIK(s string) (NIK, error) { return ParseNIKAt(s, time.Now()) }

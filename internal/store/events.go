@@ -989,18 +989,20 @@ type ExportRow struct {
 	Invitation event.Invitation
 	Name       string
 	Business   string
-	Phone      string
+	Phone      string // the contact's platform-vouched phone, else the phone on its business record
 	Channel    string
 	Delivery   string // outbox status of the invitation message
 }
 
-// ExportRows lists every invitation of an event with who it went to and
-// whether the invitation was delivered.
+// ExportRows lists every invitation of an event with who it went to, a
+// phone to reach them (the one the platform gave, else the one the owner
+// registered for the business: web chat and most Telegram contacts have no
+// platform phone) and whether the invitation was delivered.
 func (r *EventRepo) ExportRows(ctx context.Context, eventID int64) ([]ExportRow, error) {
 	rows, err := r.db.QueryxContext(ctx, r.db.Rebind(`SELECT `+invCols+`,
  COALESCE((SELECT NULLIF(b.owner_name, '') FROM businesses b WHERE b.contact_id = c.id AND b.deleted_at IS NULL ORDER BY b.id LIMIT 1), c.display_name),
  COALESCE((SELECT b.name FROM businesses b WHERE b.contact_id = c.id AND b.deleted_at IS NULL ORDER BY b.id LIMIT 1), ''),
- COALESCE(c.phone, ''), c.channel,
+ COALESCE(c.phone, (SELECT b.owner_phone FROM businesses b WHERE b.contact_id = c.id AND b.deleted_at IS NULL AND b.owner_phone IS NOT NULL AND b.owner_phone <> '' ORDER BY b.id LIMIT 1), ''), c.channel,
  COALESCE((SELECT o.status FROM outbox o WHERE o.invitation_id = i.id AND o.kind = 'invite' ORDER BY o.id LIMIT 1), '')
  FROM invitations i JOIN contacts c ON c.id = i.contact_id WHERE i.event_id = ? ORDER BY i.id`), eventID)
 	if err != nil {

@@ -13,7 +13,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"log/slog"
 	"net/url"
@@ -189,24 +188,31 @@ func (db *DB) Migrate(ctx context.Context) error {
 	return nil
 }
 
-// MigrationStatus writes one line per migration: version, name, applied time.
-func (db *DB) MigrationStatus(ctx context.Context, w io.Writer) error {
+// Migration is one migration file and whether it has been applied.
+type Migration struct {
+	Version   int64
+	File      string // base name, e.g. 00001_foundation.sql
+	Applied   bool
+	AppliedAt time.Time
+}
+
+// Migrations lists every migration of the dialect, oldest first, with its
+// state; the caller words it (`jejaring migrate status`).
+func (db *DB) Migrations(ctx context.Context) ([]Migration, error) {
 	p, err := db.provider(nil)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	st, err := p.Status(ctx)
 	if err != nil {
-		return fmt.Errorf("migration status: %w", err)
+		return nil, fmt.Errorf("migration status: %w", err)
 	}
+	out := make([]Migration, 0, len(st))
 	for _, s := range st {
-		applied := "pending"
-		if s.State == goose.StateApplied {
-			applied = "applied " + s.AppliedAt.Format(time.RFC3339)
-		}
-		fmt.Fprintf(w, "%5d  %-40s %s\n", s.Source.Version, filepath.Base(s.Source.Path), applied)
+		out = append(out, Migration{Version: s.Source.Version, File: filepath.Base(s.Source.Path),
+			Applied: s.State == goose.StateApplied, AppliedAt: s.AppliedAt})
 	}
-	return nil
+	return out, nil
 }
 
 // InTx runs fn in a transaction, committing when it returns nil.

@@ -16,12 +16,17 @@ func TestMigrateIsIdempotent(t *testing.T) {
 		if err := db.Migrate(context.Background()); err != nil {
 			t.Fatalf("second migrate: %v", err)
 		}
-		var b strings.Builder
-		if err := db.MigrationStatus(context.Background(), &b); err != nil {
+		ms, err := db.Migrations(context.Background())
+		if err != nil {
 			t.Fatal(err)
 		}
-		if !strings.Contains(b.String(), "00001_foundation.sql") || strings.Contains(b.String(), "pending") {
-			t.Errorf("status:\n%s", b.String())
+		if len(ms) == 0 || ms[0].File != "00001_foundation.sql" {
+			t.Errorf("migrations: %+v", ms)
+		}
+		for _, m := range ms {
+			if !m.Applied || m.AppliedAt.IsZero() {
+				t.Errorf("%s not applied after Migrate", m.File)
+			}
 		}
 	})
 }

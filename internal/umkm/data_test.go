@@ -22,7 +22,7 @@ func TestRegionData(t *testing.T) {
 		nagari += len(k.Nagari)
 	}
 	if nagari != 182 {
-		t.Errorf("%d nagari, DOMAIN.md says 182", nagari)
+		t.Errorf("%d nagari, docs/domain.md says 182", nagari)
 	}
 	want := map[string]string{"13.01.01": "Pancung Soal", "13.01.07": "Koto XI Tarusan", "13.01.12": "IV Nagari Bayang Utara", "13.01.15": "Silaut"}
 	for code, name := range want {

@@ -1,0 +1,204 @@
+package main
+
+// Staff-facing output of the subcommands comes from one catalogue, in
+// Indonesian first and English second: `-lang en` (anywhere on the command
+// line, or -lang=en) or a locale starting with "en" (LC_ALL, LC_MESSAGES,
+// LANG, the first one set) gives English; anything else Indonesian. Each
+// entry is a fmt format in both languages with the same verbs in the same
+// order (a test checks it), so a caller writes t.f("import.summary", …) once
+// and never an if on the language.
+
+import (
+	"fmt"
+	"strings"
+)
+
+// tr prints the catalogue in one language.
+type tr struct{ en bool }
+
+// lang is "en" or "id", as umkm.SizeClass.Label and friends take it.
+func (t tr) lang() string {
+	if t.en {
+		return "en"
+	}
+	return "id"
+}
+
+// f formats the catalogue entry key. A key missing from the catalogue (a
+// test keeps that from happening) prints as itself with its arguments.
+func (t tr) f(key string, args ...any) string {
+	m, ok := catalogue[key]
+	if !ok {
+		return key + fmt.Sprint(args...)
+	}
+	if t.en {
+		return fmt.Sprintf(m.en, args...)
+	}
+	return fmt.Sprintf(m.id, args...)
+}
+
+// or is f for a key that may be absent (a status code without its own
+// entry): the fallback then, unformatted.
+func (t tr) or(key, fallback string) string {
+	if _, ok := catalogue[key]; !ok {
+		return fallback
+	}
+	return t.f(key)
+}
+
+// commandSummaryID is the Indonesian line of `jejaring help` for each
+// subcommand; the English one is the summary in commands(). A subcommand
+// missing here shows its English summary.
+var commandSummaryID = map[string]string{
+	"serve":       "menjalankan Jejaring: web chat, kanal, pengiriman di latar belakang (bawaan)",
+	"migrate":     "menerapkan migrasi basis data (up) atau menampilkannya (status)",
+	"user":        "mengelola petugas: add NAMA [-admin], passwd NAMA, list",
+	"healthcheck": "keluar 0 bila server di HTTP_ADDR menjawab /healthz (untuk health check kontainer)",
+	"whatsapp":    "menautkan nomor WhatsApp kantor (link [--phone +62…]) atau melihat keadaannya (status)",
+	"flows":       "memeriksa, menggambar atau menguji alur percakapan",
+	"event":       "membuat, menerbitkan, mengubah, membatalkan acara, check-in dan ekspor",
+	"import":      "import businesses BERKAS [--dry-run]: .xlsx atau .csv kantor ke daftar UMKM",
+	"export":      "export businesses [--format csv|xlsx] [--out BERKAS]: daftar UMKM sebagai spreadsheet",
+	"stats":       "jumlah usaha per kelas, kecamatan dan sektor (tabel laporan tahunan)",
+	"bench":       "mengukur alur pesan: N pemilik mendaftar bersamaan [-users N]",
+}
+
+// langFlag is "-lang X", "-lang=X" or "--lang…" among the arguments before
+// a "--". It returns the arguments without it.
+func takeLang(args []string) (rest []string, lang string, err error) {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			return append(rest, args[i:]...), lang, nil
+		}
+		name, val, hasVal := strings.Cut(strings.TrimPrefix(strings.TrimPrefix(a, "-"), "-"), "=")
+		if !strings.HasPrefix(a, "-") || name != "lang" {
+			rest = append(rest, a)
+			continue
+		}
+		if !hasVal {
+			if i+1 >= len(args) {
+				return nil, "", fmt.Errorf("-lang: want id or en")
+			}
+			i++
+			val = args[i]
+		}
+		switch val = strings.ToLower(val); val {
+		case "id", "en":
+			lang = val
+		default:
+			return nil, "", fmt.Errorf("-lang %q: want id or en / pilih id atau en", val)
+		}
+	}
+	return rest, lang, nil
+}
+
+// newTr picks the language: the -lang flag, else the locale.
+func newTr(lang string, getenv func(string) string) tr {
+	if lang != "" {
+		return tr{en: lang == "en"}
+	}
+	for _, v := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+		if l := getenv(v); l != "" {
+			return tr{en: strings.HasPrefix(strings.ToLower(l), "en")}
+		}
+	}
+	return tr{}
+}
+
+type msg struct{ id, en string }
+
+// catalogue holds every staff-facing line, keyed by command and purpose.
+var catalogue = map[string]msg{
+	// help and dispatch
+	"help.usage":    {"Pemakaian: jejaring [perintah] [flag]", "Usage: jejaring [command] [flags]"},
+	"help.commands": {"Perintah:", "Commands:"},
+	"help.footer": {"Tanpa perintah, jejaring menjalankan server. `jejaring serve -h` menampilkan semua setelan;\n`jejaring PERINTAH -h` flag sebuah perintah; -lang en untuk bahasa Inggris.",
+		"With no command, jejaring serves. `jejaring serve -h` lists every setting;\n`jejaring COMMAND -h` a command's flags; -lang id for Indonesian."},
+	"help.bare": {"Jejaring: tanpa perintah, server dijalankan (daftar perintah: jejaring help)",
+		"Jejaring: no command given, so the server starts (list of commands: jejaring help)"},
+	"help.unknown": {"jejaring: perintah %q tidak dikenal", "jejaring: unknown command %q"},
+
+	// user
+	"user.disabled": {" (nonaktif)", " (disabled)"},
+	"user.list":     {"%-24s %-6s dibuat %s%s", "%-24s %-6s created %s%s"},
+	"user.added":    {"Pengguna baru (%s): %s.", "Created %s user %s."},
+	"user.passwd":   {"Kata sandi %s diganti.", "Password changed for %s."},
+	"user.notfound": {"user passwd: tidak ada petugas bernama %s", "user passwd: no staff user %s"},
+	"user.nostdin": {"tidak ada kata sandi di stdin (tulis di baris pertama, mis. `printf '%%s\\n' \"$PW\" | jejaring user add NAMA -password-stdin`)",
+		"no password on stdin (give it on the first line, e.g. `printf '%%s\\n' \"$PW\" | jejaring user add NAME -password-stdin`)"},
+	"user.exists":  {"user add: petugas %s sudah ada", "user add: staff user %s already exists"},
+	"user.weak":    {"kata sandi harus paling sedikit %d karakter (dan paling banyak 72 byte)", "password must be at least %d characters (and at most 72 bytes)"},
+	"user.prompt":  {"Kata sandi: ", "Password: "},
+	"user.again":   {"Ulangi: ", "Again: "},
+	"user.differs": {"kedua kata sandi berbeda", "the two passwords differ"},
+
+	// migrate status
+	"migrate.pending": {"belum diterapkan", "pending"},
+	"migrate.applied": {"diterapkan %s", "applied %s"},
+
+	// import
+	"import.unused":     {"Kolom yang tidak dipakai: %s", "Columns not used: %s"},
+	"import.bad":        {"baris %d: %s", "row %d: %s"},
+	"import.dup":        {"baris %d: dilewati, %s sama dengan %s", "row %d: skipped, same %s as %s"},
+	"import.dupEarlier": {"baris sebelumnya di berkas ini", "an earlier row of this file"},
+	"import.by.phone":   {"No HP", "phone"},
+	"import.by.nib":     {"NIB", "NIB"},
+	"import.summary":    {"%d baris: diimpor %d, dilewati %d ganda, %d baris salah", "%d rows: imported %d, skipped %d duplicates, %d bad rows"},
+	"import.summaryDry": {"%d baris: akan diimpor %d (uji coba, tidak ada yang disimpan), dilewati %d ganda, %d baris salah",
+		"%d rows: would import %d (dry run, nothing saved), skipped %d duplicates, %d bad rows"},
+	"import.unverified": {"Usaha yang diimpor belum terverifikasi sampai pemiliknya memastikannya lewat chat (UBAH).",
+		"Imported businesses are unverified until their owners confirm them in chat (UBAH)."},
+	"import.unreadable": {"tidak terbaca: %v", "unreadable: %v"},
+	"import.kecamatan":  {"%q bukan kecamatan di %s", "%q is not a kecamatan of %s"},
+	"import.money":      {"%q bukan jumlah rupiah", "%q is not an amount of rupiah"},
+	"import.workers":    {"%q bukan jumlah orang", "%q is not a number of people"},
+	"import.year":       {"%q bukan tahun", "%q is not a year"},
+	"import.noName": {"tidak ada kolom nama usaha (perlu judul seperti \"Nama Usaha\" atau \"Business Name\"; yang ada: %s)",
+		"no business name column (want a header like \"Nama Usaha\" or \"Business Name\"; found %s)"},
+	"import.empty": {"berkasnya kosong", "the file is empty"},
+
+	// export
+	"export.written": {"%d usaha ditulis ke %s", "%d businesses written to %s"},
+
+	// stats
+	"stats.total":     {"UMKM %s", "UMKM %s"},
+	"stats.verified":  {"dipastikan pemilik", "confirmed by owner"},
+	"stats.size":      {"Kelas usaha (PP 7/2021)", "Size class (PP 7/2021)"},
+	"stats.kecamatan": {"Kecamatan", "Kecamatan"},
+	"stats.sector":    {"Sektor (KBLI 2020)", "Sector (KBLI 2020)"},
+	"stats.count":     {"jumlah", "count"},
+	"stats.share":     {"bagian", "share"},
+	"stats.notGiven":  {"(tidak diisi)", "(not given)"},
+	"stats.other":     {"%s (wilayah lain)", "%s (other region)"},
+
+	// event
+	"event.created": {"Acara %d dibuat sebagai draf: %s, %s. Terbitkan dengan: jejaring event publish %d",
+		"Event %d created as a draft: %s, %s. Publish with: jejaring event publish %d"},
+	"event.listHead":   {"ID\tSTATUS\tMULAI (WIB)\tJENIS\tDIUNDANG\tHADIR\tJUDUL", "ID\tSTATUS\tSTART (WIB)\tKIND\tINVITED\tGOING\tTITLE"},
+	"status.draft":     {"draf", "draft"},
+	"status.published": {"terbit", "published"},
+	"status.changed":   {"diubah", "changed"},
+	"status.cancelled": {"batal", "cancelled"},
+	"event.show":       {"Acara %d (%s)", "Event %d (%s)"},
+	"event.noLimit":    {"tanpa batas", "no limit"},
+	"event.capacity": {"Kapasitas: %s, paling banyak %d orang per usaha; RSVP sampai %s %s",
+		"Capacity: %s, up to %d per business; RSVP until %s %s"},
+	"event.audience": {"Sasaran: %s", "Audience: %s"},
+	"event.counts": {"Diundang %d: hadir %d (%d orang), daftar tunggu %d, mungkin %d, tidak hadir %d, belum menjawab %d; sudah check-in %d, belum %d",
+		"Invited %d: going %d (%d people), waitlist %d, maybe %d, declined %d, no answer %d; checked in %d, not yet %d"},
+	"event.messages":      {"Pesan: %s", "Messages: %s"},
+	"event.publishedNone": {"Acara %d diterbitkan; tidak ada undangan yang dikirim.", "Event %d published; no invitations sent."},
+	"event.published": {"Acara %d diterbitkan. Undangan dalam antrean: %d%s; sudah diundang sebelumnya: %d; dilewati (berhenti/memblokir): %d. Siaran %d.",
+		"Event %d published. Invitations queued: %d%s; already invited: %d; skipped (berhenti/blocked): %d. Broadcast %d."},
+	"event.noTelegram": {"jejaring: event publish: nama bot Telegram tidak bisa ditanyakan (%s); undangan di WhatsApp dan web chat dikirim tanpa tautan t.me",
+		"jejaring: event publish: could not ask Telegram for the bot's name (%s); invitations on WhatsApp and the web chat go out without the t.me link"},
+	"event.changed":          {"Acara %d diubah; %d pemberitahuan dalam antrean.", "Event %d changed; %d notices queued."},
+	"event.cancelled":        {"Acara %d dibatalkan; %d pemberitahuan dalam antrean.", "Event %d cancelled; %d notices queued."},
+	"event.checkedIn":        {"Check-in: %s (%d orang)", "Checked in: %s (%d people)"},
+	"event.alreadyCheckedIn": {"%s sudah check-in pukul %s", "%s already checked in at %s"},
+	"event.notAttending":     {"%s bukan peserta yang sudah pasti hadir (jawaban: %s)", "%s is not a confirmed attendee (answer: %s)"},
+	"event.exported":         {"%d undangan ditulis ke %s (nomor HP %s)", "%d invitations written to %s (phones %s)"},
+	"export.phonesMasked":    {"disamarkan; --full-phone untuk nomor lengkap", "masked; --full-phone for whole numbers"},
+	"export.phonesFull":      {"lengkap", "in full"},
+}
