@@ -37,10 +37,13 @@ import (
 // the contact is simply asked to pick from the list.
 const maxNamed = 4
 
+// choiceErr refuses an answer that is none of the options. It does not
+// say "reply with a number": buttons on Telegram and the web chat carry no
+// numbers, and WhatsApp's numbered list says so itself.
 func choiceErr(choices []Choice) *InputError {
 	return inputErr(
-		fmt.Sprintf("Pilihan itu tidak ada. Mohon balas dengan angka 1–%d atau nama pilihannya.", len(choices)),
-		fmt.Sprintf("That is not one of the options. Please reply with a number 1–%d or the option's name.", len(choices)))
+		"Pilihan itu tidak ada. Mohon pilih salah satu dari daftar atau tulis namanya.",
+		"That is not one of the options. Please pick one from the list or type its name.")
 }
 
 func ambiguousErr(choices []Choice, idx []int) *InputError {
@@ -53,14 +56,23 @@ func ambiguousErr(choices []Choice, idx []int) *InputError {
 
 // suggestErr refuses an answer that matched nothing and names the closest
 // options, if any are near.
-func suggestErr(choices []Choice, idx []int) *InputError {
+func suggestErr(choices []Choice, idx []int, multi ...bool) *InputError {
 	if len(idx) == 0 {
 		return choiceErr(choices)
 	}
 	list := namedList(choices, idx)
+	if len(idx) == 1 && len(multi) == 0 {
+		// One suggestion: a yes-word next takes it (the engine keeps the
+		// offer; parseWith turns the index into the option's value).
+		e := inputErr(
+			fmt.Sprintf("Pilihan itu tidak ada. Mungkin maksudnya: %s? Balas *ya* kalau betul, atau pilih dari daftar.", list),
+			fmt.Sprintf("That is not one of the options. Did you mean: %s? Reply *yes* if so, or pick one from the list.", list))
+		e.Offer, e.HasOffer = idx[0], true
+		return e
+	}
 	return inputErr(
-		fmt.Sprintf("Pilihan itu tidak ada. Mungkin maksudnya: %s? Mohon balas dengan angka 1–%d atau nama pilihannya.", list, len(choices)),
-		fmt.Sprintf("That is not one of the options. Did you mean: %s? Please reply with a number 1–%d or the option's name.", list, len(choices)))
+		fmt.Sprintf("Pilihan itu tidak ada. Mungkin maksudnya: %s? Mohon pilih dari daftar atau tulis namanya.", list),
+		fmt.Sprintf("That is not one of the options. Did you mean: %s? Please pick one from the list or type its name.", list))
 }
 
 func namedList(choices []Choice, idx []int) string {
@@ -406,6 +418,10 @@ func matchChoices(choices []Choice, names [][]string, s string) ([]int, *InputEr
 		}
 		i, err := matchChoice(choices, names, p)
 		if err != nil {
+			if err.HasOffer {
+				// No "reply yes" inside a list of several answers.
+				return nil, suggestErr(choices, []int{err.Offer.(int)}, true)
+			}
 			return nil, err
 		}
 		seen[i] = true

@@ -505,7 +505,9 @@ func ParseAmount(s, lang string) (Amount, error) {
 			b.WriteString(strconv.FormatFloat(t.num, 'f', -1, 64))
 		default:
 			w := t.word
-			if lang == "en" && w == "m" {
+			if lang == "en" && w == "m" && !had["rp"] && !had["idr"] {
+				// "75m" in English is a million; in Indonesian bookkeeping
+				// (and after "Rp") M is miliar. Ask.
 				return a, errf(CodeMoney,
 					"Maksudnya juta atau miliar? Mohon tulis lengkap, contoh: 75 juta",
 					"Do you mean million or billion (miliar)? Please write the word, for example: 75 million")
