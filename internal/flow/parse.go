@@ -250,8 +250,11 @@ func ParseEmail(s string) (string, bool) {
 }
 
 var (
-	yesWords = map[string]bool{"ya": true, "iya": true, "iyaa": true, "iyah": true, "y": true, "yes": true, "yup": true, "ok": true, "oke": true, "okay": true, "okey": true, "boleh": true, "betul": true, "benar": true, "setuju": true, "sudah": true, "sip": true, "siap": true, "mau": true, "bersedia": true, "yoi": true}
-	noWords  = map[string]bool{"tidak": true, "tdk": true, "gak": true, "ga": true, "gk": true, "nggak": true, "ngga": true, "enggak": true, "engga": true, "ndak": true, "no": true, "n": true, "nope": true, "jangan": true, "belum": true, "bukan": true, "tak": true}
+	yesWords = map[string]bool{"ya": true, "iya": true, "iyaa": true, "iyah": true, "y": true, "yes": true, "yup": true, "ok": true, "oke": true, "okay": true, "okey": true, "boleh": true, "betul": true, "benar": true, "setuju": true, "sudah": true, "sip": true, "siap": true, "mau": true, "bersedia": true, "yoi": true,
+		// Minang and chat spellings.
+		"iyo": true, "yo": true, "iye": true, "iyaa2": true, "bener": true, "batua": true, "bana": true, "lai": true, "yess": true, "yap": true, "yups": true, "okee": true, "okeh": true, "sep": true, "siip": true, "baiklah": true, "baik": true, "tentu": true, "sure": true, "right": true, "correct": true}
+	noWords = map[string]bool{"tidak": true, "tdk": true, "gak": true, "ga": true, "gk": true, "nggak": true, "ngga": true, "enggak": true, "engga": true, "ndak": true, "no": true, "n": true, "nope": true, "jangan": true, "belum": true, "bukan": true, "tak": true,
+		"indak": true, "nda": true, "ndk": true, "alun": true, "tdak": true, "tida": true, "gak mau": true, "ogah": true, "salah": true, "wrong": true, "not": true}
 )
 
 // ParseYesNo reads yes or no as Indonesians type it ("ya", "iya", "ok",
