@@ -118,6 +118,8 @@ var numberWords = map[string]int{
 	"sembilan": 9, "sepuluh": 10, "sebelas": 11, "seratus": 100,
 	"duo": 2, "tigo": 3, "ampek": 4, "limo": 5, "anam": 6, "tujuah": 7, "salapan": 8,
 	"sambilan": 9, "sapuluah": 10, "sabaleh": 11,
+	"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+	"ten": 10, "eleven": 11,
 }
 
 // normChoice is normalize plus number words as digits: "dua belas" is
@@ -174,6 +176,12 @@ func matchChoice(choices []Choice, names [][]string, s string) (int, *InputError
 		return -1, choiceErr(choices)
 	}
 	t := normChoice(s)
+	for _, p := range []string{"kecamatan ", "kec "} {
+		// "kec. tarusan": the word for what was asked.
+		if rest, ok := strings.CutPrefix(t, p); ok && rest != "" {
+			t = rest
+		}
+	}
 	if t == "" {
 		return -1, choiceErr(choices)
 	}
@@ -200,18 +208,30 @@ func matchChoice(choices []Choice, names [][]string, s string) (int, *InputError
 	if hits := matchNames(names, true, func(name string) bool { return name == t }); len(hits) > 0 {
 		return oneOf(choices, hits)
 	}
-	// 4. Part of a label, then part of an alias.
+	// 4. Part of a label, then part of an alias. One word of a longer
+	// alias ("padang" of the nagari "Padang XI Punggasan") or the start
+	// of an alias's word is weak evidence: it is offered, not taken.
+	oneWord := !strings.Contains(t, " ")
 	for _, aliases := range []bool{false, true} {
 		if hits := matchNames(names, aliases, func(name string) bool { return containsWords(name, t) }); len(hits) > 0 {
+			if aliases && oneWord && len(hits) == 1 {
+				return -1, suggestErr(choices, hits)
+			}
 			return oneOf(choices, hits)
 		}
 		if len(t) >= 3 {
 			if hits := matchNames(names, aliases, func(name string) bool { return hasWordPrefix(name, t) }); len(hits) > 0 {
+				if aliases && len(hits) == 1 {
+					return -1, suggestErr(choices, hits)
+				}
 				return oneOf(choices, hits)
 			}
 		}
 		if len(t) >= 4 {
 			if hits := matchNames(names, aliases, func(name string) bool { return strings.Contains(name, t) }); len(hits) > 0 {
+				if aliases && len(hits) == 1 {
+					return -1, suggestErr(choices, hits)
+				}
 				return oneOf(choices, hits)
 			}
 		}

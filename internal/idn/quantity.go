@@ -19,6 +19,7 @@ var approxWords = map[string]bool{
 	"kurlep": true, "lebihkurang": true, "kuranglebih": true, "about": true, "around": true,
 	"roughly": true, "approximately": true, "approx": true, "circa": true, "ca": true, "kk": false,
 	"rata": true, "ratarata": true, "average": true, "perkiraan": true, "estimasi": true,
+	"kira2": true, "rata2": true, "kurleb2": true,
 }
 
 // politeWords carry no meaning in an answer.
@@ -28,7 +29,7 @@ var politeWords = map[string]bool{
 	"cuma": true, "cuman": true, "hanya": true, "aja": true, "saja": true, "se": true, "lho": true,
 	"only": true, "just": true, "ok": true, "oke": true, "kalau": true, "kalo": true, "tu": true,
 	"da": true, "mah": true, "we": true, "i": true, "is": true, "its": true,
-	"it": true, "are": true, "there": true, "have": true, "has": true,
+	"it": true, "are": true, "there": true, "have": true, "has": true, "my": true, "our": true,
 }
 
 // dropPairs removes two-word fillers ("kurang lebih", "lebih kurang",
@@ -223,6 +224,9 @@ func selfCount(kept []token) (int64, bool, error) {
 		return 0, false, nil
 	}
 	rest := kept[2:]
+	if len(rest) == 2 && companionWords[rest[0].word] && selfWords[rest[1].word] {
+		rest = rest[:1] // "saya dan istri saya"
+	}
 	if len(rest) == 1 && companionWords[rest[0].word] {
 		return 2, true, nil // "saya dan istri"
 	}

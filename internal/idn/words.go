@@ -199,7 +199,7 @@ type token struct {
 func tokenize(s string) []token {
 	s = strings.ToLower(s)
 	r := strings.NewReplacer("±", " sekitar ", "+-", " sekitar ", "+/-", " sekitar ", "~", " sekitar ",
-		"/", " / ", "'", "", "’", "", "-", " ")
+		"/", " / ", "'", "", "’", "")
 	s = r.Replace(s)
 	var raw []string
 	var b strings.Builder
@@ -210,7 +210,8 @@ func tokenize(s string) []token {
 		}
 	}
 	kind := 0 // 1 letters, 2 digits
-	for _, c := range s {
+	rs := []rune(s)
+	for i, c := range rs {
 		switch {
 		case unicode.IsLetter(c):
 			if kind == 2 {
@@ -219,11 +220,28 @@ func tokenize(s string) []token {
 			kind = 1
 			b.WriteRune(c)
 		case unicode.IsDigit(c):
+			if kind == 1 && c == '2' && (i+1 == len(rs) || !unicode.IsDigit(rs[i+1]) && rs[i+1] != '.' && rs[i+1] != ',') {
+				// "kira2", "rata2", "anak2": the 2 doubles the word.
+				b.WriteRune(c)
+				continue
+			}
 			if kind == 1 {
 				flush()
 			}
 			kind = 2
 			b.WriteRune(c)
+		case c == '-':
+			// Between numbers or before one it is a range or a minus
+			// ("5-10 juta", "-5"): kept, so the reader refuses it.
+			// Between words it joins them ("seventy-five").
+			if j := nextNonSpace(rs, i+1); j >= 0 && unicode.IsDigit(rs[j]) && (kind == 2 || kind == 0 && lastIsNum(raw, b.Len())) || j >= 0 && unicode.IsDigit(rs[j]) && len(raw) == 0 && b.Len() == 0 {
+				flush()
+				kind = 0
+				raw = append(raw, "-")
+				continue
+			}
+			flush()
+			kind = 0
 		case (c == '.' || c == ',') && kind == 2:
 			b.WriteRune(c)
 		case c == '/' || c == '+' || c == '&':
@@ -283,4 +301,23 @@ func isBigWord(w string) bool {
 func ParseWords(s string) (float64, bool) {
 	f := strings.Fields(strings.ToLower(strings.NewReplacer("-", " ").Replace(s)))
 	return wordsValue(f)
+}
+
+func nextNonSpace(rs []rune, i int) int {
+	for ; i < len(rs); i++ {
+		if rs[i] != ' ' {
+			return i
+		}
+	}
+	return -1
+}
+
+// lastIsNum reports whether the last word split off was digits (pending
+// is the length of the word being built, which then comes first).
+func lastIsNum(raw []string, pending int) bool {
+	if pending > 0 || len(raw) == 0 {
+		return false
+	}
+	w := raw[len(raw)-1]
+	return w != "" && w[0] >= '0' && w[0] <= '9'
 }
