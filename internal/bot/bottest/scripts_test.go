@@ -60,6 +60,8 @@ var scriptStubs = map[string][]string{
 	"umkm/hapusdata.yaml":              {"*"},
 	"umkm/ubah_two_fields.yaml":        {"*"},
 	"event/staff_denied.yaml":          nil,
+	"event/agenda_none.yaml":           nil,
+	"event/agenda_upcoming.yaml":       {"events.upcoming"},
 	"event/acara_change.yaml":          {"*"},
 	"event/rsvp_after_deadline.yaml":   {"*"},
 	"event/rsvp_pressed_hadir.yaml":    {"*"},
