@@ -45,10 +45,10 @@ func TestSendChoicesAsNumberedText(t *testing.T) {
 		// An optional question waiting for a typed answer: its Lewati
 		// button is a way out, not the answer.
 		{name: "typed answer with lewati",
-			out: channel.Outbound{Text: "NIB?", Expect: "nib", Choices: []channel.Choice{{Label: "Lewati", Value: "lewati"}}},
+			out:  channel.Outbound{Text: "NIB?", Expect: "nib", Choices: []channel.Choice{{Label: "Lewati", Value: "lewati"}}},
 			want: "NIB?\n\n1. Lewati\n\nAtau balas dengan angka 1."},
 		{name: "english typed answer with skip",
-			out: channel.Outbound{Text: "NIB?", Expect: "nib", Lang: "en", Choices: []channel.Choice{{Label: "Skip", Value: "lewati"}}},
+			out:  channel.Outbound{Text: "NIB?", Expect: "nib", Lang: "en", Choices: []channel.Choice{{Label: "Skip", Value: "lewati"}}},
 			want: "NIB?\n\n1. Skip\n\nOr reply with the number 1."},
 	}
 	for _, tc := range tests {
