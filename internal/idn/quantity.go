@@ -34,10 +34,17 @@ var politeWords = map[string]bool{
 
 // dropPairs removes two-word fillers ("kurang lebih", "lebih kurang",
 // "kira kira").
+//
+// It also drops a number in words repeating the number before it, as
+// formal Indonesian writes them: "3 (tiga) orang", "Rp 5.000.000 (lima
+// juta rupiah)".
 func dropPairs(toks []token) ([]token, bool) {
 	approx := false
 	out := toks[:0:0]
 	for i := 0; i < len(toks); i++ {
+		if i > 0 && toks[i].isNum && !toks[i].digits && toks[i-1].isNum && toks[i-1].digits && toks[i].num == toks[i-1].num {
+			continue
+		}
 		if i+1 < len(toks) {
 			a, b := toks[i].word, toks[i+1].word
 			if (a == "kurang" && b == "lebih") || (a == "lebih" && b == "kurang") || (a == "kira" && b == "kira") ||
@@ -162,9 +169,9 @@ func ParseCount(s string, u CountUnit) (int64, error) {
 	if len(kept) == 0 {
 		return 0, bad
 	}
-	// "berdua", "batigo".
-	if len(kept) == 1 && !kept[0].isNum {
-		if n, ok := groupWords[kept[0].word]; ok && u == CountPeople {
+	// "berdua", "batigo", "bertiga sama keluarga".
+	if !kept[0].isNum && u == CountPeople {
+		if n, ok := groupWords[kept[0].word]; ok && (len(kept) == 1 || trailWords[kept[1].word] && len(numbersIn(kept)) == 0) {
 			return int64(n), nil
 		}
 	}
