@@ -65,6 +65,7 @@ var scriptStubs = map[string][]string{
 	"event/acara_change.yaml":          {"*"},
 	"event/rsvp_after_deadline.yaml":   {"*"},
 	"event/rsvp_pressed_hadir.yaml":    {"*"},
+	"event/rsvp_party_words.yaml":      {"*"},
 	"event/staff_broadcast.yaml":       {"*"},
 	"event/staff_checkin.yaml":         {"*"},
 }
