@@ -80,6 +80,16 @@ func TestFirstContactNotARegistration(t *testing.T) {
 		t.Errorf("menu values %s lack daftar or agenda", v)
 	}
 
+	// "bahasa inggris" first: the welcome and the menu in English.
+	out, err = a.Bot.Handle(ctx, channel.Inbound{From: channel.Address{Channel: "webchat", ExternalID: "fc-lang"},
+		Kind: channel.KindText, Text: "bahasa inggris"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out) != 2 || !strings.HasPrefix(out[0].Text, "Hello, welcome to Jejaring") || !strings.HasPrefix(out[1].Text, "How can we help?") {
+		t.Errorf("want the English welcome + menu, got:\n%s", joinTexts(out))
+	}
+
 	// "register": the registration, in English.
 	out, err = a.Bot.Handle(ctx, channel.Inbound{From: channel.Address{Channel: "webchat", ExternalID: "fc-register"},
 		Kind: channel.KindText, Text: "register"})

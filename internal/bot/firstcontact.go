@@ -56,6 +56,9 @@ func wantsFirstFlow(in channel.Inbound, word string) bool {
 // the welcome, the upcoming events when it asks about them, and the menu.
 func (b *Bot) otherFirstContact(word string, t *turnState, now time.Time) (*flow.Definition, flow.Result, error) {
 	flows := b.cfg.Flows
+	if w, arg := flow.GlobalWord(word); w == flow.WordLang {
+		t.lang = langOf(arg, t.lang) // "bahasa inggris" as a first message
+	}
 	welcome := flow.Message{Text: text(firstWelcome, t.lang)}
 	if hasWord(word, eventWords) {
 		if def := flows.MatchKeyword(EventsKeyword); def != nil {
