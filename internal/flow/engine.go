@@ -219,12 +219,13 @@ func (r *run) step(in Input) {
 		offer := s.Offer
 		s.Confirm, s.Offer = "", nil
 		if yes, ok := ParseYesNo(text); ok && in.Kind != InResult && s.Pending == "" && n != nil && n.Ask != "" {
+			if rest := afterYesNo(text); rest != "" {
+				// "bukan, tapan": the no, then the right answer.
+				r.answer(n, Input{Kind: InText, Text: rest, MessageID: in.MessageID})
+				return
+			}
 			if yes {
-				s.Retries = 0
-				if n.Save != "" {
-					s.Answers[n.Save] = offerValue(n, offer)
-				}
-				r.done(n)
+				r.acceptOffer(n, offer)
 				return
 			}
 			r.reprompt(n, sysText("offer_no", r.lang()))
@@ -285,6 +286,55 @@ func (r *run) step(in Input) {
 
 // confirmOffer is Session.Confirm while an offered answer waits for a yes.
 const confirmOffer = "offer"
+
+// acceptOffer saves the offered answer after a yes, through the step's
+// `validate` like any answer.
+func (r *run) acceptOffer(n *Node, offer any) {
+	s := r.sess
+	v := offerValue(n, offer)
+	if n.validate != nil {
+		ok, err := expr.Run(n.validate, r.env.expr(v))
+		if b, isB := ok.(bool); err != nil || !isB || !b {
+			reason := inputErr("Jawaban itu belum bisa kami terima.", "We cannot accept that answer.").in(r.lang())
+			if n.Invalid != nil {
+				reason = n.Invalid.render(r.lang(), &r.env)
+			}
+			s.Retries++
+			r.reprompt(n, reason)
+			return
+		}
+	}
+	s.Retries = 0
+	if n.Save != "" {
+		s.Answers[n.Save] = v
+	}
+	r.done(n)
+}
+
+// replyWords may follow a yes or a no without adding anything ("iya
+// betul pak", "gak mau").
+var replyWords = map[string]bool{"pak": true, "bu": true, "bapak": true, "ibu": true, "da": true, "uni": true,
+	"uda": true, "kak": true, "sekali": true, "itu": true, "ya": true, "iya": true, "iyo": true, "betul": true,
+	"benar": true, "bener": true, "maksud": true, "maksudnya": true, "saya": true, "ambo": true, "deh": true,
+	"sih": true, "dong": true, "lah": true, "yang": true, "tadi": true, "sudah": true, "oke": true, "ok": true,
+	"mau": true, "bukan": true, "tidak": true, "salah": true, "that": true, "is": true, "right": true, "correct": true,
+	"its": true, "it": true, "sir": true, "madam": true, "thanks": true, "makasih": true, "terima": true, "kasih": true,
+	"no": true, "yes": true, "not": true, "wrong": true, "sip": true, "siap": true, "tu": true, "nyo": true}
+
+// afterYesNo returns what follows a yes or no word that is more than a
+// polite addition ("bukan, tapan" gives "tapan"), or "".
+func afterYesNo(text string) string {
+	w := strings.Fields(normalize(text))
+	if len(w) < 2 {
+		return ""
+	}
+	for i, x := range w[1:] {
+		if !replyWords[x] {
+			return strings.Join(w[1+i:], " ")
+		}
+	}
+	return ""
+}
 
 // offerValue is an offered answer as the step saves it (money stays whole
 // rupiah after the session's JSON round trip).
