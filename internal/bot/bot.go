@@ -531,10 +531,10 @@ func (b *Bot) route(in channel.Inbound, t *turnState, sess *flow.Session, now ti
 			// A bare start command, or an unknown deep link.
 			resume = rootOf(flows, sess)
 		case channel.KindText:
-			if def := flows.MatchKeyword(in.Text); def != nil {
+			if def, kl := flows.MatchKeywordLang(in.Text); def != nil {
 				if w, _ := flow.GlobalWord(in.Text); w == "" {
 					if !inConversation(sess, def.ID) {
-						return b.start(def, t, nil, now)
+						return b.startKeyword(def, kl, t, now)
 					}
 					resume = def
 				}
@@ -593,12 +593,15 @@ func (b *Bot) route(in channel.Inbound, t *turnState, sess *flow.Session, now ti
 		word = in.Choice
 	}
 	if word != "" {
-		if def := flows.MatchKeyword(word); def != nil {
-			return b.start(def, t, nil, now)
+		if def, kl := flows.MatchKeywordLang(word); def != nil {
+			return b.startKeyword(def, kl, t, now)
 		}
 	}
 	if t.created {
 		if def := flows.FirstContact(); def != nil {
+			if !wantsFirstFlow(in, word) {
+				return b.otherFirstContact(word, t, now)
+			}
 			return b.start(def, t, nil, now)
 		}
 	}

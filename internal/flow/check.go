@@ -196,6 +196,7 @@ func (c *checker) step(n *Node) {
 	c.text(n.Example, id, "example", false, n.line("example"))
 	c.text(n.Invalid, id, "invalid", false, n.line("invalid"))
 	c.text(n.Help, id, "help", false, n.line("help"))
+	c.text(n.Why, id, "why", false, n.line("why"))
 	for _, o := range n.Options {
 		lo := o.Label
 		c.text(&lo, id, "options", false, n.line("options"))
@@ -220,6 +221,21 @@ func (c *checker) step(n *Node) {
 	}
 	if n.Optional && n.Ask == "" {
 		c.add(n.line("optional"), id, "optional: only an ask step can be optional")
+	}
+	switch {
+	case n.Unit != "" && n.Ask != AskNumber:
+		c.add(n.line("unit"), id, "unit: only a number step has a unit")
+	case n.Unit != "" && n.Unit != UnitYear && n.Unit != UnitPeople && n.Unit != UnitCount:
+		c.add(n.line("unit"), id, "unit: want year, people or count, not %q", n.Unit)
+	}
+	switch {
+	case (n.Per != "" || n.ConfirmBelow != nil) && n.Ask != AskMoney:
+		c.add(n.line("per"), id, "per, confirm_below: only a money step has them")
+	case n.Per != "" && n.Per != "day" && n.Per != "week" && n.Per != "month" && n.Per != "year":
+		c.add(n.line("per"), id, "per: want day, week, month or year, not %q", n.Per)
+	}
+	if n.Why != nil && n.Optional {
+		c.add(n.line("why"), id, "why: only a required question says why it is needed")
 	}
 	if n.Min != nil && n.Max != nil && *n.Min > *n.Max {
 		c.add(n.line("min"), id, "min is larger than max")

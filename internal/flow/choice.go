@@ -37,10 +37,13 @@ import (
 // the contact is simply asked to pick from the list.
 const maxNamed = 4
 
+// choiceErr refuses an answer that is none of the options. It does not
+// say "reply with a number": buttons on Telegram and the web chat carry no
+// numbers, and WhatsApp's numbered list says so itself.
 func choiceErr(choices []Choice) *InputError {
 	return inputErr(
-		fmt.Sprintf("Pilihan itu tidak ada. Mohon balas dengan angka 1–%d atau nama pilihannya.", len(choices)),
-		fmt.Sprintf("That is not one of the options. Please reply with a number 1–%d or the option's name.", len(choices)))
+		"Pilihan itu tidak ada. Mohon pilih salah satu dari daftar atau tulis namanya.",
+		"That is not one of the options. Please pick one from the list or type its name.")
 }
 
 func ambiguousErr(choices []Choice, idx []int) *InputError {
@@ -53,14 +56,23 @@ func ambiguousErr(choices []Choice, idx []int) *InputError {
 
 // suggestErr refuses an answer that matched nothing and names the closest
 // options, if any are near.
-func suggestErr(choices []Choice, idx []int) *InputError {
+func suggestErr(choices []Choice, idx []int, multi ...bool) *InputError {
 	if len(idx) == 0 {
 		return choiceErr(choices)
 	}
 	list := namedList(choices, idx)
+	if len(idx) == 1 && len(multi) == 0 {
+		// One suggestion: a yes-word next takes it (the engine keeps the
+		// offer; parseWith turns the index into the option's value).
+		e := inputErr(
+			fmt.Sprintf("Pilihan itu tidak ada. Mungkin maksudnya: %s? Balas *ya* kalau betul, atau pilih dari daftar.", list),
+			fmt.Sprintf("That is not one of the options. Did you mean: %s? Reply *yes* if so, or pick one from the list.", list))
+		e.Offer, e.HasOffer = idx[0], true
+		return e
+	}
 	return inputErr(
-		fmt.Sprintf("Pilihan itu tidak ada. Mungkin maksudnya: %s? Mohon balas dengan angka 1–%d atau nama pilihannya.", list, len(choices)),
-		fmt.Sprintf("That is not one of the options. Did you mean: %s? Please reply with a number 1–%d or the option's name.", list, len(choices)))
+		fmt.Sprintf("Pilihan itu tidak ada. Mungkin maksudnya: %s? Mohon pilih dari daftar atau tulis namanya.", list),
+		fmt.Sprintf("That is not one of the options. Did you mean: %s? Please pick one from the list or type its name.", list))
 }
 
 func namedList(choices []Choice, idx []int) string {
@@ -106,6 +118,8 @@ var numberWords = map[string]int{
 	"sembilan": 9, "sepuluh": 10, "sebelas": 11, "seratus": 100,
 	"duo": 2, "tigo": 3, "ampek": 4, "limo": 5, "anam": 6, "tujuah": 7, "salapan": 8,
 	"sambilan": 9, "sapuluah": 10, "sabaleh": 11,
+	"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+	"ten": 10, "eleven": 11,
 }
 
 // normChoice is normalize plus number words as digits: "dua belas" is
@@ -162,6 +176,12 @@ func matchChoice(choices []Choice, names [][]string, s string) (int, *InputError
 		return -1, choiceErr(choices)
 	}
 	t := normChoice(s)
+	for _, p := range []string{"kecamatan ", "kec "} {
+		// "kec. tarusan": the word for what was asked.
+		if rest, ok := strings.CutPrefix(t, p); ok && rest != "" {
+			t = rest
+		}
+	}
 	if t == "" {
 		return -1, choiceErr(choices)
 	}
@@ -188,18 +208,30 @@ func matchChoice(choices []Choice, names [][]string, s string) (int, *InputError
 	if hits := matchNames(names, true, func(name string) bool { return name == t }); len(hits) > 0 {
 		return oneOf(choices, hits)
 	}
-	// 4. Part of a label, then part of an alias.
+	// 4. Part of a label, then part of an alias. One word of a longer
+	// alias ("padang" of the nagari "Padang XI Punggasan") or the start
+	// of an alias's word is weak evidence: it is offered, not taken.
+	oneWord := !strings.Contains(t, " ")
 	for _, aliases := range []bool{false, true} {
 		if hits := matchNames(names, aliases, func(name string) bool { return containsWords(name, t) }); len(hits) > 0 {
+			if aliases && oneWord && len(hits) == 1 {
+				return -1, suggestErr(choices, hits)
+			}
 			return oneOf(choices, hits)
 		}
 		if len(t) >= 3 {
 			if hits := matchNames(names, aliases, func(name string) bool { return hasWordPrefix(name, t) }); len(hits) > 0 {
+				if aliases && len(hits) == 1 {
+					return -1, suggestErr(choices, hits)
+				}
 				return oneOf(choices, hits)
 			}
 		}
 		if len(t) >= 4 {
 			if hits := matchNames(names, aliases, func(name string) bool { return strings.Contains(name, t) }); len(hits) > 0 {
+				if aliases && len(hits) == 1 {
+					return -1, suggestErr(choices, hits)
+				}
 				return oneOf(choices, hits)
 			}
 		}
@@ -406,6 +438,10 @@ func matchChoices(choices []Choice, names [][]string, s string) ([]int, *InputEr
 		}
 		i, err := matchChoice(choices, names, p)
 		if err != nil {
+			if err.HasOffer {
+				// No "reply yes" inside a list of several answers.
+				return nil, suggestErr(choices, []int{err.Offer.(int)}, true)
+			}
 			return nil, err
 		}
 		seen[i] = true

@@ -44,8 +44,8 @@ func TestChoiceAliasesInConversation(t *testing.T) {
 		in, want string // want "" = asked again
 		reply    string
 	}{
-		{in: "sulidu", reply: "Pilihan itu tidak ada. Mungkin maksudnya: IV Jurai? Mohon balas dengan angka 1–4 atau nama pilihannya.\n\nKecamatan?"},
-		{in: "kampung baru", reply: "Pilihan itu tidak ada. Mohon balas dengan angka 1–4 atau nama pilihannya.\n\nKecamatan?"},
+		{in: "sulidu", reply: "Pilihan itu tidak ada. Mungkin maksudnya: IV Jurai? Balas *ya* kalau betul, atau pilih dari daftar.\n\nKecamatan?"},
+		{in: "kampung baru", reply: "Pilihan itu tidak ada. Mohon pilih salah satu dari daftar atau tulis namanya.\n\nKecamatan?"},
 		{in: "salido", want: "13.01.05"},
 		{in: "Painan", want: "13.01.05"},
 		{in: "mandeh", want: "13.01.07"},

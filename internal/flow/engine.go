@@ -215,6 +215,24 @@ func (r *run) step(in Input) {
 		r.reprompt(n, "")
 		return
 	}
+	if s.Confirm == confirmOffer {
+		offer := s.Offer
+		s.Confirm, s.Offer = "", nil
+		if yes, ok := ParseYesNo(text); ok && in.Kind != InResult && s.Pending == "" && n != nil && n.Ask != "" {
+			if rest := afterYesNo(text); rest != "" {
+				// "bukan, tapan": the no, then the right answer.
+				r.answer(n, Input{Kind: InText, Text: rest, MessageID: in.MessageID})
+				return
+			}
+			if yes {
+				r.acceptOffer(n, offer)
+				return
+			}
+			r.reprompt(n, sysText("offer_no", r.lang()))
+			return
+		}
+		// Anything else is a new answer to the question.
+	}
 	if s.Confirm != "" {
 		what := s.Confirm
 		s.Confirm = ""
@@ -258,7 +276,89 @@ func (r *run) step(in Input) {
 		r.summaryInput(n, text)
 		return
 	}
+	if r.canSkip(n) && n.Ask != AskYesNo && n.Ask != AskChoice && n.Ask != AskMulti && IsNothing(text) {
+		// "belum ada", "-": nothing to give on a question that may be left empty.
+		r.skip(n)
+		return
+	}
 	r.answer(n, in)
+}
+
+// confirmOffer is Session.Confirm while an offered answer waits for a yes.
+const confirmOffer = "offer"
+
+// acceptOffer saves the offered answer after a yes, through the step's
+// `validate` like any answer.
+func (r *run) acceptOffer(n *Node, offer any) {
+	s := r.sess
+	v := offerValue(n, offer)
+	if n.validate != nil {
+		ok, err := expr.Run(n.validate, r.env.expr(v))
+		if b, isB := ok.(bool); err != nil || !isB || !b {
+			reason := inputErr("Jawaban itu belum bisa kami terima.", "We cannot accept that answer.").in(r.lang())
+			if n.Invalid != nil {
+				reason = n.Invalid.render(r.lang(), &r.env)
+			}
+			s.Retries++
+			r.reprompt(n, reason)
+			return
+		}
+	}
+	s.Retries = 0
+	if n.Save != "" {
+		s.Answers[n.Save] = v
+	}
+	r.done(n)
+}
+
+// replyWords may follow a yes or a no without adding anything ("iya
+// betul pak", "gak mau").
+var replyWords = map[string]bool{"pak": true, "bu": true, "bapak": true, "ibu": true, "da": true, "uni": true,
+	"uda": true, "kak": true, "sekali": true, "itu": true, "ya": true, "iya": true, "iyo": true, "betul": true,
+	"benar": true, "bener": true, "maksud": true, "maksudnya": true, "saya": true, "ambo": true, "deh": true,
+	"sih": true, "dong": true, "lah": true, "yang": true, "tadi": true, "sudah": true, "oke": true, "ok": true,
+	"mau": true, "bukan": true, "tidak": true, "salah": true, "that": true, "is": true, "right": true, "correct": true,
+	"its": true, "it": true, "sir": true, "madam": true, "thanks": true, "makasih": true, "terima": true, "kasih": true,
+	"no": true, "yes": true, "not": true, "wrong": true, "sip": true, "siap": true, "tu": true, "nyo": true}
+
+// afterYesNo returns what follows a yes or no word that is more than a
+// polite addition ("bukan, tapan" gives "tapan"), or "".
+func afterYesNo(text string) string {
+	w := strings.Fields(normalize(text))
+	if len(w) < 2 {
+		return ""
+	}
+	for i, x := range w[1:] {
+		if !replyWords[x] {
+			return strings.Join(w[1+i:], " ")
+		}
+	}
+	return ""
+}
+
+// offerValue is an offered answer as the step saves it (money stays whole
+// rupiah after the session's JSON round trip).
+func offerValue(n *Node, v any) any {
+	if n.Ask == AskMoney {
+		if i, ok := toInt64(v); ok {
+			return i
+		}
+	}
+	return plainValue(v)
+}
+
+// canSkip reports whether the contact may skip step n now.
+func (r *run) canSkip(n *Node) bool {
+	return n != nil && n.Optional && n.Ask != "" && n.disabled&globalBit(WordSkip) == 0 && r.sess.Pending == ""
+}
+
+// skip leaves the optional step n empty and moves on.
+func (r *run) skip(n *Node) {
+	s := r.sess
+	s.Retries = 0
+	delete(s.Answers, n.Save)
+	r.say(sysText("skipped", r.lang()))
+	r.done(n)
 }
 
 func (r *run) answer(n *Node, in Input) {
@@ -272,7 +372,17 @@ func (r *run) answer(n *Node, in Input) {
 			labels = n.normEN
 		}
 	}
-	v, perr := n.parseWith(in, choices, labels, r.now)
+	v, perr := n.parseWith(in, choices, labels, lang, r.now)
+	if perr != nil && perr.Confirm {
+		// Understood, read back for a yes: not a miss.
+		s.Confirm, s.Offer = confirmOffer, perr.Offer
+		r.res.Messages = append(r.res.Messages, Message{Text: perr.in(lang), Choices: slices.Clone(yesNoChoices[langIndex(lang)]), Expect: AskYesNo})
+		return
+	}
+	if perr != nil && r.canSkip(n) && (n.Ask == AskChoice || n.Ask == AskMulti) && IsNothing(inputText(in)) {
+		r.skip(n)
+		return
+	}
 	if perr == nil && n.validate != nil {
 		ok, err := expr.Run(n.validate, r.env.expr(v))
 		if b, isB := ok.(bool); err != nil || !isB || !b {
@@ -285,6 +395,9 @@ func (r *run) answer(n *Node, in Input) {
 	}
 	if perr != nil {
 		s.Retries++
+		if perr.HasOffer {
+			s.Confirm, s.Offer = confirmOffer, perr.Offer
+		}
 		reason := perr.in(lang)
 		if n.Example != nil {
 			reason += "\n" + exampleWord(lang) + n.Example.render(lang, &r.env)
@@ -334,7 +447,16 @@ func (r *run) done(n *Node) {
 func (r *run) struggling(n *Node, reason string) {
 	lang := r.lang()
 	key := "struggling"
-	ch := []Choice{{Label: sysText("opt_help", lang), Value: WordHelp}}
+	// The question's own buttons stay: a contact who missed three times
+	// may still press the right one.
+	var ch []Choice
+	switch n.Ask {
+	case AskChoice:
+		ch = shownChoices(r.choices(n))
+	case AskYesNo:
+		ch = slices.Clone(yesNoChoices[langIndex(lang)])
+	}
+	ch = append(ch, Choice{Label: sysText("opt_help", lang), Value: WordHelp})
 	if n.Optional && n.disabled&globalBit(WordSkip) == 0 {
 		key = "struggling_opt"
 		ch = append(ch, Choice{Label: sysText("opt_skip", lang), Value: WordSkip})
@@ -404,15 +526,27 @@ func (r *run) global(n *Node, w, arg string) {
 		s.Returning = ""
 		r.walk(prev, nil)
 	case WordSkip:
-		if !n.Optional || n.Ask == "" || s.Pending != "" {
+		if !n.Optional && n.Ask != "" && s.Pending == "" {
+			// A required question: say why it is needed, and count it as
+			// a miss like any answer that does not fit (help follows).
+			s.Retries++
+			reason := sysText("no_skip", lang)
+			if n.Why != nil {
+				reason += " " + n.Why.render(lang, &r.env)
+			}
+			if s.Retries >= n.MaxRetries {
+				r.struggling(n, reason)
+				return
+			}
+			r.reprompt(n, reason)
+			return
+		}
+		if !r.canSkip(n) {
 			r.say(sysText("no_skip", lang))
 			r.reprompt(n, "")
 			return
 		}
-		s.Retries = 0
-		delete(s.Answers, n.Save)
-		r.say(sysText("skipped", lang))
-		r.done(n)
+		r.skip(n)
 	}
 }
 
@@ -701,11 +835,12 @@ func (r *run) prompt(n *Node, reason string) {
 		m.Choices = shownChoices(r.choices(n))
 		m.Multi = n.Ask == AskMulti
 	case AskYesNo:
-		if lang == "en" {
-			m.Choices = slices.Clone(yesNoChoices[1])
-		} else {
-			m.Choices = slices.Clone(yesNoChoices[0])
-		}
+		m.Choices = slices.Clone(yesNoChoices[langIndex(lang)])
+	}
+	if n.Ask != AskMulti && n.Ask != AskYesNo && n.Optional && n.disabled&globalBit(WordSkip) == 0 {
+		// Every optional question offers a Lewati button (a numbered
+		// line on WhatsApp), also where a number pad is expected.
+		m.Choices = append(m.Choices, Choice{Label: sysText("opt_skip", lang), Value: WordSkip})
 	}
 	r.res.Messages = append(r.res.Messages, m)
 }
@@ -739,4 +874,11 @@ func (r *run) reprompt(n *Node, reason string) {
 		return
 	}
 	r.prompt(n, reason)
+}
+
+func langIndex(lang string) int {
+	if lang == "en" {
+		return 1
+	}
+	return 0
 }

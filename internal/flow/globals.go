@@ -75,3 +75,44 @@ func langArg(arg, cur string) string {
 	}
 	return "en"
 }
+
+// nothingWords are answers that say there is nothing to give ("belum
+// ada", "gak usah", "tidak punya", "-"), Minang forms included. On a
+// question that may be left empty they skip it.
+var nothingWords = map[string]bool{
+	"belum ada": true, "blm ada": true, "belom ada": true, "belum punya": true, "blm punya": true, "belum": true, "blm": true,
+	"gak usah": true, "ga usah": true, "gk usah": true, "nggak usah": true, "ngga usah": true, "tidak usah": true,
+	"tdk usah": true, "tak usah": true, "enggak usah": true, "ndak usah": true, "indak usah": true,
+	"tidak punya": true, "tdk punya": true, "gak punya": true, "ga punya": true, "gk punya": true, "nggak punya": true,
+	"ngga punya": true, "enggak punya": true, "ndak punya": true, "tak punya": true, "indak punyo": true, "ndak punyo": true,
+	"tidak ada": true, "tdk ada": true, "ga ada": true, "gak ada": true, "gk ada": true, "nggak ada": true,
+	"ngga ada": true, "enggak ada": true, "engga ada": true, "ndak ada": true, "tak ada": true, "gada": true, "gaada": true,
+	"indak ado": true, "ndak ado": true, "alun ado": true, "alun": true, "alun punyo": true, "indak": true,
+	"tidak": true, "tdk": true, "gak": true, "ga": true, "nggak": true, "ngga": true, "ndak": true, "kosong": true,
+	"none": true, "nothing": true, "no": true, "not yet": true, "dont have": true, "do not have": true, "n a": true,
+	"na": true, "nil": true, "nihil": true, "tidak tahu": false,
+}
+
+// IsNothing reports whether an answer says "nothing": a nothing word
+// alone or before a short rest ("belum ada nib", "tidak punya pak"), or a
+// lone dash.
+func IsNothing(s string) bool {
+	raw := strings.TrimSpace(s)
+	if raw == "-" || raw == "--" || raw == "—" || raw == "–" || raw == "..." {
+		return true
+	}
+	if len(raw) > 40 {
+		return false
+	}
+	t := normalize(raw)
+	if nothingWords[t] {
+		return true
+	}
+	w := strings.Fields(t)
+	for k := min(3, len(w)-1); k >= 1; k-- {
+		if nothingWords[strings.Join(w[:k], " ")] && len(w)-k <= 2 {
+			return true
+		}
+	}
+	return false
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"text/template"
@@ -137,9 +138,10 @@ type rawFlow struct {
 }
 
 type rawTrig struct {
-	Keywords []string `yaml:"keywords"`
-	Payloads []string `yaml:"payloads"`
-	Param    string   `yaml:"param"`
+	Keywords   []string `yaml:"keywords"`
+	KeywordsEN []string `yaml:"keywords_en"`
+	Payloads   []string `yaml:"payloads"`
+	Param      string   `yaml:"param"`
 }
 
 type rawText struct {
@@ -224,6 +226,10 @@ type rawStepFields struct {
 	Validate       string            `yaml:"validate"`
 	Invalid        *rawText          `yaml:"invalid"`
 	Help           *rawText          `yaml:"help"`
+	Why            *rawText          `yaml:"why"`
+	Unit           string            `yaml:"unit"`
+	Per            string            `yaml:"per"`
+	ConfirmBelow   *float64          `yaml:"confirm_below"`
 	MaxRetries     int               `yaml:"max_retries"`
 	Do             string            `yaml:"do"`
 	Args           map[string]string `yaml:"args"`
@@ -331,7 +337,7 @@ func parseFlow(file string, data []byte) (*Definition, error) {
 	d := &Definition{
 		ID: raw.ID, Version: raw.Version, File: file, Line: 1,
 		Menu: raw.Menu, FirstContactFlow: raw.FirstContact,
-		Keywords: raw.Triggers.Keywords, Payloads: raw.Triggers.Payloads,
+		Keywords: append(slices.Clone(raw.Triggers.Keywords), raw.Triggers.KeywordsEN...), KeywordsEN: raw.Triggers.KeywordsEN, Payloads: raw.Triggers.Payloads,
 		Param: raw.Triggers.Param, Start: raw.Start, MaxRetries: raw.MaxRetries,
 		DisableGlobals: raw.DisableGlobals,
 		byID:           map[string]*Node{},
@@ -442,6 +448,7 @@ func (d *Definition) build(r *rawStepFields) *Node {
 		Validate: r.Validate, MaxRetries: r.MaxRetries, Do: r.Do, Call: r.Call,
 		Summary: r.Summary, Fields: r.Fields, Media: r.Media,
 		DisableGlobals: r.DisableGlobals, keyLines: r.keyLines,
+		Unit: r.Unit, Per: r.Per, ConfirmBelow: r.ConfirmBelow,
 	}
 	id := n.ID
 	if id == "" {
@@ -459,6 +466,7 @@ func (d *Definition) build(r *rawStepFields) *Node {
 	n.Example = d.text(r.Example, id, "example")
 	n.Invalid = d.text(r.Invalid, id, "invalid")
 	n.Help = d.text(r.Help, id, "help")
+	n.Why = d.text(r.Why, id, "why")
 	for _, o := range r.Options {
 		t := d.text(&rawText{ID: o.ID, EN: o.EN, line: o.line}, id, "options")
 		v := o.Value

@@ -25,6 +25,13 @@ const (
 	AskPhoto    = "photo"
 )
 
+// Units of a number step (`unit:`).
+const (
+	UnitYear   = "year"
+	UnitPeople = "people"
+	UnitCount  = "count"
+)
+
 var askTypes = map[string]bool{
 	AskText: true, AskNumber: true, AskMoney: true, AskChoice: true, AskMulti: true,
 	AskYesNo: true, AskPhone: true, AskEmail: true, AskNIK: true, AskNIB: true,
@@ -57,7 +64,10 @@ type Definition struct {
 	Menu             bool
 	FirstContactFlow bool
 	Keywords         []string
-	Payloads         []string
+	// KeywordsEN are trigger keywords in English ("register"): the flow
+	// they start speaks English. They are in Keywords too.
+	KeywordsEN []string
+	Payloads   []string
 	// Param is the answer name a deep-link payload's parameter is saved
 	// under ("rsvp_abc123" with payload "rsvp_" saves "abc123"); default
 	// "token".
@@ -89,10 +99,22 @@ type Node struct {
 	Example  *Text
 	Options  []Option
 	// OptionsFrom names a list from the Set's Options provider.
-	OptionsFrom    string
-	Validate       string
-	Invalid        *Text
-	Help           *Text
+	OptionsFrom string
+	Validate    string
+	Invalid     *Text
+	Help        *Text
+	// Why says why a required question is asked; it is shown when the
+	// contact tries to skip it.
+	Why *Text
+	// Unit is what a number step counts: "year", "people" or "count"
+	// (whole things). It picks the reader and the example of a re-ask.
+	Unit string
+	// Per is the period a money step asks about ("year": annual sales);
+	// an amount given per day, week or month is converted and confirmed.
+	Per string
+	// ConfirmBelow asks back on a money answer above 0 and below it
+	// ("Rp2.015 setahun?"), instead of silently taking a typing slip.
+	ConfirmBelow   *float64
 	MaxRetries     int
 	Do             string
 	Args           map[string]*Text

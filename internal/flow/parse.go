@@ -15,7 +15,18 @@ import (
 // InputError is a rejected answer: the reason, with an example, in
 // Indonesian and English. Parsers from internal/idn return *idn.Error, which
 // is turned into an InputError.
-type InputError struct{ ID, EN string }
+//
+// An InputError may offer a value the contact probably meant (Offer, with
+// HasOffer): a suggested option, an amount converted to the question's
+// period. A yes-word next accepts it. Confirm marks an answer that was
+// understood and is only read back for a yes ("Rp10.000.000 sebulan, jadi
+// sekitar Rp120.000.000 setahun. Betul?"): it is not a miss.
+type InputError struct {
+	ID, EN   string
+	Offer    any
+	HasOffer bool
+	Confirm  bool
+}
 
 func (e *InputError) Error() string { return e.ID }
 
@@ -50,12 +61,12 @@ func inputText(in Input) string {
 // parse reads the contact's answer for an ask step. The answer is a plain
 // JSON value: string, float64, int64 (money), bool, []any or map[string]any.
 func (n *Node) parse(in Input, choices []Choice, now time.Time) (any, *InputError) {
-	return n.parseWith(in, choices, nil, now)
+	return n.parseWith(in, choices, nil, "id", now)
 }
 
 // parseWith is parse with the choices' normalized labels and aliases (nil:
-// computed).
-func (n *Node) parseWith(in Input, choices []Choice, labels [][]string, now time.Time) (any, *InputError) {
+// computed) in the conversation's language lang.
+func (n *Node) parseWith(in Input, choices []Choice, labels [][]string, lang string, now time.Time) (any, *InputError) {
 	if labels == nil && (n.Ask == AskChoice || n.Ask == AskMulti) {
 		labels = normNames(choices)
 	}
@@ -83,23 +94,9 @@ func (n *Node) parseWith(in Input, choices []Choice, labels [][]string, now time
 	case AskText:
 		return n.parseText(s)
 	case AskNumber:
-		v, err := idn.ParseNumber(s)
-		if err != nil {
-			return nil, fromIDN(err)
-		}
-		if e := n.bounds(v, strconv.FormatFloat(n.minV(), 'f', -1, 64), strconv.FormatFloat(n.maxV(), 'f', -1, 64)); e != nil {
-			return nil, e
-		}
-		return v, nil
+		return n.parseNumber(s, now)
 	case AskMoney:
-		v, err := idn.ParseMoney(s)
-		if err != nil {
-			return nil, fromIDN(err)
-		}
-		if e := n.bounds(float64(v), Rupiah(n.minV()), Rupiah(n.maxV())); e != nil {
-			return nil, e
-		}
-		return v, nil
+		return n.parseMoney(s, lang)
 	case AskYesNo:
 		v, ok := ParseYesNo(s)
 		if !ok {
@@ -116,6 +113,10 @@ func (n *Node) parseWith(in Input, choices []Choice, labels [][]string, now time
 		}
 		i, err := matchChoice(choices, labels, s)
 		if err != nil {
+			if err.HasOffer {
+				// The suggested option's value, for a yes-word next.
+				err.Offer = choices[err.Offer.(int)].Value
+			}
 			return nil, err
 		}
 		return choices[i].Value, nil
@@ -249,8 +250,11 @@ func ParseEmail(s string) (string, bool) {
 }
 
 var (
-	yesWords = map[string]bool{"ya": true, "iya": true, "iyaa": true, "iyah": true, "y": true, "yes": true, "yup": true, "ok": true, "oke": true, "okay": true, "okey": true, "boleh": true, "betul": true, "benar": true, "setuju": true, "sudah": true, "sip": true, "siap": true, "mau": true, "bersedia": true, "yoi": true}
-	noWords  = map[string]bool{"tidak": true, "tdk": true, "gak": true, "ga": true, "gk": true, "nggak": true, "ngga": true, "enggak": true, "engga": true, "ndak": true, "no": true, "n": true, "nope": true, "jangan": true, "belum": true, "bukan": true, "tak": true}
+	yesWords = map[string]bool{"ya": true, "iya": true, "iyaa": true, "iyah": true, "y": true, "yes": true, "yup": true, "ok": true, "oke": true, "okay": true, "okey": true, "boleh": true, "betul": true, "benar": true, "setuju": true, "sudah": true, "sip": true, "siap": true, "mau": true, "bersedia": true, "yoi": true,
+		// Minang and chat spellings.
+		"iyo": true, "yo": true, "iye": true, "iyaa2": true, "bener": true, "batua": true, "bana": true, "lai": true, "yess": true, "yap": true, "yups": true, "okee": true, "okeh": true, "sep": true, "siip": true, "baiklah": true, "baik": true, "tentu": true, "sure": true, "right": true, "correct": true}
+	noWords = map[string]bool{"tidak": true, "tdk": true, "gak": true, "ga": true, "gk": true, "nggak": true, "ngga": true, "enggak": true, "engga": true, "ndak": true, "no": true, "n": true, "nope": true, "jangan": true, "belum": true, "bukan": true, "tak": true,
+		"indak": true, "nda": true, "ndk": true, "alun": true, "tdak": true, "tida": true, "gak mau": true, "ogah": true, "salah": true, "wrong": true, "not": true}
 )
 
 // ParseYesNo reads yes or no as Indonesians type it ("ya", "iya", "ok",
@@ -342,4 +346,109 @@ func toRoman(n int) string {
 		}
 	}
 	return b.String()
+}
+
+// parseNumber reads a number step's answer by its unit: a year ("sejak
+// 2015", "5 tahun lalu"), a head count ("3 orang", "saya sendiri"), a count
+// of things, or any number ("sekitar 12", "dua puluh").
+func (n *Node) parseNumber(s string, now time.Time) (any, *InputError) {
+	var v float64
+	var offer *InputError
+	switch n.Unit {
+	case UnitYear:
+		y, err := idn.ParseYear(s, now)
+		if err != nil {
+			return nil, fromIDN(err)
+		}
+		v = float64(y.Year)
+		if y.Relative {
+			ys := strconv.Itoa(y.Year)
+			offer = &InputError{
+				ID: "Jadi mulai sekitar tahun " + ys + ". Betul?", EN: "So it started around " + ys + ". Is that right?",
+				Offer: v, HasOffer: true, Confirm: true,
+			}
+		}
+	case UnitPeople, UnitCount:
+		unit := idn.CountThings
+		if n.Unit == UnitPeople {
+			unit = idn.CountPeople
+		}
+		c, err := idn.ParseCount(s, unit)
+		if err != nil {
+			return nil, fromIDN(err)
+		}
+		v = float64(c)
+	default:
+		f, err := idn.ParseNumberWords(s)
+		if err != nil {
+			return nil, fromIDN(err)
+		}
+		v = f
+	}
+	if e := n.bounds(v, strconv.FormatFloat(n.minV(), 'f', -1, 64), strconv.FormatFloat(n.maxV(), 'f', -1, 64)); e != nil {
+		return nil, e
+	}
+	if offer != nil {
+		return nil, offer
+	}
+	return v, nil
+}
+
+// parseMoney reads a money step's answer: an amount for the period the
+// question asks (`per:`), converted and read back when it was given for
+// another period, and read back when it is implausibly small
+// (`confirm_below:`).
+func (n *Node) parseMoney(s, lang string) (any, *InputError) {
+	a, err := idn.ParseAmount(s, lang)
+	if err != nil {
+		return nil, fromIDN(err)
+	}
+	v := a.Rupiah
+	want := idn.Period(n.Per)
+	var ask *InputError
+	switch {
+	case a.Per != "" && want == "":
+		return nil, inputErr(
+			"Mohon tulis jumlah seluruhnya, bukan "+idn.PeriodWord(a.Per, "id")+". Contoh: 25 juta",
+			"Please type the whole amount, not "+idn.PeriodWord(a.Per, "en")+". For example: 25 juta")
+	case a.Per != "" && a.Per != want:
+		f, t := a.Per.PerYearFactor(), want.PerYearFactor()
+		if v > 1e15/f {
+			return nil, fromIDN(&idn.Error{ID: "Jumlahnya terlalu besar. Mohon periksa lagi, contoh: 1.500.000 atau 1,5 juta", EN: "That amount is too large. Please check it, for example: 1,500,000 or 1.5 juta"})
+		}
+		conv := v * f / t
+		daily := [2]string{"", ""}
+		if a.Per == idn.PerDay {
+			daily = [2]string{" (kalau buka setiap hari)", " (if open every day)"}
+		}
+		ask = &InputError{
+			ID:    fmt.Sprintf("%s %s, jadi sekitar %s %s%s. Betul?", Rupiah(v), idn.PeriodWord(a.Per, "id"), Rupiah(conv), idn.PeriodWord(want, "id"), daily[0]),
+			EN:    fmt.Sprintf("%s %s, so about %s %s%s. Is that right?", Rupiah(v), idn.PeriodWord(a.Per, "en"), Rupiah(conv), idn.PeriodWord(want, "en"), daily[1]),
+			Offer: conv, HasOffer: true, Confirm: true,
+		}
+		v = conv
+	}
+	if e := n.bounds(float64(v), Rupiah(n.minV()), Rupiah(n.maxV())); e != nil {
+		return nil, e
+	}
+	if ask == nil && n.ConfirmBelow != nil && v > 0 && float64(v) < *n.ConfirmBelow {
+		per := ""
+		perEN := ""
+		if want != "" {
+			per, perEN = " "+idn.PeriodWord(want, "id"), " "+idn.PeriodWord(want, "en")
+		}
+		why, whyEN := "Angkanya kecil sekali.", "That is a very small amount."
+		if a.Plain && v >= 1900 && v <= 2100 {
+			why, whyEN = "Angka itu mirip tahun.", "That number looks like a year."
+		}
+		ask = &InputError{
+			ID:    fmt.Sprintf("%s%s? %s Kalau memang benar, balas *ya*. Kalau bukan, mohon tulis jumlahnya, contoh: 1.500.000 atau 1,5 juta", Rupiah(v), per, why),
+			EN:    fmt.Sprintf("%s%s? %s If that is right, reply *yes*. If not, please type the amount, for example: 1,500,000 or 1.5 juta", Rupiah(v), perEN, whyEN),
+			Offer: v, HasOffer: true, Confirm: true,
+		}
+	}
+	if ask != nil {
+		return nil, ask
+	}
+	return v, nil
 }

@@ -36,7 +36,7 @@ func kecamatanList(aliases bool) []Choice {
 func TestMatchChoice(t *testing.T) {
 	t.Parallel()
 	const (
-		notOption = "Pilihan itu tidak ada. Mohon balas dengan angka 1–15 atau nama pilihannya."
+		notOption = "Pilihan itu tidak ada. Mohon pilih salah satu dari daftar atau tulis namanya."
 		tapan     = "Maksud Bapak/Ibu yang mana: Basa Ampek Balai Tapan, Ranah Ampek Hulu Tapan?"
 	)
 	tests := []struct {
@@ -83,12 +83,12 @@ func TestMatchChoice(t *testing.T) {
 		{in: "sola", err: notOption}, // a typo of a short word is another word
 		{in: "surera", want: "13.01.08"},
 		{in: "batang", want: "13.01.04"},
-		{in: "batu kapas", err: "Pilihan itu tidak ada. Mungkin maksudnya: Batang Kapas? Mohon balas dengan angka 1–15 atau nama pilihannya."},
+		{in: "batu kapas", err: "Pilihan itu tidak ada. Mungkin maksudnya: Batang Kapas? Balas *ya* kalau betul, atau pilih dari daftar."},
 		{in: "kampung baru", err: notOption},
 		{in: "lenggayng", want: "13.01.03"},
 		{in: "lenggyng", want: "13.01.03"},
 		{in: "linggo sri bagnti", want: "13.01.09"},
-		{in: "linggo sri bgnti", err: "Pilihan itu tidak ada. Mungkin maksudnya: Linggo Sari Baganti? Mohon balas dengan angka 1–15 atau nama pilihannya."},
+		{in: "linggo sri bgnti", err: "Pilihan itu tidak ada. Mungkin maksudnya: Linggo Sari Baganti? Balas *ya* kalau betul, atau pilih dari daftar."},
 		{in: "", err: notOption},
 		{in: "xyz", err: notOption},
 		// With aliases.

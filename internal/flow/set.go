@@ -30,6 +30,23 @@ func (s *Set) MatchKeyword(text string) *Definition {
 	return nil
 }
 
+// MatchKeywordLang is MatchKeyword that also says the language of the
+// keyword: "en" for one of the flow's English keywords ("register"), ""
+// otherwise (the contact's language stays).
+func (s *Set) MatchKeywordLang(text string) (*Definition, string) {
+	d := s.MatchKeyword(text)
+	if d == nil {
+		return nil, ""
+	}
+	t := normalize(text)
+	for _, k := range d.KeywordsEN {
+		if normalize(k) == t {
+			return d, "en"
+		}
+	}
+	return d, ""
+}
+
 // MatchPayload returns the flow a deep-link payload starts, and the
 // payload's parameter: a trigger payload "daftar" matches exactly; one that
 // ends in "_" ("rsvp_") is a prefix and the rest ("abc123") is the

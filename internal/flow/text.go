@@ -196,6 +196,7 @@ var sys = map[string][2]string{
 	"no_back":         {"Ini pertanyaan pertama, belum bisa kembali lagi.", "This is the first question; there is nothing to go back to."},
 	"no_skip":         {"Maaf, pertanyaan ini wajib dijawab.", "Sorry, this question needs an answer."},
 	"skipped":         {"Baik, dilewati.", "All right, skipped."},
+	"offer_no":        {"Baik. Mohon tulis lagi jawabannya.", "All right. Please type the answer again."},
 	"help":            {"Bapak/Ibu bisa menjawab pertanyaan di atas, atau mengetik: *kembali* (pertanyaan sebelumnya), *lewati* (jika boleh dikosongkan), *ulang* (mulai dari awal), *bahasa* (ganti bahasa), *menu*, atau *batal*.", "You can answer the question above, or type: *back* (previous question), *skip* (when it may be left empty), *restart*, *language*, *menu*, or *cancel*."},
 	"lang_switched":   {"Baik, kita lanjut dalam Bahasa Indonesia.", "All right, we will continue in English."},
 	"restarted":       {"Baik, kita mulai dari awal.", "All right, let us start again from the beginning."},
@@ -212,7 +213,7 @@ var sys = map[string][2]string{
 	"summary_unclear": {"Maaf, jawabannya belum kami pahami.", "Sorry, we did not understand that."},
 	"summary_ok":      {"Ya, sudah benar", "Yes, that is right"},
 	"summary_edit":    {"Ubah", "Change"},
-	"menu_title":      {"Apa yang bisa kami bantu? Balas dengan angka atau pilih:", "How can we help? Reply with a number or choose:"},
+	"menu_title":      {"Apa yang bisa kami bantu? Silakan pilih:", "How can we help? Please choose:"},
 	"empty":           {"(kosong)", "(empty)"},
 }
 

@@ -87,6 +87,9 @@ type Session struct {
 	// Confirm is a question the engine asked about the conversation itself
 	// ("batal": really cancel?) and waits for a yes or no to.
 	Confirm string `json:"confirm,omitempty"`
+	// Offer is the answer the engine read back or suggested (Confirm is
+	// "offer"): a yes-word next saves it.
+	Offer any `json:"offer,omitempty"`
 	// Params are the answers the flow was started with (a deep-link token),
 	// kept so `ulang` can restart without losing them.
 	Params     map[string]any `json:"params,omitempty"`

@@ -28,6 +28,10 @@ var weekdays = map[string]bool{
 	"saturday": true, "sunday": true,
 }
 
+// dateLead are words before a date that only say what it is.
+var dateLead = map[string]bool{"tgl": true, "tanggal": true, "sejak": true, "mulai": true, "dari": true,
+	"pada": true, "since": true, "on": true, "from": true, "semenjak": true}
+
 func dateErr() *Error {
 	return errf(CodeDate,
 		"Mohon tulis tanggal seperti ini: 17 Agustus 2024 atau 17-08-2024",
@@ -42,6 +46,9 @@ func ParseDate(s string) (time.Time, error) {
 	t := strings.ToLower(strings.TrimSpace(s))
 	t = strings.NewReplacer(",", " ").Replace(t)
 	f := strings.Fields(t)
+	for len(f) > 1 && dateLead[strings.TrimSuffix(f[0], ".")] {
+		f = f[1:] // "tgl 17 agustus 2019", "sejak 1 mei 2020"
+	}
 	if len(f) > 0 && weekdays[f[0]] {
 		f = f[1:]
 	}

@@ -129,3 +129,31 @@ func ParseNumber(s string) (float64, error) {
 	}
 	return f, nil
 }
+
+// ParseNumberWords is ParseNumber that also reads number words ("dua
+// puluh lima", "seratus", "twenty five") and an "about" around the number
+// ("sekitar 12", "± 12", "kurang lebih 12").
+func ParseNumberWords(s string) (float64, error) {
+	if f, err := ParseNumber(s); err == nil {
+		return f, nil
+	}
+	toks, _ := dropPairs(tokenize(s))
+	var num []token
+	for _, t := range toks {
+		switch {
+		case t.isNum:
+			num = append(num, t)
+		case approxWords[t.word] || politeWords[t.word]:
+		default:
+			return 0, numberErr()
+		}
+	}
+	if len(num) != 1 {
+		return 0, numberErr()
+	}
+	return num[0].num, nil
+}
+
+func numberErr() *Error {
+	return errf(CodeNumber, "Mohon tulis angka saja, contoh: 12 atau 1,5", "Please type a number, for example: 12 or 1.5")
+}

@@ -333,6 +333,16 @@ func TestPage(t *testing.T) {
 	if len(resp.Cookies()) != 0 {
 		t.Errorf("the page set cookies %v; only the API does (a link from another site must not replace the identity)", resp.Cookies())
 	}
+	// A venue's map link is tappable: https addresses become anchor
+	// elements built with textContent (bot text is never parsed as HTML).
+	for _, want := range []string{`split(/(https:\/\/`, `a.href = url; a.textContent = url`, `noopener noreferrer`} {
+		if !bytes.Contains(body, []byte(want)) {
+			t.Errorf("page lacks the link writer: %q", want)
+		}
+	}
+	if bytes.Contains(body, []byte("innerHTML")) {
+		t.Error("page uses innerHTML")
+	}
 }
 
 // sse reads "event: message" data lines from a stream.

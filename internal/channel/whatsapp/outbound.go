@@ -137,7 +137,7 @@ func render(out channel.Outbound, polls bool) []part {
 	var parts []part
 	text := strings.TrimSpace(out.Text)
 	if len(out.Choices) > 0 {
-		text = numbered(text, out.Choices, out.Multi, out.Lang)
+		text = numbered(text, out.Choices, out.Multi, out.Lang, typedAnswer(out.Expect))
 	}
 	if out.Media != nil {
 		m := *out.Media
@@ -157,10 +157,21 @@ func render(out channel.Outbound, polls bool) []part {
 	return parts
 }
 
+// typedAnswer reports whether a question waits for a typed answer (a NIB,
+// a nagari) and its choices are only a way out such as *Lewati*.
+func typedAnswer(expect string) bool {
+	switch expect {
+	case "", "choice", "multi", "yesno":
+		return false
+	}
+	return true
+}
+
 // numbered writes choices as "1. Label" lines under the text, then how to
 // answer in the conversation's language: "Balas dengan angka 1–3." or
-// "Reply with a number 1–3."
-func numbered(text string, choices []channel.Choice, multi bool, lang string) string {
+// "Reply with a number 1–3." ("Atau balas dengan angka 1." when the
+// question waits for a typed answer).
+func numbered(text string, choices []channel.Choice, multi bool, lang string, typed bool) string {
 	var b strings.Builder
 	if text != "" {
 		b.WriteString(text)
@@ -174,6 +185,18 @@ func numbered(text string, choices []channel.Choice, multi bool, lang string) st
 	}
 	b.WriteByte('\n')
 	n := len(choices)
+	if typed {
+		if channel.English(lang) {
+			if n == 1 {
+				return b.String() + "Or reply with the number 1."
+			}
+			return b.String() + fmt.Sprintf("Or reply with a number 1–%d.", n)
+		}
+		if n == 1 {
+			return b.String() + "Atau balas dengan angka 1."
+		}
+		return b.String() + fmt.Sprintf("Atau balas dengan angka 1–%d.", n)
+	}
 	if channel.English(lang) {
 		switch {
 		case n == 1:

@@ -42,6 +42,14 @@ func TestSendChoicesAsNumberedText(t *testing.T) {
 		{name: "english one choice",
 			out:  channel.Outbound{Text: "Go on?", Lang: "en", Choices: []channel.Choice{{Label: "Go on", Value: "go"}}},
 			want: "Go on?\n\n1. Go on\n\nReply with the number 1."},
+		// An optional question waiting for a typed answer: its Lewati
+		// button is a way out, not the answer.
+		{name: "typed answer with lewati",
+			out:  channel.Outbound{Text: "NIB?", Expect: "nib", Choices: []channel.Choice{{Label: "Lewati", Value: "lewati"}}},
+			want: "NIB?\n\n1. Lewati\n\nAtau balas dengan angka 1."},
+		{name: "english typed answer with skip",
+			out:  channel.Outbound{Text: "NIB?", Expect: "nib", Lang: "en", Choices: []channel.Choice{{Label: "Skip", Value: "lewati"}}},
+			want: "NIB?\n\n1. Skip\n\nOr reply with the number 1."},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -37,7 +37,7 @@ type Deps struct {
 
 // Names lists the actions Register adds, for `flows check`.
 var Names = []string{
-	"rsvp.load", "rsvp.answer", "rsvp.cancel", "events.mine", "events.pick",
+	"rsvp.load", "rsvp.answer", "rsvp.cancel", "events.mine", "events.pick", "events.upcoming",
 	"staff.events", "staff.pick_event", "staff.segment_count", "staff.broadcast", "staff.checkin", "staff.attendance",
 }
 
@@ -53,6 +53,7 @@ func Register(a bot.Actions, deps Deps) error {
 		"rsvp.cancel":         h.rsvpCancel,
 		"events.mine":         h.eventsMine,
 		"events.pick":         h.eventsPick,
+		"events.upcoming":     h.eventsUpcoming,
 		"staff.events":        h.staffOnly(h.staffEvents),
 		"staff.pick_event":    h.staffOnly(h.staffPickEvent),
 		"staff.segment_count": h.staffOnly(h.staffSegmentCount),

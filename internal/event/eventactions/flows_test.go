@@ -22,8 +22,8 @@ import (
 )
 
 var (
-	ourFlows = map[string]bool{"rsvp": true, "acara": true, "staff_broadcast": true}
-	ourFiles = map[string]bool{"rsvp.yaml": true, "acara.yaml": true, "staff_broadcast.yaml": true}
+	ourFlows = map[string]bool{"rsvp": true, "acara": true, "staff_broadcast": true, "agenda": true}
+	ourFiles = map[string]bool{"rsvp.yaml": true, "acara.yaml": true, "staff_broadcast.yaml": true, "agenda.yaml": true}
 )
 
 var t0 = time.Date(2026, 12, 1, 2, 0, 0, 0, time.UTC)

@@ -69,6 +69,7 @@ func (d *engineDriver) Send(ctx context.Context, in flow.Input) ([]flow.Message,
 	var def *flow.Definition
 	if d.sess == nil {
 		var params map[string]any
+		lang := "" // the contact's, unless an English keyword started the flow
 		switch in.Kind {
 		case flow.InStart:
 			p := ""
@@ -77,7 +78,7 @@ func (d *engineDriver) Send(ctx context.Context, in flow.Input) ([]flow.Message,
 				params = def.StartParams(p)
 			}
 		case flow.InText:
-			def = d.set.MatchKeyword(in.Text)
+			def, lang = d.set.MatchKeywordLang(in.Text)
 		}
 		if def == nil {
 			def = d.set.Get(d.sc.Flow)
@@ -91,7 +92,7 @@ func (d *engineDriver) Send(ctx context.Context, in flow.Input) ([]flow.Message,
 		}
 		maps.Copy(all, params)
 		d.ended = ""
-		res, err = flow.Start(def, d.sc.FlowContact(), "", all, now)
+		res, err = flow.Start(def, d.sc.FlowContact(), lang, all, now)
 	} else {
 		var s flow.Session
 		if err := json.Unmarshal(d.sess, &s); err != nil {

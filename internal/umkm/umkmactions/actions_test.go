@@ -125,6 +125,11 @@ func TestRegisterHappyPath(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// Registered by the owner in chat: confirmed by its owner, so
+		// DATASAYA right after does not say "belum dikonfirmasi pemilik".
+		if !b.Verified {
+			t.Error("a chat registration is stored as not confirmed by its owner")
+		}
 		if b.OwnerPhone != "+6281234567890" || b.Village != "Mandeh" || *b.ContactID != c.ID || b.Source != "chat" ||
 			!b.ShowToPartners || b.NIK != "1301014506900001" || b.PhotoRef != "file-1" || *b.Workers != 3 {
 			t.Errorf("stored %+v", b)
@@ -135,6 +140,9 @@ func TestRegisterHappyPath(t *testing.T) {
 		}
 		if a, _ := db.AuditFor(ctx, "business", fmt.Sprint(b.ID)); len(a) != 1 || a[0].Action != store.AuditBusinessCreate {
 			t.Errorf("audit %v", a)
+		}
+		if l := e.run(umkmactions.ActLoad, c, nil, nil); strings.Contains(l["record_text"].(string), "belum dikonfirmasi") {
+			t.Errorf("record after registering says unconfirmed:\n%s", l["record_text"])
 		}
 		// The same contact again: not a second business.
 		if r := e.run(umkmactions.ActFindExisting, c, nil, nil); r["existing"] != true || r["existing_reg_no"] != "PSS-2026-000001" || r["existing_by"] != "contact" {

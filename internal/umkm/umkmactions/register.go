@@ -247,7 +247,9 @@ func (x *actions) register(ctx context.Context, call bot.ActionCall) (bot.Action
 				"We do not have your consent to keep the data yet. Type DAFTAR to start again.")), nil
 		}
 	}
-	b := umkm.Business{Source: umkm.SourceChat}
+	// The owner typed the record and confirmed its summary: it is
+	// confirmed by its owner (only imported records wait for that).
+	b := umkm.Business{Source: umkm.SourceChat, Verified: true}
 	if call.Contact.ID != 0 {
 		id := call.Contact.ID
 		b.ContactID = &id
