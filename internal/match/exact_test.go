@@ -51,8 +51,8 @@ func exhaustive(m *model) optimum {
 
 // randomInstance is a small instance with every feature: caps, seats,
 // partial availability (or none given), vetoes, locks.
-func randomInstance(rng *rand.Rand) *Instance {
-	in := &Instance{Slots: 1 + rng.IntN(3), Tables: 1 + rng.IntN(3), MaxPerOwner: rng.IntN(4)}
+func randomInstance(rng *rand.Rand, maxSlots, maxPairs int) *Instance {
+	in := &Instance{Slots: 1 + rng.IntN(maxSlots), Tables: 1 + rng.IntN(3), MaxPerOwner: rng.IntN(4)}
 	avail := func() []int {
 		if rng.IntN(3) == 0 {
 			return nil
@@ -75,7 +75,7 @@ func randomInstance(rng *rand.Rand) *Instance {
 	pairs := 0
 	for _, o := range in.Owners {
 		for _, p := range in.Partners {
-			if pairs < 9 && rng.IntN(10) < 6 {
+			if pairs < maxPairs && rng.IntN(10) < 6 {
 				pairs++
 				w := float64(1+rng.IntN(5)) + 0.5*float64(rng.IntN(2))
 				in.Wishes = append(in.Wishes, Wish{Owner: o.ID, Partner: p.ID, Weight: w})
@@ -105,11 +105,25 @@ func randomInstance(rng *rand.Rand) *Instance {
 // reaches its weight; the bound is never below the optimum.
 func TestSolveAgainstExhaustive(t *testing.T) {
 	t.Parallel()
-	rng := rand.New(rand.NewPCG(1, 2))
-	const n = 1500
+	for _, tc := range []struct {
+		name               string
+		n, slots, maxPairs int
+	}{
+		{"up to 3 slots, 9 pairs", 1500, 3, 9},
+		{"up to 5 slots, 8 pairs", 400, 5, 8},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			compareExhaustive(t, tc.n, tc.slots, tc.maxPairs)
+		})
+	}
+}
+
+func compareExhaustive(t *testing.T, n, slots, maxPairs int) {
+	rng := rand.New(rand.NewPCG(uint64(slots), uint64(maxPairs)))
 	var weightShort, gapsEqual, boundTight int
 	for i := 0; i < n; i++ {
-		in := randomInstance(rng)
+		in := randomInstance(rng, slots, maxPairs)
 		m, err := newModel(in)
 		if err != nil {
 			t.Fatalf("instance %d: %v", i, err)
@@ -152,5 +166,45 @@ func TestSolveAgainstExhaustive(t *testing.T) {
 		n, weightShort, gapsEqual, boundTight)
 	if weightShort != 0 {
 		t.Errorf("weight short of the optimum on %d of %d instances", weightShort, n)
+	}
+}
+
+// TestResolveAgainstExhaustive: people cancel after a schedule was
+// announced; the re-run from it is valid and covers as many owners as the
+// optimum of the new instance and, on all of these, reaches its weight too.
+func TestResolveAgainstExhaustive(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(3, 4))
+	const n = 800
+	short := 0
+	for i := 0; i < n; i++ {
+		in := randomInstance(rng, 4, 9)
+		first, err := Solve(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		after, _ := cancel(in, 0.3, 0.3, uint64(i))
+		m, err := newModel(after)
+		if err != nil {
+			t.Fatalf("instance %d: %v", i, err)
+		}
+		opt := exhaustive(m)
+		sch, err := Resolve(after, first.Meetings)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := Validate(after, sch); err != nil {
+			t.Fatalf("instance %d: %v", i, err)
+		}
+		if sch.Coverage != opt.cov {
+			t.Fatalf("instance %d: coverage %d, optimum %d", i, sch.Coverage, opt.cov)
+		}
+		if got := int64(sch.Weight*weightScale + 0.5); got < opt.weight {
+			short++
+		}
+	}
+	t.Logf("%d re-runs: weight short of the optimum on %d", n, short)
+	if short != 0 {
+		t.Errorf("weight short of the optimum on %d of %d re-runs", short, n)
 	}
 }
