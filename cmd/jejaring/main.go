@@ -68,6 +68,7 @@ func commands() map[string]command {
 		"export": {"export businesses [--format csv|xlsx] [--out FILE]: the register as a spreadsheet", withDB(runExport)},
 		"stats":  {"businesses by size class, kecamatan and sector (the yearly report table)", withDB(runStats)},
 		"bench":  {"measure the message pipeline: N owners registering at once [-users N]", runBench},
+		"match":  {"temu bisnis meetings: solve INSTANCE.json, check INSTANCE.json SCHEDULE.json, plan --slots --tables --owners", runMatch},
 	}
 }
 

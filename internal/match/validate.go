@@ -14,9 +14,29 @@ import (
 // slot; every locked meeting is there; and the schedule's Coverage and
 // Weight are those of its meetings. It reports every violation at once.
 func Validate(in *Instance, sch *Schedule) error {
+	if err := in.Validate(); err != nil {
+		return fmt.Errorf("instance: %w", err)
+	}
+	cov, weight, err := ValidateMeetings(in, sch.Meetings)
+	var errs []error
+	if err != nil {
+		errs = append(errs, err)
+	}
+	if sch.Coverage != cov {
+		errs = append(errs, fmt.Errorf("coverage says %d owners, the meetings cover %d", sch.Coverage, cov))
+	}
+	if !closeTo(sch.Weight, weight) {
+		errs = append(errs, fmt.Errorf("weight says %g, the meetings weigh %g", sch.Weight, weight))
+	}
+	return errors.Join(errs...)
+}
+
+// ValidateMeetings is Validate for bare meetings: it checks every rule and
+// returns the owners the meetings cover and their total weight.
+func ValidateMeetings(in *Instance, meetings []Meeting) (coverage int, weight float64, err error) {
 	m, err := newModel(in)
 	if err != nil {
-		return fmt.Errorf("instance: %w", err)
+		return 0, 0, fmt.Errorf("instance: %w", err)
 	}
 	var errs []error
 	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
@@ -28,8 +48,8 @@ func Validate(in *Instance, sch *Schedule) error {
 	tableSlot := map[ts]string{}
 	met := map[int]int{} // pair → slot
 	perOwner := make([]int, len(m.owners))
-	var weight int64
-	for i, mt := range sch.Meetings {
+	var micro int64
+	for i, mt := range meetings {
 		name := fmt.Sprintf("meeting %d (%s–%s, slot %d, table %d)", i+1, mt.Owner, mt.Partner, mt.Slot, mt.Table)
 		o, okO := m.ownerIndex[mt.Owner]
 		p, okP := m.partnerIndex[mt.Partner]
@@ -87,7 +107,7 @@ func Validate(in *Instance, sch *Schedule) error {
 			continue
 		}
 		met[k] = mt.Slot
-		weight += m.pairs[k].w
+		micro += m.pairs[k].w
 	}
 	for k, p := range m.pairs {
 		if p.lock >= 0 {
@@ -96,19 +116,12 @@ func Validate(in *Instance, sch *Schedule) error {
 			}
 		}
 	}
-	cov := 0
 	for _, n := range perOwner {
 		if n > 0 {
-			cov++
+			coverage++
 		}
 	}
-	if sch.Coverage != cov {
-		bad("coverage says %d owners, the meetings cover %d", sch.Coverage, cov)
-	}
-	if w := weightOf(weight); !closeTo(sch.Weight, w) {
-		bad("weight says %g, the meetings weigh %g", sch.Weight, w)
-	}
-	return errors.Join(errs...)
+	return coverage, weightOf(micro), errors.Join(errs...)
 }
 
 // closeTo compares weights up to the rounding of the micro-units.
