@@ -93,6 +93,26 @@ func generate(c genConfig, seed uint64) *Instance {
 	return in
 }
 
+// harden makes a fair where slots bind: every owner free in only three
+// slots, every partner with one seat, half the partners there half a day.
+func harden(in *Instance, seed uint64) *Instance {
+	rng := rand.New(rand.NewPCG(seed, 1))
+	for i := range in.Owners {
+		in.Owners[i].Available = rng.Perm(in.Slots)[:3]
+	}
+	half := in.Slots / 2
+	for i := range in.Partners {
+		in.Partners[i].Seats = 1
+		if i%2 == 0 {
+			in.Partners[i].Available = nil
+			for s := 0; s < half; s++ {
+				in.Partners[i].Available = append(in.Partners[i].Available, s+(i%4/2)*half)
+			}
+		}
+	}
+	return in
+}
+
 // cancel removes a share of the partners and owners (and their wishes), as
 // on the morning of the fair; it returns the new instance and how many
 // people cancelled.

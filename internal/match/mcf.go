@@ -89,20 +89,81 @@ func (g *flowGraph) minCost(s, t, maxFlow int, anyAmount bool) (int, int64) {
 		if anyAmount && pathCost >= 0 {
 			break
 		}
-		push := maxFlow - total
-		for v := t; v != s; v = g.arcs[prev[v]^1].to {
-			if c := g.arcs[prev[v]].cap; c < push {
-				push = c
-			}
-		}
-		for v := t; v != s; v = g.arcs[prev[v]^1].to {
-			g.arcs[prev[v]].cap -= push
-			g.arcs[prev[v]^1].cap += push
-		}
-		total += push
-		cost += int64(push) * pathCost
+		// every path of zero reduced cost now costs pathCost: push along
+		// all of them at once (a blocking flow on the admissible arcs)
+		pushed := g.blockingFlow(s, t, pot, maxFlow-total)
+		total += pushed
+		cost += int64(pushed) * pathCost
 	}
 	return total, cost
+}
+
+// blockingFlow sends up to limit units from s to t over arcs of zero
+// reduced cost, Dinic-style (levels by BFS, then depth-first pushes with
+// current-arc pointers), until no such path is left. Pushing on them keeps
+// every reduced cost non-negative, so the potentials stay valid.
+func (g *flowGraph) blockingFlow(s, t int, pot []int64, limit int) int {
+	n := len(g.head)
+	level := make([]int, n)
+	iter := make([]int, n)
+	admissible := func(u int, e *arc) bool {
+		return e.cap > 0 && pot[u] < infCost && pot[e.to] < infCost && e.cost+pot[u]-pot[e.to] == 0
+	}
+	total := 0
+	for total < limit {
+		for i := range level {
+			level[i] = -1
+		}
+		level[s] = 0
+		queue := []int{s}
+		for len(queue) > 0 {
+			u := queue[0]
+			queue = queue[1:]
+			for a := g.head[u]; a >= 0; a = g.arcs[a].next {
+				e := &g.arcs[a]
+				if level[e.to] < 0 && admissible(u, e) {
+					level[e.to] = level[u] + 1
+					queue = append(queue, e.to)
+				}
+			}
+		}
+		if level[t] < 0 {
+			break
+		}
+		copy(iter, g.head)
+		var dfs func(u, f int) int
+		dfs = func(u, f int) int {
+			if u == t {
+				return f
+			}
+			for ; iter[u] >= 0; iter[u] = g.arcs[iter[u]].next {
+				a := iter[u]
+				e := &g.arcs[a]
+				if level[e.to] != level[u]+1 || !admissible(u, e) {
+					continue
+				}
+				if d := dfs(e.to, min(f, e.cap)); d > 0 {
+					g.arcs[a].cap -= d
+					g.arcs[a^1].cap += d
+					return d
+				}
+			}
+			return 0
+		}
+		progress := false
+		for total < limit {
+			f := dfs(s, limit-total)
+			if f == 0 {
+				break
+			}
+			total += f
+			progress = true
+		}
+		if !progress {
+			break
+		}
+	}
+	return total
 }
 
 // bellmanFord returns shortest distances from s over arcs with capacity
