@@ -87,7 +87,7 @@ func (st *state) compact() {
 				if s == s0 {
 					continue
 				}
-				if st.tryMove(k, s) || st.trySwaps(k, s) {
+				if st.tryMove(k, s) || st.trySwaps(k, s) || st.tryMoveTwo(k, s) {
 					improved = true
 					break
 				}
@@ -112,6 +112,44 @@ func (st *state) tryMove(k, s int) bool {
 		st.unplace(k)
 	}
 	st.place(k, s0)
+	return false
+}
+
+// tryMoveTwo moves meeting k to slot s and another meeting of the same
+// owner to another slot, when both fit and the gaps of the people involved
+// go down (a move that alone changes nothing can open the way).
+func (st *state) tryMoveTwo(k, s int) bool {
+	m := st.m
+	pk := &m.pairs[k]
+	s0 := st.at[k]
+	for _, j := range m.ownerPairs[pk.o] {
+		sj := st.at[j]
+		if j == k || sj < 0 || st.frozen[j] {
+			continue
+		}
+		pj := &m.pairs[j]
+		before := st.ownerGaps(pk.o) + st.partnerGaps(pk.p) + st.partnerGaps(pj.p)
+		st.unplace(k)
+		if !st.fits(k, s) {
+			st.place(k, s0)
+			return false
+		}
+		st.place(k, s)
+		st.unplace(j)
+		for _, s2 := range pj.slots {
+			if s2 == sj || !st.fits(j, s2) {
+				continue
+			}
+			st.place(j, s2)
+			if st.ownerGaps(pk.o)+st.partnerGaps(pk.p)+st.partnerGaps(pj.p) < before {
+				return true
+			}
+			st.unplace(j)
+		}
+		st.place(j, sj)
+		st.unplace(k)
+		st.place(k, s0)
+	}
 	return false
 }
 

@@ -22,6 +22,7 @@ type state struct {
 	stamp            int
 	budget           int
 	cut              bool    // the depth limit stopped a branch
+	pending          []int   // evicted pairs waiting for a new slot
 	order            [][]int // scratch per depth
 	candidateScratch [][]int
 }
@@ -117,6 +118,7 @@ func (st *state) insert(k, depth int, allowDrop bool, budget int) bool {
 	st.stamp++
 	st.mark[k] = st.stamp
 	st.cut = false
+	st.pending = st.pending[:0]
 	for len(st.order) <= depth {
 		st.order = append(st.order, nil)
 		st.candidateScratch = append(st.candidateScratch, nil)
@@ -141,14 +143,17 @@ func (st *state) insertDeepening(k, maxDepth int, allowDrop bool, budget int) bo
 }
 
 // chain places homeless pair h: in a free slot if one fits; else in a slot
-// whose single blocking meeting c is moved on, recursively; else, when drops
-// are allowed and the objective already improved, h stays out.
+// whose one blocking meeting c moves on, recursively, or whose two blocking
+// meetings (the owner's own and one of the partner's full seats) both move
+// on; or h's owner meets another wished partner instead; else, when drops
+// are allowed, h stays out. Each success then settles the pending pairs;
+// the last settles on the objective.
 func (st *state) chain(h, depth int) bool {
 	slots := st.slotOrder(h, depth)
 	for _, s := range slots {
 		if st.fits(h, s) {
 			st.place(h, s)
-			if st.better() {
+			if st.settle(depth) {
 				return true
 			}
 			st.unplace(h)
@@ -156,46 +161,104 @@ func (st *state) chain(h, depth int) bool {
 	}
 	if depth == 0 {
 		st.cut = true
+		return st.allowDrop && st.settle(depth)
 	}
-	if depth > 0 {
-		for _, s := range slots {
-			cands := st.evictees(h, s, depth)
-			for _, c := range cands {
-				if st.frozen[c] || st.mark[c] == st.stamp {
-					continue
-				}
-				if st.budget <= 0 {
-					return false
-				}
-				st.budget--
-				st.mark[c] = st.stamp
-				cs := st.at[c]
-				st.unplace(c)
-				if !st.fits(h, s) {
-					st.place(c, cs)
-					continue
-				}
-				st.place(h, s)
-				if st.chain(c, depth-1) {
-					return true
-				}
-				st.unplace(h)
-				st.place(c, cs)
-			}
-		}
-		// h's owner meets another wished partner instead
-		for _, q := range st.m.ownerPairs[st.m.pairs[h].o] {
-			if st.at[q] >= 0 || st.mark[q] == st.stamp || st.budget <= 0 {
+	m := st.m
+	for _, s := range slots {
+		for _, c := range st.evictees(h, s, depth) {
+			if st.frozen[c] || st.mark[c] == st.stamp {
 				continue
 			}
+			if st.budget <= 0 {
+				return false
+			}
 			st.budget--
-			st.mark[q] = st.stamp
-			if st.chain(q, depth-1) {
+			st.mark[c] = st.stamp
+			cs := st.at[c]
+			st.unplace(c)
+			if !st.fits(h, s) {
+				st.place(c, cs)
+				continue
+			}
+			st.place(h, s)
+			if st.chain(c, depth-1) {
 				return true
 			}
+			st.unplace(h)
+			st.place(c, cs)
+		}
+		if st.doubleEviction(h, s, depth) {
+			return true
 		}
 	}
-	return st.allowDrop && st.better()
+	// h's owner meets another wished partner instead
+	for _, q := range m.ownerPairs[m.pairs[h].o] {
+		if st.at[q] >= 0 || st.mark[q] == st.stamp || st.budget <= 0 {
+			continue
+		}
+		st.budget--
+		st.mark[q] = st.stamp
+		if st.chain(q, depth-1) {
+			return true
+		}
+	}
+	return st.allowDrop && st.settle(depth)
+}
+
+// doubleEviction handles the slot where h's owner has a meeting and h's
+// partner has every seat taken: the owner's meeting and one of the
+// partner's leave, h takes the slot, both are re-homed.
+func (st *state) doubleEviction(h, s, depth int) bool {
+	m := st.m
+	p := &m.pairs[h]
+	oc := st.ownerAt[p.o*m.slots+s]
+	if depth < 2 || oc < 0 || st.frozen[oc] || st.mark[oc] == st.stamp ||
+		len(st.partnerAt[p.p*m.slots+s]) < m.seats[p.p] {
+		return false
+	}
+	cands := append(st.candidateScratch[depth][:0], st.partnerAt[p.p*m.slots+s]...)
+	st.candidateScratch[depth] = cands
+	for _, c := range cands {
+		if st.frozen[c] || st.mark[c] == st.stamp {
+			continue
+		}
+		if st.budget <= 0 {
+			return false
+		}
+		st.budget--
+		st.mark[c] = st.stamp
+		st.unplace(oc)
+		st.unplace(c)
+		if st.fits(h, s) {
+			st.place(h, s)
+			st.pending = append(st.pending, c)
+			if st.chain(oc, depth-2) {
+				return true
+			}
+			st.pending = st.pending[:len(st.pending)-1]
+			st.unplace(h)
+		}
+		st.place(oc, s)
+		st.place(c, s)
+	}
+	st.mark[oc] = st.stamp
+	return false
+}
+
+// settle is reached when the current homeless pair is placed (or left out):
+// the next pending pair is re-homed, or, with none left, the objective
+// decides. On failure the pending list is as it was.
+func (st *state) settle(depth int) bool {
+	if n := len(st.pending); n > 0 {
+		c := st.pending[n-1]
+		st.pending = st.pending[:n-1]
+		if st.chain(c, depth) {
+			return true
+		}
+		st.pending = append(st.pending, c)
+		return false
+	}
+	return st.better()
 }
 
 // slotOrder lists h's slots, emptiest first (spreading meetings over the
