@@ -208,3 +208,68 @@ func TestResolveAgainstExhaustive(t *testing.T) {
 		t.Errorf("weight short of the optimum on %d of %d re-runs", short, n)
 	}
 }
+
+// TestSolveMediumRandom: instances too big for exhaustive search but with
+// every feature (locks, caps, seats, partial availability), solved and
+// re-run from a perturbed previous schedule that also names people and
+// slots that no longer exist: every result passes Validate and stays within
+// the bound.
+func TestSolveMediumRandom(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(11, 12))
+	for i := 0; i < 60; i++ {
+		c := genConfig{"R", 20 + rng.IntN(60), 3 + rng.IntN(10), 2 + rng.IntN(8), 1 + rng.IntN(8)}
+		in := generate(c, uint64(i))
+		in.MaxPerOwner = rng.IntN(4)
+		// some locks, kept when valid
+		for j := 0; j < 5; j++ {
+			w := in.Wishes[rng.IntN(len(in.Wishes))]
+			in.Locked = append(in.Locked, Lock{w.Owner, w.Partner, rng.IntN(in.Slots)})
+			if in.Validate() != nil {
+				in.Locked = in.Locked[:len(in.Locked)-1]
+			}
+		}
+		sch, err := Solve(in)
+		if err != nil {
+			t.Fatalf("instance %d: %v", i, err)
+		}
+		if err := Validate(in, sch); err != nil {
+			t.Fatalf("instance %d: %v", i, err)
+		}
+		if sch.Coverage > sch.Bound.Coverage || sch.Coverage == sch.Bound.Coverage && sch.Weight > sch.Bound.Weight+1e-9 {
+			t.Fatalf("instance %d: %d/%g above the bound %+v", i, sch.Coverage, sch.Weight, sch.Bound)
+		}
+		prev := append([]Meeting(nil), sch.Meetings...)
+		prev = append(prev, Meeting{Owner: "nobody", Partner: "p001", Slot: 0, Table: 1},
+			Meeting{Owner: in.Owners[0].ID, Partner: in.Partners[0].ID, Slot: 99, Table: 1})
+		after, _ := cancel(in, 0.2, 0.2, uint64(i))
+		again, err := Resolve(after, prev)
+		if err != nil {
+			t.Fatalf("instance %d re-run: %v", i, err)
+		}
+		if err := Validate(after, again); err != nil {
+			t.Fatalf("instance %d re-run: %v", i, err)
+		}
+	}
+}
+
+func TestSolveEmpty(t *testing.T) {
+	t.Parallel()
+	for _, in := range []*Instance{
+		{Slots: 3, Tables: 2},
+		{Slots: 3, Tables: 2, Owners: []Owner{{ID: "a"}}},
+		{Slots: 3, Tables: 2, Owners: []Owner{{ID: "a"}}, Partners: []Partner{{ID: "p", Available: []int{}}},
+			Wishes: []Wish{{"a", "p", 1}}},
+	} {
+		sch, err := Solve(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(sch.Meetings) != 0 || sch.Coverage != 0 || sch.Bound != (Bound{}) {
+			t.Errorf("%+v: %+v", in, sch)
+		}
+		if err := Validate(in, sch); err != nil {
+			t.Error(err)
+		}
+	}
+}
