@@ -72,9 +72,29 @@ func (st *state) pairGaps(a, b int) int {
 }
 
 // compact lowers the idle gaps without touching coverage or weight: a
-// meeting moves to another slot, or two meetings swap slots, whenever that
-// leaves fewer gaps among the people involved. Frozen meetings stay.
+// meeting moves to another slot, or two meetings swap slots, or two of one
+// owner's meetings move together, whenever that leaves fewer gaps among the
+// people involved. At a local optimum each meeting may once make a move
+// that leaves the gaps as they are (a sideways step off the plateau), and
+// the descent resumes; the gaps never go up. Frozen meetings stay.
 func (st *state) compact() {
+	m := st.m
+	kicked := make([]bool, len(m.pairs))
+	for kick := 0; kick <= compactKicks; kick++ {
+		start := st.gaps()
+		st.descend()
+		if kick > 0 && st.gaps() == start {
+			return
+		}
+		if !st.sideways(kicked) {
+			return
+		}
+	}
+}
+
+// descend makes improving moves until there are none (or compactRuns
+// passes).
+func (st *state) descend() {
 	m := st.m
 	for run := 0; run < compactRuns; run++ {
 		improved := false
@@ -97,6 +117,40 @@ func (st *state) compact() {
 			return
 		}
 	}
+}
+
+// sideways moves each meeting not yet kicked to the first other slot where
+// it fits with the same gaps; it says whether any moved.
+func (st *state) sideways(kicked []bool) bool {
+	m := st.m
+	moved := false
+	for k := range m.pairs {
+		s0 := st.at[k]
+		if s0 < 0 || st.frozen[k] || kicked[k] {
+			continue
+		}
+		before := st.pairGaps(k, -1)
+		st.unplace(k)
+		done := false
+		for _, s := range m.pairs[k].slots {
+			if s == s0 || !st.fits(k, s) {
+				continue
+			}
+			st.place(k, s)
+			if st.pairGaps(k, -1) == before {
+				done = true
+				break
+			}
+			st.unplace(k)
+		}
+		if !done {
+			st.place(k, s0)
+			continue
+		}
+		kicked[k] = true
+		moved = true
+	}
+	return moved
 }
 
 // tryMove moves meeting k to slot s when it fits and lowers the gaps.

@@ -9,12 +9,13 @@ import (
 // search may try to move. They bound the time; they do not change results
 // from run to run.
 const (
-	placeDepth  = 8
-	fillDepth   = 4
-	placeBudget = 4000
-	fillBudget  = 1500
-	fillPasses  = 3
-	compactRuns = 30
+	placeDepth   = 8
+	fillDepth    = 4
+	placeBudget  = 4000
+	fillBudget   = 1500
+	fillPasses   = 3
+	compactRuns  = 30
+	compactKicks = 4
 )
 
 // Solve schedules the instance: see the package documentation for the model
