@@ -85,7 +85,7 @@ func matchSolve(args []string, s stdio) int {
 	}
 	if err := match.Validate(in, sch); err != nil {
 		// never expected: the solver's own result fails the independent check
-		return s.failf("%s: the schedule found breaks a rule: %v", pos[0], err)
+		return s.failf("%s: jadwal yang ditemukan melanggar aturan (ini kesalahan program) / the schedule found breaks a rule (a bug): %v", pos[0], err)
 	}
 	if _, err := s.out.Write(encodeSchedule(sch)); err != nil {
 		return s.failf("write schedule: %v", err)
@@ -126,10 +126,10 @@ func matchCheck(args []string, s stdio) int {
 		problems = strings.Split(err.Error(), "\n")
 	}
 	if sch.Coverage != nil && *sch.Coverage != cov {
-		problems = append(problems, fmt.Sprintf("coverage says %d owners, the meetings cover %d", *sch.Coverage, cov))
+		problems = append(problems, fmt.Sprintf("coverage tertulis %d UMKM, padahal pertemuannya mencakup %d / coverage says %d owners, the meetings cover %d", *sch.Coverage, cov, *sch.Coverage, cov))
 	}
 	if sch.Weight != nil && math.Abs(*sch.Weight-weight) > 1e-6*(1+math.Abs(weight)) {
-		problems = append(problems, fmt.Sprintf("weight says %g, the meetings weigh %g", *sch.Weight, weight))
+		problems = append(problems, fmt.Sprintf("weight tertulis %g, padahal bobot pertemuannya %g / weight says %g, the meetings weigh %g", *sch.Weight, weight, *sch.Weight, weight))
 	}
 	if len(problems) > 0 {
 		for _, p := range problems {

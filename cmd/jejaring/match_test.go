@@ -84,11 +84,12 @@ func TestMatchCheckRefuses(t *testing.T) {
 	}
 	for _, want := range []string{
 		"batik-ayu–koperasi, slot 1, table 1): the owner is not available then",
+		"pertemuan 1 (batik-ayu–koperasi, sesi 1, meja 1): UMKM tidak bisa hadir di sesi itu / ",
 		"tenun-ina–koperasi, slot 2, table 1): the partner is not available then",
 		"the pair is vetoed",
 		"no such table (1..2)",
 		"locked meeting kopi-gayo–bank-kur in slot 1 is missing",
-		"weight says 99, the meetings weigh 13",
+		"weight tertulis 99, padahal bobot pertemuannya 13 / weight says 99, the meetings weigh 13",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("check output lacks %q:\n%s", want, out)

@@ -134,16 +134,16 @@ func (in *Instance) Validate() error {
 }
 
 func newModel(in *Instance) (*model, error) {
-	var errs []error
-	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	var errs problems
+	bad := errs.add
 	if in.Slots < 1 {
-		bad("slots must be at least 1, not %d", in.Slots)
+		bad("slots (jumlah sesi) paling sedikit 1, bukan %d", "slots must be at least 1, not %d", in.Slots)
 	}
 	if in.Tables < 1 {
-		bad("tables must be at least 1, not %d", in.Tables)
+		bad("tables (jumlah meja) paling sedikit 1, bukan %d", "tables must be at least 1, not %d", in.Tables)
 	}
 	if in.MaxPerOwner < 0 {
-		bad("max_per_owner must not be negative (0 means no cap), not %d", in.MaxPerOwner)
+		bad("max_per_owner tidak boleh negatif (0 berarti tanpa batas), bukan %d", "max_per_owner must not be negative (0 means no cap), not %d", in.MaxPerOwner)
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
@@ -155,7 +155,7 @@ func newModel(in *Instance) (*model, error) {
 	if m.cap == 0 || m.cap > m.slots {
 		m.cap = m.slots
 	}
-	free := func(who, id string, avail []int) []bool {
+	free := func(who bi, id string, avail []int) []bool {
 		f := make([]bool, m.slots)
 		if avail == nil {
 			for s := range f {
@@ -166,9 +166,9 @@ func newModel(in *Instance) (*model, error) {
 		for _, s := range avail {
 			switch {
 			case s < 0 || s >= m.slots:
-				bad("%s %q: available slot %d is outside 0..%d", who, id, s, m.slots-1)
+				bad("%s %q: sesi %d di luar 0..%d", "%s %q: available slot %d is outside 0..%d", who, id, s, m.slots-1)
 			case f[s]:
-				bad("%s %q: available slot %d listed twice", who, id, s)
+				bad("%s %q: sesi %d tercantum dua kali", "%s %q: available slot %d listed twice", who, id, s)
 			default:
 				f[s] = true
 			}
@@ -177,24 +177,24 @@ func newModel(in *Instance) (*model, error) {
 	}
 	for i, o := range in.Owners {
 		if o.ID == "" {
-			bad("owner #%d has no id", i+1)
+			bad("UMKM ke-%d tidak punya id", "owner #%d has no id", i+1)
 			continue
 		}
 		if _, dup := m.ownerIndex[o.ID]; dup {
-			bad("owner %q listed twice", o.ID)
+			bad("UMKM %q tercantum dua kali", "owner %q listed twice", o.ID)
 			continue
 		}
 		m.ownerIndex[o.ID] = len(m.owners)
 		m.owners = append(m.owners, o.ID)
-		m.ownerFree = append(m.ownerFree, free("owner", o.ID, o.Available))
+		m.ownerFree = append(m.ownerFree, free(bi{"UMKM", "owner"}, o.ID, o.Available))
 	}
 	for i, p := range in.Partners {
 		if p.ID == "" {
-			bad("partner #%d has no id", i+1)
+			bad("mitra ke-%d tidak punya id", "partner #%d has no id", i+1)
 			continue
 		}
 		if _, dup := m.partnerIndex[p.ID]; dup {
-			bad("partner %q listed twice", p.ID)
+			bad("mitra %q tercantum dua kali", "partner %q listed twice", p.ID)
 			continue
 		}
 		seats := p.Seats
@@ -202,27 +202,27 @@ func newModel(in *Instance) (*model, error) {
 			seats = 1
 		}
 		if seats < 0 {
-			bad("partner %q: seats must not be negative, not %d", p.ID, p.Seats)
+			bad("mitra %q: seats (kursi) tidak boleh negatif, bukan %d", "partner %q: seats must not be negative, not %d", p.ID, p.Seats)
 		}
 		m.partnerIndex[p.ID] = len(m.partners)
 		m.partners = append(m.partners, p.ID)
 		m.seats = append(m.seats, seats)
-		m.partnerFree = append(m.partnerFree, free("partner", p.ID, p.Available))
+		m.partnerFree = append(m.partnerFree, free(bi{"mitra", "partner"}, p.ID, p.Available))
 	}
-	lookup := func(what string, op Pair) (int, int, bool) {
+	lookup := func(what bi, op Pair) (int, int, bool) {
 		o, ok1 := m.ownerIndex[op.Owner]
 		p, ok2 := m.partnerIndex[op.Partner]
 		if !ok1 {
-			bad("%s: unknown owner %q", what, op.Owner)
+			bad("%s: UMKM %q tidak dikenal", "%s: unknown owner %q", what, op.Owner)
 		}
 		if !ok2 {
-			bad("%s: unknown partner %q", what, op.Partner)
+			bad("%s: mitra %q tidak dikenal", "%s: unknown partner %q", what, op.Partner)
 		}
 		return o, p, ok1 && ok2
 	}
 	vetoed := map[[2]int]bool{}
 	for _, v := range in.Vetoes {
-		if o, p, ok := lookup("veto", v); ok {
+		if o, p, ok := lookup(bi{"penolakan", "veto"}, v); ok {
 			vetoed[[2]int{o, p}] = true
 		}
 	}
@@ -233,22 +233,22 @@ func newModel(in *Instance) (*model, error) {
 	var ws []wished
 	seen := map[[2]int]bool{}
 	for _, w := range in.Wishes {
-		o, p, ok := lookup("wish", Pair{w.Owner, w.Partner})
+		o, p, ok := lookup(bi{"keinginan", "wish"}, Pair{w.Owner, w.Partner})
 		if !ok {
 			continue
 		}
 		if !(w.Weight > 0) || w.Weight > maxWeight || math.IsInf(w.Weight, 0) {
-			bad("wish %s–%s: weight must be a positive number up to %g, not %g", w.Owner, w.Partner, float64(maxWeight), w.Weight)
+			bad("keinginan %s–%s: bobot harus bilangan positif sampai %g, bukan %g", "wish %s–%s: weight must be a positive number up to %g, not %g", w.Owner, w.Partner, float64(maxWeight), w.Weight)
 			continue
 		}
 		micro := int64(math.Round(w.Weight * weightScale))
 		if micro == 0 {
-			bad("wish %s–%s: weight %g is too small", w.Owner, w.Partner, w.Weight)
+			bad("keinginan %s–%s: bobot %g terlalu kecil", "wish %s–%s: weight %g is too small", w.Owner, w.Partner, w.Weight)
 			continue
 		}
 		k := [2]int{o, p}
 		if seen[k] {
-			bad("wish %s–%s listed twice (sum the weights into one wish)", w.Owner, w.Partner)
+			bad("keinginan %s–%s tercantum dua kali (jumlahkan bobotnya menjadi satu)", "wish %s–%s listed twice (sum the weights into one wish)", w.Owner, w.Partner)
 			continue
 		}
 		seen[k] = true
@@ -285,7 +285,7 @@ func newModel(in *Instance) (*model, error) {
 		total += p.w
 	}
 	if total > (int64(1)<<60)/int64(len(m.owners)+2) {
-		bad("the wish weights are too large in total; use smaller numbers")
+		bad("jumlah semua bobot terlalu besar; pakai angka yang lebih kecil", "the wish weights are too large in total; use smaller numbers")
 	}
 	m.vetoed, m.wished = vetoed, seen
 	m.checkLocks(in.Locked, vetoed, seen, bad)
@@ -298,45 +298,46 @@ func newModel(in *Instance) (*model, error) {
 // checkLocks marks the locked pairs and refuses locks that no schedule can
 // keep: an unwished or vetoed pair, a person not free then, two locks of one
 // owner in a slot, more locks than seats, tables or the owner's cap allow.
-func (m *model) checkLocks(locks []Lock, vetoed, wished map[[2]int]bool, bad func(string, ...any)) {
+func (m *model) checkLocks(locks []Lock, vetoed, wished map[[2]int]bool, bad func(id, en string, args ...any)) {
 	ownerSlot := map[[2]int]bool{}
 	partnerSlot := map[[2]int]int{}
 	perSlot := map[int]int{}
 	perOwner := map[int]int{}
 	for _, l := range locks {
-		name := fmt.Sprintf("locked meeting %s–%s in slot %d", l.Owner, l.Partner, l.Slot)
+		name := bi{fmt.Sprintf("pertemuan terkunci %s–%s di sesi %d", l.Owner, l.Partner, l.Slot),
+			fmt.Sprintf("locked meeting %s–%s in slot %d", l.Owner, l.Partner, l.Slot)}
 		o, okO := m.ownerIndex[l.Owner]
 		p, okP := m.partnerIndex[l.Partner]
 		switch {
 		case !okO:
-			bad("%s: unknown owner", name)
+			bad("%s: UMKM tidak dikenal", "%s: unknown owner", name)
 			continue
 		case !okP:
-			bad("%s: unknown partner", name)
+			bad("%s: mitra tidak dikenal", "%s: unknown partner", name)
 			continue
 		case l.Slot < 0 || l.Slot >= m.slots:
-			bad("%s: slot outside 0..%d", name, m.slots-1)
+			bad("%s: sesi di luar 0..%d", "%s: slot outside 0..%d", name, m.slots-1)
 			continue
 		case vetoed[[2]int{o, p}]:
-			bad("%s: the pair is vetoed", name)
+			bad("%s: pasangan ini ditolak", "%s: the pair is vetoed", name)
 			continue
 		case !wished[[2]int{o, p}]:
-			bad("%s: the pair is not wished (add a wish, e.g. a staff recommendation)", name)
+			bad("%s: pasangan ini tidak ada di keinginan (tambahkan, misalnya sebagai rekomendasi petugas)", "%s: the pair is not wished (add a wish, e.g. a staff recommendation)", name)
 			continue
 		case !m.ownerFree[o][l.Slot]:
-			bad("%s: the owner is not available then", name)
+			bad("%s: UMKM tidak bisa hadir di sesi itu", "%s: the owner is not available then", name)
 			continue
 		case !m.partnerFree[p][l.Slot]:
-			bad("%s: the partner is not available then", name)
+			bad("%s: mitra tidak bisa hadir di sesi itu", "%s: the partner is not available then", name)
 			continue
 		}
 		k := m.pairIndex[[2]int{o, p}]
 		if m.pairs[k].lock >= 0 {
-			bad("%s: the pair is already locked (a pair meets at most once)", name)
+			bad("%s: pasangan ini sudah dikunci (satu pasangan paling banyak sekali bertemu)", "%s: the pair is already locked (a pair meets at most once)", name)
 			continue
 		}
 		if ownerSlot[[2]int{o, l.Slot}] {
-			bad("%s: the owner has another locked meeting then", name)
+			bad("%s: UMKM sudah punya pertemuan terkunci lain di sesi itu", "%s: the owner has another locked meeting then", name)
 			continue
 		}
 		ownerSlot[[2]int{o, l.Slot}] = true
@@ -345,13 +346,13 @@ func (m *model) checkLocks(locks []Lock, vetoed, wished map[[2]int]bool, bad fun
 		perSlot[l.Slot]++
 		perOwner[o]++
 		if partnerSlot[[2]int{p, l.Slot}] == m.seats[p]+1 {
-			bad("%s: the partner has more locked meetings then than seats (%d)", name, m.seats[p])
+			bad("%s: pertemuan terkunci mitra di sesi itu melebihi kursinya (%d)", "%s: the partner has more locked meetings then than seats (%d)", name, m.seats[p])
 		}
 		if perSlot[l.Slot] == m.tables+1 {
-			bad("%s: more locked meetings in the slot than tables (%d)", name, m.tables)
+			bad("%s: pertemuan terkunci di sesi itu melebihi jumlah meja (%d)", "%s: more locked meetings in the slot than tables (%d)", name, m.tables)
 		}
 		if perOwner[o] == m.cap+1 {
-			bad("%s: the owner has more locked meetings than max_per_owner (%d)", name, m.cap)
+			bad("%s: pertemuan terkunci UMKM melebihi max_per_owner (%d)", "%s: the owner has more locked meetings than max_per_owner (%d)", name, m.cap)
 		}
 	}
 }

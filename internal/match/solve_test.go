@@ -294,6 +294,36 @@ func TestValidateSchedule(t *testing.T) {
 	}
 }
 
+// TestProblemsBilingual: every problem Validate and Instance.Validate
+// report is a *Problem with its Indonesian and English text.
+func TestProblemsBilingual(t *testing.T) {
+	t.Parallel()
+	in := small()
+	in.Owners = append(in.Owners, Owner{ID: "u1"}, Owner{ID: "u9", Available: []int{7}})
+	in.Wishes = append(in.Wishes, Wish{Owner: "zz", Partner: "bank", Weight: -1})
+	bad := &Schedule{Meetings: []Meeting{
+		{Owner: "u2", Partner: "buyer", Slot: 1, Table: 1},
+		{Owner: "u2", Partner: "bank", Slot: 1, Table: 1},
+		{Owner: "u3", Partner: "buyer", Slot: 3, Table: 9},
+	}, Coverage: 7, Weight: 1}
+	for name, err := range map[string]error{"instance": in.Validate(), "schedule": Validate(small(), bad)} {
+		joined, ok := err.(interface{ Unwrap() []error })
+		if !ok {
+			t.Fatalf("%s: %v is not a joined error", name, err)
+		}
+		errs := joined.Unwrap()
+		if len(errs) < 3 {
+			t.Errorf("%s: only %d problems: %v", name, len(errs), err)
+		}
+		for _, e := range errs {
+			p, ok := e.(*Problem)
+			if !ok || p.ID == "" || p.EN == "" || p.ID == p.EN {
+				t.Errorf("%s: %q is not a bilingual Problem", name, e)
+			}
+		}
+	}
+}
+
 // TestValidatePartnerSeats: a partner with one seat in two meetings of one
 // slot, each at its own table.
 func TestValidatePartnerSeats(t *testing.T) {

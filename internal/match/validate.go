@@ -18,15 +18,15 @@ func Validate(in *Instance, sch *Schedule) error {
 		return fmt.Errorf("instance: %w", err)
 	}
 	cov, weight, err := ValidateMeetings(in, sch.Meetings)
-	var errs []error
-	if err != nil {
-		errs = append(errs, err)
+	var errs problems
+	if joined, ok := err.(interface{ Unwrap() []error }); ok {
+		errs = append(errs, joined.Unwrap()...)
 	}
 	if sch.Coverage != cov {
-		errs = append(errs, fmt.Errorf("coverage says %d owners, the meetings cover %d", sch.Coverage, cov))
+		errs.add("coverage tertulis %d UMKM, padahal pertemuannya mencakup %d", "coverage says %d owners, the meetings cover %d", sch.Coverage, cov)
 	}
 	if !closeTo(sch.Weight, weight) {
-		errs = append(errs, fmt.Errorf("weight says %g, the meetings weigh %g", sch.Weight, weight))
+		errs.add("weight tertulis %g, padahal bobot pertemuannya %g", "weight says %g, the meetings weigh %g", sch.Weight, weight)
 	}
 	return errors.Join(errs...)
 }
@@ -38,35 +38,36 @@ func ValidateMeetings(in *Instance, meetings []Meeting) (coverage int, weight fl
 	if err != nil {
 		return 0, 0, fmt.Errorf("instance: %w", err)
 	}
-	var errs []error
-	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	var errs problems
+	bad := errs.add
 	type os struct{ o, s int }
 	type ps struct{ p, s int }
 	type ts struct{ t, s int }
-	ownerSlot := map[os]string{}
+	ownerSlot := map[os]bi{}
 	partnerSlot := map[ps]int{}
-	tableSlot := map[ts]string{}
+	tableSlot := map[ts]bi{}
 	met := map[int]int{} // pair → slot
 	perOwner := make([]int, len(m.owners))
 	var micro int64
 	for i, mt := range meetings {
-		name := fmt.Sprintf("meeting %d (%s–%s, slot %d, table %d)", i+1, mt.Owner, mt.Partner, mt.Slot, mt.Table)
+		name := bi{fmt.Sprintf("pertemuan %d (%s–%s, sesi %d, meja %d)", i+1, mt.Owner, mt.Partner, mt.Slot, mt.Table),
+			fmt.Sprintf("meeting %d (%s–%s, slot %d, table %d)", i+1, mt.Owner, mt.Partner, mt.Slot, mt.Table)}
 		o, okO := m.ownerIndex[mt.Owner]
 		p, okP := m.partnerIndex[mt.Partner]
 		if !okO {
-			bad("%s: unknown owner", name)
+			bad("%s: UMKM tidak dikenal", "%s: unknown owner", name)
 		}
 		if !okP {
-			bad("%s: unknown partner", name)
+			bad("%s: mitra tidak dikenal", "%s: unknown partner", name)
 		}
 		if mt.Slot < 0 || mt.Slot >= m.slots {
-			bad("%s: no such slot (0..%d)", name, m.slots-1)
+			bad("%s: sesi itu tidak ada (0..%d)", "%s: no such slot (0..%d)", name, m.slots-1)
 			continue
 		}
 		if mt.Table < 1 || mt.Table > m.tables {
-			bad("%s: no such table (1..%d)", name, m.tables)
+			bad("%s: meja itu tidak ada (1..%d)", "%s: no such table (1..%d)", name, m.tables)
 		} else if other, dup := tableSlot[ts{mt.Table, mt.Slot}]; dup {
-			bad("%s: the table is taken by %s", name, other)
+			bad("%s: meja itu sudah dipakai %s", "%s: the table is taken by %s", name, bi{other.id, other.en})
 		} else {
 			tableSlot[ts{mt.Table, mt.Slot}] = name
 		}
@@ -74,36 +75,36 @@ func ValidateMeetings(in *Instance, meetings []Meeting) (coverage int, weight fl
 			continue
 		}
 		if !m.ownerFree[o][mt.Slot] {
-			bad("%s: the owner is not available then", name)
+			bad("%s: UMKM tidak bisa hadir di sesi itu", "%s: the owner is not available then", name)
 		}
 		if !m.partnerFree[p][mt.Slot] {
-			bad("%s: the partner is not available then", name)
+			bad("%s: mitra tidak bisa hadir di sesi itu", "%s: the partner is not available then", name)
 		}
 		if other, dup := ownerSlot[os{o, mt.Slot}]; dup {
-			bad("%s: the owner already has %s", name, other)
+			bad("%s: UMKM sudah punya %s", "%s: the owner already has %s", name, bi{other.id, other.en})
 		} else {
 			ownerSlot[os{o, mt.Slot}] = name
 		}
 		partnerSlot[ps{p, mt.Slot}]++
 		if partnerSlot[ps{p, mt.Slot}] == m.seats[p]+1 {
-			bad("%s: the partner has more meetings then than seats (%d)", name, m.seats[p])
+			bad("%s: pertemuan mitra di sesi itu melebihi kursinya (%d)", "%s: the partner has more meetings then than seats (%d)", name, m.seats[p])
 		}
 		perOwner[o]++
 		if perOwner[o] == m.cap+1 {
-			bad("%s: the owner has more than max_per_owner (%d) meetings", name, m.cap)
+			bad("%s: pertemuan UMKM melebihi max_per_owner (%d)", "%s: the owner has more than max_per_owner (%d) meetings", name, m.cap)
 		}
 		k, ok := m.pairIndex[[2]int{o, p}]
 		if !ok {
 			switch {
 			case m.vetoed[[2]int{o, p}]:
-				bad("%s: the pair is vetoed", name)
+				bad("%s: pasangan ini ditolak", "%s: the pair is vetoed", name)
 			case !m.wished[[2]int{o, p}]:
-				bad("%s: the pair is not wished", name)
+				bad("%s: pasangan ini tidak ada di keinginan", "%s: the pair is not wished", name)
 			}
 			continue
 		}
 		if _, dup := met[k]; dup {
-			bad("%s: the pair already meets (a pair meets at most once)", name)
+			bad("%s: pasangan ini sudah bertemu (satu pasangan paling banyak sekali)", "%s: the pair already meets (a pair meets at most once)", name)
 			continue
 		}
 		met[k] = mt.Slot
@@ -112,7 +113,7 @@ func ValidateMeetings(in *Instance, meetings []Meeting) (coverage int, weight fl
 	for k, p := range m.pairs {
 		if p.lock >= 0 {
 			if s, ok := met[k]; !ok || s != p.lock {
-				bad("locked meeting %s–%s in slot %d is missing", m.owners[p.o], m.partners[p.p], p.lock)
+				bad("pertemuan terkunci %s–%s di sesi %d tidak ada", "locked meeting %s–%s in slot %d is missing", m.owners[p.o], m.partners[p.p], p.lock)
 			}
 		}
 	}
