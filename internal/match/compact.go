@@ -145,12 +145,50 @@ func (st *state) sideways(kicked []bool) bool {
 		}
 		if !done {
 			st.place(k, s0)
-			continue
+			done = st.swapSideways(k, kicked)
 		}
-		kicked[k] = true
-		moved = true
+		if done {
+			kicked[k] = true
+			moved = true
+		}
 	}
 	return moved
+}
+
+// swapSideways exchanges the slots of meeting k and a meeting not yet
+// kicked in another slot when both fit and the gaps stay as they are.
+func (st *state) swapSideways(k int, kicked []bool) bool {
+	m := st.m
+	s0 := st.at[k]
+	for _, s := range m.pairs[k].slots {
+		if s == s0 {
+			continue
+		}
+		cands := append([]int(nil), st.slotAt[s]...)
+		for _, b := range cands {
+			if st.frozen[b] || kicked[b] || !contains(m.pairs[b].slots, s0) {
+				continue
+			}
+			before := st.pairGaps(k, b)
+			st.unplace(k)
+			st.unplace(b)
+			if st.fits(k, s) {
+				st.place(k, s)
+				if st.fits(b, s0) {
+					st.place(b, s0)
+					if st.pairGaps(k, b) == before {
+						kicked[b] = true
+						return true
+					}
+					st.unplace(b)
+				}
+				st.unplace(k)
+			}
+			st.place(k, s0)
+			st.place(b, s)
+		}
+	}
+	return false
 }
 
 // tryMove moves meeting k to slot s when it fits and lowers the gaps.

@@ -14,17 +14,17 @@ type state struct {
 	weight    int64
 	frozen    []bool // pairs that may not move or be dropped
 
-	// search bookkeeping
-	allowDrop        bool
-	baseCov          int
-	baseWeight       int64
-	mark             []int
-	stamp            int
-	budget           int
-	cut              bool    // the depth limit stopped a branch
-	pending          []int   // evicted pairs waiting for a new slot
-	order            [][]int // scratch per depth
-	candidateScratch [][]int
+	// bookkeeping of one insert (an ejection-chain search)
+	allowDrop  bool    // a chain may end by leaving its last pair out
+	baseCov    int     // the objective when the search began
+	baseWeight int64   //
+	mark       []int   // per pair: stamp of the search that touched it
+	stamp      int     // the current search
+	budget     int     // moves the search may still try
+	cut        bool    // the depth limit stopped a branch
+	pending    []int   // evicted pairs waiting for a new slot
+	order      [][]int // per depth: scratch for slotOrder
+	scratch    [][]int // per depth: scratch for evictees
 }
 
 func newState(m *model) *state {
@@ -121,7 +121,7 @@ func (st *state) insert(k, depth int, allowDrop bool, budget int) bool {
 	st.pending = st.pending[:0]
 	for len(st.order) <= depth {
 		st.order = append(st.order, nil)
-		st.candidateScratch = append(st.candidateScratch, nil)
+		st.scratch = append(st.scratch, nil)
 	}
 	return st.chain(k, depth)
 }
@@ -216,8 +216,8 @@ func (st *state) doubleEviction(h, s, depth int) bool {
 		len(st.partnerAt[p.p*m.slots+s]) < m.seats[p.p] {
 		return false
 	}
-	cands := append(st.candidateScratch[depth][:0], st.partnerAt[p.p*m.slots+s]...)
-	st.candidateScratch[depth] = cands
+	cands := append(st.scratch[depth][:0], st.partnerAt[p.p*m.slots+s]...)
+	st.scratch[depth] = cands
 	for _, c := range cands {
 		if st.frozen[c] || st.mark[c] == st.stamp {
 			continue
@@ -307,7 +307,7 @@ func (st *state) evictees(h, s, depth int) []int {
 	default:
 		return nil
 	}
-	out := append(st.candidateScratch[depth][:0], src...)
-	st.candidateScratch[depth] = out
+	out := append(st.scratch[depth][:0], src...)
+	st.scratch[depth] = out
 	return out
 }
