@@ -36,11 +36,12 @@ Slots are numbered from 0, tables from 1; "available" left out means every slot.
 // runMatch is `jejaring match`: the temu bisnis scheduler offline. It needs
 // no database.
 func runMatch(_ context.Context, args []string, s stdio) int {
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+	if len(args) == 0 {
+		fmt.Fprint(s.err, matchUsage)
+		return 2
+	}
+	if args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		fmt.Fprint(s.out, matchUsage)
-		if len(args) == 0 {
-			return 2
-		}
 		return 0
 	}
 	switch args[0] {

@@ -118,6 +118,7 @@ func TestMatchSolveRefuses(t *testing.T) {
 		{[]string{"solve"}, 2, "Usage: jejaring match"},
 		{[]string{"check", typo}, 2, "Usage: jejaring match"},
 		{[]string{"frobnicate"}, 2, "unknown match command"},
+		{[]string{}, 2, "Usage: jejaring match"},
 	} {
 		code, _, errs := runMatchT(t, tc.args...)
 		if code != tc.code || !strings.Contains(errs, tc.want) {
@@ -171,6 +172,14 @@ func TestMatchSolvePrevious(t *testing.T) {
 		if m.Partner != "mentor" && !kept[m] {
 			t.Errorf("meeting %+v moved", m)
 		}
+	}
+}
+
+func TestMatchHelp(t *testing.T) {
+	t.Parallel()
+	code, out, _ := runMatchT(t, "help")
+	if code != 0 || !strings.Contains(out, "solve INSTANCE.json") || !strings.Contains(out, `"max_per_owner": 3`) {
+		t.Errorf("help: code %d\n%s", code, out)
 	}
 }
 
