@@ -102,6 +102,13 @@ const weightScale = 1e6
 // maxWeight keeps every sum of weights exact in an int64.
 const maxWeight = 1e6
 
+// maxSlots and maxTables bound the grid far above any fair, so that a typo
+// ("slots": 1200) is refused instead of filling the memory.
+const (
+	maxSlots  = 200
+	maxTables = 5000
+)
+
 // model is an Instance checked and indexed: people by number, the pairs that
 // may meet with the slots both are free in.
 type model struct {
@@ -136,11 +143,11 @@ func (in *Instance) Validate() error {
 func newModel(in *Instance) (*model, error) {
 	var errs problems
 	bad := errs.add
-	if in.Slots < 1 {
-		bad("slots (jumlah sesi) paling sedikit 1, bukan %d", "slots must be at least 1, not %d", in.Slots)
+	if in.Slots < 1 || in.Slots > maxSlots {
+		bad("slots (jumlah sesi) harus 1 sampai %d, bukan %d", "slots must be 1 to %d, not %d", maxSlots, in.Slots)
 	}
-	if in.Tables < 1 {
-		bad("tables (jumlah meja) paling sedikit 1, bukan %d", "tables must be at least 1, not %d", in.Tables)
+	if in.Tables < 1 || in.Tables > maxTables {
+		bad("tables (jumlah meja) harus 1 sampai %d, bukan %d", "tables must be 1 to %d, not %d", maxTables, in.Tables)
 	}
 	if in.MaxPerOwner < 0 {
 		bad("max_per_owner tidak boleh negatif (0 berarti tanpa batas), bukan %d", "max_per_owner must not be negative (0 means no cap), not %d", in.MaxPerOwner)

@@ -170,8 +170,10 @@ func TestInstanceValidate(t *testing.T) {
 		change func(*Instance)
 		want   string
 	}{
-		{"no slots", func(in *Instance) { in.Slots = 0 }, "slots must be at least 1"},
-		{"no tables", func(in *Instance) { in.Tables = 0 }, "tables must be at least 1"},
+		{"no slots", func(in *Instance) { in.Slots = 0 }, "slots must be 1 to 200, not 0"},
+		{"too many slots", func(in *Instance) { in.Slots = 1200 }, "slots must be 1 to 200, not 1200"},
+		{"no tables", func(in *Instance) { in.Tables = 0 }, "tables must be 1 to 5000, not 0"},
+		{"too many tables", func(in *Instance) { in.Tables = 50000 }, "tables must be 1 to 5000"},
 		{"negative cap", func(in *Instance) { in.MaxPerOwner = -1 }, "max_per_owner must not be negative"},
 		{"owner twice", func(in *Instance) { in.Owners = append(in.Owners, Owner{ID: "u1"}) }, `owner "u1" listed twice`},
 		{"owner no id", func(in *Instance) { in.Owners[0].ID = "" }, "owner #1 has no id"},
