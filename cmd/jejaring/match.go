@@ -91,13 +91,13 @@ func matchSolve(args []string, s stdio) int {
 	if _, err := s.out.Write(encodeSchedule(sch)); err != nil {
 		return s.failf("write schedule: %v", err)
 	}
-	fmt.Fprintf(s.err, "%d pertemuan; %d dari %d UMKM mendapat pertemuan (batas atas %d); bobot %g (batas atas %g)",
-		len(sch.Meetings), sch.Coverage, len(in.Owners), sch.Bound.Coverage, sch.Weight, sch.Bound.Weight)
+	fmt.Fprintf(s.err, "%d pertemuan; %d dari %d UMKM mendapat pertemuan (batas atas %d); bobot %g (batas atas %g); %d sesi kosong di sela pertemuan",
+		len(sch.Meetings), sch.Coverage, len(in.Owners), sch.Bound.Coverage, sch.Weight, sch.Bound.Weight, sch.Gaps)
 	if prev != nil {
 		fmt.Fprintf(s.err, "; %d pertemuan lama berubah", sch.Changed)
 	}
-	fmt.Fprintf(s.err, "\n%d meetings; %d of %d owners have a meeting (bound %d); weight %g (bound %g)",
-		len(sch.Meetings), sch.Coverage, len(in.Owners), sch.Bound.Coverage, sch.Weight, sch.Bound.Weight)
+	fmt.Fprintf(s.err, "\n%d meetings; %d of %d owners have a meeting (bound %d); weight %g (bound %g); %d idle slots between meetings",
+		len(sch.Meetings), sch.Coverage, len(in.Owners), sch.Bound.Coverage, sch.Weight, sch.Bound.Weight, sch.Gaps)
 	if prev != nil {
 		fmt.Fprintf(s.err, "; %d announced meetings changed", sch.Changed)
 	}

@@ -52,7 +52,8 @@ func TestMatchSolveGolden(t *testing.T) {
 	if sch.Coverage != 4 || sch.Bound.Coverage != 4 || sch.Weight != sch.Bound.Weight {
 		t.Errorf("coverage %d bound %+v weight %g", sch.Coverage, sch.Bound, sch.Weight)
 	}
-	if !strings.Contains(errs, "4 dari 4 UMKM mendapat pertemuan") || !strings.Contains(errs, "4 of 4 owners have a meeting") {
+	if !strings.Contains(errs, "4 dari 4 UMKM mendapat pertemuan") || !strings.Contains(errs, "4 of 4 owners have a meeting") ||
+		!strings.Contains(errs, "; 0 sesi kosong di sela pertemuan") || !strings.Contains(errs, "; 0 idle slots between meetings") {
 		t.Errorf("summary: %s", errs)
 	}
 	path := filepath.Join(t.TempDir(), "schedule.json")
