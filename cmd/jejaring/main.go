@@ -77,6 +77,7 @@ func commands() map[string]command {
 		})},
 		"stats": {"businesses by size class, kecamatan and sector (the yearly report table)", withDB(runStats)},
 		"bench": {"measure the message pipeline: N owners registering at once [-users N]", runBench},
+		"match": {"temu bisnis meetings: solve INSTANCE.json, check INSTANCE.json SCHEDULE.json, plan --slots --tables --owners", runMatch},
 	}
 }
 
