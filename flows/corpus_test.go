@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"jejaring/internal/actions/umkmactions"
 	"jejaring/internal/flow"
 	"jejaring/internal/umkm"
 )
@@ -115,7 +116,7 @@ func TestAnswerCorpus(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	set.SetOptions(umkm.Options(d))
+	set.SetOptions(umkmactions.Options(d))
 	rows := readCorpus(t, "testdata/corpus/answers.txt")
 	if len(rows) < 300 {
 		t.Fatalf("corpus has %d answers, want at least 300", len(rows))

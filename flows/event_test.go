@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"jejaring/internal/event/eventactions"
+	"jejaring/internal/actions/eventactions"
 	"jejaring/internal/flow/flowtest"
 )
 
@@ -28,7 +28,7 @@ func TestEventFlowsCheck(t *testing.T) {
 }
 
 // TestEventConversations runs testdata/event/*.yaml on the pure engine
-// with stubbed actions; internal/event/eventactions drives the same flows
+// with stubbed actions; internal/actions/eventactions drives the same flows
 // with the real actions against both databases.
 func TestEventConversations(t *testing.T) {
 	t.Parallel()

@@ -5,11 +5,12 @@ import (
 	"strings"
 	"testing"
 
+	"jejaring/internal/actions/umkmactions"
 	"jejaring/internal/flow/flowtest"
 	"jejaring/internal/umkm"
 )
 
-// umkmActions are the actions of internal/umkm/umkmactions (kept here by
+// umkmActions are the actions of internal/actions/umkmactions (kept here by
 // name so this test does not need the database).
 var umkmActions = []string{"umkm.notice", "umkm.consent", "umkm.find_existing", "umkm.sector", "umkm.classify",
 	"umkm.register", "umkm.load", "umkm.update", "umkm.mydata", "umkm.delete_data", "umkm.stop", "umkm.start",
@@ -26,7 +27,7 @@ func TestUMKMFlowsCheck(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	set.SetOptions(umkm.Options(d))
+	set.SetOptions(umkmactions.Options(d))
 	for id := range umkmFlows {
 		if set.Get(id) == nil {
 			t.Errorf("flow %s missing", id)
@@ -43,7 +44,7 @@ func TestUMKMFlowsCheck(t *testing.T) {
 // the choice lists from internal/umkm and the scripts' stubbed actions.
 // The paths that need the database (duplicates, datasaya, hapusdata, the
 // stored refusal) are tested against real databases in
-// internal/umkm/umkmactions.
+// internal/actions/umkmactions.
 func TestUMKMConversations(t *testing.T) {
 	t.Parallel()
 	d, err := umkm.LoadData("")
@@ -61,7 +62,7 @@ func TestUMKMConversations(t *testing.T) {
 		t.Run(strings.TrimSuffix(filepath.Base(f), ".yaml"), func(t *testing.T) {
 			t.Parallel()
 			set := load(t)
-			set.SetOptions(umkm.Options(d))
+			set.SetOptions(umkmactions.Options(d))
 			flowtest.RunEngine(t, set, f)
 		})
 	}

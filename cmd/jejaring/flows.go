@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"jejaring/flows"
+	"jejaring/internal/actions/umkmactions"
 	"jejaring/internal/flow"
 	"jejaring/internal/flow/flowtest"
 	"jejaring/internal/umkm"
@@ -114,7 +115,7 @@ func plugOptions(set *flow.Set) error {
 	if err != nil {
 		return fmt.Errorf("flows: region data: %w", err)
 	}
-	set.SetOptions(umkm.Options(d))
+	set.SetOptions(umkmactions.Options(d))
 	return nil
 }
 

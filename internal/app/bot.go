@@ -2,37 +2,24 @@ package app
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"io/fs"
 	"log/slog"
 	"os"
-	"strings"
 
 	"jejaring/flows"
+	"jejaring/internal/actions/demo"
+	"jejaring/internal/actions/eventactions"
+	"jejaring/internal/actions/staffactions"
+	"jejaring/internal/actions/umkmactions"
 	"jejaring/internal/bot"
 	"jejaring/internal/channel"
-	"jejaring/internal/event/eventactions"
 	"jejaring/internal/flow"
 	"jejaring/internal/outbox"
 	"jejaring/internal/session"
-	"jejaring/internal/staffactions"
 	"jejaring/internal/store"
 	"jejaring/internal/umkm"
-	"jejaring/internal/umkm/umkmactions"
 )
-
-// DemoSave is the action of the demo flow (flows/demo.yaml): the demo
-// promises that its answers are not sent to the office, so it stores nothing
-// and hands back a sample number starting with CONTOH-.
-const DemoSave = "demo.save"
-
-func demoSave(ctx context.Context, call bot.ActionCall) (bot.ActionResult, error) {
-	var b [3]byte
-	_, _ = rand.Read(b[:])
-	return bot.ActionResult{Answers: map[string]any{"reg_no": "CONTOH-" + strings.ToUpper(hex.EncodeToString(b[:]))}}, nil
-}
 
 // Actions builds the registry of every Go action the flows may run. data is
 // the region and KBLI data (nil: the built-in default region).
@@ -54,7 +41,7 @@ func actions(db *store.DB, data *umkm.Data, log *slog.Logger, events eventaction
 	if err := staffactions.Register(a, db, log); err != nil {
 		return nil, err
 	}
-	if err := a.Register(DemoSave, demoSave); err != nil {
+	if err := demo.Register(a); err != nil {
 		return nil, err
 	}
 	return a, nil
@@ -65,7 +52,7 @@ func actions(db *store.DB, data *umkm.Data, log *slog.Logger, events eventaction
 func ActionNames() []string {
 	names := append(umkmactions.Names(), eventactions.Names...)
 	names = append(names, staffactions.Names()...)
-	return append(names, DemoSave)
+	return append(names, demo.Save)
 }
 
 // FlowsFS is FLOWS_DIR on disk when set, else the flows built into the
@@ -112,7 +99,7 @@ func (a *App) handler(ctx context.Context) (channel.Handler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("actions: %w", err)
 	}
-	set, err := LoadFlows(a.Config.FlowsDir, acts.Names(), umkm.Options(data))
+	set, err := LoadFlows(a.Config.FlowsDir, acts.Names(), umkmactions.Options(data))
 	if err != nil {
 		return nil, err
 	}

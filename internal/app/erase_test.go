@@ -18,12 +18,13 @@ import (
 	"go.mau.fi/whatsmeow/types"
 
 	"jejaring/flows"
+	"jejaring/internal/actions/eventactions"
+	"jejaring/internal/actions/umkmactions"
 	"jejaring/internal/bot/bottest"
 	"jejaring/internal/channel"
 	"jejaring/internal/channel/webchat"
 	"jejaring/internal/channel/whatsapp/whatsapptest"
 	"jejaring/internal/event"
-	"jejaring/internal/event/eventactions"
 	"jejaring/internal/flow"
 	"jejaring/internal/session"
 	"jejaring/internal/session/sessiontest"
@@ -84,7 +85,7 @@ func TestHapusdataLeavesNothing(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			set.SetOptions(umkm.Options(data))
+			set.SetOptions(umkmactions.Options(data))
 			h := bottest.NewWith(t, set, acts, db, sessions)
 
 			// The office's WhatsApp is linked; whatsmeow learns her push

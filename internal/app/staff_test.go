@@ -8,9 +8,10 @@ import (
 	"testing"
 
 	"jejaring/flows"
+	"jejaring/internal/actions/eventactions"
+	"jejaring/internal/actions/umkmactions"
 	"jejaring/internal/bot/bottest"
 	"jejaring/internal/channel"
-	"jejaring/internal/event/eventactions"
 	"jejaring/internal/flow"
 	"jejaring/internal/session"
 	"jejaring/internal/session/sessiontest"
@@ -42,7 +43,7 @@ func TestStaffLinkThroughTheBot(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			set.SetOptions(umkm.Options(data))
+			set.SetOptions(umkmactions.Options(data))
 			rdb, prefix := sessiontest.Real(t)
 			h := bottest.NewWith(t, set, acts, db, session.New(rdb, prefix, session.DefaultTTL))
 			say := func(addr channel.Address, text, want string) {

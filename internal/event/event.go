@@ -4,7 +4,7 @@
 // deadline), the reminder schedule, check-in codes, the .ics calendar file and
 // the QR image of a check-in code, and the Bahasa Indonesia texts of every
 // notice. It does no SQL and no I/O: internal/store implements the
-// repository, internal/outbox sends, internal/event/eventactions wires the
+// repository, internal/outbox sends, internal/actions/eventactions wires the
 // flows to both.
 //
 // Times are stored in UTC and shown in Asia/Jakarta (WIB, UTC+7, no daylight

@@ -46,24 +46,11 @@ func TestValidate(t *testing.T) {
 	}
 }
 
-func TestNoticeAndOptions(t *testing.T) {
+func TestNotice(t *testing.T) {
 	t.Parallel()
 	n := PrivacyNotice("")
 	if n.Version != NoticeVersion || !strings.Contains(n.Text("id"), "HAPUSDATA") || !strings.Contains(n.Text("en"), "Purpose") {
 		t.Errorf("notice: %+v", n)
-	}
-	o := Options(mustData(t))
-	if k := o(OptionsKecamatan, "id"); len(k) != 15 || k[6].Value != "13.01.07" || k[6].Label != "Koto XI Tarusan" {
-		t.Errorf("kecamatan options: %v", k)
-	}
-	if s := o(OptionsSections, "en"); len(s) != 21 || s[2].Value != "C" || !strings.Contains(s[2].Label, "Making") {
-		t.Errorf("section options: %v", s)
-	}
-	if n := o("nagari:13.01.07", "id"); len(n) != 23 {
-		t.Errorf("nagari of Tarusan: %d", len(n))
-	}
-	if o("nagari:99", "id") != nil || o("nothing", "id") != nil {
-		t.Error("unknown lists should be nil")
 	}
 }
 

@@ -7,13 +7,13 @@ import (
 	"testing"
 
 	"jejaring/flows"
+	"jejaring/internal/actions/eventactions"
+	"jejaring/internal/actions/umkmactions"
 	"jejaring/internal/bot/bottest"
-	"jejaring/internal/event/eventactions"
 	"jejaring/internal/flow"
 	"jejaring/internal/store"
 	"jejaring/internal/store/storetest"
 	"jejaring/internal/umkm"
-	"jejaring/internal/umkm/umkmactions"
 )
 
 // scriptStubs says, for each UMKM and event conversation script, which of
@@ -36,8 +36,8 @@ import (
 //     script expects its stub's values (salido, Usaha Kecil).
 //   - "*": the script starts from data a fresh database does not have (a
 //     registered business, an invitation, an event, staff work); its real
-//     database variant is in internal/umkm/umkmactions or
-//     internal/event/eventactions, which seed that data. Through the bot
+//     database variant is in internal/actions/umkmactions or
+//     internal/actions/eventactions, which seed that data. Through the bot
 //     these scripts still check routing, deep links, staff flags, the
 //     session between turns, and the flows' texts.
 var scriptStubs = map[string][]string{
@@ -105,7 +105,7 @@ func TestUMKMAndEventScriptsThroughTheBot(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				set.SetOptions(umkm.Options(data))
+				set.SetOptions(umkmactions.Options(data))
 				h := bottest.New(t, set, nil, d)
 				if len(stubs) != 1 || stubs[0] != "*" {
 					if err := umkmactions.Register(h.Actions, umkmactions.Deps{DB: h.DB, Data: data}); err != nil {

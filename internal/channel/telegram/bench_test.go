@@ -18,6 +18,7 @@ import (
 	"github.com/lib/pq"
 	"github.com/redis/go-redis/v9"
 
+	"jejaring/internal/actions/umkmactions"
 	"jejaring/internal/bot"
 	"jejaring/internal/bot/bottest"
 	"jejaring/internal/channel"
@@ -28,7 +29,6 @@ import (
 	"jejaring/internal/store"
 	"jejaring/internal/store/storetest"
 	"jejaring/internal/umkm"
-	"jejaring/internal/umkm/umkmactions"
 )
 
 var benchUsers = flag.Int("tg.users", 1000, "simulated Telegram users in BenchmarkTelegramRegistration")
@@ -91,7 +91,7 @@ func BenchmarkTelegramRegistration(b *testing.B) {
 		b.Fatal(err)
 	}
 	set := loadFlows(b)
-	set.SetOptions(umkm.Options(data))
+	set.SetOptions(umkmactions.Options(data))
 	h := bottest.NewWith(b, set, actions, db, session.New(rdb, prefix+"s:", session.DefaultTTL))
 	timed := &timingHandler{next: h.Bot}
 	fake := tgtest.New(b)

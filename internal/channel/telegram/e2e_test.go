@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"jejaring/internal/actions/umkmactions"
 	"jejaring/internal/bot"
 	"jejaring/internal/bot/bottest"
 	"jejaring/internal/channel"
@@ -22,7 +23,6 @@ import (
 	"jejaring/internal/store"
 	"jejaring/internal/store/storetest"
 	"jejaring/internal/umkm"
-	"jejaring/internal/umkm/umkmactions"
 )
 
 // The end-to-end tests run the real bot (engine, flows, Redis sessions,
@@ -386,7 +386,7 @@ func TestE2EDaftarRegistrationStored(t *testing.T) {
 		t.Fatal(err)
 	}
 	set := loadFlows(t)
-	set.SetOptions(umkm.Options(data))
+	set.SetOptions(umkmactions.Options(data))
 	rdb, prefix := sessiontest.Real(t)
 	h := bottest.NewWith(t, set, actions, db, session.New(rdb, prefix+"s:", session.DefaultTTL))
 	fake := tgtest.New(t)

@@ -10,13 +10,13 @@ import (
 	"testing"
 	"time"
 
+	"jejaring/internal/actions/umkmactions"
 	"jejaring/internal/bot"
 	"jejaring/internal/contact"
 	"jejaring/internal/flow"
 	"jejaring/internal/store"
 	"jejaring/internal/store/storetest"
 	"jejaring/internal/umkm"
-	"jejaring/internal/umkm/umkmactions"
 )
 
 var now = time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"jejaring/flows"
+	"jejaring/internal/actions/umkmactions"
 	"jejaring/internal/bot"
 	"jejaring/internal/bot/bottest"
 	"jejaring/internal/channel"
@@ -18,7 +19,6 @@ import (
 	"jejaring/internal/store"
 	"jejaring/internal/store/storetest"
 	"jejaring/internal/umkm"
-	"jejaring/internal/umkm/umkmactions"
 )
 
 // harness is the real bot with the real flows, the real UMKM actions, a
@@ -33,7 +33,7 @@ func harness(t *testing.T, dialect string) *bottest.Harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	set.SetOptions(umkm.Options(data))
+	set.SetOptions(umkmactions.Options(data))
 	db := storetest.New(t, dialect)
 	acts := bot.Actions{}
 	if err := umkmactions.Register(acts, umkmactions.Deps{DB: db, Data: data, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}); err != nil {

@@ -12,10 +12,10 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"jejaring/flows"
+	"jejaring/internal/actions/eventactions"
 	"jejaring/internal/bot"
 	"jejaring/internal/channel"
 	"jejaring/internal/event"
-	"jejaring/internal/event/eventactions"
 	"jejaring/internal/flow"
 	"jejaring/internal/store"
 	"jejaring/internal/store/storetest"

@@ -5,9 +5,9 @@ import (
 	"strings"
 	"testing"
 
+	"jejaring/internal/actions/eventactions"
 	"jejaring/internal/bot"
 	"jejaring/internal/event"
-	"jejaring/internal/event/eventactions"
 	"jejaring/internal/store"
 	"jejaring/internal/store/storetest"
 )

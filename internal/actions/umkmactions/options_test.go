@@ -1,10 +1,12 @@
-package umkm
+package umkmactions
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"jejaring/internal/flow"
+	"jejaring/internal/umkm"
 )
 
 // TestOptionsKecamatanMatching answers the kecamatan question the way
@@ -12,7 +14,7 @@ import (
 // supplies (the data file's aliases and the nagari names).
 func TestOptionsKecamatanMatching(t *testing.T) {
 	t.Parallel()
-	d, err := LoadData("")
+	d, err := umkm.LoadData("")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +63,7 @@ func TestOptionsKecamatanMatching(t *testing.T) {
 // alias of either.
 func TestOptionsKecamatanAliases(t *testing.T) {
 	t.Parallel()
-	r, err := ParseRegion([]byte(`code: "99.01"
+	r, err := umkm.ParseRegion([]byte(`code: "99.01"
 prefix: TST
 kecamatan:
   - {code: "99.01.01", name: Utara, aliases: [ibukota], nagari: [{code: "1", name: Pasar}, {code: "2", name: Koto Baru}]}
@@ -70,7 +72,7 @@ kecamatan:
 	if err != nil {
 		t.Fatal(err)
 	}
-	list := Options(&Data{Region: r})(OptionsKecamatan, "id")
+	list := Options(&umkm.Data{Region: r})(OptionsKecamatan, "id")
 	want := [][]string{{"ibukota", "Pasar"}, {"Lubuk"}}
 	for i, c := range list {
 		if len(c.Aliases) != len(want[i]) {
@@ -89,7 +91,7 @@ kecamatan:
 // gives its own kecamatan (a data edit that makes one ambiguous fails here).
 func TestOptionsEveryNagariFindsItsKecamatan(t *testing.T) {
 	t.Parallel()
-	d, err := LoadData("")
+	d, err := umkm.LoadData("")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,5 +111,26 @@ func TestOptionsEveryNagariFindsItsKecamatan(t *testing.T) {
 				t.Errorf("%q: got %q (%v), want %s", w, got, perr, k.Name)
 			}
 		}
+	}
+}
+
+func TestOptionsLists(t *testing.T) {
+	t.Parallel()
+	d, err := umkm.LoadData("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := Options(d)
+	if k := o(OptionsKecamatan, "id"); len(k) != 15 || k[6].Value != "13.01.07" || k[6].Label != "Koto XI Tarusan" {
+		t.Errorf("kecamatan options: %v", k)
+	}
+	if s := o(OptionsSections, "en"); len(s) != 21 || s[2].Value != "C" || !strings.Contains(s[2].Label, "Making") {
+		t.Errorf("section options: %v", s)
+	}
+	if n := o("nagari:13.01.07", "id"); len(n) != 23 {
+		t.Errorf("nagari of Tarusan: %d", len(n))
+	}
+	if o("nagari:99", "id") != nil || o("nothing", "id") != nil {
+		t.Error("unknown lists should be nil")
 	}
 }

@@ -1,10 +1,10 @@
-package umkm
+package umkmactions
 
 import (
-	"slices"
 	"strings"
 
 	"jejaring/internal/flow"
+	"jejaring/internal/umkm"
 )
 
 // Option list names served by Options.
@@ -24,8 +24,8 @@ const (
 // kecamatan. A nagari name that two kecamatan share is left out: the
 // matcher would have to ask "which one?" about a word that is not an
 // option at all.
-func Options(d *Data) flow.Options {
-	aliases := kecamatanAliases(d.Region)
+func Options(d *umkm.Data) flow.Options {
+	aliases := d.Region.KecamatanAliases()
 	return func(name, lang string) []flow.Choice {
 		switch {
 		case name == OptionsKecamatan:
@@ -53,32 +53,4 @@ func Options(d *Data) flow.Options {
 		}
 		return nil
 	}
-}
-
-// kecamatanAliases lists, per kecamatan, the aliases for the choice
-// matcher: the data file's aliases and the nagari names no other kecamatan
-// also has.
-func kecamatanAliases(r *Region) [][]string {
-	count := map[string]int{}
-	for _, k := range r.Kecamatan {
-		seen := map[string]bool{}
-		for _, n := range k.Nagari {
-			key := Normalize(n.Name)
-			if !seen[key] {
-				seen[key] = true
-				count[key]++
-			}
-		}
-	}
-	out := make([][]string, len(r.Kecamatan))
-	for i, k := range r.Kecamatan {
-		list := slices.Clone(k.Aliases)
-		for _, n := range k.Nagari {
-			if count[Normalize(n.Name)] == 1 {
-				list = append(list, n.Name)
-			}
-		}
-		out[i] = slices.Clip(list)
-	}
-	return out
 }
