@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"jejaring/flows"
@@ -109,7 +110,12 @@ func (a *App) handler(ctx context.Context) (channel.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	a.Sessions = session.New(a.Redis, a.Config.RedisPrefix, a.Config.SessionTTL)
+	sealer, err := a.sessionCipher()
+	if err != nil {
+		return nil, err
+	}
+	a.Sessions = session.New(a.Redis, a.Config.RedisPrefix, a.Config.SessionTTL,
+		session.Encrypt(sealer), session.WithLogger(a.Log.With("component", "session")))
 	resume := a.Config.ResumeAfter
 	if resume == 0 {
 		resume = -1 // RESUME_AFTER=0: never (bot.Config's zero means its default)
@@ -124,6 +130,27 @@ func (a *App) handler(ctx context.Context) (channel.Handler, error) {
 	}
 	a.Bot = b
 	return b, nil
+}
+
+// sessionCipher is the key sealing the sessions in Redis: SESSION_KEY, or
+// the key file in DATA_DIR, generated on the first start.
+func (a *App) sessionCipher() (*session.Cipher, error) {
+	if len(a.Config.SessionKey) > 0 {
+		c, err := session.NewCipher(a.Config.SessionKey)
+		if err != nil {
+			return nil, fmt.Errorf("SESSION_KEY: %w", err)
+		}
+		return c, nil
+	}
+	key, created, err := session.KeyFile(a.Config.DataDir)
+	if err != nil {
+		return nil, fmt.Errorf("SESSION_KEY is not set and %w", err)
+	}
+	if created {
+		a.Log.Info("generated the key that seals conversations in Redis; replicas sharing one Redis need the same key: set SESSION_KEY",
+			"file", filepath.Join(a.Config.DataDir, session.KeyFileName))
+	}
+	return session.NewCipher(key)
 }
 
 // channelOn reports whether channel ch runs here or, through the outbox's
