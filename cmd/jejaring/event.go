@@ -7,7 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -540,7 +539,7 @@ func (e *eventCmd) export(ctx context.Context, args []string) error {
 	}
 	w := e.out
 	if *outPath != "" {
-		f, err := os.Create(*outPath)
+		f, err := createPrivate(*outPath)
 		if err != nil {
 			return err
 		}
@@ -551,7 +550,11 @@ func (e *eventCmd) export(ctx context.Context, args []string) error {
 		cw := csv.NewWriter(w)
 		_ = cw.Write(exportHeader)
 		for _, x := range rows {
-			_ = cw.Write(exportRecord(x))
+			rec := exportRecord(x)
+			for i := range rec {
+				rec[i] = csvText(rec[i])
+			}
+			_ = cw.Write(rec)
 		}
 		cw.Flush()
 		return cw.Error()
