@@ -58,6 +58,11 @@ func TestControlCharactersThroughTheBot(t *testing.T) {
 			expect(t, h.Say(web, "50 juta"), "omzet")
 			expect(t, h.Say(web, "2,5 M"), "NIB")
 			expect(t, h.Say(web, "lewati"), "NIK")
+			// A NIK of a province that does not exist is asked again, kindly,
+			// with an example.
+			out := h.Say(web, "9901014506900001")
+			expect(t, out, "bukan kode provinsi")
+			expect(t, out, "contoh: 1301014506900001")
 			expect(t, h.Say(web, "1301014506900001\u200e"), "foto")
 			expect(t, h.Send(bottest.Inbound(web, flow.Input{Kind: flow.InPhoto, FileRef: "photo-1"})), "PP 7/2021")
 			expect(t, h.Say(web, "ya\x00"), "PSS-2026-000001")
