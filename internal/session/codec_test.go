@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -278,6 +279,28 @@ func TestParseKey(t *testing.T) {
 	for _, bad := range []string{"", "zz", good[:62], good + "00"} {
 		if _, err := session.ParseKey(bad); err == nil {
 			t.Errorf("ParseKey(%q): want an error", bad)
+		}
+	}
+}
+
+// BenchmarkSessionSealOpen is the cost sealing adds to a turn: one seal at
+// the commit and one open at the next Begin of a registration-sized session.
+func BenchmarkSessionSealOpen(b *testing.B) {
+	k := make([]byte, session.KeySize)
+	c, err := session.NewCipher(k)
+	if err != nil {
+		b.Fatal(err)
+	}
+	plain, err := json.Marshal(sensitiveSession())
+	if err != nil {
+		b.Fatal(err)
+	}
+	plain = bytes.Repeat(plain, 4) // about the size of a registration near its end
+	b.SetBytes(int64(len(plain)))
+	for b.Loop() {
+		sealed := session.SealForTest(c, "jejaring:sess:{webchat:x}", plain)
+		if _, err := session.OpenForTest(c, "jejaring:sess:{webchat:x}", sealed); err != nil {
+			b.Fatal(err)
 		}
 	}
 }
