@@ -254,7 +254,7 @@ func readImport(src rowSource, data *umkm.Data, now time.Time, t tr) (*parsedImp
 			if !ok || i >= len(rec) {
 				return ""
 			}
-			return strings.TrimSpace(rec[i])
+			return strings.TrimSpace(importText(idn.CleanText(strings.TrimSpace(rec[i]))))
 		}
 		empty := true
 		for _, v := range rec {
@@ -575,7 +575,7 @@ func runExport(ctx context.Context, db *store.DB, args []string, s stdio) int {
 	}
 	w := stdout
 	if *outPath != "" {
-		file, err := os.Create(*outPath)
+		file, err := createPrivate(*outPath)
 		if err != nil {
 			fmt.Fprintf(stderr, "jejaring: export: %v\n", err)
 			return 1
@@ -607,7 +607,11 @@ func writeBusinesses(w io.Writer, format string, list []umkm.Business, data *umk
 		rec := make([]string, len(businessExportHeader))
 		for i := range list {
 			for j, v := range exportRow(&list[i], data, fullNIK, fullPhone) {
-				rec[j] = fmt.Sprint(v)
+				if s, ok := v.(string); ok {
+					rec[j] = csvText(s)
+				} else {
+					rec[j] = fmt.Sprint(v)
+				}
 			}
 			if err := cw.Write(rec); err != nil {
 				return err

@@ -109,17 +109,35 @@ func TestComposeFile(t *testing.T) {
 			t.Errorf("jejaring depends_on %s: %q, want service_healthy", dep, jj.DependsOn[dep].Condition)
 		}
 	}
-	if !slices.Contains(jj.Ports, "8080:8080") {
-		t.Errorf("jejaring ports %v", jj.Ports)
+	// Port 8080 (with /metrics and /readyz) only on loopback unless .env
+	// says otherwise.
+	if !slices.Equal(jj.Ports, []string{"${JEJARING_BIND:-127.0.0.1}:8080:8080"}) {
+		t.Errorf("jejaring ports %v, want 8080 on 127.0.0.1 by default", jj.Ports)
 	}
 	env := jj.Environment
 	if !regexp.MustCompile(`^postgres://postgres:[^@]+@postgres:5432/jejaring`).MatchString(env["DATABASE_URL"]) {
 		t.Errorf("DATABASE_URL = %q", env["DATABASE_URL"])
 	}
-	if env["REDIS_URL"] != "redis://redis:6379/0" || env["HTTP_ADDR"] != "0.0.0.0:8080" || env["DATA_DIR"] != "/data" {
+	// Redis wants a password (from .env), and Jejaring's REDIS_URL carries
+	// the same one; the health check authenticates without putting it on
+	// the command line.
+	redisCmd := strings.Join(rd.Command, " ")
+	if !strings.Contains(redisCmd, "--requirepass ${REDIS_PASSWORD:-") {
+		t.Errorf("redis command %q sets no password from REDIS_PASSWORD", redisCmd)
+	}
+	if rd.Environment["REDISCLI_AUTH"] != "${REDIS_PASSWORD:-jejaring}" || !strings.Contains(redisCmd, "${REDIS_PASSWORD:-jejaring}") {
+		t.Errorf("redis password default differs between command %q and health check %q", redisCmd, rd.Environment["REDISCLI_AUTH"])
+	}
+	if strings.Contains(strings.Join(rd.Healthcheck.Test, " "), "REDIS_PASSWORD") {
+		t.Errorf("redis health check puts the password on the command line: %v", rd.Healthcheck.Test)
+	}
+	if env["REDIS_URL"] != "redis://:${REDIS_PASSWORD:-jejaring}@redis:6379/0" {
+		t.Errorf("REDIS_URL = %q, want the password in it", env["REDIS_URL"])
+	}
+	if env["HTTP_ADDR"] != "0.0.0.0:8080" || env["DATA_DIR"] != "/data" {
 		t.Errorf("env %v", env)
 	}
-	for _, secret := range []string{"TELEGRAM_BOT_TOKEN", "ADMIN_PASSWORD"} {
+	for _, secret := range []string{"TELEGRAM_BOT_TOKEN", "ADMIN_PASSWORD", "SESSION_KEY", "TELEGRAM_WEBHOOK_SECRET"} {
 		if env[secret] != "${"+secret+":-}" {
 			t.Errorf("%s = %q, want it from .env (${%s:-})", secret, env[secret], secret)
 		}

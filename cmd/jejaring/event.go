@@ -7,7 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -553,7 +552,7 @@ func (e *eventCmd) export(ctx context.Context, args []string) error {
 	}
 	w := e.out
 	if *outPath != "" {
-		f, err := os.Create(*outPath)
+		f, err := createPrivate(*outPath)
 		if err != nil {
 			return err
 		}
@@ -583,7 +582,11 @@ func (e *eventCmd) writeExport(ctx context.Context, w io.Writer, format string, 
 		cw := csv.NewWriter(w)
 		_ = cw.Write(exportHeader)
 		for _, x := range rows {
-			_ = cw.Write(exportRecord(x, fullPhone))
+			rec := exportRecord(x, fullPhone)
+			for i := range rec {
+				rec[i] = csvText(rec[i])
+			}
+			_ = cw.Write(rec)
 		}
 		cw.Flush()
 		return cw.Error()

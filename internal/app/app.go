@@ -303,8 +303,14 @@ func (a *App) startWhatsApp(ctx context.Context, h channel.Handler) error {
 }
 
 func (a *App) startTelegram(h channel.Handler) error {
+	var secret string
+	var oldSecrets []string
+	if s := a.Config.TelegramWebhookSecrets; len(s) > 0 {
+		secret, oldSecrets = s[0], s[1:]
+	}
 	tg, err := telegram.New(telegram.Config{
 		Token: a.Config.TelegramBotToken, APIURL: a.Config.TelegramAPIURL, WebhookURL: a.Config.TelegramWebhookURL,
+		WebhookSecret: secret, OldWebhookSecrets: oldSecrets,
 		Handler: h, Redis: a.Redis, KeyPrefix: a.Config.RedisPrefix + "tg:", Logger: a.Log.With("channel", "telegram"),
 		OnBlocked: a.markBlocked,
 	})

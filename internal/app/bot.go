@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
+	"path/filepath"
 
 	"jejaring/flows"
 	"jejaring/internal/actions/demo"
@@ -93,7 +94,12 @@ func (a *App) handler(ctx context.Context) (channel.Handler, error) {
 	}
 	a.Events = store.NewEventRepo(a.DB)
 	a.Events.TelegramBotName = a.telegramUsername
-	a.Sessions = session.New(a.Redis, a.Config.RedisPrefix, a.Config.SessionTTL)
+	sealer, err := a.sessionCipher()
+	if err != nil {
+		return nil, err
+	}
+	a.Sessions = session.New(a.Redis, a.Config.RedisPrefix, a.Config.SessionTTL,
+		session.Encrypt(sealer), session.WithLogger(a.Log.With("component", "session")))
 	forget := Forgetter{Sessions: a.Sessions, Redis: a.Redis, Prefix: a.Config.RedisPrefix, DataDir: a.Config.DataDir, DB: a.DB}
 	acts, err := actions(a.DB, data, a.Log.With("component", "actions"), eventactions.Deps{Events: a.Events, ChannelOn: a.channelOn}, forget)
 	if err != nil {
@@ -117,6 +123,27 @@ func (a *App) handler(ctx context.Context) (channel.Handler, error) {
 	}
 	a.Bot = b
 	return b, nil
+}
+
+// sessionCipher is the key sealing the sessions in Redis: SESSION_KEY, or
+// the key file in DATA_DIR, generated on the first start.
+func (a *App) sessionCipher() (*session.Cipher, error) {
+	if len(a.Config.SessionKey) > 0 {
+		c, err := session.NewCipher(a.Config.SessionKey)
+		if err != nil {
+			return nil, fmt.Errorf("SESSION_KEY: %w", err)
+		}
+		return c, nil
+	}
+	key, created, err := session.KeyFile(a.Config.DataDir)
+	if err != nil {
+		return nil, fmt.Errorf("SESSION_KEY is not set and %w", err)
+	}
+	if created {
+		a.Log.Info("generated the key that seals conversations in Redis; replicas sharing one Redis need the same key: set SESSION_KEY",
+			"file", filepath.Join(a.Config.DataDir, session.KeyFileName))
+	}
+	return session.NewCipher(key)
 }
 
 // channelOn reports whether channel ch runs here or, through the outbox's

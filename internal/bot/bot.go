@@ -186,7 +186,7 @@ func (b *Bot) Handle(ctx context.Context, in channel.Inbound) ([]channel.Outboun
 	start := time.Now()
 	ch := string(in.From.Channel)
 	b.metrics.In(ch)
-	out, err := b.handle(ctx, in, nil)
+	out, err := b.handle(ctx, cleanInbound(in), nil) // text hygiene: hygiene.go
 	b.metrics.Observe(ch, time.Since(start))
 	b.metrics.Out(ch, len(out))
 	return out, err

@@ -10,6 +10,8 @@
 package config
 
 import (
+	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -55,6 +57,13 @@ type Config struct {
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For the web
 	// chat's per-address limits believe.
 	TrustedProxies []netip.Prefix
+	// SessionKey seals the sessions in Redis (SESSION_KEY, 32 bytes); nil:
+	// the key file in DataDir.
+	SessionKey []byte
+	// TelegramWebhookSecrets are the webhook secret tokens: the first is
+	// registered with Telegram, all are accepted (a rotation). Empty: one
+	// derived from the bot token.
+	TelegramWebhookSecrets []string
 
 	// raw holds every setting as resolved text (flag, env or default), for
 	// packages that parse their own settings (whatsapp.ParsePolicy).
@@ -102,6 +111,8 @@ var vars = []Var{
 	{Env: "LOG_LEVEL", Default: "info", Usage: "debug, info, warn or error"},
 	{Env: "MIGRATE", Default: "true", Usage: "apply database migrations at start-up (-migrate=false to skip)", Bool: true},
 	{Env: "SESSION_TTL", Default: "24h", Usage: "how long an unfinished conversation is kept (Go duration: 30m, 24h)"},
+	{Env: "SESSION_KEY", Default: "", Usage: "key sealing the conversations kept in Redis: 32 random bytes as 64 hex digits or base64 (openssl rand -hex 32); empty: generated once into DATA_DIR/session.key", Secret: true},
+	{Env: "TELEGRAM_WEBHOOK_SECRET", Default: "", Usage: "secret token Telegram sends with each webhook call: 16-256 of A-Z a-z 0-9 _ - (openssl rand -hex 32); old,new during a rotation; empty: derived from the bot token", Secret: true},
 	{Env: "RESUME_AFTER", Default: "30m", Usage: "silence inside a conversation after which a contact is welcomed back and asked to continue or start over; 0: never"},
 	{Env: "WEBCHAT_RETENTION", Default: "720h", Usage: "web chat visitors who gave no consent and registered no business are deleted this long after their last message"},
 	{Env: "WEBCHAT_MAX_STREAMS", Default: "1000", Usage: "open web chat event streams allowed in all (each holds one Redis connection)"},
@@ -294,6 +305,22 @@ func build(raw map[string]string) (*Config, error) {
 	if c.TrustedProxies, err = parseProxies(raw["WEBCHAT_TRUSTED_PROXIES"]); err != nil {
 		return nil, err
 	}
+	if k := raw["SESSION_KEY"]; k != "" {
+		key, err := decodeKey(k)
+		if err != nil {
+			return nil, fmt.Errorf("SESSION_KEY: %v (make one with: openssl rand -hex 32)", err)
+		}
+		c.SessionKey = key
+	}
+	if s := raw["TELEGRAM_WEBHOOK_SECRET"]; s != "" {
+		for _, one := range strings.Split(s, ",") {
+			one = strings.TrimSpace(one)
+			if !validWebhookSecret(one) {
+				return nil, errors.New("TELEGRAM_WEBHOOK_SECRET: want 16 to 256 of A-Z a-z 0-9 _ - (make one with: openssl rand -hex 32), several separated by commas during a rotation")
+			}
+			c.TelegramWebhookSecrets = append(c.TelegramWebhookSecrets, one)
+		}
+	}
 	return c, nil
 }
 
@@ -316,6 +343,45 @@ func parseProxies(s string) ([]netip.Prefix, error) {
 		out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
 	}
 	return out, nil
+}
+
+// sessionKeySize is the length of SESSION_KEY in bytes (AES-256).
+const sessionKeySize = 32
+
+// decodeKey reads a 32-byte key written as hex or base64 (standard or URL
+// alphabet, padded or not).
+func decodeKey(s string) ([]byte, error) {
+	if b, err := hex.DecodeString(s); err == nil {
+		if len(b) != sessionKeySize {
+			return nil, fmt.Errorf("want %d bytes, got %d", sessionKeySize, len(b))
+		}
+		return b, nil
+	}
+	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
+		if b, err := enc.DecodeString(s); err == nil {
+			if len(b) != sessionKeySize {
+				return nil, fmt.Errorf("want %d bytes, got %d", sessionKeySize, len(b))
+			}
+			return b, nil
+		}
+	}
+	return nil, fmt.Errorf("want %d bytes as %d hex digits or base64", sessionKeySize, 2*sessionKeySize)
+}
+
+// validWebhookSecret is Telegram's rule for secret_token (1-256 of
+// A-Z a-z 0-9 _ -), with at least 16 characters so it cannot be guessed.
+func validWebhookSecret(s string) bool {
+	if len(s) < 16 || len(s) > 256 {
+		return false
+	}
+	for _, r := range s {
+		switch {
+		case r >= 'A' && r <= 'Z', r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '_', r == '-':
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 func validLevel(s string) bool {

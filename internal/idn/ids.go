@@ -31,9 +31,21 @@ func stripID(s string) string {
 	}, s)
 }
 
-// ParseNIK checks a NIK by the rules in docs/domain.md: 16 digits, a real birth
-// date (women have 40 added to the day), serial not 0000. A NIK from any
-// region is accepted. The current year chooses the century of the birth year.
+// provinces are the Kemendagri province codes a NIK can start with
+// (docs/domain.md): 11–19, 21, 31–36, 51–53, 61–65, 71–76, 81–82, 91–96.
+var provinces = func() map[string]bool {
+	m := map[string]bool{}
+	for _, r := range [][2]int{{11, 19}, {21, 21}, {31, 36}, {51, 53}, {61, 65}, {71, 76}, {81, 82}, {91, 96}} {
+		for p := r[0]; p <= r[1]; p++ {
+			m[fmt.Sprint(p)] = true
+		}
+	}
+	return m
+}()
+
+// ParseNIK checks a NIK by the rules in docs/domain.md: 16 digits, a province
+// that exists, a real birth date (women have 40 added to the day), serial
+// not 0000. A NIK from any region of an existing province is accepted. The current year chooses the century of the birth year.
 func ParseNIK(s string) (NIK, error) { return ParseNIKAt(s, time.Now()) }
 
 // ParseNIKAt is ParseNIK with the current time given: a two-digit birth year
@@ -61,6 +73,11 @@ func ParseNIKAt(s string, now time.Time) (NIK, error) {
 		return NIK{}, errf(CodeNIK,
 			"Tanggal lahir di dalam NIK tidak cocok (angka ke-7 sampai ke-12). Mohon periksa lagi, contoh: 1301014506900001",
 			"The birth date inside the NIK (digits 7 to 12) is not a real date. Please check it, for example: 1301014506900001")
+	}
+	if !provinces[d[:2]] {
+		return NIK{}, errf(CodeNIK,
+			fmt.Sprintf("Dua angka pertama NIK (%s) bukan kode provinsi. Mohon periksa lagi angka di KTP, contoh: 1301014506900001", d[:2]),
+			fmt.Sprintf("The first two digits of the NIK (%s) are not a province code. Please check the number on the ID card, for example: 1301014506900001", d[:2]))
 	}
 	if d[12:] == "0000" {
 		return NIK{}, errf(CodeNIK,

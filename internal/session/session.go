@@ -8,7 +8,7 @@
 // Keys, all under the store's prefix; a contact's keys carry the hash tag
 // {<channel>:<external id>} so they live in one Redis Cluster slot:
 //
-//	<prefix>sess:{telegram:123}         session JSON (and the bot's note, Turn.Note), TTL = session TTL
+//	<prefix>sess:{telegram:123}         session JSON (and the bot's note, Turn.Note), sealed with AES-GCM when the store encrypts (codec.go), TTL = session TTL
 //	<prefix>lock:{telegram:123}         the contact lock's token, TTL = lock TTL
 //	<prefix>done:{telegram:123}:<msg>   "message handled" marker, TTL ~48 h
 //	<prefix>lock:<key>                  other locks (Lock, LockWait)
@@ -38,6 +38,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -54,16 +55,25 @@ type Store struct {
 	rdb    redis.UniversalClient
 	prefix string
 	ttl    time.Duration
+	cipher *Cipher // nil: sessions in clear (codec.go)
+	log    *slog.Logger
 }
 
 // New returns a Store using rdb, with every key under prefix (e.g.
 // "jejaring:") and sessions kept for ttl after their last save (DefaultTTL
-// when ttl <= 0).
-func New(rdb redis.UniversalClient, prefix string, ttl time.Duration) *Store {
+// when ttl <= 0). Encrypt seals the stored sessions (codec.go).
+func New(rdb redis.UniversalClient, prefix string, ttl time.Duration, opts ...Option) *Store {
 	if ttl <= 0 {
 		ttl = DefaultTTL
 	}
-	return &Store{rdb: rdb, prefix: prefix, ttl: ttl}
+	s := &Store{rdb: rdb, prefix: prefix, ttl: ttl}
+	for _, o := range opts {
+		o(s)
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	return s
 }
 
 // TTL is the session lifetime this store uses.
@@ -94,12 +104,17 @@ func (s *Store) contactLockKey(addr channel.Address) string {
 // Get loads the session of addr; nil, nil when there is none (never started,
 // ended, or expired).
 func (s *Store) Get(ctx context.Context, addr channel.Address) (*flow.Session, error) {
-	b, err := s.rdb.Get(ctx, s.sessionKey(addr)).Bytes()
+	key := s.sessionKey(addr)
+	b, err := s.rdb.Get(ctx, key).Bytes()
 	if errors.Is(err, redis.Nil) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("get session %s: %w", addr, err)
+	}
+	b, ok := s.decode(addr, key, b)
+	if !ok {
+		return nil, nil
 	}
 	var sess flow.Session
 	if err := json.Unmarshal(b, &sess); err != nil {
@@ -126,7 +141,8 @@ func (s *Store) SaveTTL(ctx context.Context, addr channel.Address, sess *flow.Se
 	if err != nil {
 		return fmt.Errorf("encode session %s: %w", addr, err)
 	}
-	if err := s.rdb.Set(ctx, s.sessionKey(addr), b, ttl).Err(); err != nil {
+	key := s.sessionKey(addr)
+	if err := s.rdb.Set(ctx, key, s.encode(key, b), ttl).Err(); err != nil {
 		return fmt.Errorf("save session %s: %w", addr, err)
 	}
 	return nil

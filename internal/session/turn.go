@@ -34,6 +34,8 @@ type Turn struct {
 	// (CommitNote), "" when nothing: a question the bot itself asked about
 	// the conversation, such as "continue or start over?".
 	Note string
+	// unreadable says a stored value did not open (codec.go).
+	unreadable bool
 }
 
 // record is how a session is stored: the flow's session with the bot's
@@ -81,6 +83,11 @@ func (s *Store) Begin(ctx context.Context, addr channel.Address, msgID string, l
 				t.Release(ctx)
 				return nil, fmt.Errorf("get session %s: %w", addr, err)
 			default:
+				var ok bool
+				if b, ok = s.decode(addr, sessKey, b); !ok {
+					t.unreadable = true // no session; Commit removes it
+					break
+				}
 				rec := record{Session: &flow.Session{}}
 				if err := json.Unmarshal(b, &rec); err != nil {
 					t.Release(ctx)
@@ -144,11 +151,11 @@ func (t *Turn) CommitNote(ctx context.Context, sess *flow.Session, note string, 
 		if err != nil {
 			return fmt.Errorf("encode session %s: %w", t.addr, err)
 		}
-		mode, data = "save", string(b)
+		mode, data = "save", string(t.s.encode(t.s.sessionKey(t.addr), b))
 		if sessionTTL <= 0 {
 			sessionTTL = t.s.ttl
 		}
-	case t.Session != nil:
+	case t.Session != nil || t.unreadable:
 		mode = "delete"
 	}
 	doneMS := int64(0)

@@ -106,7 +106,7 @@ func (r *BusinessRepo) insertAs(ctx context.Context, tx *sqlx.Tx, b *umkm.Busine
 		b.YearStarted, b.Workers, b.Capital, b.AnnualSales, string(b.SizeClass), nullIfEmpty(b.NIB), b.PhotoRef,
 		b.ShowToPartners, b.Verified, b.Source, b.Tags, now, now, b.ClaimToken)
 	if err != nil {
-		return fmt.Errorf("insert business %q: %w", b.Name, err)
+		return fmt.Errorf("insert business %s (contact %v): %w", reg, derefID(b.ContactID), err)
 	}
 	b.ID, b.RegNo, b.CreatedAt, b.UpdatedAt = id, reg, now, now
 	return nil

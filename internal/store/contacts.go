@@ -98,7 +98,7 @@ func (db *DB) UpsertContact(ctx context.Context, in ContactSeen) (c Contact, cre
 		c, err = db.touchContact(ctx, in, at)
 		return c, false, err
 	case !NotFound(err):
-		return Contact{}, false, fmt.Errorf("upsert contact %s:%s: %w", in.Channel, in.ExternalID, err)
+		return Contact{}, false, fmt.Errorf("upsert contact %s: %w", logAddr(in.Channel, in.ExternalID), err)
 	}
 	lang := in.Language
 	if lang != "en" {
@@ -114,7 +114,7 @@ func (db *DB) UpsertContact(ctx context.Context, in ContactSeen) (c Contact, cre
 		return c, true, nil
 	}
 	if !NotFound(err) {
-		return Contact{}, false, fmt.Errorf("insert contact %s:%s: %w", in.Channel, in.ExternalID, err)
+		return Contact{}, false, fmt.Errorf("insert contact %s: %w", logAddr(in.Channel, in.ExternalID), err)
 	}
 	// Another handler created it between our two statements.
 	c, err = db.touchContact(ctx, in, at)
@@ -143,7 +143,7 @@ func (db *DB) touchContact(ctx context.Context, in ContactSeen, at time.Time) (C
 		src, src, in.Phone, in.Phone, src, at,
 		nullString(in.Phone), false, in.Channel, in.ExternalID)
 	if err != nil {
-		return Contact{}, fmt.Errorf("update contact %s:%s: %w", in.Channel, in.ExternalID, err)
+		return Contact{}, fmt.Errorf("update contact %s: %w", logAddr(in.Channel, in.ExternalID), err)
 	}
 	return c, nil
 }
@@ -177,7 +177,7 @@ func (db *DB) ContactByAddress(ctx context.Context, channel, externalID string) 
 	var c Contact
 	err := db.GetContext(ctx, &c, db.Rebind(`SELECT `+contactColumns+` FROM contacts WHERE channel = ? AND external_id = ?`), channel, externalID)
 	if err != nil {
-		return Contact{}, fmt.Errorf("contact %s:%s: %w", channel, externalID, err)
+		return Contact{}, fmt.Errorf("contact %s: %w", logAddr(channel, externalID), err)
 	}
 	return c, nil
 }

@@ -55,6 +55,11 @@ func Open(ctx context.Context, databaseURL, dataDir string) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
+	if dialect == SQLite {
+		if err := privateFiles(describe(dialect, dsn), true); err != nil {
+			return nil, err
+		}
+	}
 	driver := dialect
 	sdb, err := sqlx.Open(driver, dsn)
 	if err != nil {
@@ -75,7 +80,42 @@ func Open(ctx context.Context, databaseURL, dataDir string) (*DB, error) {
 		sdb.Close()
 		return nil, fmt.Errorf("DATABASE_URL: cannot reach %s database at %s: %w", dialect, describe(dialect, dsn), err)
 	}
+	if dialect == SQLite {
+		// The first connection made the -wal and -shm files; SQLite gives
+		// them the database file's mode, and older ones are fixed here.
+		if err := privateFiles(describe(dialect, dsn), false); err != nil {
+			sdb.Close()
+			return nil, err
+		}
+	}
 	return &DB{DB: sdb, Dialect: dialect, URL: dsn}, nil
+}
+
+// privateFiles makes the SQLite database file and its -wal, -shm and
+// -journal companions readable by their owner only (0600): they hold names,
+// phones and NIKs. With create it first creates an empty database file with
+// that mode, which SQLite then fills and copies to the files it adds.
+func privateFiles(path string, create bool) error {
+	if create {
+		f, err := os.OpenFile(path, os.O_RDONLY|os.O_CREATE, 0o600)
+		if err != nil {
+			return fmt.Errorf("DATABASE_URL: SQLite file %s: %w", path, err)
+		}
+		f.Close()
+	}
+	for _, p := range []string{path, path + "-wal", path + "-shm", path + "-journal"} {
+		fi, err := os.Stat(p)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err == nil && fi.Mode().Perm() != 0o600 {
+			err = os.Chmod(p, 0o600)
+		}
+		if err != nil {
+			return fmt.Errorf("DATABASE_URL: SQLite file %s: make it private (0600): %w", p, err)
+		}
+	}
+	return nil
 }
 
 func parseURL(databaseURL, dataDir string) (dialect, dsn string, err error) {

@@ -62,8 +62,10 @@ type Config struct {
 	// and WebhookHandler must be mounted at its path. "" means long polling.
 	WebhookURL string
 	// WebhookSecret is the secret_token Telegram echoes in the
-	// X-Telegram-Bot-Api-Secret-Token header. "" derives one from the token
-	// (the same on every replica).
+	// X-Telegram-Bot-Api-Secret-Token header (TELEGRAM_WEBHOOK_SECRET):
+	// Run registers it. "" derives one from the token (the same on every
+	// replica, but it cannot be rotated and whoever has the token can
+	// forge updates), with a WARN.
 	WebhookSecret string
 	Handler       channel.Handler
 	Redis         redis.UniversalClient
@@ -90,6 +92,10 @@ type Config struct {
 	// HTTPClient is used for all Bot API calls (default: a client with a
 	// timeout a little longer than PollTimeout).
 	HTTPClient *http.Client
+	// OldWebhookSecrets are still accepted beside WebhookSecret while a
+	// rotation is under way (replicas started before it, updates Telegram
+	// had in flight).
+	OldWebhookSecrets []string
 }
 
 // Adapter is the Telegram channel. It implements channel.Channel.
@@ -105,6 +111,8 @@ type Adapter struct {
 	inflight counter // polled updates not yet handled
 
 	username atomic.Value // string: the bot's @username, once known
+
+	refused refusals // webhook calls without the right secret
 
 	healthMu  sync.Mutex
 	healthErr error
@@ -151,6 +159,7 @@ func New(cfg Config) (*Adapter, error) {
 	}
 	if cfg.WebhookURL != "" && cfg.WebhookSecret == "" {
 		cfg.WebhookSecret = deriveSecret(cfg.Token)
+		cfg.Logger.Warn("TELEGRAM_WEBHOOK_SECRET is not set: the webhook secret is derived from the bot token, so it cannot be rotated and whoever has the token can forge updates; set TELEGRAM_WEBHOOK_SECRET (openssl rand -hex 32)")
 	}
 	hc := cfg.HTTPClient
 	if hc == nil {

@@ -4,8 +4,11 @@ import (
 	"crypto/subtle"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
+	"sync"
+	"time"
 
 	"github.com/go-telegram/bot/models"
 )
@@ -38,10 +41,8 @@ func (a *Adapter) WebhookHandler() http.Handler {
 			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 			return
 		}
-		got := r.Header.Get(SecretHeader)
-		want := a.cfg.WebhookSecret
-		if want == "" || subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
-			a.log.Warn("telegram webhook: request without the right secret token refused", "remote", r.RemoteAddr)
+		if !a.secretOK(r.Header.Get(SecretHeader)) {
+			a.refused.note(a.log, r.RemoteAddr)
 			http.Error(w, "unauthorized", http.StatusUnauthorized)
 			return
 		}
@@ -74,4 +75,49 @@ func (a *Adapter) WebhookHandler() http.Handler {
 		case <-r.Context().Done():
 		}
 	})
+}
+
+// secretOK reports whether got is the webhook secret or one still accepted
+// during a rotation (each compared in constant time).
+func (a *Adapter) secretOK(got string) bool {
+	ok := false
+	for _, want := range append([]string{a.cfg.WebhookSecret}, a.cfg.OldWebhookSecrets...) {
+		if want != "" && subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1 {
+			ok = true
+		}
+	}
+	return ok
+}
+
+// refuseLogEvery is the least time between two WARNs about refused webhook
+// calls: a scan or a misconfigured proxy must not flood the log.
+const refuseLogEvery = time.Minute
+
+// refusals samples the WARN about refused webhook calls: the first one is
+// logged, then at most one a minute, with the count of calls refused since
+// the previous line (this one included).
+type refusals struct {
+	mu     sync.Mutex
+	now    func() time.Time // nil: time.Now
+	last   time.Time        // when the last WARN was written
+	missed int              // calls refused since then, not logged
+}
+
+func (r *refusals) note(log *slog.Logger, remote string) {
+	r.mu.Lock()
+	now := time.Now
+	if r.now != nil {
+		now = r.now
+	}
+	t := now()
+	if !r.last.IsZero() && t.Sub(r.last) < refuseLogEvery {
+		r.missed++
+		r.mu.Unlock()
+		return
+	}
+	count := r.missed + 1
+	r.last, r.missed = t, 0
+	r.mu.Unlock()
+	log.Warn("telegram webhook: request without the right secret token refused (at most one such line a minute)",
+		"remote", remote, "refused", count)
 }
