@@ -41,6 +41,7 @@ import (
 	"jejaring/internal/channel/webchat"
 	"jejaring/internal/channel/whatsapp"
 	"jejaring/internal/config"
+	"jejaring/internal/contact"
 	"jejaring/internal/metrics"
 	"jejaring/internal/outbox"
 	"jejaring/internal/session"
@@ -336,7 +337,7 @@ func (a *App) startTelegram(h channel.Handler) error {
 func (a *App) markBlocked(ctx context.Context, addr channel.Address) {
 	c, err := a.DB.ContactByAddress(ctx, string(addr.Channel), addr.ExternalID)
 	if err != nil {
-		if !store.NotFound(err) {
+		if !errors.Is(err, contact.ErrNotFound) {
 			a.Log.Warn("mark blocked: look up contact", "channel", addr.Channel, "err", err)
 		}
 		return

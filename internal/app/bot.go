@@ -114,7 +114,7 @@ func (a *App) handler(ctx context.Context) (channel.Handler, error) {
 		resume = -1 // RESUME_AFTER=0: never (bot.Config's zero means its default)
 	}
 	b, err := bot.New(bot.Config{
-		DB: a.DB, Sessions: a.Sessions, Flows: set, Actions: acts,
+		Contacts: a.DB, Sessions: a.Sessions, Flows: set, Actions: acts,
 		Logger: a.Log.With("component", "bot"), SessionTTL: a.Config.SessionTTL, Metrics: a.Metrics,
 		ResumeAfter: resume,
 	})

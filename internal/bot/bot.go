@@ -12,9 +12,9 @@ import (
 	"unicode"
 
 	"jejaring/internal/channel"
+	"jejaring/internal/contact"
 	"jejaring/internal/flow"
 	"jejaring/internal/session"
-	"jejaring/internal/store"
 )
 
 // Defaults for the Config durations left zero.
@@ -76,9 +76,10 @@ func (noMetrics) Out(string, int)               {}
 func (noMetrics) Observe(string, time.Duration) {}
 func (noMetrics) Error(string)                  {}
 
-// Config is what a Bot needs. DB, Sessions and Flows are required.
+// Config is what a Bot needs. Contacts, Sessions and Flows are required.
 type Config struct {
-	DB       *store.DB
+	// Contacts is the contacts' storage (*store.DB in production).
+	Contacts contact.Directory
 	Sessions *session.Store
 	Flows    *flow.Set
 	Actions  Actions
@@ -123,8 +124,8 @@ type Bot struct {
 // New checks cfg and returns a Bot.
 func New(cfg Config) (*Bot, error) {
 	switch {
-	case cfg.DB == nil:
-		return nil, errors.New("bot: no database")
+	case cfg.Contacts == nil:
+		return nil, errors.New("bot: no contact directory")
 	case cfg.Sessions == nil:
 		return nil, errors.New("bot: no session store")
 	case cfg.Flows == nil:
@@ -301,7 +302,7 @@ func (b *Bot) handle(ctx context.Context, in channel.Inbound, force *forced) ([]
 	if t.lang != t.contact.Language && (t.lang == "id" || t.lang == "en") {
 		// `bahasa` changed the language: remember it on the contact for
 		// the menu and later flows.
-		if err := b.cfg.DB.SetContactLanguage(ctx, t.contact.ID, t.lang); err != nil {
+		if err := b.cfg.Contacts.SetContactLanguage(ctx, t.contact.ID, t.lang); err != nil {
 			b.metrics.Error("contact")
 			b.log.Warn("could not store contact language", "contact_id", t.contact.ID, "err", err)
 		}
@@ -370,7 +371,7 @@ func withLang(out []channel.Outbound, lang string) {
 
 // turnState is one message's work: what the contact is, what we say back.
 type turnState struct {
-	contact store.Contact
+	contact contact.Contact
 	created bool
 	fc      flow.Contact
 	lang    string
@@ -399,7 +400,7 @@ func (t *turnState) note() note {
 func (b *Bot) turn(ctx context.Context, in channel.Inbound, force *forced, sess *flow.Session, prev note) (turnState, error) {
 	t := turnState{prev: prev}
 	now := b.cfg.Clock()
-	seen := store.ContactSeen{
+	seen := contact.Seen{
 		Channel: string(in.From.Channel), ExternalID: in.From.ExternalID,
 		DisplayName: in.DisplayName, At: now,
 		// in.Language is not used: many phones here run in English while
@@ -415,7 +416,7 @@ func (b *Bot) turn(ctx context.Context, in channel.Inbound, force *forced, sess 
 	if ok {
 		t.contactAt = prev.contactAt
 	} else {
-		c, created, err = b.cfg.DB.UpsertContact(ctx, seen)
+		c, created, err = b.cfg.Contacts.UpsertContact(ctx, seen)
 		if err != nil {
 			return t, fail("contact", err)
 		}

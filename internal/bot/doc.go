@@ -25,7 +25,7 @@
 //  3. The contact row is upserted (first/last seen, display name, a phone the
 //     platform vouches for — WhatsApp's sender, a Telegram contact shared by
 //     its own user, never the web chat: vouchedPhone, package contact); a contact writing again within a minute is only
-//     read (store.LastSeenResolution). Inside a conversation, not even
+//     read (contact.LastSeenResolution). Inside a conversation, not even
 //     read: until the upsert would write last_seen again, the copy the
 //     session saved stands in, unless an action ran since the row was read
 //     (actions write contacts), the platform gives a different name or

@@ -67,14 +67,14 @@ func (r *BusinessRepo) EraseContact(ctx context.Context, contactID int64, actor 
 		// kind on a contact, and this keeps that true for old rows too.
 		var phone, source string
 		if err := tx.QueryRowxContext(ctx, tx.Rebind(`SELECT COALESCE(phone, ''), phone_source FROM contacts WHERE id = ?`), contactID).Scan(&phone, &source); err != nil {
-			return fmt.Errorf("erase contact %d: %w", contactID, err)
+			return fmt.Errorf("erase contact %d: %w", contactID, notFound(err, contact.ErrNotFound))
 		}
 		if !contact.PhoneSource(source).Verified() {
 			phone = ""
 		}
 		bs, err := businessesOf(ctx, tx, contactID, phone)
 		if err != nil {
-			return fmt.Errorf("erase contact %d: %w", contactID, err)
+			return fmt.Errorf("erase contact %d: %w", contactID, notFound(err, contact.ErrNotFound))
 		}
 		ids := []int64{contactID}
 		if phone != "" {
@@ -183,7 +183,7 @@ func anonymizeBusiness(ctx context.Context, tx *sqlx.Tx, b *umkm.Business, now t
 func eraseContactRow(ctx context.Context, tx *sqlx.Tx, id int64, now time.Time) (channel.Address, error) {
 	var ch, ext string
 	if err := tx.QueryRowxContext(ctx, tx.Rebind(`SELECT channel, external_id FROM contacts WHERE id = ?`), id).Scan(&ch, &ext); err != nil {
-		return channel.Address{}, fmt.Errorf("erase contact %d: %w", id, err)
+		return channel.Address{}, fmt.Errorf("erase contact %d: %w", id, notFound(err, contact.ErrNotFound))
 	}
 	if _, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM phone_codes WHERE contact_id = ?`), id); err != nil {
 		return channel.Address{}, fmt.Errorf("erase one-time codes of contact %d: %w", id, err)

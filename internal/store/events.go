@@ -11,6 +11,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"jejaring/internal/channel"
+	"jejaring/internal/contact"
 	"jejaring/internal/event"
 	"jejaring/internal/outbox"
 )
@@ -104,7 +105,7 @@ func (r *EventRepo) eventQ(ctx context.Context, q sqlx.QueryerContext, id int64,
 		query += ` FOR UPDATE`
 	}
 	ev, err := scanEvent(q.QueryRowxContext(ctx, r.db.Rebind(query), id))
-	if NotFound(err) {
+	if noRows(err) {
 		return nil, fmt.Errorf("event %d: %w", id, event.ErrNotFound)
 	}
 	if err != nil {
@@ -506,7 +507,7 @@ func scanInvitation(r eventRow, extra ...any) (*event.Invitation, error) {
 // Invitation loads an invitation by its token with its event.
 func (r *EventRepo) Invitation(ctx context.Context, token string) (*event.Invitation, *event.Event, error) {
 	inv, err := scanInvitation(r.db.QueryRowxContext(ctx, r.db.Rebind(`SELECT `+invCols+` FROM invitations i WHERE i.token = ?`), strings.ToLower(strings.TrimSpace(token))))
-	if NotFound(err) {
+	if noRows(err) {
 		return nil, nil, fmt.Errorf("invitation %q: %w", token, event.ErrNotFound)
 	}
 	if err != nil {
@@ -532,7 +533,7 @@ func (r *EventRepo) contactInfo(ctx context.Context, q sqlx.QueryerContext, id i
  COALESCE((SELECT NULLIF(b.owner_name, '') FROM businesses b WHERE b.contact_id = c.id AND b.deleted_at IS NULL ORDER BY b.id LIMIT 1), c.display_name)
  FROM contacts c WHERE c.id = ?`), id).Scan(&ch, &ci.Address.ExternalID, &ci.Name)
 	if err != nil {
-		return ci, fmt.Errorf("load contact %d: %w", id, err)
+		return ci, fmt.Errorf("load contact %d: %w", id, notFound(err, contact.ErrNotFound))
 	}
 	ci.Address.Channel = channel.Name(ch)
 	return ci, nil
@@ -555,7 +556,7 @@ func (r *EventRepo) Answer(ctx context.Context, token string, req event.Request,
 	now = now.UTC()
 	err := r.db.InTx(ctx, func(tx *sqlx.Tx) error {
 		inv, err := scanInvitation(tx.QueryRowxContext(ctx, tx.Rebind(`SELECT `+invCols+` FROM invitations i WHERE i.token = ?`), strings.ToLower(strings.TrimSpace(token))))
-		if NotFound(err) {
+		if noRows(err) {
 			return fmt.Errorf("invitation %q: %w", token, event.ErrNotFound)
 		}
 		if err != nil {
@@ -918,7 +919,7 @@ func (r *EventRepo) CheckIn(ctx context.Context, eventID int64, code, by string,
 	err := r.db.InTx(ctx, func(tx *sqlx.Tx) error {
 		var err error
 		inv, err = scanInvitation(tx.QueryRowxContext(ctx, tx.Rebind(`SELECT `+invCols+` FROM invitations i WHERE i.event_id = ? AND i.checkin_code = ?`), eventID, code))
-		if NotFound(err) {
+		if noRows(err) {
 			return fmt.Errorf("code %q: %w", code, event.ErrBadCheckinCode)
 		}
 		if err != nil {

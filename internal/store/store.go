@@ -289,5 +289,18 @@ func InsertID(ctx context.Context, q sqlx.ExtContext, dialect, query string, arg
 	return res.LastInsertId()
 }
 
-// NotFound reports whether err is sql.ErrNoRows.
-func NotFound(err error) bool { return errors.Is(err, sql.ErrNoRows) }
+// noRows reports whether err is database/sql's no-rows error. It is for
+// store's own checks only: store never returns that error (see notFound).
+func noRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
+
+// notFound is the storage edge of "not found": database/sql's no-rows
+// error becomes the domain's own (contact.ErrNotFound, umkm.ErrNotFound,
+// event.ErrNotFound, ErrStaffNotFound), so callers test with errors.Is on
+// the domain error and never see sql.ErrNoRows. Other errors pass as they
+// are.
+func notFound(err, domain error) error {
+	if noRows(err) {
+		return domain
+	}
+	return err
+}

@@ -101,7 +101,7 @@ func (h *handlers) staffOnly(fn bot.Action) bot.Action {
 		if !call.Contact.IsStaff || call.Contact.ID == 0 {
 			return fail("Maaf, menu ini hanya untuk petugas Dinas.")
 		}
-		if _, err := h.deps.Events.StaffOf(ctx, call.Contact.ID); store.NotFound(err) {
+		if _, err := h.deps.Events.StaffOf(ctx, call.Contact.ID); errors.Is(err, store.ErrStaffNotFound) {
 			return fail("Maaf, menu ini hanya untuk petugas Dinas yang nomornya sudah ditautkan kantor. Mohon hubungi admin.")
 		} else if err != nil {
 			return bot.ActionResult{}, err

@@ -50,8 +50,8 @@ type noForget struct{}
 func (noForget) Forget(context.Context, []channel.Address, []string) error { return nil }
 
 type actions struct {
-	db     *store.DB
-	repo   *store.BusinessRepo
+	db     people
+	repo   register
 	data   *umkm.Data
 	log    *slog.Logger
 	office string

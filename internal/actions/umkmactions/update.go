@@ -181,7 +181,7 @@ func (x *actions) update(ctx context.Context, call bot.ActionCall) (bot.ActionRe
 	if nb.ShowToPartners != b.ShowToPartners && call.Contact.ID != 0 {
 		// Showing the profile to partners is its own consent: a change
 		// here is recorded like the first answer.
-		if err := x.recordConsent(ctx, call, umkm.PurposePartners, nb.ShowToPartners, ""); err != nil {
+		if err := x.recordConsent(ctx, call, contact.PurposePartners, nb.ShowToPartners, ""); err != nil {
 			return bot.ActionResult{}, err
 		}
 	}
@@ -225,7 +225,7 @@ func (x *actions) myData(ctx context.Context, call bot.ActionCall) (bot.ActionRe
 	sb.WriteString(pick(lang, "*Data Bapak/Ibu yang kami simpan*", "*The data we keep about you*"))
 	if call.Contact.ID != 0 {
 		c, err := x.db.ContactByID(ctx, call.Contact.ID)
-		if err != nil && !store.NotFound(err) {
+		if err != nil && !errors.Is(err, contact.ErrNotFound) {
 			return bot.ActionResult{}, err
 		}
 		if err == nil {
@@ -271,7 +271,7 @@ func (x *actions) myData(ctx context.Context, call bot.ActionCall) (bot.ActionRe
 }
 
 // phoneLine is the contact's verified phone and how it became known.
-func phoneLine(c store.Contact, lang string) string {
+func phoneLine(c contact.Contact, lang string) string {
 	p := c.VerifiedPhone()
 	if p == "" {
 		return "-"
@@ -296,11 +296,11 @@ func dash(s string) string {
 
 func purposeLabel(p, lang string) string {
 	switch p {
-	case umkm.PurposeData:
+	case contact.PurposeData:
 		return pick(lang, "penyimpanan data usaha", "keeping business data")
-	case umkm.PurposePartners:
+	case contact.PurposePartners:
 		return pick(lang, "tampil ke mitra", "shown to partners")
-	case umkm.PurposeBroadcasts:
+	case contact.PurposeBroadcasts:
 		return pick(lang, "undangan dan pengumuman", "invitations and announcements")
 	}
 	return p
@@ -325,7 +325,7 @@ func (x *actions) deleteData(ctx context.Context, call bot.ActionCall) (bot.Acti
 		// loudly so an operator removes the files.
 		x.log.ErrorContext(ctx, "erasure committed but data outside the database not removed", "contact", call.Contact.ID, "err", err)
 	}
-	for _, p := range []string{umkm.PurposeData, umkm.PurposePartners, umkm.PurposeBroadcasts} {
+	for _, p := range []string{contact.PurposeData, contact.PurposePartners, contact.PurposeBroadcasts} {
 		if err := x.recordConsent(ctx, call, p, false, "hapusdata"); err != nil {
 			return bot.ActionResult{}, err
 		}
@@ -352,7 +352,7 @@ func (x *actions) setStopped(ctx context.Context, call bot.ActionCall, stopped b
 		return bot.ActionResult{}, err
 	}
 	reply := yesNo(stopped, "berhenti", "mulai")
-	if err := x.recordConsent(ctx, call, umkm.PurposeBroadcasts, !stopped, reply); err != nil {
+	if err := x.recordConsent(ctx, call, contact.PurposeBroadcasts, !stopped, reply); err != nil {
 		return bot.ActionResult{}, err
 	}
 	return result("stopped", stopped), nil

@@ -2,7 +2,6 @@ package whatsapp
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"strconv"
@@ -15,6 +14,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"jejaring/internal/channel"
+	"jejaring/internal/contact"
 )
 
 // Poll limits WhatsApp enforces.
@@ -79,7 +79,7 @@ func (a *Adapter) checkKnown(ctx context.Context, jid types.JID) error {
 	switch {
 	case err == nil:
 		return nil
-	case errors.Is(err, sql.ErrNoRows):
+	case errors.Is(err, contact.ErrNotFound):
 		return fmt.Errorf("%w: has never written to this WhatsApp number, and %s is on", channel.ErrUnknownRecipient, EnvBulkOnlyKnown)
 	default:
 		return fmt.Errorf("check the contact wrote before: %w", err)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"jejaring/internal/channel"
+	"jejaring/internal/contact"
 	"jejaring/internal/store"
 	"jejaring/internal/store/storetest"
 )
@@ -18,7 +19,7 @@ func TestSendOnlyToKnownContacts(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		for _, ext := range []string{"6281234567890", "123456789012345@lid"} {
-			if _, _, err := db.UpsertContact(ctx, store.ContactSeen{Channel: string(channel.WhatsApp), ExternalID: ext, At: time.Now()}); err != nil {
+			if _, _, err := db.UpsertContact(ctx, contact.Seen{Channel: string(channel.WhatsApp), ExternalID: ext, At: time.Now()}); err != nil {
 				t.Fatal(err)
 			}
 		}
