@@ -123,7 +123,11 @@ func runWhatsApp(ctx context.Context, cfg WhatsAppCmdConfig, args []string, stdo
 		whatsappUsage(stderr)
 		return 2
 	}
-	sess, err := whatsapp.OpenSession(ctx, whatsapp.SessionConfig{DB: cfg.DB, Logger: cfg.Logger, ProxyURL: cfg.ProxyURL, Dial: cfg.Dial})
+	pool, dialect, err := cfg.DB.SidePool()
+	if err != nil {
+		return fail("%v", err)
+	}
+	sess, err := whatsapp.OpenSession(ctx, whatsapp.SessionConfig{DB: pool, Dialect: dialect, Logger: cfg.Logger, ProxyURL: cfg.ProxyURL, Dial: cfg.Dial})
 	if err != nil {
 		return fail("%v", err)
 	}

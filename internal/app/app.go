@@ -290,10 +290,14 @@ func (a *App) startWhatsApp(ctx context.Context, h channel.Handler) error {
 	if err != nil {
 		return fmt.Errorf("WHATSAPP_POLLS: %s", oneLine(err))
 	}
-	wa, err := whatsapp.New(ctx, whatsapp.Config{
-		DB: a.DB, DataDir: a.Config.DataDir, Handler: h, Logger: a.Log.With("channel", "whatsapp"),
+	wcfg := whatsapp.Config{
+		DataDir: a.Config.DataDir, Handler: h, Logger: a.Log.With("channel", "whatsapp"),
 		Policy: &policy, Polls: polls, ProxyURL: a.Config.Lookup("WHATSAPP_PROXY"),
-	})
+	}
+	if err := whatsappStorage(&wcfg, a.DB); err != nil {
+		return fmt.Errorf("WhatsApp: %w", err)
+	}
+	wa, err := whatsapp.New(ctx, wcfg)
 	if err != nil {
 		return fmt.Errorf("WhatsApp: %w", err)
 	}

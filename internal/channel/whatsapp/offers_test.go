@@ -97,7 +97,7 @@ func TestNumberAfterRestartUsesTheOutbox(t *testing.T) {
 		}
 
 		a, _ := testAdapter(t, nil, false)
-		a.cfg.DB = db
+		lookups(&a.cfg, db)
 		if in, _ := a.inbound(ctx, dm(pnJID, text("2"))); in.Kind != channel.KindChoice || in.Choice != "rsvp_tok123_no" {
 			t.Errorf("after restart: %s %q, want the invitation's option 2", in.Kind, in.Choice)
 		}

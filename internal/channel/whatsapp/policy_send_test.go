@@ -24,7 +24,7 @@ func TestSendOnlyToKnownContacts(t *testing.T) {
 			}
 		}
 		a, f := testAdapter(t, nil, false)
-		a.cfg.DB = db
+		lookups(&a.cfg, db)
 		for _, ext := range []string{"6281234567890", "+62 812-3456-7890", "123456789012345@lid"} {
 			if _, err := a.Send(ctx, channel.Address{Channel: channel.WhatsApp, ExternalID: ext}, channel.Outbound{Text: "Undangan"}); err != nil {
 				t.Errorf("Send to known %s: %v", ext, err)
