@@ -45,6 +45,10 @@ type Config struct {
 	// after which the next message that does not answer the pending
 	// question gets "welcome back, continue or start over?". 0 = off.
 	ResumeAfter time.Duration
+	// ReplyRetryFor is how long a reply keeps being retried through a
+	// platform's transient errors (429 waits not counted) before it goes
+	// to the outbox.
+	ReplyRetryFor time.Duration
 
 	// raw holds every setting as resolved text (flag, env or default), for
 	// packages that parse their own settings (whatsapp.ParsePolicy).
@@ -92,6 +96,7 @@ var vars = []Var{
 	{Env: "LOG_LEVEL", Default: "info", Usage: "debug, info, warn or error"},
 	{Env: "MIGRATE", Default: "true", Usage: "apply database migrations at start-up (-migrate=false to skip)", Bool: true},
 	{Env: "SESSION_TTL", Default: "24h", Usage: "how long an unfinished conversation is kept (Go duration: 30m, 24h)"},
+	{Env: "REPLY_RETRY_FOR", Default: "5m", Usage: "how long a Telegram reply is retried through the platform's errors before it is queued in the outbox (Go duration, at least 5s)"},
 	{Env: "RESUME_AFTER", Default: "30m", Usage: "silence inside a conversation after which a contact is welcomed back and asked to continue or start over; 0: never"},
 }
 
@@ -268,6 +273,11 @@ func build(raw map[string]string) (*Config, error) {
 		return nil, fmt.Errorf("RESUME_AFTER: want 0 (never) or a duration of at least 1m such as 30m or 2h, got %q", raw["RESUME_AFTER"])
 	}
 	c.ResumeAfter = ra
+	rr, perr := time.ParseDuration(raw["REPLY_RETRY_FOR"])
+	if perr != nil || rr < 5*time.Second {
+		return nil, fmt.Errorf("REPLY_RETRY_FOR: want a duration of at least 5s such as 5m, got %q", raw["REPLY_RETRY_FOR"])
+	}
+	c.ReplyRetryFor = rr
 	return c, nil
 }
 

@@ -30,7 +30,8 @@
 // on the platform side.
 //
 // Replies to people chatting right now do not go through the outbox: the
-// adapters send them directly. To leave those replies room, bulk sends use
+// adapters send them directly (and a reply that cannot get through within
+// minutes comes here as a KindReply row). To leave those replies room, bulk sends use
 // at most Config.BulkShare (default 0.9) of each channel's rate.
 package outbox
 
@@ -57,6 +58,9 @@ const (
 	KindPromote  = "promote"
 	KindProgress = "progress"
 	KindCampaign = "campaign"
+	// KindReply is a chat reply the adapter could not deliver within its
+	// retry time (telegram.Config.OnUndelivered), with the ones after it.
+	KindReply = "reply"
 )
 
 // Priorities: lower numbers are claimed first.

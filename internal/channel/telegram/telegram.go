@@ -79,7 +79,7 @@ type Config struct {
 	// PollTimeout is the getUpdates long-poll timeout (default 50s).
 	PollTimeout time.Duration
 	// HandleTimeout bounds the handling of one update, replies included
-	// (default 2 minutes). Handling is not cut short by Run's context being
+	// (default 2 minutes plus ReplyRetryFor). Handling is not cut short by Run's context being
 	// cancelled, so a shutdown finishes the updates in hand.
 	HandleTimeout time.Duration
 	// MaxInFlight bounds how many fetched updates may wait or be handled at
@@ -87,6 +87,18 @@ type Config struct {
 	MaxInFlight int
 	// MaxRetryWait caps one wait for a 429's retry_after (default 60s).
 	MaxRetryWait time.Duration
+	// ReplyRetryFor is how long one reply is retried through 5xx and
+	// network errors (default 5 minutes); the 429 waits do not count.
+	// Past it, the reply and the ones after it go to OnUndelivered.
+	ReplyRetryFor time.Duration
+	// OnUndelivered takes the replies that could not get through within
+	// ReplyRetryFor, in order, to send them later (the app queues them in
+	// the outbox as one row). When it is nil or fails, the update is not
+	// marked done and is handled again later (with a DurableHandler, the
+	// redelivery returns just the replies not yet confirmed).
+	// in is the message they answer (its MessageID makes the queueing
+	// idempotent).
+	OnUndelivered func(ctx context.Context, in channel.Inbound, msgs []channel.Outbound) error
 	// HTTPClient is used for all Bot API calls (default: a client with a
 	// timeout a little longer than PollTimeout).
 	HTTPClient *http.Client
@@ -140,8 +152,13 @@ func New(cfg Config) (*Adapter, error) {
 	if cfg.PollTimeout <= 0 {
 		cfg.PollTimeout = 50 * time.Second
 	}
+	if cfg.ReplyRetryFor <= 0 {
+		cfg.ReplyRetryFor = DefaultReplyRetryFor
+	}
 	if cfg.HandleTimeout <= 0 {
-		cfg.HandleTimeout = 2 * time.Minute
+		// Room for the handler and a reply retried for the whole
+		// ReplyRetryFor.
+		cfg.HandleTimeout = 2*time.Minute + cfg.ReplyRetryFor
 	}
 	if cfg.MaxInFlight <= 0 {
 		cfg.MaxInFlight = 1000
