@@ -257,6 +257,9 @@ func (b *Bot) handle(ctx context.Context, in channel.Inbound, force *forced, kee
 		if errors.Is(err, session.ErrLocked) {
 			stage = "lock"
 		}
+		if keep && stage == "session" {
+			return none, b.unavailable(in, fail(stage, err))
+		}
 		return replies(b.apologize(in, "", fail(stage, err)), nil)
 	}
 	// Keep the lock while a slow action runs: renew it at half its TTL.
@@ -321,6 +324,10 @@ func (b *Bot) handle(ctx context.Context, in channel.Inbound, force *forced, kee
 		if force != nil {
 			b.metrics.Error("start")
 			return none, fmt.Errorf("start flow %s for %s: %w", force.def.ID, maskAddr(in.From), err)
+		}
+		var se *stageError
+		if keep && errors.As(err, &se) && (se.stage == "session" || se.stage == "contact") {
+			return none, b.unavailable(in, err)
 		}
 		return replies(b.apologize(in, t.lang, err), nil)
 	}

@@ -18,7 +18,9 @@ var _ channel.DurableHandler = (*Bot)(nil)
 // confirmed yet (none once all are), so a crash between the commit and the
 // sending, or a reply that could not get through, is made good by replaying
 // the message. Apologies are not kept: the message they answer is not marked
-// handled, so a redelivery handles it afresh.
+// handled, so a redelivery handles it afresh. When Redis or the database is
+// unreachable there is no apology at all but an error wrapping
+// channel.ErrUnavailable: the caller keeps the message and tries again.
 func (b *Bot) HandleDurable(ctx context.Context, in channel.Inbound) (channel.Replies, error) {
 	if in.From.Channel == "" || in.From.ExternalID == "" {
 		return channel.Replies{}, errors.New("bot: inbound message without an address")
@@ -30,6 +32,21 @@ func (b *Bot) HandleDurable(ctx context.Context, in channel.Inbound) (channel.Re
 	b.metrics.Observe(ch, time.Since(start))
 	b.metrics.Out(ch, len(r.Out))
 	return r, err
+}
+
+// unavailable is the durable path's answer to Redis or the database being
+// out of reach: no apology, an error wrapping channel.ErrUnavailable so the
+// adapter keeps the message and hands it in again when they are back.
+func (b *Bot) unavailable(in channel.Inbound, err error) error {
+	stage := "handle"
+	var se *stageError
+	if errors.As(err, &se) {
+		stage = se.stage
+	}
+	b.metrics.Error(stage)
+	b.log.Warn("message kept for later: a service is unreachable",
+		"stage", stage, "contact", maskAddr(in.From), "message_id", in.MessageID, "err", err)
+	return fmt.Errorf("%w: %w", channel.ErrUnavailable, err)
 }
 
 // Delivered implements channel.DurableHandler.

@@ -2,10 +2,17 @@ package bot_test
 
 import (
 	"context"
+	"errors"
 	"testing"
+	"time"
 
+	"jejaring/internal/bot"
 	"jejaring/internal/bot/bottest"
 	"jejaring/internal/channel"
+	"jejaring/internal/session"
+	"jejaring/internal/session/sessiontest"
+	"jejaring/internal/store"
+	"jejaring/internal/store/storetest"
 )
 
 // TestDurableRepliesReplay is a crash between the commit and the delivery:
@@ -75,4 +82,41 @@ func TestDurableRepliesReplay(t *testing.T) {
 			t.Errorf("plain Handle redelivery answered: %s", bottest.Texts(out))
 		}
 	})
+}
+
+// TestDurableOutageIsRetryable: with Redis gone the durable path gives no
+// apology but channel.ErrUnavailable, and the same message goes through
+// once Redis is back; with the database gone, the same.
+func TestDurableOutageIsRetryable(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	set := loadFlows(t)
+	rdb, prefix, m := sessiontest.Mini(t)
+	db := storetest.New(t, store.SQLite)
+	h := bottest.NewWith(t, set, nil, db, session.New(rdb, prefix, time.Hour), func(c *bot.Config) {
+		c.LockWait = 50 * time.Millisecond
+	})
+	a := bottest.Addr("outage")
+	wantText(t, h.Say(a, "daftar"), "Apa nama usaha")
+	in := channel.Inbound{From: a, MessageID: "tg-1000", Kind: channel.KindText, Text: "Kerupuk Sanjai"}
+	addr := m.Addr()
+	m.Close()
+	r, err := h.Bot.HandleDurable(ctx, in)
+	if !errors.Is(err, channel.ErrUnavailable) || len(r.Out) != 0 {
+		t.Fatalf("Redis down: %+v, %v; want ErrUnavailable and no reply", r, err)
+	}
+	if err := m.StartAddr(addr); err != nil {
+		t.Fatal(err)
+	}
+	r, err = h.Bot.HandleDurable(ctx, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantText(t, r.Out, "bidang apa")
+	// The database goes away: the contact cannot be read.
+	db.Close()
+	next := channel.Inbound{From: bottest.Addr("newcomer"), MessageID: "tg-1001", Kind: channel.KindText, Text: "halo"}
+	if r, err := h.Bot.HandleDurable(ctx, next); !errors.Is(err, channel.ErrUnavailable) || len(r.Out) != 0 {
+		t.Errorf("database down: %+v, %v; want ErrUnavailable", r, err)
+	}
 }

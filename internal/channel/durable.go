@@ -1,6 +1,17 @@
 package channel
 
-import "context"
+import (
+	"context"
+	"errors"
+)
+
+// ErrUnavailable is what a DurableHandler returns when it cannot handle a
+// message now because what it stands on (the database, Redis) is
+// unreachable: nothing was committed, and the adapter should keep the
+// message and hand it in again later, in order, instead of apologizing. A
+// web chat answers it with a retryable status, so the page sends the same
+// message id again.
+var ErrUnavailable = errors.New("temporarily unavailable; deliver the message again later")
 
 // Replies are a turn's answers to one inbound message, as a DurableHandler
 // returns them: Out are the ones not yet confirmed delivered, and From is the

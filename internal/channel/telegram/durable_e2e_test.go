@@ -9,7 +9,18 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
+	"jejaring/internal/bot"
+	"jejaring/internal/bot/bottest"
 	"jejaring/internal/channel"
+	"jejaring/internal/channel/telegram"
+	"jejaring/internal/channel/telegram/tgtest"
+	"jejaring/internal/faulttest"
+	"jejaring/internal/session"
+	"jejaring/internal/session/sessiontest"
+	"jejaring/internal/store"
+	"jejaring/internal/store/storetest"
 )
 
 // countText counts the messages to chat id that contain substr.
@@ -154,5 +165,62 @@ func TestE2EReplyPastDeadlineGoesToOutbox(t *testing.T) {
 	}
 	if n := e.countText(c.id, "bergerak di bidang apa?"); n != 0 {
 		t.Errorf("the reply path sent the queued question %d times", n)
+	}
+}
+
+// TestE2ERedisOutageHoldsTheMessage cuts the bot's Redis (through a
+// loopback proxy; the adapter's inbox keeps its own connection) while a user
+// writes: the message must not get an apology nor be dropped; after a few
+// seconds the user gets one "mohon tunggu sebentar ya", and once Redis is
+// back the real answer, once, and the next message in order after it.
+func TestE2ERedisOutageHoldsTheMessage(t *testing.T) {
+	t.Parallel()
+	outage := 8 * time.Second
+	if testing.Short() {
+		outage = 4 * time.Second
+	}
+	direct, prefix := sessiontest.Real(t)
+	opt, err := redis.ParseURL(sessiontest.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := faulttest.NewProxy(t, opt.Addr)
+	opt.Addr = proxy.Addr()
+	opt.MaxRetries = -1
+	viaProxy := redis.NewClient(opt)
+	t.Cleanup(func() { viaProxy.Close() })
+	h := bottest.NewWith(t, loadFlows(t), demoActions(), storetest.New(t, store.Postgres), session.New(viaProxy, prefix+"s:", time.Hour),
+		func(c *bot.Config) { c.LockWait = 200 * time.Millisecond })
+	fake := tgtest.New(t)
+	e := &e2e{t: t, fake: fake, h: h, prefix: prefix}
+	e.cfg = telegram.Config{
+		Token: fake.Token(), APIURL: fake.URL(), Handler: h.Bot, Redis: direct, KeyPrefix: prefix,
+		Logger: quietLogger(), Workers: 8, PollTimeout: time.Second, HoldNoticeAfter: time.Second,
+	}
+	e.run()
+	c := e.chat(54001)
+	c.say("/start demo")
+	c.expect("Apa nama usaha Bapak/Ibu?")
+	proxy.Cut()
+	c.say("Gulai Itiak Lado Mudo")
+	c.say("jasa")
+	c.expect("sebentar ya")
+	time.Sleep(outage)
+	proxy.Restore()
+	c.expect("bergerak di bidang apa?")
+	c.expect("Di kecamatan mana")
+	if n := e.countText(c.id, "sebentar ya"); n != 1 {
+		t.Errorf("wait notice sent %d times, want once", n)
+	}
+	for _, s := range []string{"gangguan", "Maaf"} {
+		if n := e.countText(c.id, s); n != 0 {
+			t.Errorf("%d apologies (%q) sent", n, s)
+		}
+	}
+	if n := e.countText(c.id, "bergerak di bidang apa?"); n != 1 {
+		t.Errorf("sector question sent %d times, want once", n)
+	}
+	if answers, _ := e.h.Answers(c.addr()); answers["business_name"] != "Gulai Itiak Lado Mudo" || answers["sector"] != "jasa" {
+		t.Errorf("answers = %v", answers)
 	}
 }

@@ -113,7 +113,10 @@ func (a *Adapter) process(ctx context.Context, u *models.Update) error {
 // ran out of time; a DurableHandler then returns just the ones not confirmed.
 func (a *Adapter) reply(ctx context.Context, chatID int64, in channel.Inbound, st *chatState) error {
 	durable, _ := a.cfg.Handler.(channel.DurableHandler)
-	r := a.handle(ctx, in, durable)
+	r, err := a.handle(ctx, in, durable)
+	if err != nil {
+		return err
+	}
 	confirm := func(upto int) {
 		if durable == nil {
 			return
@@ -162,7 +165,11 @@ func (a *Adapter) reply(ctx context.Context, chatID int64, in channel.Inbound, s
 // handle calls the handler (durable when it is one), retrying twice on
 // error; if it keeps failing the user gets a polite apology instead of
 // silence.
-func (a *Adapter) handle(ctx context.Context, in channel.Inbound, durable channel.DurableHandler) channel.Replies {
+//
+// An error wrapping channel.ErrUnavailable (Redis or the database out of
+// reach) is returned instead: the update stays in the inbox and is handed
+// in again (see dispatch), and this chat's later updates wait behind it.
+func (a *Adapter) handle(ctx context.Context, in channel.Inbound, durable channel.DurableHandler) (channel.Replies, error) {
 	wait := 500 * time.Millisecond
 	var err error
 	for attempt := 0; attempt < 3; attempt++ {
@@ -173,18 +180,21 @@ func (a *Adapter) handle(ctx context.Context, in channel.Inbound, durable channe
 			r.Out, err = a.cfg.Handler.Handle(ctx, in)
 		}
 		if err == nil {
-			return r
+			return r, nil
+		}
+		if errors.Is(err, channel.ErrUnavailable) {
+			return channel.Replies{}, fmt.Errorf("telegram update %s: %w", in.MessageID, err)
 		}
 		if ctx.Err() != nil || !sleep(ctx, wait) {
-			return channel.Replies{}
+			return channel.Replies{}, nil
 		}
 		wait *= 2
 	}
 	a.log.Error("telegram: handler failed", "chat", in.From.ExternalID, "message", in.MessageID, "kind", in.Kind, "err", err)
 	if in.Language == "en" {
-		return channel.Replies{Out: []channel.Outbound{{Text: "Sorry, something went wrong on our side. Please try again in a moment."}}}
+		return channel.Replies{Out: []channel.Outbound{{Text: "Sorry, something went wrong on our side. Please try again in a moment."}}}, nil
 	}
-	return channel.Replies{Out: []channel.Outbound{{Text: "Mohon maaf, sedang ada gangguan di sistem kami. Silakan coba lagi sebentar lagi."}}}
+	return channel.Replies{Out: []channel.Outbound{{Text: "Mohon maaf, sedang ada gangguan di sistem kami. Silakan coba lagi sebentar lagi."}}}, nil
 }
 
 // inbound turns an update into an Inbound. ok is false for updates that need

@@ -87,6 +87,10 @@ type Config struct {
 	MaxInFlight int
 	// MaxRetryWait caps one wait for a 429's retry_after (default 60s).
 	MaxRetryWait time.Duration
+	// HoldNoticeAfter is how long an update may wait for Redis or the
+	// database (the handler says channel.ErrUnavailable) before the owner
+	// gets one "mohon tunggu sebentar ya" (default 5 s).
+	HoldNoticeAfter time.Duration
 	// ReplyRetryFor is how long one reply is retried through 5xx and
 	// network errors (default 5 minutes); the 429 waits do not count.
 	// Past it, the reply and the ones after it go to OnUndelivered.
@@ -151,6 +155,9 @@ func New(cfg Config) (*Adapter, error) {
 	}
 	if cfg.PollTimeout <= 0 {
 		cfg.PollTimeout = 50 * time.Second
+	}
+	if cfg.HoldNoticeAfter <= 0 {
+		cfg.HoldNoticeAfter = 5 * time.Second
 	}
 	if cfg.ReplyRetryFor <= 0 {
 		cfg.ReplyRetryFor = DefaultReplyRetryFor
