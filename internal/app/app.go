@@ -375,6 +375,7 @@ func (a *App) addDispatcher() {
 		Limits:    limits,
 		Redis:     a.Redis,
 		KeyPrefix: a.outboxPrefix(),
+		Lease:     a.Config.OutboxLease,
 		Logger:    a.Log.With("component", "outbox"),
 	})
 	a.AddLoop("outbox", d.Run)

@@ -257,7 +257,10 @@ func (b *Bot) handle(ctx context.Context, in channel.Inbound, force *forced, kee
 		if errors.Is(err, session.ErrLocked) {
 			stage = "lock"
 		}
-		if keep && stage == "session" {
+		if keep {
+			// Redis unreachable, or the contact's lock still held (by
+			// a process that died mid-turn: it lapses after LockTTL).
+			// Either way the message waits and comes again, in order.
 			return none, b.unavailable(in, fail(stage, err))
 		}
 		return replies(b.apologize(in, "", fail(stage, err)), nil)

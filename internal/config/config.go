@@ -49,6 +49,9 @@ type Config struct {
 	// platform's transient errors (429 waits not counted) before it goes
 	// to the outbox.
 	ReplyRetryFor time.Duration
+	// OutboxLease is how long a dispatcher's claim on outbox rows lasts
+	// before another may take them over (after a crash).
+	OutboxLease time.Duration
 
 	// raw holds every setting as resolved text (flag, env or default), for
 	// packages that parse their own settings (whatsapp.ParsePolicy).
@@ -97,6 +100,7 @@ var vars = []Var{
 	{Env: "MIGRATE", Default: "true", Usage: "apply database migrations at start-up (-migrate=false to skip)", Bool: true},
 	{Env: "SESSION_TTL", Default: "24h", Usage: "how long an unfinished conversation is kept (Go duration: 30m, 24h)"},
 	{Env: "REPLY_RETRY_FOR", Default: "5m", Usage: "how long a Telegram reply is retried through the platform's errors before it is queued in the outbox (Go duration, at least 5s)"},
+	{Env: "OUTBOX_LEASE", Default: "1m", Usage: "how long a claim on outbox rows lasts; after a crash, rows still held are sent by the next process once it ends (Go duration, at least 2s)"},
 	{Env: "RESUME_AFTER", Default: "30m", Usage: "silence inside a conversation after which a contact is welcomed back and asked to continue or start over; 0: never"},
 }
 
@@ -278,6 +282,11 @@ func build(raw map[string]string) (*Config, error) {
 		return nil, fmt.Errorf("REPLY_RETRY_FOR: want a duration of at least 5s such as 5m, got %q", raw["REPLY_RETRY_FOR"])
 	}
 	c.ReplyRetryFor = rr
+	ol, perr := time.ParseDuration(raw["OUTBOX_LEASE"])
+	if perr != nil || ol < 2*time.Second {
+		return nil, fmt.Errorf("OUTBOX_LEASE: want a duration of at least 2s such as 1m, got %q", raw["OUTBOX_LEASE"])
+	}
+	c.OutboxLease = ol
 	return c, nil
 }
 
