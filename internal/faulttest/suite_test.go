@@ -108,7 +108,10 @@ func freeAddr(t *testing.T) string {
 	return l.Addr().String()
 }
 
-func newRig(t *testing.T, viaProxy bool) *rig {
+func newRig(t *testing.T, viaProxy bool) *rig { return newRigRedis(t, viaProxy, sessiontest.URL()) }
+
+// newRigRedis is newRig with the binary on the Redis at redisURL.
+func newRigRedis(t *testing.T, viaProxy bool, redisURL string) *rig {
 	t.Helper()
 	ctx := context.Background()
 	u := storetest.URL(t)
@@ -133,7 +136,7 @@ func newRig(t *testing.T, viaProxy bool) *rig {
 	prefix := "fault:" + hex.EncodeToString(b[:]) + ":"
 	t.Cleanup(func() { cleanRedis(prefix) })
 	r.env = append(os.Environ(),
-		"DATABASE_URL="+dbURL, "REDIS_URL="+sessiontest.URL(), "REDIS_PREFIX="+prefix,
+		"DATABASE_URL="+dbURL, "REDIS_URL="+redisURL, "REDIS_PREFIX="+prefix,
 		"HTTP_ADDR="+freeAddr(t), "DATA_DIR="+t.TempDir(), "LOG_LEVEL=warn",
 		"TELEGRAM_BOT_TOKEN="+r.fake.Token(), "TELEGRAM_API_URL="+r.fake.URL(),
 		"OUTBOX_LEASE="+lease.String(), "WHATSAPP_ENABLED=false", "ADMIN_PASSWORD=", "MIGRATE=true",
@@ -472,5 +475,142 @@ func TestStormDuringBroadcast(t *testing.T) {
 		storm, lost, doubled, len(chats), ulost, udoubled, len(users), st.RateLimited, st.Failed5xx)
 	if lost != 0 || doubled != 0 || ulost != 0 || udoubled != 0 {
 		t.Fatalf("lost %d, doubled %d invitations; lost %d, doubled %d replies", lost, doubled, ulost, udoubled)
+	}
+}
+
+// privateRedis is a redis-server of the test's own on a loopback port, with
+// the append-only file on (fsync on every write, as docs/benchmarks.md
+// recommends for Jejaring), so the test may kill and restart it; the
+// shared Redis is never restarted.
+type privateRedis struct {
+	t    *testing.T
+	port string
+	dir  string
+	cmd  *exec.Cmd
+	done chan struct{}
+}
+
+func newPrivateRedis(t *testing.T) *privateRedis {
+	t.Helper()
+	addr := freeAddr(t)
+	_, port, _ := net.SplitHostPort(addr)
+	p := &privateRedis{t: t, port: port, dir: t.TempDir()}
+	p.start()
+	t.Cleanup(func() { p.stop(syscall.SIGKILL) })
+	return p
+}
+
+func (p *privateRedis) url() string { return "redis://127.0.0.1:" + p.port + "/0" }
+
+func (p *privateRedis) start() {
+	p.t.Helper()
+	p.cmd = exec.Command("redis-server", "--port", p.port, "--bind", "127.0.0.1", "--dir", p.dir,
+		"--appendonly", "yes", "--appendfsync", "always", "--save", "")
+	if err := p.cmd.Start(); err != nil {
+		p.t.Fatalf("redis-server: %v", err)
+	}
+	done := make(chan struct{})
+	p.done = done
+	cmd := p.cmd
+	go func() { _ = cmd.Wait(); close(done) }()
+	opt, _ := redis.ParseURL(p.url())
+	rdb := redis.NewClient(opt)
+	defer rdb.Close()
+	for start := time.Now(); rdb.Ping(context.Background()).Err() != nil; time.Sleep(20 * time.Millisecond) {
+		if time.Since(start) > 10*time.Second {
+			p.t.Fatal("private redis-server did not start")
+		}
+	}
+}
+
+func (p *privateRedis) stop(sig syscall.Signal) {
+	if p.cmd == nil || p.cmd.Process == nil {
+		return
+	}
+	_ = p.cmd.Process.Signal(sig)
+	<-p.done
+	p.cmd = nil
+}
+
+// TestRedisRestart stops Redis under the running process in the middle of
+// conversations, with SIGTERM and then with kill -9, and starts it again
+// from its append-only file: every user gets every answer, once.
+func TestRedisRestart(t *testing.T) {
+	t.Parallel()
+	rds := newPrivateRedis(t)
+	r := newRigRedis(t, false, rds.url())
+	r.start()
+	var users []int64
+	for i := range 20 {
+		users = append(users, int64(740000+i))
+	}
+	down := short(10*time.Second, 3*time.Second)
+	rounds := []struct {
+		sig       syscall.Signal
+		say, want string
+	}{
+		{syscall.SIGTERM, "/start demo", "Apa nama usaha Bapak/Ibu?"},
+		{syscall.SIGKILL, "Usaha Tahan Banting", "bergerak di bidang apa?"},
+	}
+	for _, round := range rounds {
+		for _, u := range users {
+			r.fake.SendText(u, round.say)
+		}
+		r.waitSome(users, round.want, 3, time.Minute)
+		rds.stop(round.sig)
+		time.Sleep(down)
+		rds.start()
+		took := r.waitAll(users, round.want, 2*time.Minute)
+		_, lost, doubled := tally(r.count(users, round.want), users)
+		t.Logf("Redis %v for %s mid-conversation, %d users: lost %d, doubled %d; all answered %s after Redis was back",
+			round.sig, down, len(users), lost, doubled, took.Round(100*time.Millisecond))
+		if lost != 0 || doubled != 0 {
+			t.Fatalf("%q: lost %d, doubled %d", round.want, lost, doubled)
+		}
+	}
+	r.kill()
+}
+
+// TestRedeliveredUpdates has Telegram hand the same message in twice more,
+// as new updates (a lost offset, a retried webhook), once right away and
+// once after a kill -9: it is answered once.
+func TestRedeliveredUpdates(t *testing.T) {
+	t.Parallel()
+	r := newRig(t, false)
+	r.start()
+	var users []int64
+	for i := range 10 {
+		users = append(users, int64(750000+i))
+	}
+	const want = "Apa nama usaha Bapak/Ibu?"
+	again := func(u int64, msgID int) {
+		r.fake.PushRaw(map[string]any{"message": map[string]any{
+			"message_id": msgID, "date": time.Now().Unix(), "text": "/start demo",
+			"from":     map[string]any{"id": u, "is_bot": false, "first_name": "Pemilik"},
+			"chat":     map[string]any{"id": u, "type": "private"},
+			"entities": []map[string]any{{"type": "bot_command", "offset": 0, "length": 6}},
+		}})
+	}
+	ids := map[int64]int{}
+	for _, u := range users {
+		ids[u] = r.fake.SendText(u, "/start demo")
+		again(u, ids[u])
+	}
+	r.waitAll(users, want, time.Minute)
+	r.kill9()
+	for _, u := range users {
+		again(u, ids[u])
+	}
+	r.start()
+	// The next real message proves the redeliveries were read and passed.
+	for _, u := range users {
+		r.fake.SendText(u, "Usaha Sekali Saja")
+	}
+	r.waitAll(users, "bergerak di bidang apa?", time.Minute)
+	r.kill()
+	_, lost, doubled := tally(r.count(users, want), users)
+	t.Logf("each message delivered 3 times (twice more, once after a kill -9), %d users: lost %d, doubled %d", len(users), lost, doubled)
+	if lost != 0 || doubled != 0 {
+		t.Fatalf("lost %d, doubled %d", lost, doubled)
 	}
 }
