@@ -20,7 +20,14 @@
 //
 // Errors from Telegram: on the reply path (answers to someone chatting now)
 // 429 waits retry_after and retries, 5xx and network errors back off and
-// retry, 403 calls OnBlocked, and a 400 is logged with the method and dropped.
+// retry for Config.ReplyRetryFor (429 waits not counted), then the reply
+// and the ones after it go to Config.OnUndelivered (the outbox); 403 calls
+// OnBlocked, and a 400 is logged with the method and dropped. With a
+// channel.DurableHandler (the bot) each delivered reply is confirmed, and an
+// update handed in again after a crash re-sends only the unconfirmed ones;
+// a handler that says channel.ErrUnavailable (Redis or the database away)
+// leaves the update in the inbox to be handled again, in order, and the
+// owner gets one "mohon tunggu sebentar ya" after Config.HoldNoticeAfter.
 // Send, used by the outbox for bulk messages, tries once and maps the answer
 // to the channel errors (*channel.RateLimitError, channel.ErrBlocked,
 // channel.ErrUnknownRecipient) so the dispatcher decides.
