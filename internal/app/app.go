@@ -81,6 +81,9 @@ type App struct {
 	Mux      *http.ServeMux
 
 	telegram *telegram.Adapter // nil: Telegram off; set in New, before Run
+	// dispatcher sends the outbox; set in New, before Run (the Telegram
+	// replies share its rate through ReplyTurn).
+	dispatcher *outbox.Dispatcher
 
 	mini     *miniredis.Miniredis
 	ln       net.Listener
@@ -297,6 +300,12 @@ func (a *App) startTelegram(h channel.Handler) error {
 		Token: a.Config.TelegramBotToken, APIURL: a.Config.TelegramAPIURL, WebhookURL: a.Config.TelegramWebhookURL,
 		Handler: h, Redis: a.Redis, KeyPrefix: a.Config.RedisPrefix + "tg:", Logger: a.Log.With("channel", "telegram"),
 		OnBlocked: a.markBlocked, ReplyRetryFor: a.Config.ReplyRetryFor, OnUndelivered: a.queueReplies,
+		ReplyTurn: func(ctx context.Context) error {
+			if a.dispatcher == nil {
+				return nil
+			}
+			return a.dispatcher.ReplyTurn(ctx, channel.Telegram)
+		},
 	})
 	if err != nil {
 		return fmt.Errorf("TELEGRAM_BOT_TOKEN: %w", err)
@@ -378,6 +387,7 @@ func (a *App) addDispatcher() {
 		Lease:     a.Config.OutboxLease,
 		Logger:    a.Log.With("component", "outbox"),
 	})
+	a.dispatcher = d
 	a.AddLoop("outbox", d.Run)
 }
 

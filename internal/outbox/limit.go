@@ -42,6 +42,7 @@ type limiter struct {
 	prefix    string
 	ch        channel.Name
 	global    redis_rate.Limit
+	all       redis_rate.Limit // the channel's whole rate, shared by bulk and direct replies
 	perChat   redis_rate.Limit
 	minGap    time.Duration
 	jitter    time.Duration
@@ -88,6 +89,7 @@ func newLimiter(rdb redis.UniversalClient, prefix string, ch channel.Name, l Lim
 	}
 	if l.PerSecond > 0 {
 		lim.global = toRedisLimit(l.PerSecond*share, bulkBurst(l, share))
+		lim.all = toRedisLimit(l.PerSecond, 1)
 	}
 	if l.PerChatPerSecond > 0 {
 		lim.perChat = toRedisLimit(l.PerChatPerSecond, 1)
@@ -146,6 +148,9 @@ func (l *limiter) Wait(ctx context.Context, chat string, chatTaken bool) error {
 	}
 	if !l.global.IsZero() {
 		if err := l.take(ctx, "bulk:"+string(l.ch), l.global); err != nil {
+			return err
+		}
+		if err := l.take(ctx, "all:"+string(l.ch), l.all); err != nil {
 			return err
 		}
 	}
@@ -222,4 +227,17 @@ func sleep(ctx context.Context, d time.Duration) error {
 	case <-t.C:
 		return nil
 	}
+}
+
+// ReplyTurn waits until one direct reply (a message to someone chatting
+// now, sent by the adapter rather than the outbox) may go on ch within the
+// channel's whole per-second rate, which bulk sends share: bulk takes at
+// most BulkShare of it, so replies always find the rest. Channels without a
+// rate, or a dispatcher without Redis, never wait.
+func (d *Dispatcher) ReplyTurn(ctx context.Context, ch channel.Name) error {
+	l := d.limiters[ch]
+	if l == nil || l.all.IsZero() || l.rl == nil {
+		return nil
+	}
+	return l.take(ctx, "all:"+string(ch), l.all)
 }

@@ -34,6 +34,9 @@ func (a *Adapter) call(ctx context.Context, method string, chatID int64, retry b
 	backoff := firstBackoff
 	deadline := time.Now().Add(a.cfg.ReplyRetryFor)
 	for {
+		if retry && a.cfg.ReplyTurn != nil {
+			_ = a.cfg.ReplyTurn(ctx)
+		}
 		err := fn(ctx)
 		if err == nil {
 			return nil

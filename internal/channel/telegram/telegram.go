@@ -94,6 +94,11 @@ type Config struct {
 	MaxInFlight int
 	// MaxRetryWait caps one wait for a 429's retry_after (default 60s).
 	MaxRetryWait time.Duration
+	// ReplyTurn, when set, is waited for before each call on the reply
+	// path, so replies and bulk sends together keep to Telegram's rate
+	// (the app passes the outbox dispatcher's ReplyTurn). An error from it
+	// is ignored: the reply goes anyway.
+	ReplyTurn func(ctx context.Context) error
 	// HoldNoticeAfter is how long an update may wait for Redis or the
 	// database (the handler says channel.ErrUnavailable) before the owner
 	// gets one "mohon tunggu sebentar ya" (default 5 s).
