@@ -110,11 +110,19 @@ func freeAddr(t *testing.T) string {
 
 func newRig(t *testing.T, viaProxy bool) *rig { return newRigRedis(t, viaProxy, sessiontest.URL()) }
 
+// newRigSQLite is newRig with the binary on an SQLite file of the test's.
+func newRigSQLite(t *testing.T) *rig {
+	return newRigDB(t, false, sessiontest.URL(), "sqlite:"+filepath.Join(t.TempDir(), "fault.db"))
+}
+
 // newRigRedis is newRig with the binary on the Redis at redisURL.
 func newRigRedis(t *testing.T, viaProxy bool, redisURL string) *rig {
+	return newRigDB(t, viaProxy, redisURL, storetest.URL(t))
+}
+
+func newRigDB(t *testing.T, viaProxy bool, redisURL, u string) *rig {
 	t.Helper()
 	ctx := context.Background()
-	u := storetest.URL(t)
 	db, err := store.Open(ctx, u, "")
 	if err != nil {
 		t.Fatal(err)
@@ -323,7 +331,24 @@ const invite = "Undangan pelatihan untuk"
 // accept and the Redis fence (at most one send per worker per kill).
 func TestKillDuringBroadcast(t *testing.T) {
 	t.Parallel()
-	r := newRig(t, false)
+	eachDB(t, killDuringBroadcast)
+}
+
+// eachDB runs fn on PostgreSQL and on SQLite, in parallel.
+func eachDB(t *testing.T, fn func(t *testing.T, r *rig)) {
+	for _, d := range storetest.Dialects {
+		t.Run(d, func(t *testing.T) {
+			t.Parallel()
+			if d == store.SQLite {
+				fn(t, newRigSQLite(t))
+			} else {
+				fn(t, newRig(t, false))
+			}
+		})
+	}
+}
+
+func killDuringBroadcast(t *testing.T, r *rig) {
 	kills := 3
 	if testing.Short() {
 		kills = 2
@@ -350,7 +375,10 @@ func TestKillDuringBroadcast(t *testing.T) {
 // kill between Telegram's accept and the confirmation in Redis.
 func TestKillWithUpdatesInFlight(t *testing.T) {
 	t.Parallel()
-	r := newRig(t, false)
+	eachDB(t, killWithUpdatesInFlight)
+}
+
+func killWithUpdatesInFlight(t *testing.T, r *rig) {
 	r.start()
 	var users []int64
 	for i := range 30 {
