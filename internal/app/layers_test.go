@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -111,14 +113,14 @@ var knownViolations = map[string]string{
 
 type goPackage struct {
 	ImportPath string
+	Dir        string
+	GoFiles    []string
 	Imports    []string
 }
 
-// TestLayers runs `go list -json` over the module and fails when a
-// package imports one of ours from a layer above its own (or a test helper
-// into production code), except the known violations above.
-func TestLayers(t *testing.T) {
-	t.Parallel()
+// goList is `go list -json jejaring/...`.
+func goList(t *testing.T) []goPackage {
+	t.Helper()
 	cmd := exec.Command("go", "list", "-json", "jejaring/...")
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
@@ -126,7 +128,6 @@ func TestLayers(t *testing.T) {
 	if err != nil {
 		t.Fatalf("go list: %v\n%s", err, stderr.String())
 	}
-	const mod = "jejaring/"
 	var pkgs []goPackage
 	dec := json.NewDecoder(bytes.NewReader(out))
 	for {
@@ -141,6 +142,37 @@ func TestLayers(t *testing.T) {
 	if len(pkgs) < 20 {
 		t.Fatalf("go list found %d packages; the module has more", len(pkgs))
 	}
+	return pkgs
+}
+
+// TestNoRowsStaysInStore: database/sql's no-rows error is store's own
+// business (it maps it to each domain's not-found error once), so no other
+// production package names it.
+func TestNoRowsStaysInStore(t *testing.T) {
+	t.Parallel()
+	for _, p := range goList(t) {
+		if strings.HasPrefix(p.ImportPath, "jejaring/internal/store") {
+			continue
+		}
+		for _, f := range p.GoFiles {
+			src, err := os.ReadFile(filepath.Join(p.Dir, f))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if bytes.Contains(src, []byte("sql.ErrNoRows")) {
+				t.Errorf("%s/%s names sql.ErrNoRows: test the domain's ErrNotFound with errors.Is instead", strings.TrimPrefix(p.ImportPath, "jejaring/"), f)
+			}
+		}
+	}
+}
+
+// TestLayers runs `go list -json` over the module and fails when a
+// package imports one of ours from a layer above its own (or a test helper
+// into production code), except the known violations above.
+func TestLayers(t *testing.T) {
+	t.Parallel()
+	const mod = "jejaring/"
+	pkgs := goList(t)
 	used := map[string]bool{}
 	var bad []string
 	for _, p := range pkgs {

@@ -13,6 +13,9 @@ import (
 	"jejaring/internal/contact"
 )
 
+// DB is the contacts' storage the chat pipeline takes.
+var _ contact.Directory = (*DB)(nil)
+
 const contactColumns = `id, channel, external_id, COALESCE(phone, '') AS phone, display_name, language,
 	first_seen, last_seen, stopped, blocked, is_staff, phone_source, phone_verified_at`
 
