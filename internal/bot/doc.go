@@ -1,8 +1,12 @@
 // Package bot is the inbound pipeline every channel shares: dedupe the
-// platform message id, lock the contact, load the contact (SQL) and session
-// (Redis), handle global commands, triggers and deep links, run flow.Step, run
-// the effects it asks for through the action registry, save or end the session,
-// and return the replies for the adapter to send.
+// platform message id, lock the contact, load the contact (Config.Contacts, a
+// contact.Directory: SQL in production) and session (Redis), handle global
+// commands, triggers and deep links, run flow.Step, run the effects it asks
+// for through the action registry, save or end the session, and return the
+// replies for the adapter to send. bot.go holds the pipeline (the lock, the
+// dedupe, the apology), turn.go one message's turn, route.go which flow a
+// message goes to, render.go the words and the replies. It imports no
+// storage: the contacts come through contact.Directory.
 //
 // # One message, step by step
 //

@@ -6,6 +6,13 @@
 // (*DB).Rebind, so the same Go code serves both dialects; where the dialects
 // must differ, the migration files differ. Repositories built on DB live next
 // to the domain they serve (see contacts.go, and the other files here).
+//
+// The types are the domain's (contact.Contact, umkm.Business, event.Event);
+// store implements the interfaces its consumers declare (contact.Directory
+// for the bot, the narrow ones in internal/actions) and imports no
+// transport. A missing row is never returned as sql.ErrNoRows: notFound maps
+// it once to the domain's error (contact.ErrNotFound, umkm.ErrNotFound,
+// event.ErrNotFound, ErrStaffNotFound), which callers test with errors.Is.
 package store
 
 import (
