@@ -74,7 +74,7 @@ func (r *BusinessRepo) EraseContact(ctx context.Context, contactID int64, actor 
 		}
 		bs, err := businessesOf(ctx, tx, contactID, phone)
 		if err != nil {
-			return fmt.Errorf("erase contact %d: %w", contactID, notFound(err, contact.ErrNotFound))
+			return fmt.Errorf("erase contact %d: %w", contactID, err)
 		}
 		ids := []int64{contactID}
 		if phone != "" {
