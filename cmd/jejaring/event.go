@@ -339,7 +339,7 @@ func (e *eventCmd) show(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.out, "%s\n%s\n", e.t.f("event.show", ev.ID, e.status(ev.Status)), event.Details(ev))
+	fmt.Fprintf(e.out, "%s\n%s\n", e.t.f("event.show", ev.ID, e.status(ev.Status)), event.Details(ev, e.t.lang()))
 	capText := e.t.f("event.noLimit")
 	if ev.Capacity > 0 {
 		capText = strconv.Itoa(ev.Capacity)

@@ -21,6 +21,7 @@ import (
 	"jejaring/internal/bot"
 	"jejaring/internal/channel"
 	"jejaring/internal/event"
+	"jejaring/internal/outbox"
 	"jejaring/internal/store"
 )
 
@@ -155,7 +156,7 @@ func presetValue(a event.Answer) string {
 }
 
 // invitationAnswers describes an invitation for the flow.
-func invitationAnswers(inv *event.Invitation, ev *event.Event, now time.Time) map[string]any {
+func invitationAnswers(inv *event.Invitation, ev *event.Event, lang string, now time.Time) map[string]any {
 	canChange := ev.Status.Open() && now.Before(ev.Deadline())
 	closed := ""
 	switch {
@@ -164,12 +165,12 @@ func invitationAnswers(inv *event.Invitation, ev *event.Event, now time.Time) ma
 	case !ev.Status.Open():
 		closed = "Mohon maaf, acara ini belum dibuka untuk konfirmasi."
 	case !canChange:
-		closed = event.DeadlineText(ev)
+		closed = event.DeadlineText(ev, lang)
 	}
 	return map[string]any{
 		"rsvp_token":    inv.Token,
 		"event_title":   ev.Title,
-		"event_details": event.Details(ev),
+		"event_details": event.Details(ev, lang),
 		"is_temu":       ev.Kind == event.TemuBisnis,
 		"max_party":     max(ev.MaxParty, 1),
 		"status":        string(inv.Status),
@@ -212,7 +213,7 @@ func (h *handlers) rsvpLoad(ctx context.Context, call bot.ActionCall) (bot.Actio
 		// A forwarded button or link: answer only for oneself.
 		return fail("Mohon maaf, undangan ini ditujukan untuk orang lain. Ketik *acara* untuk melihat undangan Bapak/Ibu sendiri.")
 	}
-	ans := invitationAnswers(inv, ev, now)
+	ans := invitationAnswers(inv, ev, call.Lang, now)
 	ans["preset"] = presetValue(preset)
 	return ok(ans)
 }
@@ -259,7 +260,7 @@ func (h *handlers) answer(ctx context.Context, call bot.ActionCall, token string
 		ev, _ := h.deps.Events.Event(ctx, inv.EventID)
 		switch {
 		case errors.Is(err, event.ErrDeadlinePassed) && ev != nil:
-			return fail(event.DeadlineText(ev))
+			return fail(event.DeadlineText(ev, call.Lang))
 		case errors.Is(err, event.ErrClosed) && ev != nil && ev.Status == event.Cancelled:
 			return fail(fmt.Sprintf("Mohon maaf, acara *%s* sudah dibatalkan.", ev.Title))
 		case errors.Is(err, event.ErrClosed):
@@ -273,16 +274,16 @@ func (h *handlers) answer(ctx context.Context, call bot.ActionCall, token string
 	ans := map[string]any{"rsvp_status": string(inv.Status), "status_label": inv.Status.Label()}
 	switch inv.Status {
 	case event.Going:
-		pay, err := store.ConfirmationPayload(ev, inv, event.ConfirmText(ev, inv), now)
+		notice, err := event.ConfirmationNotice(ev, inv, call.Lang, now)
 		if err != nil {
 			return bot.ActionResult{}, err
 		}
 		ans["result_text"] = "Kehadiran tercatat."
-		return ok(ans, pay.Outbounds()...)
+		return ok(ans, outbox.NoticePayload(notice).Outbounds()...)
 	case event.Waitlist:
-		ans["result_text"] = event.WaitlistText(ev)
+		ans["result_text"] = event.WaitlistText(ev, call.Lang)
 	default:
-		ans["result_text"] = event.DeclineText(ev, inv.Status)
+		ans["result_text"] = event.DeclineText(ev, inv.Status, call.Lang)
 	}
 	return ok(ans, channel.Outbound{Text: ans["result_text"].(string)})
 }
