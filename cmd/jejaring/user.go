@@ -13,7 +13,6 @@ import (
 
 	"golang.org/x/term"
 
-	"jejaring/internal/app"
 	"jejaring/internal/config"
 	"jejaring/internal/store"
 )
@@ -47,14 +46,9 @@ func runUser(ctx context.Context, args []string, s stdio) int {
 		fs.Usage()
 		return 2
 	}
-	cfg, err := flags.Load(s.getenv)
-	if err != nil {
-		s.failf("%v", err)
-		return 2
-	}
-	db, err := app.OpenDB(ctx, cfg, nil)
-	if err != nil {
-		return s.failf("%v", err)
+	db, _, code := openDB(ctx, s, flags.Load, migrated)
+	if db == nil {
+		return code
 	}
 	defer db.Close()
 
