@@ -2,10 +2,11 @@ package outbox
 
 import "jejaring/internal/channel"
 
-// Address is where a row goes, and ChannelName the channel a dispatcher
-// serves: channel.Address and channel.Name under the queue's own names.
-// Storage reads and writes rows in these words, so internal/store needs
-// the queue's vocabulary, never the transport package itself.
+// Address is a contact's address on a channel (where a row goes), and
+// ChannelName a channel (what a dispatcher serves): channel.Address and
+// channel.Name under the queue's own names. Storage reads and writes rows
+// and contacts in these words, so internal/store needs the queue's
+// vocabulary, never the transport package itself.
 type (
 	Address     = channel.Address
 	ChannelName = channel.Name
