@@ -214,3 +214,77 @@ func DeadlineText(ev *Event, lang string) string {
 		"We are sorry, the deadline to reply for *%s* has passed (%s %s), so the answer can no longer be changed. If it is urgent, please contact the office."),
 		ev.Title, FormatDateIn(ev.Deadline(), lang), FormatClockIn(ev.Deadline(), lang))
 }
+
+// AnswerLabel is the answer as the owner sees it, in lang.
+func AnswerLabel(a Answer, lang string) string {
+	if !en(lang) {
+		return a.Label()
+	}
+	switch a {
+	case Going:
+		return "Attending"
+	case Waitlist:
+		return "Waiting list"
+	case Maybe:
+		return "Maybe"
+	case Declined:
+		return "Not attending"
+	}
+	return "Not answered yet"
+}
+
+// Reply names a short answer of the rsvp conversation.
+type Reply string
+
+// The rsvp conversation's short answers (ReplyText).
+const (
+	ReplyNoInvitation  Reply = "no_invitation"   // the contact has no open invitation
+	ReplyNotFound      Reply = "not_found"       // unknown token
+	ReplyNotYours      Reply = "not_yours"       // a forwarded button or link
+	ReplyUnclear       Reply = "unclear"         // not Hadir, Tidak hadir or Mungkin
+	ReplyNotOpen       Reply = "not_open"        // a draft event
+	ReplyNotAccepting  Reply = "not_accepting"   // closed for answers just now
+	ReplyRecorded      Reply = "recorded"        // a seat was confirmed
+	ReplyCancelled     Reply = "cancelled"       // the event is off: takes the event
+	ReplyPartyTooLarge Reply = "party_too_large" // takes the event
+)
+
+// ReplyText is the short answer r in lang; ev is needed for
+// ReplyCancelled and ReplyPartyTooLarge.
+func ReplyText(r Reply, ev *Event, lang string) string {
+	switch r {
+	case ReplyNoInvitation:
+		return pick(lang, "Belum ada undangan acara untuk Bapak/Ibu saat ini.", "You have no event invitations at the moment.")
+	case ReplyNotFound:
+		return pick(lang, "Mohon maaf, undangan itu tidak kami temukan. Ketik *acara* untuk melihat undangan Bapak/Ibu.",
+			"Sorry, we could not find that invitation. Type *my events* to see your invitations.")
+	case ReplyNotYours:
+		return pick(lang, "Mohon maaf, undangan ini ditujukan untuk orang lain. Ketik *acara* untuk melihat undangan Bapak/Ibu sendiri.",
+			"Sorry, this invitation is for someone else. Type *my events* to see your own invitations.")
+	case ReplyUnclear:
+		return pick(lang, "Jawaban belum jelas. Pilih Hadir, Tidak hadir, atau Mungkin.", "We did not catch that. Please choose Attending, Not attending or Maybe.")
+	case ReplyNotOpen:
+		return pick(lang, "Mohon maaf, acara ini belum dibuka untuk konfirmasi.", "Sorry, this event is not open for replies yet.")
+	case ReplyNotAccepting:
+		return pick(lang, "Mohon maaf, acara ini tidak menerima konfirmasi saat ini.", "Sorry, this event is not taking replies at the moment.")
+	case ReplyRecorded:
+		return pick(lang, "Kehadiran tercatat.", "Attendance recorded.")
+	case ReplyCancelled:
+		return fmt.Sprintf(pick(lang, "Mohon maaf, acara *%s* sudah dibatalkan.", "Sorry, *%s* has been cancelled."), ev.Title)
+	case ReplyPartyTooLarge:
+		return fmt.Sprintf(pick(lang, "Mohon maaf, paling banyak %d orang per usaha untuk acara ini.", "Sorry, this event takes at most %d people per business."), max(ev.MaxParty, 1))
+	}
+	return string(r)
+}
+
+// InvitationLine is entry n of an owner's list of invitations (`acara`):
+// the event, its time and the owner's answer.
+func InvitationLine(n int, ev *Event, inv *Invitation, lang string) string {
+	status := AnswerLabel(inv.Status, lang)
+	if ev.Status == Cancelled {
+		status = pick(lang, "acara dibatalkan", "event cancelled")
+	} else if inv.Status == Going {
+		status += fmt.Sprintf(pick(lang, " (%d orang, kode %s)", " (%d people, code %s)"), max(inv.PartySize, 1), inv.CheckinCode)
+	}
+	return fmt.Sprintf(pick(lang, "%d. *%s* — %s\n   Jawaban: %s", "%d. *%s* — %s\n   Answer: %s"), n, ev.Title, FormatWhenIn(ev, lang), status)
+}

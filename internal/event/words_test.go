@@ -72,3 +72,28 @@ func TestNotices(t *testing.T) {
 		t.Errorf("confirmation attachments: %+v", n.Attachments)
 	}
 }
+
+// TestRSVPRepliesInBothLanguages: the rsvp conversation's short answers,
+// answer labels and invitation list lines have their English side.
+func TestRSVPRepliesInBothLanguages(t *testing.T) {
+	t.Parallel()
+	e := sample()
+	for _, r := range []Reply{ReplyNoInvitation, ReplyNotFound, ReplyNotYours, ReplyUnclear, ReplyNotOpen, ReplyNotAccepting, ReplyRecorded, ReplyCancelled, ReplyPartyTooLarge} {
+		id, en := ReplyText(r, e, "id"), ReplyText(r, e, "en")
+		if id == en || id == string(r) || strings.Contains(en, "Bapak/Ibu") || strings.Contains(en, "Mohon") {
+			t.Errorf("%s: id %q, en %q", r, id, en)
+		}
+	}
+	for _, a := range []Answer{Invited, Going, Waitlist, Maybe, Declined} {
+		if AnswerLabel(a, "id") != a.Label() || AnswerLabel(a, "en") == a.Label() && a != Maybe {
+			t.Errorf("%s: %q / %q", a, AnswerLabel(a, "id"), AnswerLabel(a, "en"))
+		}
+	}
+	inv := &Invitation{Status: Going, PartySize: 2, CheckinCode: "ABC234"}
+	if got := InvitationLine(1, e, inv, "id"); got != "1. *Temu Bisnis Kuliner* — Selasa, 8 Desember 2026, 09.00–12.00 WIB\n   Jawaban: Hadir (2 orang, kode ABC234)" {
+		t.Errorf("Indonesian line %q", got)
+	}
+	if got := InvitationLine(1, e, inv, "en"); got != "1. *Temu Bisnis Kuliner* — Tuesday, 8 December 2026, 09:00–12:00 WIB\n   Answer: Attending (2 people, code ABC234)" {
+		t.Errorf("English line %q", got)
+	}
+}
