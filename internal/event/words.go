@@ -175,7 +175,7 @@ func CancelText(ev *Event, name, lang string) string {
 func ConfirmText(ev *Event, inv *Invitation, lang string) string {
 	return fmt.Sprintf(pick(lang,
 		"Terima kasih, kehadiran Bapak/Ibu (%d orang) sudah kami catat.\n\n%s\n\nKode check-in: *%s*\nSimpan pesan ini; berkas kalender dan kode QR kami kirim bersama pesan ini.",
-		"Thank you, we have noted that you will attend (%d people).\n\n%s\n\nCheck-in code: *%s*\nPlease keep this message; the calendar file and the QR code follow it."),
+		"Thank you, we have noted your attendance (party of %d).\n\n%s\n\nCheck-in code: *%s*\nPlease keep this message; the calendar file and the QR code follow it."),
 		max(inv.PartySize, 1), Details(ev, lang), inv.CheckinCode)
 }
 
@@ -191,7 +191,7 @@ func WaitlistText(ev *Event, lang string) string {
 func PromotedText(ev *Event, inv *Invitation, name, lang string) string {
 	return fmt.Sprintf(pick(lang,
 		"Kabar baik, Bapak/Ibu %s! Ada kursi kosong dan Bapak/Ibu kini terdaftar hadir (%d orang) di:\n\n%s\n\nKode check-in: *%s*. Bila berhalangan, balas *acara* untuk mengubah jawaban.",
-		"Good news, %s! A seat has opened and you are now registered to attend (%d people):\n\n%s\n\nCheck-in code: *%s*. If you cannot come after all, reply *my events* to change your answer."),
+		"Good news, %s! A seat has opened and you are now registered to attend (party of %d):\n\n%s\n\nCheck-in code: *%s*. If you cannot come after all, reply *my events* to change your answer."),
 		nameOr(name, lang), max(inv.PartySize, 1), Details(ev, lang), inv.CheckinCode)
 }
 
@@ -284,7 +284,7 @@ func InvitationLine(n int, ev *Event, inv *Invitation, lang string) string {
 	if ev.Status == Cancelled {
 		status = pick(lang, "acara dibatalkan", "event cancelled")
 	} else if inv.Status == Going {
-		status += fmt.Sprintf(pick(lang, " (%d orang, kode %s)", " (%d people, code %s)"), max(inv.PartySize, 1), inv.CheckinCode)
+		status += fmt.Sprintf(pick(lang, " (%d orang, kode %s)", " (party of %d, code %s)"), max(inv.PartySize, 1), inv.CheckinCode)
 	}
 	return fmt.Sprintf(pick(lang, "%d. *%s* — %s\n   Jawaban: %s", "%d. *%s* — %s\n   Answer: %s"), n, ev.Title, FormatWhenIn(ev, lang), status)
 }

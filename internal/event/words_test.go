@@ -93,7 +93,7 @@ func TestRSVPRepliesInBothLanguages(t *testing.T) {
 	if got := InvitationLine(1, e, inv, "id"); got != "1. *Temu Bisnis Kuliner* — Selasa, 8 Desember 2026, 09.00–12.00 WIB\n   Jawaban: Hadir (2 orang, kode ABC234)" {
 		t.Errorf("Indonesian line %q", got)
 	}
-	if got := InvitationLine(1, e, inv, "en"); got != "1. *Temu Bisnis Kuliner* — Tuesday, 8 December 2026, 09:00–12:00 WIB\n   Answer: Attending (2 people, code ABC234)" {
+	if got := InvitationLine(1, e, inv, "en"); got != "1. *Temu Bisnis Kuliner* — Tuesday, 8 December 2026, 09:00–12:00 WIB\n   Answer: Attending (party of 2, code ABC234)" {
 		t.Errorf("English line %q", got)
 	}
 }
