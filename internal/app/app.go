@@ -461,12 +461,12 @@ func (a *App) Run(ctx context.Context, out io.Writer) error {
 		redisMode = "in-process Redis (local mode: sessions are lost on exit)"
 	}
 	if out != nil {
-		fmt.Fprintf(out, "Jejaring is running (%s, %s).\n", mode, redisMode)
+		fmt.Fprintf(out, "Jejaring sudah berjalan / Jejaring is running (%s, %s).\n", mode, redisMode)
 		for _, u := range a.URLs() {
 			fmt.Fprintln(out, "  "+u)
 		}
 		fmt.Fprintln(out, "  channels  "+strings.Join(a.channelSummary(), ", "))
-		fmt.Fprintln(out, "Press Ctrl+C to stop.")
+		fmt.Fprintln(out, "Tekan Ctrl+C untuk berhenti / Press Ctrl+C to stop.")
 	}
 
 	serveErr := make(chan error, 1)
