@@ -86,14 +86,9 @@ func commands() map[string]command {
 // migrations), and every argument goes to the subcommand.
 func withDB(fn func(ctx context.Context, db *store.DB, args []string, s stdio) int) func(context.Context, []string, stdio) int {
 	return func(ctx context.Context, args []string, s stdio) int {
-		cfg, err := config.FromEnv(s.getenv)
-		if err != nil {
-			s.failf("%v", err)
-			return 2
-		}
-		db, err := app.OpenDB(ctx, cfg, nil)
-		if err != nil {
-			return s.failf("%v", err)
+		db, _, code := openDB(ctx, s, config.FromEnv, migrated)
+		if db == nil {
+			return code
 		}
 		defer db.Close()
 		return fn(ctx, db, args, s)

@@ -149,14 +149,6 @@ var catalogue = map[string]msg{
 		"%d rows: would import %d (dry run, nothing saved), skipped %d duplicates, %d bad rows"},
 	"import.unverified": {"Usaha yang diimpor belum terverifikasi sampai pemiliknya memastikannya lewat chat (UBAH).",
 		"Imported businesses are unverified until their owners confirm them in chat (UBAH)."},
-	"import.unreadable": {"tidak terbaca: %v", "unreadable: %v"},
-	"import.kecamatan":  {"%q bukan kecamatan di %s", "%q is not a kecamatan of %s"},
-	"import.money":      {"%q bukan jumlah rupiah", "%q is not an amount of rupiah"},
-	"import.workers":    {"%q bukan jumlah orang", "%q is not a number of people"},
-	"import.year":       {"%q bukan tahun", "%q is not a year"},
-	"import.noName": {"tidak ada kolom nama usaha (perlu judul seperti \"Nama Usaha\" atau \"Business Name\"; yang ada: %s)",
-		"no business name column (want a header like \"Nama Usaha\" or \"Business Name\"; found %s)"},
-	"import.empty": {"berkasnya kosong", "the file is empty"},
 
 	// export
 	"export.written": {"%d usaha ditulis ke %s", "%d businesses written to %s"},

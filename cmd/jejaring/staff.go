@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"jejaring/internal/app"
 	"jejaring/internal/config"
 	"jejaring/internal/contact"
 	"jejaring/internal/idn"
@@ -50,14 +49,9 @@ func runStaff(ctx context.Context, args []string, s stdio) int {
 		fs.Usage()
 		return 2
 	}
-	cfg, err := flags.Load(s.getenv)
-	if err != nil {
-		s.failf("%v", err)
-		return 2
-	}
-	db, err := app.OpenDB(ctx, cfg, nil)
-	if err != nil {
-		return s.failf("%v", err)
+	db, _, code := openDB(ctx, s, flags.Load, migrated)
+	if db == nil {
+		return code
 	}
 	defer db.Close()
 

@@ -13,8 +13,8 @@ import (
 
 	"golang.org/x/term"
 
-	"jejaring/internal/app"
 	"jejaring/internal/config"
+	"jejaring/internal/event"
 	"jejaring/internal/store"
 )
 
@@ -47,14 +47,9 @@ func runUser(ctx context.Context, args []string, s stdio) int {
 		fs.Usage()
 		return 2
 	}
-	cfg, err := flags.Load(s.getenv)
-	if err != nil {
-		s.failf("%v", err)
-		return 2
-	}
-	db, err := app.OpenDB(ctx, cfg, nil)
-	if err != nil {
-		return s.failf("%v", err)
+	db, _, code := openDB(ctx, s, flags.Load, migrated)
+	if db == nil {
+		return code
 	}
 	defer db.Close()
 
@@ -99,7 +94,7 @@ func runUser(ctx context.Context, args []string, s stdio) int {
 		name := strings.ToLower(pos[1])
 		fmt.Fprintf(s.out, "Kode petugas untuk %s: %s\n", name, code)
 		fmt.Fprintf(s.out, "Berlaku sampai %s, sekali pakai. Dari WhatsApp atau Telegram miliknya sendiri, petugas mengetik KODEPETUGAS lalu kode ini.\n",
-			exp.In(wibZone).Format("15:04 WIB, 02-01-2006"))
+			exp.In(event.WIB).Format("15:04 WIB, 02-01-2006"))
 		fmt.Fprintf(s.out, "Staff code for %s, valid until %s, once: from their own WhatsApp or Telegram they type KODEPETUGAS, then this code.\n",
 			name, exp.UTC().Format(time.RFC3339))
 		return 0

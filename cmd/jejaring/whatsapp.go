@@ -57,14 +57,9 @@ func runWhatsAppCommand(ctx context.Context, args []string, s stdio) int {
 		fs.Usage()
 		return 2
 	}
-	cfg, err := flags.Load(s.getenv)
-	if err != nil {
-		s.failf("%v", err)
-		return 2
-	}
-	db, err := store.Open(ctx, cfg.DatabaseURL, cfg.DataDir)
-	if err != nil {
-		return s.failf("%v", err)
+	db, cfg, code := openDB(ctx, s, flags.Load, asFound)
+	if db == nil {
+		return code
 	}
 	defer db.Close()
 	sub := append([]string{pos[0]}, pos[1:]...)

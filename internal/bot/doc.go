@@ -118,5 +118,5 @@
 //
 // internal/bot/bottest builds a Bot on a fresh database and a real Redis for
 // end-to-end conversation tests of flows with their real actions, and adapts
-// it to flowtest.Driver so conversation scripts run through the whole bot.
+// it to script.Driver so conversation scripts run through the whole bot.
 package bot

@@ -107,8 +107,7 @@ type Payload struct {
 	Then []Payload `json:"then,omitempty"`
 	// Lang is the language of the message (channel.Outbound.Lang), for the
 	// words the adapter adds; the Then messages inherit it when they have
-	// none. Event messages (internal/store) leave it empty: their texts
-	// are Indonesian for everyone, and so must the adapter's words be.
+	// none. Event notices carry the contact's language (NoticePayload).
 	Lang string `json:"lang,omitempty"`
 }
 

@@ -9,8 +9,8 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
-	"jejaring/internal/channel"
 	"jejaring/internal/contact"
+	"jejaring/internal/outbox"
 )
 
 // DB is the contacts' storage the chat pipeline takes.
@@ -186,7 +186,7 @@ func (db *DB) ReachableByPhone(ctx context.Context, phone string) ([]contact.Con
 		WHERE phone = ? AND phone_source IN (?, ?) AND phone_verified_at IS NOT NULL AND channel IN (?, ?) AND blocked = ?
 		ORDER BY last_seen DESC, id DESC`),
 		phone, string(contact.SourceWhatsAppSender), string(contact.SourceTelegramContact),
-		string(channel.WhatsApp), string(channel.Telegram), false)
+		string(outbox.WhatsApp), string(outbox.Telegram), false)
 	if err != nil {
 		return nil, fmt.Errorf("contacts reachable by phone: %w", err)
 	}
