@@ -121,6 +121,19 @@ func (db *DB) OpenQuestions(ctx context.Context, contactID int64) (int, error) {
 	return n, nil
 }
 
+// QuestionCounts counts the contact's questions to the office, all and
+// those still unanswered (for DATASAYA).
+func (db *DB) QuestionCounts(ctx context.Context, contactID int64) (all, open int, err error) {
+	var c struct {
+		All  int `db:"all_n"`
+		Open int `db:"open_n"`
+	}
+	if err := db.GetContext(ctx, &c, db.Rebind(`SELECT COUNT(*) AS all_n, COUNT(*) - COUNT(answered_at) AS open_n FROM questions WHERE contact_id = ?`), contactID); err != nil {
+		return 0, 0, fmt.Errorf("count questions of contact %d: %w", contactID, err)
+	}
+	return c.All, c.Open, nil
+}
+
 // QuestionFilter selects a page of questions, newest first.
 type QuestionFilter struct {
 	Open      bool  // only unanswered ones

@@ -66,6 +66,9 @@ func TestQuestionsInbox(t *testing.T) {
 		if n, err := db.OpenQuestions(ctx, siti.ID); err != nil || n != store.MaxOpenQuestions {
 			t.Errorf("OpenQuestions = %d, %v", n, err)
 		}
+		if all, open, err := db.QuestionCounts(ctx, budi.ID); err != nil || all != 1 || open != 1 {
+			t.Errorf("QuestionCounts(budi) = %d, %d, %v", all, open, err)
+		}
 
 		// Paging: newest first, two at a time, until the end.
 		var seen []int64
@@ -151,6 +154,9 @@ func TestQuestionsInbox(t *testing.T) {
 		}
 		if open, _ := db.ListQuestions(ctx, store.QuestionFilter{Open: true, ContactID: siti.ID}); len(open) != store.MaxOpenQuestions-1 {
 			t.Errorf("open after one answer: %d", len(open))
+		}
+		if all, open, err := db.QuestionCounts(ctx, siti.ID); err != nil || all != store.MaxOpenQuestions || open != store.MaxOpenQuestions-1 {
+			t.Errorf("QuestionCounts(siti) after an answer = %d, %d, %v", all, open, err)
 		}
 		// One answered: there is room for one more question.
 		if _, err := db.AddQuestion(ctx, siti.ID, "satu lagi", later); err != nil {

@@ -8,24 +8,34 @@ import (
 
 	"jejaring/flows"
 	"jejaring/internal/actions/officeactions"
+	"jejaring/internal/actions/umkmactions"
 	"jejaring/internal/bot/bottest"
 	"jejaring/internal/channel"
 	"jejaring/internal/flow"
 	"jejaring/internal/outbox"
 	"jejaring/internal/store"
 	"jejaring/internal/store/storetest"
+	"jejaring/internal/umkm"
 )
 
-// harness is the real bot with the real flows, the real office action, a
-// fresh database of the dialect and the real Redis.
+// harness is the real bot with the real flows, the real office and UMKM
+// actions, a fresh database of the dialect and the real Redis.
 func harness(t *testing.T, dialect string) *bottest.Harness {
 	t.Helper()
 	set, err := flow.Load(flows.FS)
 	if err != nil {
 		t.Fatal(err)
 	}
+	data, err := umkm.LoadData("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	set.SetOptions(umkmactions.Options(data))
 	h := bottest.New(t, set, nil, dialect)
 	if err := officeactions.Register(h.Actions, h.DB, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := umkmactions.Register(h.Actions, umkmactions.Deps{DB: h.DB, Data: data}); err != nil {
 		t.Fatal(err)
 	}
 	return h
@@ -141,6 +151,8 @@ func TestAskTheOfficeThroughTheBot(t *testing.T) {
 			// One answered: Siti may ask again.
 			expect(t, h.Say(web, "tanya"), askID)
 			expect(t, h.Say(web, "terima kasih, satu lagi: kapan bazar?"), receivedID)
+			// DATASAYA counts them: six asked, one answered.
+			expect(t, h.Say(web, "datasaya"), "Pertanyaan ke kantor (TANYA): 6, belum dijawab 5")
 		})
 	}
 }
