@@ -106,7 +106,7 @@ func listQuestions(ctx context.Context, db *store.DB, f store.QuestionFilter, s 
 	if err := tw.Flush(); err != nil {
 		return s.failf("questions list: %v", err)
 	}
-	if len(qs) == min(max(f.Limit, 1), 500) {
+	if page := f.Limit; len(qs) == min(page, 500) || (page <= 0 && len(qs) == 50) {
 		fmt.Fprintln(s.out, s.t.f("questions.more", qs[len(qs)-1].ID))
 	}
 	return 0
