@@ -201,3 +201,39 @@ func TestEraseContactDeletesQuestions(t *testing.T) {
 		}
 	})
 }
+
+// TestQuestionCapConcurrent: questions sent at once (two replicas, a quick
+// double tap) cannot pass the cap together: exactly MaxOpenQuestions are
+// kept.
+func TestQuestionCapConcurrent(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		now := time.Date(2026, 12, 1, 3, 0, 0, 0, time.UTC)
+		c, _, err := db.UpsertContact(ctx, store.ContactSeen{Channel: "telegram", ExternalID: "5550009", At: now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		const tries = 12
+		errs := make(chan error, tries)
+		for i := range tries {
+			go func() {
+				_, err := db.AddQuestion(ctx, c.ID, "pertanyaan serentak "+strconv.Itoa(i), now)
+				errs <- err
+			}()
+		}
+		ok, capped := 0, 0
+		for range tries {
+			switch err := <-errs; {
+			case err == nil:
+				ok++
+			case errors.Is(err, store.ErrTooManyQuestions):
+				capped++
+			default:
+				t.Errorf("AddQuestion: %v", err)
+			}
+		}
+		if n, _ := db.OpenQuestions(ctx, c.ID); ok != store.MaxOpenQuestions || capped != tries-ok || n != store.MaxOpenQuestions {
+			t.Errorf("%d stored, %d capped, %d open; want %d stored", ok, capped, n, store.MaxOpenQuestions)
+		}
+	})
+}
