@@ -75,6 +75,8 @@ func commands() map[string]command {
 		"claim": {"claim REG_NO [--new]: a record's one-time claim token, for the office to print or send its owner", withDB(func(ctx context.Context, db *store.DB, args []string, s stdio) int {
 			return runClaim(ctx, db, args, s.out, s.err)
 		})},
+		"questions": {"owners' questions to the office (TANYA): list [--open], answer ID \"TEXT\" [--by NAME]",
+			withDB(runQuestions)},
 		"stats": {"businesses by size class, kecamatan and sector (the yearly report table)", withDB(runStats)},
 		"bench": {"measure the message pipeline: N owners registering at once [-users N]", runBench},
 		"match": {"temu bisnis meetings: solve INSTANCE.json, check INSTANCE.json SCHEDULE.json, plan --slots --tables --owners", runMatch},

@@ -11,6 +11,7 @@ import (
 	"jejaring/flows"
 	"jejaring/internal/actions/demo"
 	"jejaring/internal/actions/eventactions"
+	"jejaring/internal/actions/officeactions"
 	"jejaring/internal/actions/staffactions"
 	"jejaring/internal/actions/umkmactions"
 	"jejaring/internal/bot"
@@ -42,6 +43,9 @@ func actions(db *store.DB, data *umkm.Data, log *slog.Logger, events eventaction
 	if err := staffactions.Register(a, db, log); err != nil {
 		return nil, err
 	}
+	if err := officeactions.Register(a, db, log); err != nil {
+		return nil, err
+	}
 	if err := demo.Register(a); err != nil {
 		return nil, err
 	}
@@ -53,6 +57,7 @@ func actions(db *store.DB, data *umkm.Data, log *slog.Logger, events eventaction
 func ActionNames() []string {
 	names := append(umkmactions.Names(), eventactions.Names...)
 	names = append(names, staffactions.Names()...)
+	names = append(names, officeactions.Names()...)
 	return append(names, demo.Save)
 }
 

@@ -61,6 +61,9 @@ const (
 	// KindCode carries a one-time code to a phone's own chat (package
 	// contact); it expires with the code.
 	KindCode = "code"
+	// KindAnswer carries a staff member's answer to a question the
+	// contact put to the office (flows/tanya.yaml, store.AnswerQuestion).
+	KindAnswer = "answer"
 	// KindReply is a chat reply the adapter could not deliver within its
 	// retry time (telegram.Config.OnUndelivered), with the ones after it.
 	KindReply = "reply"

@@ -48,6 +48,7 @@ const erasedPayload = `{}`
 //   - every invitation of theirs is declined, its seat released (the
 //     waitlist is promoted as for any cancellation) and its check-in code
 //     replaced;
+//   - their questions to the office (and the answers) are deleted;
 //   - their pending outbox rows of every kind are cancelled, and every
 //     outbox row of theirs loses its payload (names, codes) and address;
 //   - the audit details about those businesses and contacts are scrubbed;
@@ -187,6 +188,9 @@ func eraseContactRow(ctx context.Context, tx *sqlx.Tx, id int64, now time.Time) 
 	}
 	if _, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM phone_codes WHERE contact_id = ?`), id); err != nil {
 		return outbox.Address{}, fmt.Errorf("erase one-time codes of contact %d: %w", id, err)
+	}
+	if _, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM questions WHERE contact_id = ?`), id); err != nil {
+		return channel.Address{}, fmt.Errorf("erase questions of contact %d: %w", id, err)
 	}
 	if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE contacts SET phone = NULL, phone_source = '', phone_verified_at = NULL, display_name = '', external_id = ?,
 		stopped = ?, is_staff = ?, staff_user_id = NULL, erased_at = ? WHERE id = ?`),

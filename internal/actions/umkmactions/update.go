@@ -266,6 +266,15 @@ func (x *actions) myData(ctx context.Context, call bot.ActionCall) (bot.ActionRe
 			}
 		}
 	}
+	if call.Contact.ID != 0 {
+		all, open, err := x.db.QuestionCounts(ctx, call.Contact.ID)
+		if err != nil {
+			return bot.ActionResult{}, err
+		}
+		if all > 0 {
+			fmt.Fprintf(&sb, pick(lang, "\n\nPertanyaan ke kantor (TANYA): %d, belum dijawab %d", "\n\nQuestions to the office (TANYA): %d, not answered yet %d"), all, open)
+		}
+	}
 	sb.WriteString(pick(lang, "\n\nKetik UBAH untuk memperbaiki, HAPUSDATA untuk menghapus.", "\n\nType UBAH to correct it, HAPUSDATA to delete it."))
 	return result("mydata_text", sb.String()), nil
 }
