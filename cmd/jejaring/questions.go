@@ -58,7 +58,7 @@ func runQuestions(ctx context.Context, db *store.DB, args []string, s stdio) int
 	}
 	q, err := officeactions.Answer(ctx, db, id, pos[2], *by, time.Now())
 	switch {
-	case store.NotFound(err):
+	case errors.Is(err, store.ErrQuestionNotFound):
 		return s.failf("%s", s.t.f("questions.notFound", id))
 	case errors.Is(err, store.ErrQuestionAnswered):
 		q, _ = db.QuestionByID(ctx, id)

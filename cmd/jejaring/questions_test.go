@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"jejaring/internal/contact"
 	"jejaring/internal/outbox"
 	"jejaring/internal/store"
 	"jejaring/internal/store/storetest"
@@ -22,12 +23,12 @@ func TestQuestionsCommands(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		now := time.Now()
-		wa, _, err := db.UpsertContact(ctx, store.ContactSeen{Channel: "whatsapp", ExternalID: "6281234567890", Phone: "+6281234567890",
+		wa, _, err := db.UpsertContact(ctx, contact.Seen{Channel: "whatsapp", ExternalID: "6281234567890", Phone: "+6281234567890",
 			PhoneSource: "whatsapp_sender", Language: "id", At: now})
 		if err != nil {
 			t.Fatal(err)
 		}
-		tg, _, err := db.UpsertContact(ctx, store.ContactSeen{Channel: "telegram", ExternalID: "5550001", Language: "en", At: now})
+		tg, _, err := db.UpsertContact(ctx, contact.Seen{Channel: "telegram", ExternalID: "5550001", Language: "en", At: now})
 		if err != nil {
 			t.Fatal(err)
 		}

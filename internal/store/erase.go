@@ -190,7 +190,7 @@ func eraseContactRow(ctx context.Context, tx *sqlx.Tx, id int64, now time.Time) 
 		return outbox.Address{}, fmt.Errorf("erase one-time codes of contact %d: %w", id, err)
 	}
 	if _, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM questions WHERE contact_id = ?`), id); err != nil {
-		return channel.Address{}, fmt.Errorf("erase questions of contact %d: %w", id, err)
+		return outbox.Address{}, fmt.Errorf("erase questions of contact %d: %w", id, err)
 	}
 	if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE contacts SET phone = NULL, phone_source = '', phone_verified_at = NULL, display_name = '', external_id = ?,
 		stopped = ?, is_staff = ?, staff_user_id = NULL, erased_at = ? WHERE id = ?`),

@@ -12,7 +12,6 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
-	"jejaring/internal/channel"
 	"jejaring/internal/outbox"
 )
 
@@ -39,6 +38,8 @@ var (
 	ErrAnswerTooLong    = errors.New("answer too long")
 	ErrEmptyText        = errors.New("empty text")
 	ErrQuestionAnswered = errors.New("question already answered")
+	// ErrQuestionNotFound: no such question (an erased one is gone too).
+	ErrQuestionNotFound = errors.New("question not found")
 )
 
 // Question is a question a contact put to the office, with its answer once
@@ -173,8 +174,7 @@ func (db *DB) ListQuestions(ctx context.Context, f QuestionFilter) ([]Question, 
 	return out, nil
 }
 
-// QuestionByID reads one question; a missing one is sql.ErrNoRows (see
-// NotFound).
+// QuestionByID reads one question; a missing one is ErrQuestionNotFound.
 func (db *DB) QuestionByID(ctx context.Context, id int64) (Question, error) {
 	return questionByID(ctx, db.DB, id)
 }
@@ -182,7 +182,7 @@ func (db *DB) QuestionByID(ctx context.Context, id int64) (Question, error) {
 func questionByID(ctx context.Context, q sqlx.ExtContext, id int64) (Question, error) {
 	var out Question
 	if err := sqlx.GetContext(ctx, q, &out, q.Rebind(`SELECT `+questionCols+questionFrom+` WHERE q.id = ?`), id); err != nil {
-		return Question{}, fmt.Errorf("question %d: %w", id, err)
+		return Question{}, fmt.Errorf("question %d: %w", id, notFound(err, ErrQuestionNotFound))
 	}
 	return out, nil
 }
@@ -199,7 +199,7 @@ type QuestionAnswer struct {
 
 // AnswerQuestion records the answer, enqueues it as one outbox row
 // (outbox.KindAnswer) to the chat the question came from, and writes the
-// audit entry, all in one transaction. It returns sql.ErrNoRows for an
+// audit entry, all in one transaction. It returns ErrQuestionNotFound for an
 // unknown question (erased ones are gone), ErrQuestionAnswered when it was
 // answered already, ErrEmptyText or ErrAnswerTooLong.
 func (db *DB) AnswerQuestion(ctx context.Context, a QuestionAnswer, now time.Time) (Question, error) {
@@ -236,7 +236,7 @@ func (db *DB) AnswerQuestion(ctx context.Context, a QuestionAnswer, now time.Tim
 			return fmt.Errorf("answer question %d: contact %d: %w", a.ID, q.ContactID, err)
 		}
 		queued, err := Enqueue(ctx, tx, []outbox.Message{{
-			Kind: outbox.KindAnswer, To: channel.Address{Channel: channel.Name(q.Channel), ExternalID: ext},
+			Kind: outbox.KindAnswer, To: outbox.Address{Channel: outbox.ChannelName(q.Channel), ExternalID: ext},
 			ContactID: q.ContactID, DedupeKey: "answer:" + strconv.FormatInt(q.ID, 10), Priority: outbox.PriorityPersonal,
 			Payload: outbox.Payload{Text: a.Message(q.Lang, answer), Lang: q.Lang},
 		}}, now)

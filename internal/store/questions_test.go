@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"jejaring/internal/contact"
 	"jejaring/internal/outbox"
 	"jejaring/internal/store"
 	"jejaring/internal/store/storetest"
@@ -23,11 +24,11 @@ func TestQuestionsInbox(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		now := time.Date(2026, 12, 1, 3, 0, 0, 0, time.UTC)
-		siti, _, err := db.UpsertContact(ctx, store.ContactSeen{Channel: "telegram", ExternalID: "5550001", Language: "id", At: now})
+		siti, _, err := db.UpsertContact(ctx, contact.Seen{Channel: "telegram", ExternalID: "5550001", Language: "id", At: now})
 		if err != nil {
 			t.Fatal(err)
 		}
-		budi, _, err := db.UpsertContact(ctx, store.ContactSeen{Channel: "webchat", ExternalID: "budi-web", Language: "en", At: now})
+		budi, _, err := db.UpsertContact(ctx, contact.Seen{Channel: "webchat", ExternalID: "budi-web", Language: "en", At: now})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -140,7 +141,7 @@ func TestQuestionsInbox(t *testing.T) {
 				t.Errorf("answer %d %.10q: %v, want %v", c.a.ID, c.a.Answer, err, c.want)
 			}
 		}
-		if _, err := db.AnswerQuestion(ctx, store.QuestionAnswer{ID: 999999, Answer: "x", Message: answerMsg}, later); !store.NotFound(err) {
+		if _, err := db.AnswerQuestion(ctx, store.QuestionAnswer{ID: 999999, Answer: "x", Message: answerMsg}, later); !errors.Is(err, store.ErrQuestionNotFound) {
 			t.Errorf("unknown question: %v", err)
 		}
 		var n int
@@ -171,8 +172,8 @@ func TestEraseContactDeletesQuestions(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		now := time.Date(2026, 12, 1, 3, 0, 0, 0, time.UTC)
-		siti, _, _ := db.UpsertContact(ctx, store.ContactSeen{Channel: "telegram", ExternalID: "5550001", At: now})
-		budi, _, _ := db.UpsertContact(ctx, store.ContactSeen{Channel: "telegram", ExternalID: "5550002", At: now})
+		siti, _, _ := db.UpsertContact(ctx, contact.Seen{Channel: "telegram", ExternalID: "5550001", At: now})
+		budi, _, _ := db.UpsertContact(ctx, contact.Seen{Channel: "telegram", ExternalID: "5550002", At: now})
 		q, err := db.AddQuestion(ctx, siti.ID, "Saya Siti Aminah, mau tanya izin PIRT", now)
 		if err != nil {
 			t.Fatal(err)
@@ -209,7 +210,7 @@ func TestQuestionCapConcurrent(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		now := time.Date(2026, 12, 1, 3, 0, 0, 0, time.UTC)
-		c, _, err := db.UpsertContact(ctx, store.ContactSeen{Channel: "telegram", ExternalID: "5550009", At: now})
+		c, _, err := db.UpsertContact(ctx, contact.Seen{Channel: "telegram", ExternalID: "5550009", At: now})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -45,4 +45,5 @@ type people interface {
 	CreatePhoneCode(ctx context.Context, pc store.PhoneCode, now time.Time) error
 	CheckPhoneCode(ctx context.Context, contactID int64, typed string, now time.Time) (phone string, left int, err error)
 	AddAudit(ctx context.Context, at time.Time, actor, action, entity, entityID string, details any) error
+	QuestionCounts(ctx context.Context, contactID int64) (all, open int, err error)
 }
