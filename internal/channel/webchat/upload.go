@@ -239,13 +239,21 @@ func (c *Chat) savePhoto(data []byte, ext string) (string, error) {
 	return path, nil
 }
 
-// answer hands in to the bot and writes its replies (or a polite 500).
+// answer confirms the answers the page acknowledges (AckHeader), hands in
+// to the bot and writes its replies (a 503 with Retry-After when the bot
+// says channel.ErrUnavailable, or a polite 500).
 // Handling goes on if the browser goes away or the server begins to shut
 // down: a message being handled finishes, nothing half-written.
 func (c *Chat) answer(w http.ResponseWriter, r *http.Request, in channel.Inbound) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), handleLimit)
 	defer cancel()
-	outs, err := c.opt.Handler.Handle(ctx, in)
+	c.confirmAcks(ctx, r, in.From.ExternalID)
+	outs, err := c.handleIn(ctx, in)
+	if isUnavailable(err) {
+		c.log.WarnContext(ctx, "webchat message held: a service is unreachable", "client", short(in.From.ExternalID), "message_id", in.MessageID)
+		writeHeld(w)
+		return
+	}
 	if err != nil {
 		c.log.ErrorContext(ctx, "handle message", "client", short(in.From.ExternalID), "message_id", in.MessageID, "err", err)
 		writeError(w, errInternal, "")
