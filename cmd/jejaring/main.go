@@ -75,9 +75,10 @@ func commands() map[string]command {
 		"claim": {"claim REG_NO [--new]: a record's one-time claim token, for the office to print or send its owner", withDB(func(ctx context.Context, db *store.DB, args []string, s stdio) int {
 			return runClaim(ctx, db, args, s.out, s.err)
 		})},
-		"stats": {"businesses by size class, kecamatan and sector (the yearly report table)", withDB(runStats)},
-		"bench": {"measure the message pipeline: N owners registering at once [-users N]", runBench},
-		"match": {"temu bisnis meetings: solve INSTANCE.json, check INSTANCE.json SCHEDULE.json, plan --slots --tables --owners", runMatch},
+		"stats":  {"businesses by size class, kecamatan and sector (the yearly report table)", withDB(runStats)},
+		"backup": {"back up the live SQLite database [--out FILE]; on PostgreSQL: the pg_dump command to use", runBackup},
+		"bench":  {"measure the message pipeline: N owners registering at once [-users N]", runBench},
+		"match":  {"temu bisnis meetings: solve INSTANCE.json, check INSTANCE.json SCHEDULE.json, plan --slots --tables --owners", runMatch},
 	}
 }
 
