@@ -54,8 +54,8 @@ func TestPruneMedia(t *testing.T) {
 			a := retentionApp(t, d)
 			dir := a.Config.DataDir
 			old := 100 * 24 * time.Hour
-			kept := writeMedia(t, dir, "whatsapp/media/2026-01/3EB0KEEP.jpg", old)     // a live business's photo
-			orphan := writeMedia(t, dir, "whatsapp/media/2026-01/3EB0GONE.jpg", old)   // nobody's
+			kept := writeMedia(t, dir, "whatsapp/media/2026-01/3EB0KEEP.jpg", old)      // a live business's photo
+			orphan := writeMedia(t, dir, "whatsapp/media/2026-01/3EB0GONE.jpg", old)    // nobody's
 			deleted := writeMedia(t, dir, "webchat/media/2026-02/aa11deleted.jpg", old) // a deleted business's
 			lonely := writeMedia(t, dir, "webchat/media/2026-03/bb22lonely.png", old)   // alone in its month
 			fresh := writeMedia(t, dir, "webchat/media/2026-11/cc33fresh.jpg", time.Hour)
