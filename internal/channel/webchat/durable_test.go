@@ -187,3 +187,60 @@ func TestPageRetriesHeld(t *testing.T) {
 		t.Errorf("AckHeader %q: the page sends Jejaring-Ack", AckHeader)
 	}
 }
+
+// brokenGate is a PhotoGate whose store (Redis) is unreachable.
+type brokenGate struct{}
+
+func (brokenGate) WantsPhoto(context.Context, channel.Address) (bool, error) {
+	return false, fmt.Errorf("get session: dial tcp 127.0.0.1:6379: connection refused")
+}
+
+// TestUploadHeldWhileUnavailable: a photo sent while the conversation
+// cannot be read, or while the bot cannot take it, is a 503 "held" (the
+// page sends it again), not a 500 the owner must act on; once back, the
+// same message id is answered once.
+func TestUploadHeldWhileUnavailable(t *testing.T) {
+	t.Parallel()
+	rdb, prefix := testRedis(t)
+	k := newKeeper()
+	g := &switchGate{}
+	_, srv := newServerWith(t, Options{Redis: rdb, Prefix: prefix, Handler: k, DataDir: t.TempDir(), Photos: g, Limits: &Limits{}})
+	hello(t, srv.Client(), srv)
+	img := testImage(t, "jpeg")
+
+	g.set(brokenGate{})
+	if code, out := upload(t, srv, "up-held-0001", "photo", img); code != 503 || out["code"] != "held" {
+		t.Fatalf("gate unreachable: %d %v; want 503 held", code, out)
+	}
+	g.set(&gate{all: true})
+	k.setDown(true)
+	if code, out := upload(t, srv, "up-held-0001", "photo", img); code != 503 || out["code"] != "held" {
+		t.Fatalf("bot unavailable: %d %v; want 503 held", code, out)
+	}
+	k.setDown(false)
+	for range 2 {
+		if code, out := upload(t, srv, "up-held-0001", "photo", img); code != 200 || len(texts(out)) != 2 {
+			t.Fatalf("after the outage: %d %v", code, out)
+		}
+	}
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if len(k.handled) != 1 {
+		t.Fatalf("handled %v; want the photo once", k.handled)
+	}
+}
+
+// switchGate is a PhotoGate that can be swapped while the server runs.
+type switchGate struct {
+	mu sync.Mutex
+	g  PhotoGate
+}
+
+func (s *switchGate) set(g PhotoGate) { s.mu.Lock(); s.g = g; s.mu.Unlock() }
+
+func (s *switchGate) WantsPhoto(ctx context.Context, addr channel.Address) (bool, error) {
+	s.mu.Lock()
+	g := s.g
+	s.mu.Unlock()
+	return g.WantsPhoto(ctx, addr)
+}

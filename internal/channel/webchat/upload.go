@@ -60,8 +60,10 @@ func (c *Chat) serveUpload(w http.ResponseWriter, r *http.Request) {
 	if c.opt.Photos != nil {
 		var err error
 		if wants, err = c.opt.Photos.WantsPhoto(ctx, in.From); err != nil {
-			c.log.Error("webchat upload: ask the conversation", "client", short(who.id), "err", err)
-			writeError(w, errInternal, "")
+			// The conversation is in Redis: unreachable, most likely.
+			// The page sends the same photo again after Retry-After.
+			c.log.Warn("webchat upload held: cannot ask the conversation", "client", short(who.id), "err", err)
+			writeHeld(w)
 			return
 		}
 	}
@@ -88,8 +90,8 @@ func (c *Chat) serveUpload(w http.ResponseWriter, r *http.Request) {
 	}
 	switch ok, err := c.takeUploadQuota(ctx, who.id); {
 	case err != nil:
-		c.log.Error("webchat upload quota", "client", short(who.id), "err", err)
-		writeError(w, errInternal, "")
+		c.log.Warn("webchat upload held: quota unavailable", "client", short(who.id), "err", err)
+		writeHeld(w)
 		return
 	case !ok:
 		writeLimited(w, errUploadQuota, time.Until(c.opt.Now().UTC().Truncate(24*time.Hour).Add(24*time.Hour)))
