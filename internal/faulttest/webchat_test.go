@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -13,6 +14,8 @@ import (
 
 	"jejaring/internal/faulttest"
 	"jejaring/internal/session/sessiontest"
+	"jejaring/internal/store"
+	"jejaring/internal/store/storetest"
 )
 
 // webClient is one web chat page talking to the binary: a cookie jar for
@@ -97,12 +100,26 @@ func (c *webClient) send(body string, limit time.Duration) (webAnswer, int) {
 // exactly once: a retry before the page acknowledged it returns the same
 // replies (the conversation did not move on twice), and after the ack
 // nothing more.
+//
+// On SQLite (a file: nothing to cut) only the Redis outage runs.
 func TestWebChatOutage(t *testing.T) {
 	t.Parallel()
-	rp := faulttest.NewProxy(t, "127.0.0.1:6379")
-	ru, _ := url.Parse(sessiontest.URL())
-	ru.Host = rp.Addr()
-	r := newRigRedis(t, true, ru.String())
+	for _, d := range storetest.Dialects {
+		t.Run(d, func(t *testing.T) {
+			t.Parallel()
+			rp := faulttest.NewProxy(t, "127.0.0.1:6379")
+			ru, _ := url.Parse(sessiontest.URL())
+			ru.Host = rp.Addr()
+			if d == store.SQLite {
+				webChatOutage(t, newRigDB(t, false, ru.String(), "sqlite:"+filepath.Join(t.TempDir(), "fault.db")), rp)
+			} else {
+				webChatOutage(t, newRigRedis(t, true, ru.String()), rp)
+			}
+		})
+	}
+}
+
+func webChatOutage(t *testing.T, r *rig, rp *faulttest.Proxy) {
 	var addr string
 	for _, e := range r.env {
 		if v, ok := strings.CutPrefix(e, "HTTP_ADDR="); ok {
@@ -142,10 +159,14 @@ func TestWebChatOutage(t *testing.T) {
 		want   string
 	}
 	var report []string
-	for _, oc := range []outageCase{
+	cases := []outageCase{
 		{"Redis", rp, c, "wc-fault-0002", `{"text":"Warung Tahan Banting","message_id":"wc-fault-0002"}`, "bergerak di bidang apa?"},
 		{"PostgreSQL", r.proxy, c2, "wc-fault-0101", `{"kind":"start","payload":"demo","message_id":"wc-fault-0101"}`, "Apa nama usaha Bapak/Ibu?"},
-	} {
+	}
+	if r.proxy == nil { // SQLite: the new owner starts with Redis cut instead
+		cases[1].name, cases[1].proxy = "Redis (new owner)", rp
+	}
+	for _, oc := range cases {
 		oc.proxy.Cut()
 		back := make(chan time.Time, 1)
 		go func() {
