@@ -62,6 +62,7 @@ var commandSummaryID = map[string]string{
 	"questions":   "pertanyaan pemilik usaha ke kantor (TANYA): list [--open], answer ID \"TEKS\" [--by NAMA]",
 	"stats":       "jumlah usaha per kelas, kecamatan dan sektor (tabel laporan tahunan)",
 	"bench":       "mengukur alur pesan: N pemilik mendaftar bersamaan [-users N]",
+	"backup":      "mencadangkan basis data SQLite yang sedang berjalan [--out BERKAS]; untuk PostgreSQL: perintah pg_dump",
 }
 
 // langFlag is "-lang X", "-lang=X" or "--lang…" among the arguments before
@@ -153,6 +154,15 @@ var catalogue = map[string]msg{
 		"questions answer: question %d was already answered %s by %s"},
 	"questions.empty":   {"questions answer: jawabannya kosong", "questions answer: the answer is empty"},
 	"questions.tooLong": {"questions answer: jawaban terlalu panjang (paling banyak %d huruf)", "questions answer: the answer is too long (at most %d characters)"},
+
+	// backup
+	"backup.done": {"Cadangan tersimpan di %s (hanya bisa dibaca pemiliknya). Isi salinan:", "Backup written to %s (readable by its owner only). The copy holds:"},
+	"backup.restore": {"Memulihkan: hentikan Jejaring, hapus berkas -wal dan -shm di samping basis data, salin %[1]s ke %[2]s (chmod 600), lalu jalankan lagi. Setelah pemulihan, hapus lagi data orang yang sudah minta dihapus (hapusdata) sejak cadangan dibuat.",
+		"To restore: stop Jejaring, remove the -wal and -shm files beside the database, copy %[1]s over %[2]s (chmod 600), start it again. After a restore, erase again everyone who asked to be erased (hapusdata) since the backup was made."},
+	"backup.pg.intro":    {"Basis data PostgreSQL dicadangkan dengan pg_dump (server boleh tetap berjalan):", "PostgreSQL is backed up with pg_dump (the server may keep running):"},
+	"backup.pg.restore":  {"Memulihkan (hentikan Jejaring dulu):", "To restore (stop Jejaring first):"},
+	"backup.pg.password": {"Kata sandi tidak ditulis di sini: pg_dump menanyakannya, atau membaca PGPASSWORD / ~/.pgpass.", "The password is not shown here: pg_dump asks for it, or reads PGPASSWORD / ~/.pgpass."},
+	"backup.pg.nothing":  {"backup: pada PostgreSQL Jejaring tidak membuat cadangan sendiri; jalankan pg_dump seperti di atas", "backup: on PostgreSQL Jejaring makes no backup itself; run pg_dump as shown above"},
 
 	// migrate status
 	"migrate.pending": {"belum diterapkan", "pending"},

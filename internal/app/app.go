@@ -266,6 +266,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (a *App, err
 
 	a.addDispatcher()
 	a.addWebChatRetention()
+	a.addRetention()
 	a.routes()
 
 	a.ln, err = net.Listen("tcp", cfg.HTTPAddr)

@@ -51,6 +51,12 @@ type Config struct {
 	// WebChatRetention is how long a web chat contact with no consent and
 	// no business is kept after it was last seen.
 	WebChatRetention time.Duration
+	// MediaRetention is how long a received photo or document is kept
+	// in DATA_DIR when no business (not deleted) uses it.
+	MediaRetention time.Duration
+	// OutboxRetention is how long a finished outbox row keeps its text;
+	// after it the row (the counts) stays, the message text goes.
+	OutboxRetention time.Duration
 	// WebChatMaxStreams caps the open web chat event streams of all
 	// replicas together.
 	WebChatMaxStreams int
@@ -124,6 +130,8 @@ var vars = []Var{
 	{Env: "OUTBOX_LEASE", Default: "1m", Usage: "how long a claim on outbox rows lasts; after a crash, rows still held are sent by the next process once it ends (Go duration, at least 2s)"},
 	{Env: "RESUME_AFTER", Default: "30m", Usage: "silence inside a conversation after which a contact is welcomed back and asked to continue or start over; 0: never"},
 	{Env: "WEBCHAT_RETENTION", Default: "720h", Usage: "web chat visitors who gave no consent and registered no business are deleted this long after their last message"},
+	{Env: "MEDIA_RETENTION", Default: "2160h", Usage: "received photos and documents no registered business uses are deleted from DATA_DIR this long after they arrived (at least 168h and longer than SESSION_TTL)"},
+	{Env: "OUTBOX_RETENTION", Default: "4320h", Usage: "sent or failed messages lose their text this long after they were finished; the counts stay (at least 720h)"},
 	{Env: "WEBCHAT_MAX_STREAMS", Default: "1000", Usage: "open web chat event streams allowed in all (each holds one Redis connection)"},
 	{Env: "WEBCHAT_TRUSTED_PROXIES", Default: "", Usage: "reverse proxies (IPs or CIDRs, comma-separated) whose X-Forwarded-For names the visitor for the web chat limits; empty: none"},
 }
@@ -306,6 +314,16 @@ func build(raw map[string]string) (*Config, error) {
 		return nil, fmt.Errorf("WEBCHAT_RETENTION: want a duration of at least 24h such as 720h (30 days), got %q", raw["WEBCHAT_RETENTION"])
 	}
 	c.WebChatRetention = wr
+	mr, perr := time.ParseDuration(raw["MEDIA_RETENTION"])
+	if perr != nil || mr < 7*24*time.Hour || mr <= c.SessionTTL {
+		return nil, fmt.Errorf("MEDIA_RETENTION: want a duration of at least 168h (7 days), and longer than SESSION_TTL, such as 2160h (90 days), got %q", raw["MEDIA_RETENTION"])
+	}
+	c.MediaRetention = mr
+	or, perr := time.ParseDuration(raw["OUTBOX_RETENTION"])
+	if perr != nil || or < 30*24*time.Hour {
+		return nil, fmt.Errorf("OUTBOX_RETENTION: want a duration of at least 720h (30 days) such as 4320h (180 days), got %q", raw["OUTBOX_RETENTION"])
+	}
+	c.OutboxRetention = or
 	ms, perr := strconv.Atoi(raw["WEBCHAT_MAX_STREAMS"])
 	if perr != nil || ms < 1 || ms > 100000 {
 		return nil, fmt.Errorf("WEBCHAT_MAX_STREAMS: want a whole number from 1 to 100000, got %q", raw["WEBCHAT_MAX_STREAMS"])

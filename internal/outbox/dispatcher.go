@@ -11,6 +11,7 @@ import (
 	mrand "math/rand/v2"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -265,12 +266,16 @@ func (d *Dispatcher) runBatch(ctx context.Context, name channel.Name, ch channel
 	for range min(workers, len(rows)) {
 		wg.Go(func() {
 			for r := range work {
-				if pid, ok := sentBefore[r.ID]; ok {
-					d.log.Info("outbox row sent before but not marked; marking it now", "id", r.ID)
-					d.finish(ctx, r, StatusSent, pid, "")
-					continue
+				var done sentParts
+				if f, ok := sentBefore[r.ID]; ok {
+					if done = parseFence(f); done.all {
+						d.log.Info("outbox row sent before but not marked; marking it now", "id", r.ID)
+						d.finish(ctx, r, StatusSent, strings.Join(done.ids, ","), "")
+						continue
+					}
+					d.log.Info("outbox row sent in part before; sending the rest", "id", r.ID, "parts_sent", done.n)
 				}
-				d.handle(ctx, name, ch, r, now, stopped[r.ContactID], blocked[r.ContactID])
+				d.handle(ctx, name, ch, r, now, stopped[r.ContactID], blocked[r.ContactID], done)
 			}
 		})
 	}
@@ -379,19 +384,54 @@ func (d *Dispatcher) fenceKey(id int64) string {
 	return fmt.Sprintf("%ssent:%d", d.cfg.KeyPrefix, id)
 }
 
-// setFence records in Redis, right after the platform accepted row id, that
-// it was sent: the database may not take the mark (an outage, a kill -9
-// before the UPDATE), and whichever dispatcher claims the row next then
-// marks it sent instead of sending it again.
-func (d *Dispatcher) setFence(ctx context.Context, id int64, platformID string) {
+// setFence records in Redis, right after the platform accepted part n of
+// row id's total parts, how far the row got: the platform ids once every
+// part is out (the row is sent; only its mark may be missing), or
+// "#n#ids" while parts remain, so a retry or the next claim sends from
+// part n on instead of again from the start.
+func (d *Dispatcher) setFence(ctx context.Context, id int64, n, total int, ids []string) {
 	if d.cfg.Redis == nil {
 		return
 	}
+	v := strings.Join(ids, ",")
+	if n < total {
+		v = fmt.Sprintf("#%d#%s", n, v)
+	}
 	mctx, cancel := marking(ctx)
 	defer cancel()
-	if err := d.cfg.Redis.Set(mctx, d.fenceKey(id), platformID, fenceTTL).Err(); err != nil {
+	if err := d.cfg.Redis.Set(mctx, d.fenceKey(id), v, fenceTTL).Err(); err != nil {
 		d.log.Warn("outbox sent fence not stored", "id", id, "err", err)
 	}
+}
+
+// sentParts is what a row's fence says: every part out (all), or the
+// first n and their platform ids.
+type sentParts struct {
+	all bool
+	n   int
+	ids []string
+}
+
+// parseFence reads a fence setFence wrote. A value without the "#n#"
+// form (every fence of a single-part row, and those of older versions)
+// means the whole row is out.
+func parseFence(v string) sentParts {
+	if rest, ok := strings.CutPrefix(v, "#"); ok {
+		if num, ids, ok := strings.Cut(rest, "#"); ok {
+			if n, err := strconv.Atoi(num); err == nil && n >= 0 {
+				var list []string
+				if ids != "" {
+					list = strings.Split(ids, ",")
+				}
+				return sentParts{n: n, ids: list}
+			}
+		}
+	}
+	var list []string
+	if v != "" {
+		list = []string{v}
+	}
+	return sentParts{all: true, ids: list}
 }
 
 func (d *Dispatcher) clearFence(ctx context.Context, id int64, status string) {
@@ -426,7 +466,7 @@ func (d *Dispatcher) sentFences(ctx context.Context, rows []Row) (map[int64]stri
 	return out, nil
 }
 
-func (d *Dispatcher) handle(ctx context.Context, name channel.Name, ch channel.Channel, r Row, claimedAt time.Time, stopped, blocked bool) {
+func (d *Dispatcher) handle(ctx context.Context, name channel.Name, ch channel.Channel, r Row, claimedAt time.Time, stopped, blocked bool, done sentParts) {
 	now := d.cfg.Now()
 	switch {
 	case !r.NotAfter.IsZero() && !now.Before(r.NotAfter):
@@ -451,7 +491,9 @@ func (d *Dispatcher) handle(ctx context.Context, name channel.Name, ch channel.C
 		return
 	}
 	lim := d.limiters[name]
-	var ids []string
+	outs := p.Outbounds()
+	skip := min(done.n, len(outs)) // parts a try before got out (their fence)
+	ids := append([]string(nil), done.ids...)
 	wait, err := lim.TryChat(ctx, r.To.ExternalID)
 	if err != nil {
 		d.log.Error("outbox rate limit", "channel", name, "err", err)
@@ -467,16 +509,18 @@ func (d *Dispatcher) handle(ctx context.Context, name channel.Name, ch channel.C
 		}
 		return
 	}
-	for i, msg := range p.Outbounds() {
-		if err := lim.Wait(ctx, r.To.ExternalID, i == 0 || lim.slowChat()); err != nil {
+	for i := skip; i < len(outs); i++ {
+		msg := outs[i]
+		first := i == skip // nothing of this row sent yet in this try
+		if err := lim.Wait(ctx, r.To.ExternalID, first || lim.slowChat()); err != nil {
 			return // shutting down: the lease hands the row to the next dispatcher
 		}
-		if i == 0 && d.marksFailing.Load() > 0 {
+		if first && d.marksFailing.Load() > 0 {
 			// The database is not taking outcomes: a send now could
 			// not be marked either. The lease hands the row back.
 			return
 		}
-		if i == 0 && d.cfg.Now().Sub(claimedAt) > d.cfg.Lease/2 {
+		if first && d.cfg.Now().Sub(claimedAt) > d.cfg.Lease/2 {
 			// Waiting (a long 429 pause) ate half the lease: another
 			// dispatcher may take the row soon, so do not start a send
 			// that could outlive the lease; hand the row back instead.
@@ -494,19 +538,23 @@ func (d *Dispatcher) handle(ctx context.Context, name channel.Name, ch channel.C
 		res, err := ch.Send(sctx, r.To, msg)
 		cancel()
 		if err != nil {
-			if i > 0 {
-				// The main message went out; a failed attachment is
-				// not worth sending the whole row again.
-				d.log.Warn("outbox attachment", "id", r.ID, "err", err)
-				break
+			if i > 0 && channel.Permanent(err) {
+				// The first parts went out; the platform refuses
+				// the rest for good (blocked, a malformed file).
+				d.log.Warn("outbox: a later part refused", "id", r.ID, "part", i, "err", err)
+				d.stats.sent.Add(1)
+				d.finish(ctx, r, StatusSent, strings.Join(ids, ","), fmt.Sprintf("part %d of %d refused: %v", i+1, len(outs), err))
+				return
 			}
+			// A later part that failed for now is retried like a
+			// first one: the fence says how many parts are out, so
+			// the next try sends from this part on (no reply of a
+			// queued turn is dropped, none sent twice).
 			d.sendFailed(ctx, lim, r, err)
 			return
 		}
 		ids = append(ids, res.MessageID)
-		if i == 0 {
-			d.setFence(ctx, r.ID, res.MessageID)
-		}
+		d.setFence(ctx, r.ID, i+1, len(outs), ids)
 	}
 	d.stats.sent.Add(1)
 	d.finish(ctx, r, StatusSent, strings.Join(ids, ","), "")

@@ -80,6 +80,9 @@ func (c *Chat) serveHello(w http.ResponseWriter, r *http.Request) {
 	}
 	if tok != "" {
 		setCookie(w, r, tok)
+		ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
+		c.confirmAcks(ctx, r, who.id)
+		cancel()
 	}
 	writeJSON(w, http.StatusOK, map[string]bool{"new": who.new})
 }

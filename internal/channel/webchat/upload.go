@@ -60,8 +60,10 @@ func (c *Chat) serveUpload(w http.ResponseWriter, r *http.Request) {
 	if c.opt.Photos != nil {
 		var err error
 		if wants, err = c.opt.Photos.WantsPhoto(ctx, in.From); err != nil {
-			c.log.Error("webchat upload: ask the conversation", "client", short(who.id), "err", err)
-			writeError(w, errInternal, "")
+			// The conversation is in Redis: unreachable, most likely.
+			// The page sends the same photo again after Retry-After.
+			c.log.Warn("webchat upload held: cannot ask the conversation", "client", short(who.id), "err", err)
+			writeHeld(w)
 			return
 		}
 	}
@@ -88,8 +90,8 @@ func (c *Chat) serveUpload(w http.ResponseWriter, r *http.Request) {
 	}
 	switch ok, err := c.takeUploadQuota(ctx, who.id); {
 	case err != nil:
-		c.log.Error("webchat upload quota", "client", short(who.id), "err", err)
-		writeError(w, errInternal, "")
+		c.log.Warn("webchat upload held: quota unavailable", "client", short(who.id), "err", err)
+		writeHeld(w)
 		return
 	case !ok:
 		writeLimited(w, errUploadQuota, time.Until(c.opt.Now().UTC().Truncate(24*time.Hour).Add(24*time.Hour)))
@@ -239,13 +241,21 @@ func (c *Chat) savePhoto(data []byte, ext string) (string, error) {
 	return path, nil
 }
 
-// answer hands in to the bot and writes its replies (or a polite 500).
+// answer confirms the answers the page acknowledges (AckHeader), hands in
+// to the bot and writes its replies (a 503 with Retry-After when the bot
+// says channel.ErrUnavailable, or a polite 500).
 // Handling goes on if the browser goes away or the server begins to shut
 // down: a message being handled finishes, nothing half-written.
 func (c *Chat) answer(w http.ResponseWriter, r *http.Request, in channel.Inbound) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), handleLimit)
 	defer cancel()
-	outs, err := c.opt.Handler.Handle(ctx, in)
+	c.confirmAcks(ctx, r, in.From.ExternalID)
+	outs, err := c.handleIn(ctx, in)
+	if isUnavailable(err) {
+		c.log.WarnContext(ctx, "webchat message held: a service is unreachable", "client", short(in.From.ExternalID), "message_id", in.MessageID)
+		writeHeld(w)
+		return
+	}
 	if err != nil {
 		c.log.ErrorContext(ctx, "handle message", "client", short(in.From.ExternalID), "message_id", in.MessageID, "err", err)
 		writeError(w, errInternal, "")

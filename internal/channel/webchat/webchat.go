@@ -44,6 +44,16 @@
 // that path, as for WhatsApp media. Messages whose id the server made up
 // (no message_id given) are not deduplicated: such an id never repeats, so a
 // marker for it would only fill Redis.
+//
+// Delivery. With a channel.DurableHandler (the bot) a message that carries
+// a message_id is handled once, and its replies are kept with the turn
+// until the page confirms them: the page names the ids whose answers it got
+// in the Jejaring-Ack header of its next request (AckHeader). A retry with
+// the same id before that returns exactly those replies again, so an answer
+// lost on its way to the phone is not lost. While the database or Redis is
+// unreachable, send and upload answer 503 {"code":"held"} with Retry-After
+// and nothing is handled; the page sends the same message id again with
+// backoff and, after about 5 s, tells the owner "Mohon tunggu sebentar ya".
 package webchat
 
 import (

@@ -118,6 +118,10 @@ type Adapter struct {
 	queue     *chatQueue
 	polls     *pollTable
 	offers    *offerTable
+	spool     *spool // nil without a DataDir
+
+	// holdNoticeAfter and replyRetryFor are the waits of deliver.go.
+	holdNoticeAfter, replyRetryFor time.Duration
 
 	mu    sync.Mutex
 	snd   sender   // the connected client, nil when there is none
@@ -158,6 +162,9 @@ func newAdapter(cfg Config, container *sqlstore.Container) *Adapter {
 		offers:    newOfferTable(20000),
 	}
 	a.queue = newChatQueue(cfg.Workers, 200, a.process, a.log)
+	a.spool = newSpool(cfg.DataDir, a.log)
+	a.queue.dropped = a.spool.done
+	a.holdNoticeAfter, a.replyRetryFor = defaultHoldNoticeAfter, defaultReplyRetryFor
 	a.state = State{Status: StatusStopped, Since: cfg.Now(), Reason: "not started"}
 	return a
 }
@@ -232,6 +239,7 @@ func (a *Adapter) Status() State {
 func (a *Adapter) newClient(dev *waStore.Device) (*whatsmeow.Client, error) {
 	cli := whatsmeow.NewClient(dev, newWALog(a.log, "Client"))
 	cli.EnableAutoReconnect = false
+	cli.SynchronousAck = true // ack a message only once it is in the spool (spool.go)
 	if err := configureNetwork(cli, a.cfg.ProxyURL, a.cfg.Dial); err != nil {
 		return nil, err
 	}

@@ -55,6 +55,7 @@ const (
 func (a *Adapter) Run(ctx context.Context) error {
 	defer a.queue.wait()
 	defer a.setState(State{Status: StatusStopped, Reason: "shut down"})
+	a.replaySpool(ctx)
 	replaced := false
 	for ctx.Err() == nil {
 		if replaced {
@@ -254,11 +255,7 @@ func (a *Adapter) onEvent(ctx context.Context, evt any, conn chan<- connEvent) {
 	}
 	switch e := evt.(type) {
 	case *events.Message:
-		if why, ok := skip(e); ok {
-			a.log.Debug("whatsapp message ignored", "why", why, "id", e.Info.ID)
-			return
-		}
-		a.queue.push(ctx, e.Info.Chat.ToNonAD().String(), e)
+		a.accept(ctx, e) // spool.go
 	case *events.Connected:
 		report(connEvent{kind: evConnected})
 	case *events.Disconnected:

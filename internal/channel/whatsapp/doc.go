@@ -42,4 +42,13 @@
 //     OnlyKnownContacts it refuses contacts who never wrote to the number
 //     (Config.LastSeen finds no WhatsApp contact), and during a temporary ban it answers with a
 //     *channel.RateLimitError until the ban ends, which pauses the outbox.
+//   - Nothing received is lost (spool.go, deliver.go): a message is written
+//     to DATA_DIR/whatsapp/spool/ before whatsmeow acks it to WhatsApp
+//     (SynchronousAck), and leaves the spool only once its replies are
+//     out. While the database or Redis is away the message waits, its
+//     chat's later ones behind it, and the owner gets one "mohon tunggu
+//     sebentar ya" after 5 s; a reply WhatsApp does not take is retried for
+//     10 minutes. What a crash or a shutdown leaves in the spool is handed
+//     in again at the next start, in order, and the bot (a
+//     channel.DurableHandler) returns only the replies not yet confirmed.
 package whatsapp

@@ -4,12 +4,8 @@ import (
 	"context"
 	"log/slog"
 	"sync"
-	"time"
 
-	"go.mau.fi/whatsmeow/types"
 	"go.mau.fi/whatsmeow/types/events"
-
-	"jejaring/internal/channel"
 )
 
 // chatQueue runs incoming messages one at a time per chat, in arrival order,
@@ -17,6 +13,7 @@ import (
 // appends here, so a slow answer never holds up the connection.
 type chatQueue struct {
 	handle  func(context.Context, *events.Message)
+	dropped func(*events.Message) // a message the full queue refused; may be nil
 	log     *slog.Logger
 	sem     chan struct{}
 	perChat int
@@ -44,6 +41,9 @@ func (q *chatQueue) push(ctx context.Context, chat string, evt *events.Message) 
 	if len(pending) >= q.perChat {
 		q.mu.Unlock()
 		q.log.Warn("whatsapp chat queue full; message dropped", "chat", maskPhone(chat), "id", evt.Info.ID)
+		if q.dropped != nil {
+			q.dropped(evt)
+		}
 		return
 	}
 	q.chats[chat] = append(pending, evt)
@@ -80,45 +80,3 @@ func (q *chatQueue) drain(ctx context.Context, chat string) {
 
 // wait blocks until every queued message is handled or dropped.
 func (q *chatQueue) wait() { q.wg.Wait() }
-
-// apology is sent when the bot fails to answer at all.
-const apology = "Mohon maaf Bapak/Ibu, pesan belum bisa kami proses saat ini. Silakan coba kirim lagi beberapa saat lagi."
-
-// process answers one message: mark it read, show typing while the bot
-// works, then send the replies to the chat it came from.
-func (a *Adapter) process(ctx context.Context, evt *events.Message) {
-	in, ok := a.inbound(ctx, evt)
-	if !ok {
-		return
-	}
-	chat := evt.Info.Chat.ToNonAD()
-	snd := a.sender()
-	if snd != nil {
-		if err := snd.MarkRead(ctx, []types.MessageID{evt.Info.ID}, a.cfg.Now(), chat, evt.Info.Sender); err != nil {
-			a.log.Debug("whatsapp mark read", "err", err)
-		}
-		if err := snd.SendChatPresence(ctx, chat, types.ChatPresenceComposing, types.ChatPresenceMediaText); err != nil {
-			a.log.Debug("whatsapp typing indicator", "err", err)
-		}
-	}
-	start := time.Now()
-	outs, err := a.cfg.Handler.Handle(ctx, in)
-	if snd != nil {
-		if perr := snd.SendChatPresence(ctx, chat, types.ChatPresencePaused, types.ChatPresenceMediaText); perr != nil {
-			a.log.Debug("whatsapp typing indicator", "err", perr)
-		}
-	}
-	if err != nil {
-		a.log.Error("whatsapp message not handled", "from", maskPhone(in.From.ExternalID), "id", in.MessageID, "err", err)
-		if len(outs) == 0 {
-			outs = []channel.Outbound{{Text: apology}}
-		}
-	}
-	for _, out := range outs {
-		if _, err := a.sendTo(ctx, in.From.ExternalID, chat, out); err != nil {
-			a.log.Error("whatsapp reply not sent", "to", maskPhone(in.From.ExternalID), "err", err)
-			return
-		}
-	}
-	a.log.Debug("whatsapp message answered", "from", maskPhone(in.From.ExternalID), "kind", in.Kind, "replies", len(outs), "took", time.Since(start))
-}
