@@ -277,6 +277,7 @@ var funcs = template.FuncMap{
 		return fmt.Sprintf("%.1f%%", 100*float64(n)/float64(of))
 	},
 	"add":  func(a, b int) int { return a + b },
+	"maxi": func(a, b int) int { return max(a, b) },
 	"list": func(xs ...string) []string { return xs },
 	"mul":  func(a, b int) int { return a * b },
 	"barw": func(n, maxN, width int) int {
