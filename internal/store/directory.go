@@ -39,6 +39,9 @@ func (r *BusinessRepo) SearchBusinesses(ctx context.Context, s umkm.Search) (umk
 	}
 	limit = min(limit, umkm.MaxSearchLimit)
 	offset := max(s.Offset, 0)
+	if s.Export {
+		limit, offset = umkm.MaxExportRows, 0
+	}
 	conds, args := searchConds(s)
 	text := strings.ToLower(strings.TrimSpace(s.Text))
 	byName := text != "" && !hasDigit(text)

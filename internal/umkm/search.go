@@ -16,6 +16,9 @@ type Search struct {
 	Sort        string    // SortRelevance (default with Text), SortNewest, SortName, SortRegNo
 	Limit       int       // at most MaxSearchLimit; 0: DefaultSearchLimit
 	Offset      int
+	// Export lifts the page size to MaxExportRows (Limit is ignored): an
+	// export of the filtered set in one query.
+	Export bool
 }
 
 // Sort orders of a Search.
@@ -31,6 +34,7 @@ const (
 const (
 	DefaultSearchLimit = 25
 	MaxSearchLimit     = 100
+	MaxExportRows      = 200_000
 )
 
 // SearchPage is one page of a Search and the number of all matches.

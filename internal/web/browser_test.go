@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"flag"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -60,6 +61,28 @@ func TestBrowser(t *testing.T) {
 		h.business("Rendang Uni Ros", "1301014506900002")
 		ctx := browser(t)
 		base := h.srv.URL
+		// submit sends the form of sel and waits for the next page: the
+		// old document is marked, and the wait ends when a document
+		// without the mark has loaded.
+		submit := func(sel string) {
+			t.Helper()
+			if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.dataset.old = "1"; true`)); err != nil {
+				t.Fatal(err)
+			}
+			if err := chromedp.Do(ctx, chromedp.Submit(chromedp.CSS(sel))); err != nil {
+				t.Fatal(err)
+			}
+			for i := 0; ; i++ {
+				done, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`!document.documentElement.dataset.old && document.readyState === "complete"`))
+				if err == nil && done {
+					return
+				}
+				if i > 300 {
+					t.Fatalf("no new page after submitting %s", sel)
+				}
+				time.Sleep(50 * time.Millisecond)
+			}
+		}
 		mainText := func() string {
 			t.Helper()
 			s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("main")))
@@ -75,12 +98,10 @@ func TestBrowser(t *testing.T) {
 				chromedp.WaitVisible(chromedp.CSS("#username")),
 				chromedp.SendKeys(chromedp.CSS("#username"), user),
 				chromedp.SendKeys(chromedp.CSS("#password"), pass),
-				chromedp.Submit(chromedp.CSS("#password")),
-				chromedp.Sleep(300*time.Millisecond),
-				chromedp.WaitVisible(chromedp.CSS("main h1")),
 			); err != nil {
 				t.Fatal(err)
 			}
+			submit("#password")
 			return mainText()
 		}
 		// A wrong password is refused, the right one lets the admin in.
@@ -94,31 +115,81 @@ func TestBrowser(t *testing.T) {
 		if err := chromedp.Do(ctx,
 			chromedp.Navigate(base+"/dashboard/businesses"),
 			chromedp.SendKeys(chromedp.CSS("#q"), "kripik sanjay"),
-			chromedp.Submit(chromedp.CSS("#q")),
-			chromedp.WaitVisible(chromedp.CSS("table.list")),
 		); err != nil {
 			t.Fatal(err)
 		}
+		submit("#q")
 		if text := mainText(); !strings.Contains(text, "Keripik Sanjai Amak") || strings.Contains(text, "Rendang") {
 			t.Errorf("search by a typo: %q", text)
 		}
 		// A cross-site form POST, made by the browser from another origin,
 		// is refused by the server.
-		evil := "data:text/html," + strings.ReplaceAll(`<form id=f method=post action="`+base+`/dashboard/users"><input name=username value=penyusup><input name=password value=kata-sandi-penyusup><input name=role value=admin></form><script>document.getElementById('f').submit()</script>`, "#", "%23")
-		if err := chromedp.Do(ctx, chromedp.Navigate(evil), chromedp.Sleep(1500*time.Millisecond)); err != nil {
+		evil := "data:text/html," + strings.ReplaceAll(`<form id=f method=post action="`+base+`/dashboard/users"><input name=username value=penyusup><input name=password value=kata-sandi-penyusup><input name=role value=admin></form><script>setTimeout(() => document.getElementById('f').submit(), 200)</script>`, "#", "%23")
+		if err := chromedp.Do(ctx, chromedp.Navigate(evil)); err != nil {
 			t.Fatal(err)
+		}
+		for i := 0; i < 100 && len(h.requests("POST", "/dashboard/users")) == 0; i++ {
+			time.Sleep(50 * time.Millisecond)
 		}
 		if _, err := db.StaffByUsername(context.Background(), "penyusup"); !store.NotFound(err) {
 			t.Errorf("a cross-site POST from the browser created a user: %v", err)
+		}
+		posts := h.requests("POST", "/dashboard/users")
+		if len(posts) != 1 || posts[0].fetchSite != "cross-site" || posts[0].code != http.StatusForbidden {
+			t.Errorf("the browser's cross-site POST: %+v, want one, cross-site, refused with 403", posts)
+		}
+
+		// An edit in the form shows in the business's history.
+		if err := chromedp.Do(ctx,
+			chromedp.Navigate(base+b.path+"/edit"),
+			chromedp.WaitVisible(chromedp.CSS("#f-name")),
+			chromedp.SetValue(chromedp.CSS("#f-name"), "Keripik Sanjai Amak Jaya"),
+			chromedp.SetValue(chromedp.CSS("#f-capital"), "50 juta"),
+		); err != nil {
+			t.Fatal(err)
+		}
+		submit("#f-name")
+		history, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("table.history")))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(history, "Diubah") || !strings.Contains(history, "Keripik Sanjai Amak Jaya") || !strings.Contains(history, "50000000") {
+			t.Errorf("history after the edit: %q", history)
+		}
+
+		// The export the page links to masks the NIK.
+		csv, err := chromedp.Run(ctx, chromedp.Evaluate[string](`fetch('/dashboard/businesses/export').then(r => r.text())`, chromedp.EvalAwaitPromise))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(csv, "1301********0001") || strings.Contains(csv, "1301014506900001") {
+			t.Errorf("export from the browser: %q", csv)
 		}
 		if *screenshots && db.Dialect == store.SQLite {
 			shoot(t, ctx, base, b.path)
 		}
 		// A viewer sees no edit link, and the server refuses the form.
-		if err := chromedp.Do(ctx, chromedp.Navigate(base+"/dashboard/me"), chromedp.Submit(chromedp.CSS(".tools form button")), chromedp.Sleep(300*time.Millisecond)); err != nil {
+		if err := chromedp.Do(ctx, chromedp.Navigate(base+"/dashboard/me")); err != nil {
 			t.Fatal(err)
 		}
-		login("tamu", "sandi-tamu-123")
+		submit(".tools form button")
+		// Five wrong passwords lock the account, kindly.
+		for range 5 {
+			login("tamu", "salah-sandi-tamu")
+		}
+		if text := login("tamu", "sandi-tamu-123"); !strings.Contains(text, "terlalu banyak percobaan") {
+			t.Fatalf("lock-out page: %q", text)
+		}
+		login("rina", "sandi-rina-123")
+		// A viewer signs in (a fresh account) and sees no edit link.
+		if _, err := db.AddStaffRole(context.Background(), "tamu2", "sandi-tamu2-123", store.RoleViewer, "test", t0); err != nil {
+			t.Fatal(err)
+		}
+		if err := chromedp.Do(ctx, chromedp.Navigate(base+"/dashboard/me")); err != nil {
+			t.Fatal(err)
+		}
+		submit(".tools form button")
+		login("tamu2", "sandi-tamu2-123")
 		if err := chromedp.Do(ctx, chromedp.Navigate(base+b.path), chromedp.WaitVisible(chromedp.CSS("#h-data"))); err != nil {
 			t.Fatal(err)
 		}

@@ -151,7 +151,11 @@ func (s *Server) renderBusiness(w http.ResponseWriter, r *http.Request, u store.
 	}
 	for i := len(log) - 1; i >= 0; i-- {
 		e := log[i]
-		d.History = append(d.History, historyRow{e.At.In(s.location).Format("02-01-2006 15:04"), e.Actor, e.Action, e.Details})
+		action := t(lang, "act."+e.Action)
+		if action == "" {
+			action = e.Action
+		}
+		d.History = append(d.History, historyRow{e.At.In(s.location).Format("02-01-2006 15:04"), e.Actor, action, e.Details})
 	}
 	s.render(w, r, &u, code, "business", "biz.data", page{Data: d, Error: errText})
 }

@@ -19,9 +19,6 @@ import (
 // AuditExport is the audit action of a directory export.
 const AuditExport = "data.export"
 
-// exportLimit bounds one export (a regency has some thousands of UMKM).
-const exportLimit = 200_000
-
 // neutralise makes a cell that a spreadsheet would run as a formula
 // (starting with = + - @, a tab or a carriage return) plain text with a
 // leading '. The same rule as `jejaring export businesses`; the two should
@@ -124,19 +121,13 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request, u store.StaffUse
 	f := readDirForm(v)
 	f.Page = 1
 	q := s.search(f, 0)
-	var all []umkm.Business
-	for q.Offset = 0; q.Offset < exportLimit; q.Offset += umkm.MaxSearchLimit {
-		q.Limit = umkm.MaxSearchLimit
-		res, err := s.biz.SearchBusinesses(r.Context(), q)
-		if err != nil {
-			s.serverError(w, r, u, err)
-			return
-		}
-		all = append(all, res.Businesses...)
-		if len(res.Businesses) < umkm.MaxSearchLimit {
-			break
-		}
+	q.Export = true
+	res, err := s.biz.SearchBusinesses(r.Context(), q)
+	if err != nil {
+		s.serverError(w, r, u, err)
+		return
 	}
+	all := res.Businesses
 	format := "csv"
 	if v.Get("format") == "xlsx" {
 		format = "xlsx"

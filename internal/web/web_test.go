@@ -28,6 +28,32 @@ type harness struct {
 	srv *httptest.Server
 	mu  sync.Mutex
 	now time.Time
+	// seen are the requests that reached the server, with the answer.
+	seen []seenRequest
+}
+
+type seenRequest struct {
+	method, path, fetchSite string
+	code                    int
+}
+
+type codeWriter struct {
+	http.ResponseWriter
+	code int
+}
+
+func (w *codeWriter) WriteHeader(code int) { w.code = code; w.ResponseWriter.WriteHeader(code) }
+
+func (h *harness) requests(method, path string) []seenRequest {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var out []seenRequest
+	for _, r := range h.seen {
+		if r.method == method && r.path == path {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 var t0 = time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
@@ -47,7 +73,13 @@ func newHarness(t *testing.T, db *store.DB) *harness {
 	}
 	mux := http.NewServeMux()
 	s.Mount(mux)
-	h.srv = httptest.NewServer(mux)
+	h.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		cw := &codeWriter{ResponseWriter: w, code: http.StatusOK}
+		mux.ServeHTTP(cw, r)
+		h.mu.Lock()
+		h.seen = append(h.seen, seenRequest{r.Method, r.URL.Path, r.Header.Get("Sec-Fetch-Site"), cw.code})
+		h.mu.Unlock()
+	}))
 	t.Cleanup(h.srv.Close)
 	ctx := context.Background()
 	for _, u := range []struct{ name, role string }{{"admin", store.RoleAdmin}, {"rina", store.RoleStaff}, {"tamu", store.RoleViewer}} {
@@ -377,7 +409,7 @@ func TestDirectoryBusinessEditExport(t *testing.T) {
 			t.Errorf("after the edit: %+v", got)
 		}
 		r = staff.get(b.path + "?ok=biz.saved")
-		if !strings.Contains(r.body, "Perubahan tersimpan") || !strings.Contains(r.body, "business.update") || !strings.Contains(r.body, "Keripik Sanjai Amak Jaya") {
+		if !strings.Contains(r.body, "Perubahan tersimpan") || !strings.Contains(r.body, "Diubah") || !strings.Contains(r.body, "Keripik Sanjai Amak Jaya") {
 			t.Errorf("the edit is not in the history: %s", r.body)
 		}
 
