@@ -99,10 +99,15 @@ func searchConds(s umkm.Search) ([]string, []any) {
 	return conds, args
 }
 
+// idExpr holds a record's phone, registration number and NIB; the
+// PostgreSQL trigram index of migration 00350 is on exactly this
+// expression, so a substring LIKE uses it.
+const idExpr = `lower(COALESCE(owner_phone, '') || ' ' || COALESCE(reg_no, '') || ' ' || COALESCE(nib, ''))`
+
 // idConds: a phone (typed 0812…, 62812… or +62812…), a registration
 // number or an NIB, as a substring.
 func idConds(string) []string {
-	return []string{"(owner_phone LIKE ? OR lower(reg_no) LIKE ? OR nib LIKE ?)"}
+	return []string{"(" + idExpr + " LIKE ? OR " + idExpr + " LIKE ? OR " + idExpr + " LIKE ?)"}
 }
 
 func idArgs(text string) []any {
@@ -153,13 +158,14 @@ func (r *BusinessRepo) searchNamesInGo(ctx context.Context, s umkm.Search, text 
 		return umkm.SearchPage{}, fmt.Errorf("search businesses by name: %w", err)
 	}
 	want := trigrams(text)
+	seen, buf := make([]bool, len(want)), make([]byte, 0, 64)
 	type hit struct {
 		i     int
 		score float64
 	}
 	var hits []hit
 	for i, row := range rows {
-		if sc := nameScore(want, strings.ToLower(row.Names)); sc >= nameThreshold {
+		if sc := nameScore(want, strings.ToLower(row.Names), seen, buf); sc >= nameThreshold {
 			hits = append(hits, hit{i, sc})
 		}
 	}
@@ -204,33 +210,45 @@ func (r *BusinessRepo) searchNamesInGo(ctx context.Context, s umkm.Search, text 
 
 // trigrams are a text's trigrams the way pg_trgm makes them: each word of
 // letters and digits, lower-cased, padded with two spaces before and one
-// after.
-func trigrams(s string) map[string]bool {
-	out := map[string]bool{}
-	for _, w := range strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
-		rs := []rune("  " + w + " ")
-		for i := 0; i+3 <= len(rs); i++ {
-			out[string(rs[i:i+3])] = true
+// after; numbered, for nameScore.
+func trigrams(s string) map[string]int {
+	out := map[string]int{}
+	eachTrigram(strings.ToLower(s), make([]byte, 0, 64), func(t []byte) {
+		if _, ok := out[string(t)]; !ok {
+			out[string(t)] = len(out)
 		}
-	}
+	})
 	return out
 }
 
-// nameScore is the share of the searched text's trigrams found in names:
-// 1 when every word appears, high for a letter missing or swapped
-// ("kripik" in "keripik sanjai" scores 5/7). It is pg_trgm's word
+// eachTrigram calls fn with every trigram (as bytes, repeats included) of
+// the lower-cased text s, in buf: no allocation per trigram.
+func eachTrigram(s string, buf []byte, fn func([]byte)) {
+	for _, w := range strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+		buf = append(append(append(buf[:0], ' ', ' '), w...), ' ')
+		for i := 0; i+3 <= len(buf); i++ {
+			fn(buf[i : i+3])
+		}
+	}
+}
+
+// nameScore is the share of the searched text's trigrams found in names
+// (lower-cased): 1 when every word appears, high for a letter missing or
+// swapped ("kripik" in "keripik sanjai" scores 5/7). It is pg_trgm's word
 // similarity without the contiguity rule, close enough for one threshold.
-func nameScore(want map[string]bool, names string) float64 {
+// seen (len(want)) and buf are scratch space, reused from row to row.
+func nameScore(want map[string]int, names string, seen []bool, buf []byte) float64 {
 	if len(want) == 0 {
 		return 0
 	}
-	have := trigrams(names)
+	clear(seen)
 	n := 0
-	for t := range want {
-		if have[t] {
+	eachTrigram(names, buf, func(t []byte) {
+		if i, ok := want[string(t)]; ok && !seen[i] {
+			seen[i] = true
 			n++
 		}
-	}
+	})
 	return float64(n) / float64(len(want))
 }
 

@@ -55,6 +55,13 @@ func seed(b *testing.B, db *store.DB, data *umkm.Data, n int) {
 	if res.Inserted != n {
 		b.Fatalf("imported %d of %d", res.Inserted, n)
 	}
+	// What autovacuum does soon after a big import; without it the
+	// planner of a fresh table guesses and scans.
+	if db.IsPostgres() {
+		if _, err := db.ExecContext(context.Background(), `ANALYZE businesses`); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
 
 // BenchmarkPages is each dashboard page's server time (handler only, no
@@ -111,9 +118,6 @@ func BenchmarkSearchPostgres100k(b *testing.B) {
 		b.Fatal(err)
 	}
 	seed(b, db, data, 100_000)
-	if _, err := db.ExecContext(context.Background(), `ANALYZE businesses`); err != nil {
-		b.Fatal(err)
-	}
 	repo := store.NewBusinessRepo(db)
 	for _, q := range []struct {
 		name string
@@ -123,7 +127,7 @@ func BenchmarkSearchPostgres100k(b *testing.B) {
 		{"owner", umkm.Search{Text: "rosmawati chaniago"}},
 		{"typo-in-kecamatan", umkm.Search{Text: "rendang uni ross", RegionCodes: []string{data.Region.Kecamatan[0].Code}}},
 		{"phone", umkm.Search{Text: "0812 0001 2345"}},
-		{"filters-only", umkm.Search{SizeClass: umkm.Kecil, Verified: new(true), Sort: umkm.SortName}},
+		{"filters-only", umkm.Search{SizeClass: umkm.Kecil, RegionCodes: []string{data.Region.Kecamatan[1].Code}, Sort: umkm.SortName}},
 	} {
 		b.Run(q.name, func(b *testing.B) {
 			for b.Loop() {
