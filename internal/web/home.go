@@ -33,7 +33,7 @@ type bar struct {
 }
 
 // Height is the SVG's height for the chart's rows.
-func (c chart) Height() int { return 28*len(c.Rows) + 8 }
+func (c chart) Height() int { return 40*len(c.Rows) + 4 }
 
 func (c *chart) add(label string, n, ref int) {
 	c.Rows = append(c.Rows, bar{label, n, ref})
