@@ -371,6 +371,15 @@ func TestDirectoryBusinessEditExport(t *testing.T) {
 		if strings.Contains(r.body, "+6281234567801") {
 			t.Error("the list shows a phone in full")
 		}
+		// The kecamatan filter takes a name as typed, or the code.
+		for _, k := range []string{"koto xi tarusan", "13.01.07"} {
+			if r := staff.get("/dashboard/businesses?kecamatan=" + url.QueryEscape(k)); !strings.Contains(r.body, "2 usaha ditemukan") {
+				t.Errorf("kecamatan %q: %s", k, r.body)
+			}
+		}
+		if r := staff.get("/dashboard/businesses?kecamatan=Lunang"); !strings.Contains(r.body, "0 usaha ditemukan") {
+			t.Errorf("another kecamatan finds businesses")
+		}
 		r = staff.get(b.path)
 		if r.code != 200 || !strings.Contains(r.body, "1301********0001") || strings.Contains(r.body, "1301014506900001") {
 			t.Fatalf("business page must mask the NIK: %d", r.code)
