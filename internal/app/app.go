@@ -268,6 +268,9 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (a *App, err
 	a.addWebChatRetention()
 	a.addRetention()
 	a.routes()
+	if err := a.mountDashboard(); err != nil {
+		return a, err
+	}
 
 	a.ln, err = net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {
@@ -433,6 +436,7 @@ func (a *App) URLs() []string {
 	base := "http://" + net.JoinHostPort(host, port)
 	return []string{
 		"web chat  " + base + "/chat",
+		"dashboard " + base + "/login  (staff; first user admin from ADMIN_PASSWORD)",
 		"health    " + base + "/healthz  (alive)   " + base + "/readyz  (database, Redis, channels)",
 		"metrics   " + base + "/metrics",
 	}

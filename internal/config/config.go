@@ -66,6 +66,10 @@ type Config struct {
 	// SessionKey seals the sessions in Redis (SESSION_KEY, 32 bytes); nil:
 	// the key file in DataDir.
 	SessionKey []byte
+	// WebSessionIdle ends a dashboard sign-in after this long without a
+	// request; WebSessionMax ends it this long after the sign-in at the
+	// latest.
+	WebSessionIdle, WebSessionMax time.Duration
 	// TelegramWebhookSecrets are the webhook secret tokens: the first is
 	// registered with Telegram, all are accepted (a rotation). Empty: one
 	// derived from the bot token.
@@ -133,7 +137,9 @@ var vars = []Var{
 	{Env: "MEDIA_RETENTION", Default: "2160h", Usage: "received photos and documents no registered business uses are deleted from DATA_DIR this long after they arrived (at least 168h and longer than SESSION_TTL)"},
 	{Env: "OUTBOX_RETENTION", Default: "4320h", Usage: "sent or failed messages lose their text this long after they were finished; the counts stay (at least 720h)"},
 	{Env: "WEBCHAT_MAX_STREAMS", Default: "1000", Usage: "open web chat event streams allowed in all (each holds one Redis connection)"},
-	{Env: "WEBCHAT_TRUSTED_PROXIES", Default: "", Usage: "reverse proxies (IPs or CIDRs, comma-separated) whose X-Forwarded-For names the visitor for the web chat limits; empty: none"},
+	{Env: "WEBCHAT_TRUSTED_PROXIES", Default: "", Usage: "reverse proxies (IPs or CIDRs, comma-separated) whose X-Forwarded-For names the visitor for the web chat limits and the dashboard's sign-in limit; empty: none"},
+	{Env: "WEB_SESSION_IDLE", Default: "30m", Usage: "a staff dashboard sign-in ends after this long without a click (5m to 24h)"},
+	{Env: "WEB_SESSION_MAX", Default: "12h", Usage: "a staff dashboard sign-in ends this long after signing in, however busy (at least WEB_SESSION_IDLE, at most 720h)"},
 }
 
 // flagName turns DATABASE_URL into database-url.
@@ -332,6 +338,15 @@ func build(raw map[string]string) (*Config, error) {
 	if c.TrustedProxies, err = parseProxies(raw["WEBCHAT_TRUSTED_PROXIES"]); err != nil {
 		return nil, err
 	}
+	idle, perr := time.ParseDuration(raw["WEB_SESSION_IDLE"])
+	if perr != nil || idle < 5*time.Minute || idle > 24*time.Hour {
+		return nil, fmt.Errorf("WEB_SESSION_IDLE: want a duration from 5m to 24h such as 30m, got %q", raw["WEB_SESSION_IDLE"])
+	}
+	most, perr := time.ParseDuration(raw["WEB_SESSION_MAX"])
+	if perr != nil || most < idle || most > 720*time.Hour {
+		return nil, fmt.Errorf("WEB_SESSION_MAX: want a duration from WEB_SESSION_IDLE (%s) to 720h such as 12h, got %q", idle, raw["WEB_SESSION_MAX"])
+	}
+	c.WebSessionIdle, c.WebSessionMax = idle, most
 	if k := raw["SESSION_KEY"]; k != "" {
 		key, err := decodeKey(k)
 		if err != nil {

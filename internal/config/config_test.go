@@ -40,6 +40,9 @@ func TestDefaultsAreLocalMode(t *testing.T) {
 	if c.LogLevel != slog.LevelInfo || c.SessionTTL != 24*time.Hour || c.RedisPrefix != "jejaring:" {
 		t.Errorf("bad defaults: level %v ttl %v", c.LogLevel, c.SessionTTL)
 	}
+	if c.WebSessionIdle != 30*time.Minute || c.WebSessionMax != 12*time.Hour {
+		t.Errorf("dashboard sessions: idle %v, max %v", c.WebSessionIdle, c.WebSessionMax)
+	}
 	if c.TelegramAPIURL != "https://api.telegram.org" {
 		t.Errorf("TelegramAPIURL = %q", c.TelegramAPIURL)
 	}
@@ -93,6 +96,10 @@ func TestValidation(t *testing.T) {
 		{map[string]string{"WHATSAPP_PROXY": "ftp://u:secret@proxy:1"}, "WHATSAPP_PROXY: want"},
 		{map[string]string{"SESSION_TTL": "5s"}, "SESSION_TTL: want"},
 		{map[string]string{"RESUME_AFTER": "5s"}, "RESUME_AFTER: want"},
+		{map[string]string{"WEB_SESSION_IDLE": "1m"}, "WEB_SESSION_IDLE: want"},
+		{map[string]string{"WEB_SESSION_IDLE": "soon"}, "WEB_SESSION_IDLE: want"},
+		{map[string]string{"WEB_SESSION_MAX": "10m"}, "WEB_SESSION_MAX: want"},
+		{map[string]string{"WEB_SESSION_MAX": "1000h"}, "WEB_SESSION_MAX: want"},
 		{map[string]string{"RESUME_AFTER": "-1m"}, "RESUME_AFTER: want"},
 		{map[string]string{"RESUME_AFTER": "later"}, "RESUME_AFTER: want"},
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -12,11 +13,20 @@ import (
 	"golang.org/x/crypto/bcrypt"
 )
 
-// Staff roles.
+// Staff roles. An admin manages staff users and may see and export
+// personal data in full (with a reason); staff edit businesses; a viewer
+// only reads (masked) data and the figures.
 const (
-	RoleAdmin = "admin"
-	RoleStaff = "staff"
+	RoleAdmin  = "admin"
+	RoleStaff  = "staff"
+	RoleViewer = "viewer"
 )
+
+// ValidRole reports whether role is one of the roles above.
+func ValidRole(role string) bool { return role == RoleAdmin || role == RoleStaff || role == RoleViewer }
+
+// ErrBadRole is returned for a role that is not admin, staff or viewer.
+var ErrBadRole = errors.New("role must be admin, staff or viewer")
 
 // Staff password rules. bcrypt reads at most 72 bytes, so longer passwords
 // are refused rather than silently cut.
@@ -77,6 +87,18 @@ func hashPassword(password string) (string, error) {
 // in the audit log under actor. It returns ErrStaffExists when the username is
 // taken (usernames are compared case-insensitively).
 func (db *DB) AddStaff(ctx context.Context, username, password string, admin bool, actor string, now time.Time) (StaffUser, error) {
+	role := RoleStaff
+	if admin {
+		role = RoleAdmin
+	}
+	return db.AddStaffRole(ctx, username, password, role, actor, now)
+}
+
+// AddStaffRole is AddStaff with any role (ErrBadRole for an unknown one).
+func (db *DB) AddStaffRole(ctx context.Context, username, password, role, actor string, now time.Time) (StaffUser, error) {
+	if !ValidRole(role) {
+		return StaffUser{}, ErrBadRole
+	}
 	username = strings.ToLower(strings.TrimSpace(username))
 	if !validUsername(username) {
 		return StaffUser{}, ErrBadUsername
@@ -94,10 +116,6 @@ func (db *DB) AddStaff(ctx context.Context, username, password string, admin boo
 	hash, err := hashPassword(password)
 	if err != nil {
 		return StaffUser{}, err
-	}
-	role := RoleStaff
-	if admin {
-		role = RoleAdmin
 	}
 	u := StaffUser{Username: username, Role: role, CreatedAt: now.UTC()}
 	err = db.InTx(ctx, func(tx *sqlx.Tx) error {
@@ -185,7 +203,9 @@ func (db *DB) ListStaff(ctx context.Context) ([]StaffUser, error) {
 
 // CheckStaffPassword returns the user when username and password match an
 // enabled account, and ErrBadLogin otherwise (without saying which part was
-// wrong).
+// wrong). A hash of a lower bcrypt cost than passwordCost (made by an older
+// Jejaring) is replaced by one of the current cost, while the password is
+// at hand.
 func (db *DB) CheckStaffPassword(ctx context.Context, username, password string) (StaffUser, error) {
 	var row struct {
 		StaffUser
@@ -197,7 +217,7 @@ func (db *DB) CheckStaffPassword(ctx context.Context, username, password string)
 	if noRows(err) {
 		// Spend the same time as a real check so timing does not tell
 		// which usernames exist.
-		_ = bcrypt.CompareHashAndPassword([]byte("$2a$10$wZ0VY6nAWW6l2ol9QYeOtuIXtH.8mnRi6pBj1.VWj6EyGFk6f8Q3W"), []byte(password))
+		_ = bcrypt.CompareHashAndPassword(dummyHash(), []byte(password))
 		return StaffUser{}, ErrBadLogin
 	}
 	if err != nil {
@@ -206,8 +226,48 @@ func (db *DB) CheckStaffPassword(ctx context.Context, username, password string)
 	if bcrypt.CompareHashAndPassword([]byte(row.Hash), []byte(password)) != nil || row.Disabled {
 		return StaffUser{}, ErrBadLogin
 	}
+	if cost, err := bcrypt.Cost([]byte(row.Hash)); err == nil && cost < passwordCost {
+		if h, err := hashPassword(password); err == nil {
+			if _, err := db.ExecContext(ctx, db.Rebind(`UPDATE staff_users SET password_hash = ? WHERE id = ? AND password_hash = ?`), h, row.ID, row.Hash); err != nil {
+				return StaffUser{}, fmt.Errorf("rehash staff password: %w", err)
+			}
+		}
+	}
 	return row.StaffUser, nil
 }
+
+// dummyHash is a hash of the current cost, compared against when the
+// username is unknown so that the answer takes as long as a real check.
+var dummyHash = sync.OnceValue(func() []byte {
+	h, _ := bcrypt.GenerateFromPassword([]byte("no such user, no such password"), passwordCost)
+	return h
+})
+
+// SetStaffRole changes a user's role (ErrBadRole for an unknown one) and
+// records it in the audit log.
+func (db *DB) SetStaffRole(ctx context.Context, username, role, actor string, now time.Time) error {
+	if !ValidRole(role) {
+		return ErrBadRole
+	}
+	u, err := db.StaffByUsername(ctx, username)
+	if err != nil {
+		return err
+	}
+	return db.InTx(ctx, func(tx *sqlx.Tx) error {
+		if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE staff_users SET role = ? WHERE id = ?`), role, u.ID); err != nil {
+			return fmt.Errorf("set role of %s: %w", u.Username, err)
+		}
+		return addAudit(ctx, tx, db.Dialect, now, actor, AuditStaffRole, "staff_user", fmt.Sprint(u.ID),
+			map[string]string{"old": u.Role, "new": role})
+	})
+}
+
+// PasswordCost is the bcrypt cost new password hashes get (lower under the
+// race detector, see staff_cost_race.go).
+const PasswordCost = passwordCost
+
+// AuditStaffRole: a staff user's role was changed.
+const AuditStaffRole = "staff.role"
 
 // SetStaffPassword replaces a user's password.
 func (db *DB) SetStaffPassword(ctx context.Context, username, password, actor string, now time.Time) error {

@@ -1,0 +1,27 @@
+package app
+
+import (
+	"fmt"
+
+	"jejaring/internal/umkm"
+	"jejaring/internal/web"
+)
+
+// mountDashboard serves the staff dashboard (internal/web) at /login,
+// /logout, /admin and /dashboard/.
+func (a *App) mountDashboard() error {
+	data, err := umkm.LoadData("")
+	if err != nil {
+		return fmt.Errorf("region data: %w", err)
+	}
+	d, err := web.New(web.Options{
+		DB: a.DB, Data: data, Redis: a.Redis, KeyPrefix: a.Config.RedisPrefix + "web:",
+		TrustedProxies: a.Config.TrustedProxies, Idle: a.Config.WebSessionIdle, Max: a.Config.WebSessionMax,
+		Log: a.Log.With("component", "dashboard"),
+	})
+	if err != nil {
+		return fmt.Errorf("staff dashboard: %w", err)
+	}
+	d.Mount(a.Mux)
+	return nil
+}
