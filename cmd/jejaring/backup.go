@@ -67,9 +67,9 @@ func runBackup(ctx context.Context, args []string, s stdio) int {
 		s.failf("%s", s.t.f("backup.pg.nothing"))
 		return 2
 	}
-	db, err := store.Open(ctx, cfg.DatabaseURL, cfg.DataDir)
-	if err != nil {
-		return s.failf("%v", err)
+	db, _, code := openDB(ctx, s, func(func(string) string) (*config.Config, error) { return cfg, nil }, asFound)
+	if code != 0 {
+		return code
 	}
 	defer db.Close()
 	path := *out
