@@ -6,10 +6,10 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"jejaring/internal/idn"
+	"jejaring/internal/namematch"
 )
 
 // InputError is a rejected answer: the reason, with an example, in
@@ -260,7 +260,7 @@ var (
 // ParseYesNo reads yes or no as Indonesians type it ("ya", "iya", "ok",
 // "boleh", "tidak", "gak", "nggak", "no"...).
 func ParseYesNo(s string) (bool, bool) {
-	t := normalize(s)
+	t := namematch.Fold(s)
 	if yesWords[t] {
 		return true, true
 	}
@@ -275,77 +275,6 @@ func ParseYesNo(s string) (bool, bool) {
 		return false, true
 	}
 	return false, false
-}
-
-// normalize lower-cases, turns punctuation into spaces, collapses spaces and
-// turns Roman numerals into digits ("IV Jurai" -> "4 jurai").
-func normalize(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	space := true
-	for _, r := range s {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			b.WriteRune(unicode.ToLower(r))
-			space = false
-		} else if !space {
-			b.WriteByte(' ')
-			space = true
-		}
-	}
-	out := strings.TrimRight(b.String(), " ")
-	if !strings.ContainsAny(out, "ivxl") {
-		return out
-	}
-	words := strings.Split(out, " ")
-	changed := false
-	for i, w := range words {
-		if v, ok := roman(w); ok {
-			words[i] = strconv.Itoa(v)
-			changed = true
-		}
-	}
-	if !changed {
-		return out
-	}
-	return strings.Join(words, " ")
-}
-
-// roman reads a canonical Roman numeral made of I, V, X and L (1..89).
-func roman(w string) (int, bool) {
-	if w == "" || len(w) > 7 {
-		return 0, false
-	}
-	val := map[byte]int{'i': 1, 'v': 5, 'x': 10, 'l': 50}
-	total := 0
-	for i := 0; i < len(w); i++ {
-		v, ok := val[w[i]]
-		if !ok {
-			return 0, false
-		}
-		if i+1 < len(w) && val[w[i+1]] > v {
-			total -= v
-		} else {
-			total += v
-		}
-	}
-	if total <= 0 || toRoman(total) != w {
-		return 0, false
-	}
-	return total, true
-}
-
-func toRoman(n int) string {
-	var b strings.Builder
-	for _, p := range []struct {
-		v int
-		s string
-	}{{50, "l"}, {40, "xl"}, {10, "x"}, {9, "ix"}, {5, "v"}, {4, "iv"}, {1, "i"}} {
-		for n >= p.v {
-			b.WriteString(p.s)
-			n -= p.v
-		}
-	}
-	return b.String()
 }
 
 // parseNumber reads a number step's answer by its unit: a year ("sejak

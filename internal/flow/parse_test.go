@@ -125,26 +125,6 @@ func TestMatchChoice(t *testing.T) {
 	}
 }
 
-func TestNormChoice(t *testing.T) {
-	t.Parallel()
-	for in, want := range map[string]string{
-		"Koto XI Tarusan":        "koto 11 tarusan",
-		"koto sebelas tarusan":   "koto 11 tarusan",
-		"dua belas":              "12",
-		"tiga puluh lima":        "35",
-		"duo puluah":             "20",
-		"Basa Ampek Balai Tapan": "basa 4 balai tapan",
-		"IV Nagari Bayang Utara": "4 nagari bayang utara",
-		"Tidak ada":              "tidak ada",
-		"satu, dua":              "1 2",
-		"":                       "",
-	} {
-		if got := normChoice(in); got != want {
-			t.Errorf("normChoice(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
 func TestMatchChoices(t *testing.T) {
 	t.Parallel()
 	needs := []Choice{{Label: "Modal", Value: "modal"}, {Label: "Pembeli / pasar", Value: "pasar"}, {Label: "Pemasok bahan", Value: "pemasok"}, {Label: "Pendampingan", Value: "pendampingan"}, {Label: "Perizinan", Value: "izin"}}
@@ -237,15 +217,6 @@ func TestGlobalWord(t *testing.T) {
 		w, a := GlobalWord(in)
 		if w != want[0] || a != want[1] {
 			t.Errorf("GlobalWord(%q) = %q, %q; want %q, %q", in, w, a, want[0], want[1])
-		}
-	}
-}
-
-func TestRoman(t *testing.T) {
-	t.Parallel()
-	for in, want := range map[string]string{"IV Jurai": "4 jurai", "Koto XI Tarusan": "koto 11 tarusan", "Lima Puluh Kota": "lima puluh kota", "Ii": "2", "il": "il", "vv": "vv"} {
-		if got := normalize(in); got != want {
-			t.Errorf("normalize(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"jejaring/internal/idn"
+	"jejaring/internal/namematch"
 )
 
 type field struct {
@@ -103,7 +104,7 @@ var editWords = []string{"ubah", "ganti", "perbaiki", "koreksi", "edit", "change
 func (r *run) summaryInput(n *Node, text string) {
 	s := r.sess
 	lang := r.lang()
-	t := normalize(text)
+	t := namematch.Fold(text)
 	rest, edit := "", false
 	for _, w := range editWords {
 		if t == w {
