@@ -527,10 +527,8 @@ func exportRow(b *umkm.Business, data *umkm.Data, fullNIK, fullPhone bool) []any
 	}
 	return []any{b.RegNo, b.Name, b.OwnerName, phone, nik, b.NIB, b.Products, b.KBLISection, b.KBLICode,
 		kec, b.Village, b.Address, optInt(b.YearStarted), optInt(b.Workers), optInt64(b.Capital), optInt64(b.AnnualSales),
-		b.SizeClass.Label("id"), verified, b.Source, b.CreatedAt.In(wibZone).Format("2006-01-02")}
+		b.SizeClass.Label("id"), verified, b.Source, b.CreatedAt.In(idn.WIB).Format("2006-01-02")}
 }
-
-var wibZone = time.FixedZone("WIB", 7*3600)
 
 // runExport runs `jejaring export businesses [--format csv|xlsx] [--out FILE]`.
 func runExport(ctx context.Context, db *store.DB, args []string, s stdio) int {

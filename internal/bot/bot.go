@@ -13,6 +13,7 @@ import (
 
 	"jejaring/internal/channel"
 	"jejaring/internal/flow"
+	"jejaring/internal/idn"
 	"jejaring/internal/session"
 	"jejaring/internal/store"
 )
@@ -33,31 +34,24 @@ const (
 
 // apology is what a contact reads when something failed on our side. Their
 // conversation is kept as it was, so they can simply try again.
-var apology = [2]string{
-	"Maaf Bapak/Ibu, sedang ada gangguan. Silakan coba lagi sebentar lagi.",
-	"Sorry, something went wrong on our side. Please try again in a moment.",
+var apology = idn.Text{
+	ID: "Maaf Bapak/Ibu, sedang ada gangguan. Silakan coba lagi sebentar lagi.",
+	EN: "Sorry, something went wrong on our side. Please try again in a moment.",
 }
 
 // welcomeBack answers a contact who, within the resume window, asks again
 // for the flow they are in (its keyword, a greeting, a start command) — they
 // may have just arrived, so it does not say "welcome back"; %s is the flow's
 // title. After a long silence resume.go greets them back instead.
-var welcomeBack = [2]string{
-	"Bapak/Ibu sedang mengisi *%s*, jadi kita lanjutkan dari pertanyaan terakhir. Ketik *ulang* bila ingin mulai dari awal.",
-	"You are in the middle of *%s*, so let us go on from the last question. Type *restart* to start from the beginning.",
+var welcomeBack = idn.Text{
+	ID: "Bapak/Ibu sedang mengisi *%s*, jadi kita lanjutkan dari pertanyaan terakhir. Ketik *ulang* bila ingin mulai dari awal.",
+	EN: "You are in the middle of *%s*, so let us go on from the last question. Type *restart* to start from the beginning.",
 }
 
 // greeting leads the main menu when a contact writes outside a flow.
-var greeting = [2]string{
-	"Halo Bapak/Ibu, selamat datang di layanan UMKM. 🙏",
-	"Hello, welcome to the small business service. 🙏",
-}
-
-func text(pair [2]string, lang string) string {
-	if lang == "en" {
-		return pair[1]
-	}
-	return pair[0]
+var greeting = idn.Text{
+	ID: "Halo Bapak/Ibu, selamat datang di layanan UMKM. 🙏",
+	EN: "Hello, welcome to the small business service. 🙏",
 }
 
 // Metrics receives the pipeline's counts. *metrics.Metrics (internal/metrics)
@@ -354,7 +348,7 @@ func (b *Bot) apologize(in channel.Inbound, lang string, err error) []channel.Ou
 	b.metrics.Error(stage)
 	b.log.Error("message not handled; contact got an apology",
 		"stage", stage, "contact", maskAddr(in.From), "message_id", in.MessageID, "kind", in.Kind, "err", err)
-	return []channel.Outbound{{Text: text(apology, lang), Lang: lang}}
+	return []channel.Outbound{{Text: apology.In(lang), Lang: lang}}
 }
 
 // withLang gives each message without a language the conversation's, so
@@ -579,7 +573,7 @@ func (b *Bot) route(in channel.Inbound, t *turnState, sess *flow.Session, now ti
 		}
 		if resume != nil {
 			title := resume.Title.String(lang)
-			res.Messages = append([]flow.Message{{Text: fmt.Sprintf(text(welcomeBack, lang), title)}}, res.Messages...)
+			res.Messages = append([]flow.Message{{Text: fmt.Sprintf(welcomeBack.In(lang), title)}}, res.Messages...)
 		}
 		return def, res, nil
 	}
@@ -609,7 +603,7 @@ func (b *Bot) route(in channel.Inbound, t *turnState, sess *flow.Session, now ti
 		t.lang = langOf(arg, t.lang)
 	}
 	menu := flows.Menu(t.lang)
-	return nil, flow.Result{Messages: []flow.Message{{Text: text(greeting, t.lang)}, menu}}, nil
+	return nil, flow.Result{Messages: []flow.Message{{Text: greeting.In(t.lang)}, menu}}, nil
 }
 
 // langOf reads `bahasa <arg>` outside a flow: it switches the language for

@@ -351,13 +351,13 @@ func (n *Node) parseMoney(s, lang string) (any, *InputError) {
 			daily = [2]string{" (kalau buka setiap hari)", " (if open every day)"}
 		}
 		ask = &InputError{
-			ID:    fmt.Sprintf("%s %s, jadi sekitar %s %s%s. Betul?", Rupiah(v), idn.PeriodWord(a.Per, "id"), Rupiah(conv), idn.PeriodWord(want, "id"), daily[0]),
-			EN:    fmt.Sprintf("%s %s, so about %s %s%s. Is that right?", Rupiah(v), idn.PeriodWord(a.Per, "en"), Rupiah(conv), idn.PeriodWord(want, "en"), daily[1]),
+			ID:    fmt.Sprintf("%s %s, jadi sekitar %s %s%s. Betul?", rupiah(v), idn.PeriodWord(a.Per, "id"), rupiah(conv), idn.PeriodWord(want, "id"), daily[0]),
+			EN:    fmt.Sprintf("%s %s, so about %s %s%s. Is that right?", rupiah(v), idn.PeriodWord(a.Per, "en"), rupiah(conv), idn.PeriodWord(want, "en"), daily[1]),
 			Offer: conv, HasOffer: true, Confirm: true,
 		}
 		v = conv
 	}
-	if e := n.bounds(float64(v), Rupiah(n.minV()), Rupiah(n.maxV())); e != nil {
+	if e := n.bounds(float64(v), rupiah(n.minV()), rupiah(n.maxV())); e != nil {
 		return nil, e
 	}
 	if ask == nil && n.ConfirmBelow != nil && v > 0 && float64(v) < *n.ConfirmBelow {
@@ -371,8 +371,8 @@ func (n *Node) parseMoney(s, lang string) (any, *InputError) {
 			why, whyEN = "Angka itu mirip tahun.", "That number looks like a year."
 		}
 		ask = &InputError{
-			ID:    fmt.Sprintf("%s%s? %s Kalau memang benar, balas *ya*. Kalau bukan, mohon tulis jumlahnya, contoh: 1.500.000 atau 1,5 juta", Rupiah(v), per, why),
-			EN:    fmt.Sprintf("%s%s? %s If that is right, reply *yes*. If not, please type the amount, for example: 1,500,000 or 1.5 juta", Rupiah(v), perEN, whyEN),
+			ID:    fmt.Sprintf("%s%s? %s Kalau memang benar, balas *ya*. Kalau bukan, mohon tulis jumlahnya, contoh: 1.500.000 atau 1,5 juta", rupiah(v), per, why),
+			EN:    fmt.Sprintf("%s%s? %s If that is right, reply *yes*. If not, please type the amount, for example: 1,500,000 or 1.5 juta", rupiah(v), perEN, whyEN),
 			Offer: v, HasOffer: true, Confirm: true,
 		}
 	}

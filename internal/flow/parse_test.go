@@ -192,14 +192,14 @@ func TestParseEmail(t *testing.T) {
 func TestRupiahAndDate(t *testing.T) {
 	t.Parallel()
 	for in, want := range map[any]string{int64(1500000): "Rp1.500.000", 1500000.0: "Rp1.500.000", 0: "Rp0", int64(999): "Rp999", int64(1000): "Rp1.000", "2500000": "Rp2.500.000", int64(-5000): "-Rp5.000"} {
-		if got := Rupiah(in); got != want {
-			t.Errorf("Rupiah(%v) = %q, want %q", in, got, want)
+		if got := rupiah(in); got != want {
+			t.Errorf("rupiah(%v) = %q, want %q", in, got, want)
 		}
 	}
-	if got := FormatDate("2024-08-17", "id"); got != "17 Agustus 2024" {
+	if got := formatDate("2024-08-17", "id"); got != "17 Agustus 2024" {
 		t.Errorf("date id: %q", got)
 	}
-	if got := FormatDate("2024-08-17", "en"); got != "17 August 2024" {
+	if got := formatDate("2024-08-17", "en"); got != "17 August 2024" {
 		t.Errorf("date en: %q", got)
 	}
 }

@@ -178,9 +178,9 @@ func (r *run) display(n *Node, v any) string {
 	}
 	switch n.Ask {
 	case AskMoney:
-		return Rupiah(v)
+		return rupiah(v)
 	case AskDate:
-		return FormatDate(v, lang)
+		return formatDate(v, lang)
 	case AskYesNo:
 		if b, ok := v.(bool); ok {
 			if b {

@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strings"
 
+	"jejaring/internal/idn"
+
 	"github.com/goccy/go-yaml"
 )
 
@@ -54,10 +56,10 @@ type Section struct {
 }
 
 // Title is the section's official title in the language.
-func (s Section) Title(lang string) string { return pick(lang == "en", s.ID, s.EN) }
+func (s Section) Title(lang string) string { return idn.Pick(lang, s.ID, s.EN) }
 
 // Short is the section's short label for chat buttons.
-func (s Section) Short(lang string) string { return pick(lang == "en", s.ShortID, s.ShortEN) }
+func (s Section) Short(lang string) string { return idn.Pick(lang, s.ShortID, s.ShortEN) }
 
 // Sectors is the KBLI section table of one KBLI edition.
 type Sectors struct {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"jejaring/internal/channel"
+	"jejaring/internal/idn"
 )
 
 // offer is the numbered choices last shown to a contact. WhatsApp has no
@@ -155,7 +156,7 @@ func (a *Adapter) storedOffer(ctx context.Context, key string) (offer, bool) {
 	err := db.QueryRowContext(ctx, db.Rebind(lastOfferSQL), string(channel.WhatsApp), key).Scan(&payload, &sentAt)
 	if err != nil {
 		if !errors.Is(err, sql.ErrNoRows) {
-			a.log.Warn("whatsapp: read the last outbox message", "to", maskPhone(key), "err", err)
+			a.log.Warn("whatsapp: read the last outbox message", "to", idn.MaskPhone(key), "err", err)
 		}
 		return offer{}, false
 	}

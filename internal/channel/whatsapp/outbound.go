@@ -15,6 +15,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"jejaring/internal/channel"
+	"jejaring/internal/idn"
 )
 
 // Poll limits WhatsApp enforces.
@@ -45,7 +46,7 @@ func (a *Adapter) sender() sender {
 func (a *Adapter) Send(ctx context.Context, to channel.Address, msg channel.Outbound) (channel.SendResult, error) {
 	jid, err := parseAddress(to.ExternalID)
 	if err != nil {
-		return channel.SendResult{}, fmt.Errorf("whatsapp send to %s: %w", maskPhone(to.ExternalID), err)
+		return channel.SendResult{}, fmt.Errorf("whatsapp send to %s: %w", idn.MaskPhone(to.ExternalID), err)
 	}
 	if until := a.Status().PausedUntil; until.After(a.cfg.Now()) {
 		// A temporary ban: the outbox pauses the whole channel on a
@@ -57,11 +58,11 @@ func (a *Adapter) Send(ctx context.Context, to channel.Address, msg channel.Outb
 		return channel.SendResult{}, fmt.Errorf("whatsapp send: %w: %s", channel.ErrNotConnected, a.Status().Describe())
 	}
 	if err := a.checkKnown(ctx, jid); err != nil {
-		return channel.SendResult{}, fmt.Errorf("whatsapp send to %s: %w", maskPhone(to.ExternalID), err)
+		return channel.SendResult{}, fmt.Errorf("whatsapp send to %s: %w", idn.MaskPhone(to.ExternalID), err)
 	}
 	id, err := a.sendTo(ctx, contactKey(jid), jid, msg)
 	if err != nil {
-		return channel.SendResult{}, fmt.Errorf("whatsapp send to %s: %w", maskPhone(to.ExternalID), err)
+		return channel.SendResult{}, fmt.Errorf("whatsapp send to %s: %w", idn.MaskPhone(to.ExternalID), err)
 	}
 	return channel.SendResult{MessageID: id}, nil
 }
@@ -111,7 +112,7 @@ func parseAddress(ext string) (types.JID, error) {
 	}
 	digits := nonDigits.ReplaceAllString(ext, "")
 	if len(digits) < 8 || len(digits) > 15 || strings.HasPrefix(digits, "0") {
-		return types.JID{}, fmt.Errorf("%w: %q is not an international phone number", channel.ErrUnknownRecipient, maskPhone(digits))
+		return types.JID{}, fmt.Errorf("%w: %q is not an international phone number", channel.ErrUnknownRecipient, idn.MaskPhone(digits))
 	}
 	return types.NewJID(digits, types.DefaultUserServer), nil
 }
@@ -301,7 +302,7 @@ func (a *Adapter) sendTo(ctx context.Context, key string, jid types.JID, out cha
 		}
 		err = sendError(err)
 		if p.poll != nil && first != "" {
-			a.log.Warn("whatsapp poll not sent; the numbered question went out", "to", maskPhone(jid.String()), "err", err)
+			a.log.Warn("whatsapp poll not sent; the numbered question went out", "to", idn.MaskPhone(jid.String()), "err", err)
 			continue
 		}
 		return first, err

@@ -10,6 +10,7 @@ import (
 	"go.mau.fi/whatsmeow/types/events"
 
 	"jejaring/internal/channel"
+	"jejaring/internal/idn"
 )
 
 // chatQueue runs incoming messages one at a time per chat, in arrival order,
@@ -43,7 +44,7 @@ func (q *chatQueue) push(ctx context.Context, chat string, evt *events.Message) 
 	pending, busy := q.chats[chat]
 	if len(pending) >= q.perChat {
 		q.mu.Unlock()
-		q.log.Warn("whatsapp chat queue full; message dropped", "chat", maskPhone(chat), "id", evt.Info.ID)
+		q.log.Warn("whatsapp chat queue full; message dropped", "chat", idn.MaskPhone(chat), "id", evt.Info.ID)
 		return
 	}
 	q.chats[chat] = append(pending, evt)
@@ -109,16 +110,16 @@ func (a *Adapter) process(ctx context.Context, evt *events.Message) {
 		}
 	}
 	if err != nil {
-		a.log.Error("whatsapp message not handled", "from", maskPhone(in.From.ExternalID), "id", in.MessageID, "err", err)
+		a.log.Error("whatsapp message not handled", "from", idn.MaskPhone(in.From.ExternalID), "id", in.MessageID, "err", err)
 		if len(outs) == 0 {
 			outs = []channel.Outbound{{Text: apology}}
 		}
 	}
 	for _, out := range outs {
 		if _, err := a.sendTo(ctx, in.From.ExternalID, chat, out); err != nil {
-			a.log.Error("whatsapp reply not sent", "to", maskPhone(in.From.ExternalID), "err", err)
+			a.log.Error("whatsapp reply not sent", "to", idn.MaskPhone(in.From.ExternalID), "err", err)
 			return
 		}
 	}
-	a.log.Debug("whatsapp message answered", "from", maskPhone(in.From.ExternalID), "kind", in.Kind, "replies", len(outs), "took", time.Since(start))
+	a.log.Debug("whatsapp message answered", "from", idn.MaskPhone(in.From.ExternalID), "kind", in.Kind, "replies", len(outs), "took", time.Since(start))
 }
