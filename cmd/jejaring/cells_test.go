@@ -74,7 +74,7 @@ func TestExportBusinessesNeutralisesFormulas(t *testing.T) {
 		if err := os.WriteFile(path, []byte("old"), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		if code := runExport(ctx, db, []string{"businesses", "--format", "csv", "--out", path}, testIO(&out, &stderr)); code != 0 {
+		if code := runExport(ctx, db, []string{"businesses", "--format", "csv", "--full-nik", "--full-phone", "--out", path}, testIO(&out, &stderr)); code != 0 {
 			t.Fatalf("export: %d %s", code, stderr.String())
 		}
 		assertPrivate(t, path)

@@ -122,12 +122,14 @@ func TestEventExportPhones(t *testing.T) {
 			}
 			return ps
 		}
+		// CSV text cells starting with + are neutralised with a leading
+		// apostrophe (formula injection), phones included.
 		got := strings.Join(phones(), ", ")
-		if want := "whatsapp +62812****0001, webchat +62813****0002, telegram "; got != want {
+		if want := "whatsapp '+62812****0001, webchat '+62813****0002, telegram "; got != want {
 			t.Errorf("masked export phones %q, want %q", got, want)
 		}
 		got = strings.Join(phones("--full-phone", "--by", "rina"), ", ")
-		if want := "whatsapp +6281211110001, webchat +6281322220002, telegram "; got != want {
+		if want := "whatsapp '+6281211110001, webchat '+6281322220002, telegram "; got != want {
 			t.Errorf("--full-phone export phones %q, want %q", got, want)
 		}
 		path := filepath.Join(t.TempDir(), "acara.xlsx")

@@ -81,6 +81,9 @@ type App struct {
 	Mux      *http.ServeMux
 
 	telegram *telegram.Adapter // nil: Telegram off; set in New, before Run
+	// dispatcher sends the outbox; set in New, before Run (the Telegram
+	// replies share its rate through ReplyTurn).
+	dispatcher *outbox.Dispatcher
 
 	mini     *miniredis.Miniredis
 	ln       net.Listener
@@ -312,7 +315,13 @@ func (a *App) startTelegram(h channel.Handler) error {
 		Token: a.Config.TelegramBotToken, APIURL: a.Config.TelegramAPIURL, WebhookURL: a.Config.TelegramWebhookURL,
 		WebhookSecret: secret, OldWebhookSecrets: oldSecrets,
 		Handler: h, Redis: a.Redis, KeyPrefix: a.Config.RedisPrefix + "tg:", Logger: a.Log.With("channel", "telegram"),
-		OnBlocked: a.markBlocked,
+		OnBlocked: a.markBlocked, ReplyRetryFor: a.Config.ReplyRetryFor, OnUndelivered: a.queueReplies,
+		ReplyTurn: func(ctx context.Context) error {
+			if a.dispatcher == nil {
+				return nil
+			}
+			return a.dispatcher.ReplyTurn(ctx, channel.Telegram)
+		},
 	})
 	if err != nil {
 		return fmt.Errorf("TELEGRAM_BOT_TOKEN: %w", err)
@@ -328,6 +337,33 @@ func (a *App) startTelegram(h channel.Handler) error {
 	a.telegram = tg
 	a.AddHealth("telegram", tg)
 	a.AddLoop("telegram", tg.Run)
+	return nil
+}
+
+// queueReplies puts replies a channel could not deliver in time into the
+// outbox, as one row (the later ones as its Then) so their order holds.
+func (a *App) queueReplies(ctx context.Context, in channel.Inbound, msgs []channel.Outbound) error {
+	if len(msgs) == 0 {
+		return nil
+	}
+	p := outbox.PayloadOf(msgs[0])
+	for _, m := range msgs[1:] {
+		p.Then = append(p.Then, outbox.PayloadOf(m))
+	}
+	var contactID int64
+	if c, err := a.DB.ContactByAddress(ctx, string(in.From.Channel), in.From.ExternalID); err == nil {
+		contactID = c.ID
+	} else if !store.NotFound(err) {
+		return fmt.Errorf("queue replies: look up contact: %w", err)
+	}
+	_, err := store.NewOutboxRepo(a.DB).Enqueue(ctx, []outbox.Message{{
+		Kind: outbox.KindReply, To: in.From, ContactID: contactID,
+		DedupeKey: fmt.Sprintf("reply:%s:%s:%d", in.From, in.MessageID, len(msgs)),
+		Payload:   p, Priority: outbox.PriorityPersonal,
+	}}, time.Now())
+	if err != nil {
+		return fmt.Errorf("queue replies: %w", err)
+	}
 	return nil
 }
 
@@ -364,8 +400,10 @@ func (a *App) addDispatcher() {
 		Limits:    limits,
 		Redis:     a.Redis,
 		KeyPrefix: a.outboxPrefix(),
+		Lease:     a.Config.OutboxLease,
 		Logger:    a.Log.With("component", "outbox"),
 	})
+	a.dispatcher = d
 	a.AddLoop("outbox", d.Run)
 }
 

@@ -180,10 +180,10 @@ func (b *Bot) Handle(ctx context.Context, in channel.Inbound) ([]channel.Outboun
 	start := time.Now()
 	ch := string(in.From.Channel)
 	b.metrics.In(ch)
-	out, err := b.handle(ctx, cleanInbound(in), nil) // text hygiene: hygiene.go
+	r, err := b.handle(ctx, in, nil, false)
 	b.metrics.Observe(ch, time.Since(start))
-	b.metrics.Out(ch, len(out))
-	return out, err
+	b.metrics.Out(ch, len(r.Out))
+	return r.Out, err
 }
 
 // stageError names the pipeline stage that failed, for logs and metrics.
@@ -210,9 +210,9 @@ func (b *Bot) StartFlow(ctx context.Context, addr channel.Address, flowID string
 	if def == nil {
 		return nil, fmt.Errorf("bot: start flow: no flow %q", flowID)
 	}
-	out, err := b.handle(ctx, channel.Inbound{From: addr, Kind: channel.KindStart}, &forced{def: def, params: params})
-	b.metrics.Out(string(addr.Channel), len(out))
-	return out, err
+	r, err := b.handle(ctx, channel.Inbound{From: addr, Kind: channel.KindStart}, &forced{def: def, params: params}, false)
+	b.metrics.Out(string(addr.Channel), len(r.Out))
+	return r.Out, err
 }
 
 // forced is a flow to start regardless of the message (StartFlow).
@@ -221,13 +221,21 @@ type forced struct {
 	params map[string]any
 }
 
-func (b *Bot) handle(ctx context.Context, in channel.Inbound, force *forced) ([]channel.Outbound, error) {
+// handle runs one message under the contact's lock. With keep (the
+// durable path, HandleDurable) the replies are stored with the commit, and a
+// redelivery of the message returns those not yet confirmed (Delivered).
+func (b *Bot) handle(ctx context.Context, in channel.Inbound, force *forced, keep bool) (channel.Replies, error) {
+	in = cleanInbound(in) // text hygiene (hygiene.go), for every way in
+	none := channel.Replies{}
+	replies := func(out []channel.Outbound, err error) (channel.Replies, error) {
+		return channel.Replies{Out: out}, err
+	}
 	key := in.From.String()
 	// In-process FIFO per contact first (waiters are served in arrival
 	// order), then the Redis lock that keeps replicas apart.
 	release, err := b.queue.acquire(ctx, key)
 	if err != nil {
-		return nil, err
+		return none, err
 	}
 	defer release()
 	dedupeID := in.MessageID
@@ -237,17 +245,23 @@ func (b *Bot) handle(ctx context.Context, in channel.Inbound, force *forced) ([]
 	turn, err := b.cfg.Sessions.Begin(ctx, in.From, dedupeID, b.cfg.LockTTL, b.cfg.LockWait)
 	if err != nil {
 		if ctx.Err() != nil {
-			return nil, ctx.Err()
+			return none, ctx.Err()
 		}
 		if force != nil {
 			b.metrics.Error("start")
-			return nil, fmt.Errorf("start flow %s for %s: %w", force.def.ID, maskAddr(in.From), err)
+			return none, fmt.Errorf("start flow %s for %s: %w", force.def.ID, maskAddr(in.From), err)
 		}
 		stage := "session"
 		if errors.Is(err, session.ErrLocked) {
 			stage = "lock"
 		}
-		return b.apologize(in, "", fail(stage, err)), nil
+		if keep {
+			// Redis unreachable, or the contact's lock still held (by
+			// a process that died mid-turn: it lapses after LockTTL).
+			// Either way the message waits and comes again, in order.
+			return none, b.unavailable(in, fail(stage, err))
+		}
+		return replies(b.apologize(in, "", fail(stage, err)), nil)
 	}
 	// Keep the lock while a slow action runs: renew it at half its TTL.
 	stopRenew := b.renew(ctx, turn.Lock(), in.From)
@@ -267,8 +281,22 @@ func (b *Bot) handle(ctx context.Context, in channel.Inbound, force *forced) ([]
 		}
 	}()
 	if turn.Done {
+		if keep && turn.Replies != "" {
+			// Handled before, but not every reply was confirmed out
+			// (a crash between the commit and the delivery, a reply
+			// that could not get through): send the rest again.
+			out, err := decodeReplies(turn.Replies)
+			if err != nil {
+				b.log.Error("kept replies do not decode; dropping them", "contact", maskAddr(in.From), "message_id", in.MessageID, "err", err)
+				return none, nil
+			}
+			from := min(turn.RepliesSent, len(out))
+			b.log.Info("redelivered message: sending the replies not confirmed before",
+				"contact", maskAddr(in.From), "message_id", in.MessageID, "from", from, "total", len(out))
+			return channel.Replies{Out: out[from:], From: from}, nil
+		}
 		b.log.Debug("duplicate message ignored", "contact", maskAddr(in.From), "message_id", in.MessageID)
-		return nil, nil
+		return none, nil
 	}
 
 	t, err := b.turn(ctx, in, force, turn.Session, parseNote(turn.Note))
@@ -278,19 +306,31 @@ func (b *Bot) handle(ctx context.Context, in channel.Inbound, force *forced) ([]
 		// succeeded.
 		committed = true
 		stopRenew()
+		if keep && len(t.out) > 0 && in.MessageID != "" {
+			enc, eerr := encodeReplies(t.out)
+			if eerr != nil {
+				b.log.Error("replies not kept with the turn", "contact", maskAddr(in.From), "err", eerr)
+			} else {
+				turn.KeepReplies(enc, len(t.out))
+			}
+		}
 		if cerr := turn.CommitNote(ctx, t.next, t.note().String(), b.cfg.SessionTTL, b.cfg.DedupeTTL); cerr != nil {
 			err = fail("session", cerr)
 		}
 	}
 	if err != nil {
 		if ctx.Err() != nil {
-			return nil, ctx.Err()
+			return none, ctx.Err()
 		}
 		if force != nil {
 			b.metrics.Error("start")
-			return nil, fmt.Errorf("start flow %s for %s: %w", force.def.ID, maskAddr(in.From), err)
+			return none, fmt.Errorf("start flow %s for %s: %w", force.def.ID, maskAddr(in.From), err)
 		}
-		return b.apologize(in, t.lang, err), nil
+		var se *stageError
+		if keep && errors.As(err, &se) && (se.stage == "session" || se.stage == "contact") {
+			return none, b.unavailable(in, err)
+		}
+		return replies(b.apologize(in, t.lang, err), nil)
 	}
 	if t.lang != t.contact.Language && (t.lang == "id" || t.lang == "en") {
 		// `bahasa` changed the language: remember it on the contact for
@@ -303,7 +343,7 @@ func (b *Bot) handle(ctx context.Context, in channel.Inbound, force *forced) ([]
 	if b.cfg.OnTurn != nil {
 		b.cfg.OnTurn(in.From, t.answers, t.ended)
 	}
-	return t.out, nil
+	return channel.Replies{Out: t.out}, nil
 }
 
 // renew extends lock every half TTL until the returned stop is called (stop

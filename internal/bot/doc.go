@@ -13,7 +13,11 @@
 //     from different contacts run in parallel.
 //  2. Dedupe: in the same Redis round trip that takes the lock, the bot reads
 //     whether this contact's message id was already handled, and the session.
-//     A handled message is ignored (no reply). A message is marked handled
+//     A handled message is ignored (no reply) — except on the durable path
+//     (HandleDurable, used by Telegram): there the turn's replies are kept
+//     beside the done-mark by the same commit, each is confirmed with
+//     Delivered as it gets out, and a redelivery returns the ones not yet
+//     confirmed. A message is marked handled
 //     only when its whole turn succeeded, in the one Lua script that also
 //     saves the session and releases the lock (session.Turn.Commit); so when
 //     the process dies halfway, or an action fails, the platform's redelivery
@@ -93,7 +97,12 @@
 //
 // # Failures
 //
-// A store error (SQL or Redis), an action error, an engine error, or a lock
+// On the durable path a store error reading the contact or the session, a
+// failed commit, or a lock that stayed taken returns an error wrapping
+// channel.ErrUnavailable instead, with nothing committed and no apology: the
+// adapter keeps the message and hands it in again, in order.
+//
+// Otherwise a store error (SQL or Redis), an action error, an engine error, or a lock
 // that stayed taken for Config.LockWait gets the contact one kind apology in
 // their language ("Maaf Bapak/Ibu, sedang ada gangguan. Silakan coba lagi
 // sebentar lagi."), is logged with the stage and a masked contact id, and

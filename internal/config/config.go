@@ -64,6 +64,13 @@ type Config struct {
 	// registered with Telegram, all are accepted (a rotation). Empty: one
 	// derived from the bot token.
 	TelegramWebhookSecrets []string
+	// ReplyRetryFor is how long a reply keeps being retried through a
+	// platform's transient errors (429 waits not counted) before it goes
+	// to the outbox.
+	ReplyRetryFor time.Duration
+	// OutboxLease is how long a dispatcher's claim on outbox rows lasts
+	// before another may take them over (after a crash).
+	OutboxLease time.Duration
 
 	// raw holds every setting as resolved text (flag, env or default), for
 	// packages that parse their own settings (whatsapp.ParsePolicy).
@@ -113,6 +120,8 @@ var vars = []Var{
 	{Env: "SESSION_TTL", Default: "24h", Usage: "how long an unfinished conversation is kept (Go duration: 30m, 24h)"},
 	{Env: "SESSION_KEY", Default: "", Usage: "key sealing the conversations kept in Redis: 32 random bytes as 64 hex digits or base64 (openssl rand -hex 32); empty: generated once into DATA_DIR/session.key", Secret: true},
 	{Env: "TELEGRAM_WEBHOOK_SECRET", Default: "", Usage: "secret token Telegram sends with each webhook call: 16-256 of A-Z a-z 0-9 _ - (openssl rand -hex 32); old,new during a rotation; empty: derived from the bot token", Secret: true},
+	{Env: "REPLY_RETRY_FOR", Default: "5m", Usage: "how long a Telegram reply is retried through the platform's errors before it is queued in the outbox (Go duration, at least 5s)"},
+	{Env: "OUTBOX_LEASE", Default: "1m", Usage: "how long a claim on outbox rows lasts; after a crash, rows still held are sent by the next process once it ends (Go duration, at least 2s)"},
 	{Env: "RESUME_AFTER", Default: "30m", Usage: "silence inside a conversation after which a contact is welcomed back and asked to continue or start over; 0: never"},
 	{Env: "WEBCHAT_RETENTION", Default: "720h", Usage: "web chat visitors who gave no consent and registered no business are deleted this long after their last message"},
 	{Env: "WEBCHAT_MAX_STREAMS", Default: "1000", Usage: "open web chat event streams allowed in all (each holds one Redis connection)"},
@@ -321,6 +330,16 @@ func build(raw map[string]string) (*Config, error) {
 			c.TelegramWebhookSecrets = append(c.TelegramWebhookSecrets, one)
 		}
 	}
+	rr, perr := time.ParseDuration(raw["REPLY_RETRY_FOR"])
+	if perr != nil || rr < 5*time.Second {
+		return nil, fmt.Errorf("REPLY_RETRY_FOR: want a duration of at least 5s such as 5m, got %q", raw["REPLY_RETRY_FOR"])
+	}
+	c.ReplyRetryFor = rr
+	ol, perr := time.ParseDuration(raw["OUTBOX_LEASE"])
+	if perr != nil || ol < 2*time.Second {
+		return nil, fmt.Errorf("OUTBOX_LEASE: want a duration of at least 2s such as 1m, got %q", raw["OUTBOX_LEASE"])
+	}
+	c.OutboxLease = ol
 	return c, nil
 }
 

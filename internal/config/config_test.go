@@ -193,3 +193,30 @@ func TestResumeAfter(t *testing.T) {
 		}
 	}
 }
+
+func TestReliabilityDurations(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		env       map[string]string
+		reply     time.Duration
+		lease     time.Duration
+		wantError string
+	}{
+		{nil, 5 * time.Minute, time.Minute, ""},
+		{map[string]string{"REPLY_RETRY_FOR": "10m", "OUTBOX_LEASE": "5s"}, 10 * time.Minute, 5 * time.Second, ""},
+		{map[string]string{"REPLY_RETRY_FOR": "1s"}, 0, 0, "REPLY_RETRY_FOR: want"},
+		{map[string]string{"OUTBOX_LEASE": "soon"}, 0, 0, "OUTBOX_LEASE: want"},
+		{map[string]string{"OUTBOX_LEASE": "1s"}, 0, 0, "OUTBOX_LEASE: want"},
+	} {
+		c, err := FromEnv(func(k string) string { return tt.env[k] })
+		if tt.wantError != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.wantError) {
+				t.Errorf("%v: err %v, want %q", tt.env, err, tt.wantError)
+			}
+			continue
+		}
+		if err != nil || c.ReplyRetryFor != tt.reply || c.OutboxLease != tt.lease {
+			t.Errorf("%v: %+v, %v", tt.env, c, err)
+		}
+	}
+}

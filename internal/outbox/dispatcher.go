@@ -70,6 +70,9 @@ type Dispatcher struct {
 	log      *slog.Logger
 	stats    struct{ sent, retried, rateLimited, failed, skipped, expired atomic.Int64 }
 	started  time.Time // cfg.Now() at NewDispatcher, for SweepChannelsOff
+	// marksFailing counts outcomes being retried because the database
+	// did not take them: while it is above zero no new send starts.
+	marksFailing atomic.Int64
 }
 
 // NewDispatcher fills in defaults.
@@ -189,6 +192,12 @@ func (d *Dispatcher) channelLoop(ctx context.Context, name channel.Name, ch chan
 	batch := d.batchFor(name)
 	workers := d.cfg.Workers
 	for ctx.Err() == nil {
+		if d.marksFailing.Load() > 0 {
+			// Another channel's outcomes are not landing: the database
+			// is in trouble, claim nothing new until they do.
+			_ = sleep(ctx, d.cfg.Poll)
+			continue
+		}
 		n, err := d.runBatch(ctx, name, ch, batch, workers)
 		if err != nil && ctx.Err() == nil {
 			d.log.Error("outbox batch", "channel", name, "err", err)
@@ -242,16 +251,36 @@ func (d *Dispatcher) runBatch(ctx context.Context, name channel.Name, ch channel
 	if err != nil {
 		return 0, fmt.Errorf("check contacts: %w", err)
 	}
+	// Rows a dispatcher sent but could not mark (the database was away,
+	// the process died right after) carry a fence in Redis: mark them
+	// sent now instead of sending them again.
+	sentBefore, err := d.sentFences(ctx, rows)
+	if err != nil {
+		// Without the fences a row could be sent twice: leave the claim
+		// to its lease rather than guess.
+		return 0, err
+	}
 	work := make(chan Row)
 	var wg sync.WaitGroup
 	for range min(workers, len(rows)) {
 		wg.Go(func() {
 			for r := range work {
+				if pid, ok := sentBefore[r.ID]; ok {
+					d.log.Info("outbox row sent before but not marked; marking it now", "id", r.ID)
+					d.finish(ctx, r, StatusSent, pid, "")
+					continue
+				}
 				d.handle(ctx, name, ch, r, now, stopped[r.ContactID], blocked[r.ContactID])
 			}
 		})
 	}
 	for _, r := range rows {
+		if d.marksFailing.Load() > 0 {
+			// Outcomes are not landing: send nothing more from this
+			// batch; the rows not handed out stay claimed until their
+			// lease ends.
+			break
+		}
 		select {
 		case work <- r:
 		case <-ctx.Done():
@@ -271,12 +300,130 @@ func marking(ctx context.Context) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 }
 
+// Mark retries: the first wait, the longest, and how long they go on once
+// the dispatcher is told to stop.
+const (
+	markRetryFirst = 100 * time.Millisecond
+	markRetryMax   = 5 * time.Second
+	// MarkShutdownGrace is how long a dispatcher that is stopping keeps
+	// retrying the outcomes it could not record. Past it a sent row is
+	// left to its Redis fence (sentFences).
+	MarkShutdownGrace = 15 * time.Second
+)
+
+// finish records a row's outcome. A failure (the database unreachable) is
+// retried with backoff until it lands: the row stays fenced by its claim
+// (claimed_by, and the lease extended on each round) so no other dispatcher
+// takes it over, and while any outcome is pending no new send starts. Only a
+// shutdown bounds the retries, after MarkShutdownGrace.
 func (d *Dispatcher) finish(ctx context.Context, r Row, status, platformID, errText string) {
+	wait := markRetryFirst
+	failing := false
+	defer func() {
+		if failing {
+			d.marksFailing.Add(-1)
+		}
+	}()
+	var stopAt time.Time
+	for {
+		mctx, cancel := marking(ctx)
+		err := d.cfg.Store.Finish(mctx, r.ID, d.cfg.Worker, status, platformID, errText, d.cfg.Now())
+		cancel()
+		switch {
+		case err == nil:
+			if failing {
+				d.log.Info("outbox mark landed after retries", "id", r.ID, "status", status)
+			}
+			d.clearFence(ctx, r.ID, status)
+			return
+		case errors.Is(err, ErrNotHeld):
+			// Finished already (an earlier try that landed though its
+			// answer was lost) or taken over by another dispatcher,
+			// which found the fence: nothing left to record.
+			d.log.Warn("outbox mark: row no longer ours", "id", r.ID, "status", status, "err", err)
+			d.clearFence(ctx, r.ID, status)
+			return
+		}
+		if !failing {
+			failing = true
+			d.marksFailing.Add(1)
+		}
+		if ctx.Err() != nil && stopAt.IsZero() {
+			stopAt = time.Now().Add(MarkShutdownGrace)
+		}
+		if !stopAt.IsZero() && time.Now().After(stopAt) {
+			d.log.Error("outbox mark given up at shutdown; the Redis fence keeps the row from being sent again", "id", r.ID, "status", status, "err", err)
+			return
+		}
+		d.log.Error("outbox mark failed, retrying", "id", r.ID, "status", status, "wait", wait, "err", err)
+		// Keep the row ours meanwhile (this lands when the database is
+		// back before the mark does, or when only the mark fails).
+		ectx, cancel := marking(ctx)
+		if e := d.cfg.Store.Extend(ectx, r.ID, d.cfg.Worker, d.cfg.Now().Add(d.cfg.Lease), d.cfg.Now()); errors.Is(e, ErrNotHeld) {
+			cancel()
+			d.log.Warn("outbox mark: row no longer ours", "id", r.ID, "status", status)
+			d.clearFence(ctx, r.ID, status)
+			return
+		}
+		cancel()
+		time.Sleep(wait)
+		wait = min(2*wait, markRetryMax)
+	}
+}
+
+// fenceTTL is how long a sent row's Redis fence is kept: far longer than
+// any lease or outage the fence must outlast.
+const fenceTTL = 7 * 24 * time.Hour
+
+func (d *Dispatcher) fenceKey(id int64) string {
+	return fmt.Sprintf("%ssent:%d", d.cfg.KeyPrefix, id)
+}
+
+// setFence records in Redis, right after the platform accepted row id, that
+// it was sent: the database may not take the mark (an outage, a kill -9
+// before the UPDATE), and whichever dispatcher claims the row next then
+// marks it sent instead of sending it again.
+func (d *Dispatcher) setFence(ctx context.Context, id int64, platformID string) {
+	if d.cfg.Redis == nil {
+		return
+	}
 	mctx, cancel := marking(ctx)
 	defer cancel()
-	if err := d.cfg.Store.Finish(mctx, r.ID, d.cfg.Worker, status, platformID, errText, d.cfg.Now()); err != nil {
-		d.log.Error("outbox mark", "id", r.ID, "status", status, "err", err)
+	if err := d.cfg.Redis.Set(mctx, d.fenceKey(id), platformID, fenceTTL).Err(); err != nil {
+		d.log.Warn("outbox sent fence not stored", "id", id, "err", err)
 	}
+}
+
+func (d *Dispatcher) clearFence(ctx context.Context, id int64, status string) {
+	if d.cfg.Redis == nil || status != StatusSent {
+		return
+	}
+	mctx, cancel := marking(ctx)
+	defer cancel()
+	_ = d.cfg.Redis.Del(mctx, d.fenceKey(id)).Err()
+}
+
+// sentFences returns the rows of a fresh claim that were sent already
+// (their platform ids), by one MGET of their fences.
+func (d *Dispatcher) sentFences(ctx context.Context, rows []Row) (map[int64]string, error) {
+	if d.cfg.Redis == nil || len(rows) == 0 {
+		return nil, nil
+	}
+	keys := make([]string, len(rows))
+	for i, r := range rows {
+		keys[i] = d.fenceKey(r.ID)
+	}
+	vals, err := d.cfg.Redis.MGet(ctx, keys...).Result()
+	if err != nil {
+		return nil, fmt.Errorf("read sent fences: %w", err)
+	}
+	out := map[int64]string{}
+	for i, v := range vals {
+		if s, ok := v.(string); ok {
+			out[rows[i].ID] = s
+		}
+	}
+	return out, nil
 }
 
 func (d *Dispatcher) handle(ctx context.Context, name channel.Name, ch channel.Channel, r Row, claimedAt time.Time, stopped, blocked bool) {
@@ -324,6 +471,11 @@ func (d *Dispatcher) handle(ctx context.Context, name channel.Name, ch channel.C
 		if err := lim.Wait(ctx, r.To.ExternalID, i == 0 || lim.slowChat()); err != nil {
 			return // shutting down: the lease hands the row to the next dispatcher
 		}
+		if i == 0 && d.marksFailing.Load() > 0 {
+			// The database is not taking outcomes: a send now could
+			// not be marked either. The lease hands the row back.
+			return
+		}
 		if i == 0 && d.cfg.Now().Sub(claimedAt) > d.cfg.Lease/2 {
 			// Waiting (a long 429 pause) ate half the lease: another
 			// dispatcher may take the row soon, so do not start a send
@@ -352,6 +504,9 @@ func (d *Dispatcher) handle(ctx context.Context, name channel.Name, ch channel.C
 			return
 		}
 		ids = append(ids, res.MessageID)
+		if i == 0 {
+			d.setFence(ctx, r.ID, res.MessageID)
+		}
 	}
 	d.stats.sent.Add(1)
 	d.finish(ctx, r, StatusSent, strings.Join(ids, ","), "")

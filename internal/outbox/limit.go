@@ -3,6 +3,7 @@ package outbox
 import (
 	"context"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"sync"
 	"time"
@@ -16,7 +17,7 @@ import (
 // Limit is a channel's sending policy.
 type Limit struct {
 	PerSecond        float64       // messages per second for the whole bot; 0 = unlimited
-	Burst            int           // tokens available at once; 0 = 1
+	Burst            int           // bulk tokens available at once (0 = 1), capped so that no second exceeds PerSecond (bulkBurst)
 	PerChatPerSecond float64       // messages per second to one chat; 0 = unlimited
 	MinGap           time.Duration // at least this long between two sends of this dispatcher
 	Jitter           time.Duration // plus a random pause up to this long
@@ -41,6 +42,7 @@ type limiter struct {
 	prefix    string
 	ch        channel.Name
 	global    redis_rate.Limit
+	all       redis_rate.Limit // the channel's whole rate, shared by bulk and direct replies
 	perChat   redis_rate.Limit
 	minGap    time.Duration
 	jitter    time.Duration
@@ -69,14 +71,25 @@ func toRedisLimit(perSecond float64, burst int) redis_rate.Limit {
 	return redis_rate.Limit{Rate: 1, Period: time.Duration(float64(time.Second) / perSecond), Burst: max(burst, 1)}
 }
 
+// bulkBurst is how many bulk tokens may go at once. A GCRA limiter lets its
+// burst out on top of the rate, so in the first second of a broadcast it
+// sends burst + rate messages: Burst 30 on Telegram's 27 a second let 54
+// out. The burst is therefore capped by the headroom the bulk share leaves
+// under the platform's rate, so that no second ever carries more than
+// PerSecond; with Telegram's defaults (30 a second, share 0.9) that is 3.
+func bulkBurst(l Limit, share float64) int {
+	headroom := int(math.Floor(l.PerSecond*(1-share) + 1e-9))
+	return max(1, min(max(l.Burst, 1), headroom))
+}
+
 func newLimiter(rdb redis.UniversalClient, prefix string, ch channel.Name, l Limit, share float64) *limiter {
 	lim := &limiter{rdb: rdb, prefix: prefix, ch: ch, minGap: l.MinGap, jitter: l.Jitter}
 	if rdb != nil {
 		lim.rl = redis_rate.NewLimiter(rdb)
 	}
 	if l.PerSecond > 0 {
-		burst := max(int(float64(max(l.Burst, 1))*share), 1)
-		lim.global = toRedisLimit(l.PerSecond*share, burst)
+		lim.global = toRedisLimit(l.PerSecond*share, bulkBurst(l, share))
+		lim.all = toRedisLimit(l.PerSecond, 1)
 	}
 	if l.PerChatPerSecond > 0 {
 		lim.perChat = toRedisLimit(l.PerChatPerSecond, 1)
@@ -135,6 +148,9 @@ func (l *limiter) Wait(ctx context.Context, chat string, chatTaken bool) error {
 	}
 	if !l.global.IsZero() {
 		if err := l.take(ctx, "bulk:"+string(l.ch), l.global); err != nil {
+			return err
+		}
+		if err := l.take(ctx, "all:"+string(l.ch), l.all); err != nil {
 			return err
 		}
 	}
@@ -211,4 +227,17 @@ func sleep(ctx context.Context, d time.Duration) error {
 	case <-t.C:
 		return nil
 	}
+}
+
+// ReplyTurn waits until one direct reply (a message to someone chatting
+// now, sent by the adapter rather than the outbox) may go on ch within the
+// channel's whole per-second rate, which bulk sends share: bulk takes at
+// most BulkShare of it, so replies always find the rest. Channels without a
+// rate, or a dispatcher without Redis, never wait.
+func (d *Dispatcher) ReplyTurn(ctx context.Context, ch channel.Name) error {
+	l := d.limiters[ch]
+	if l == nil || l.all.IsZero() || l.rl == nil {
+		return nil
+	}
+	return l.take(ctx, "all:"+string(ch), l.all)
 }

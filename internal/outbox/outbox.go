@@ -8,33 +8,45 @@
 // the error, or the next attempt.
 //
 // Delivery guarantee. A send, once started, runs to its end even when the
-// dispatcher is stopped, and the row is marked sent in the statement right
-// after Channel.Send returns, on a context that a shutdown does not cancel.
-// So a graceful stop (a cancelled context, SIGTERM) never sends a row twice
-// and never loses one: rows claimed but not yet sent stay claimed until
-// their lease ends and are then taken over by any dispatcher. A dispatcher
-// does not start a send once half the lease is gone (a long 429 pause), and
-// a send is given at most half the lease, so a row is never sent by two
-// dispatchers because its lease ran out under a slow one. Only a hard crash (kill -9,
-// power loss) in the window between the platform accepting a message and
-// that one UPDATE (one database round trip, about a millisecond) can send a
-// message a second time after the lease ends: at-least-once in that window,
-// exactly-once otherwise. Neither Telegram's Bot API nor a WhatsApp linked
-// device accepts an idempotency key, so the window cannot be closed on the
-// platform side; it is kept to the one UPDATE.
+// dispatcher is stopped. Right after the platform accepts a message the row
+// is fenced in Redis ("sent:<id>", one round trip), then marked sent in the
+// database on a context that a shutdown does not cancel. A mark that fails
+// (the database unreachable) is retried with backoff until it lands, the row
+// kept by its claim (claimed_by, the lease extended on every round), and no
+// new send starts while any mark is pending. A dispatcher that claims a row
+// (a takeover after a lease ran out, a restart) first reads the fences of the
+// whole claim and marks a fenced row sent instead of sending it again. So a
+// graceful stop, a database outage of any length, or a crash after the fence
+// never sends a row twice and never loses one: rows claimed but not yet sent
+// stay claimed until their lease ends and are then taken over by any
+// dispatcher. A dispatcher does not start a send once half the lease is gone
+// (a long 429 pause), and a send is given at most half the lease, so a row is
+// never sent by two dispatchers because its lease ran out under a slow one.
+// Only a hard crash (kill -9, power loss) in the window between the platform
+// accepting a message and the fence (one Redis round trip, well under a
+// millisecond here) can send a message a second time: at-least-once in that
+// window, exactly-once otherwise. Neither Telegram's Bot API nor a WhatsApp
+// linked device accepts an idempotency key, so the window cannot be closed
+// on the platform side.
 //
 // Replies to people chatting right now do not go through the outbox: the
-// adapters send them directly. To leave those replies room, bulk sends use
+// adapters send them directly (and a reply that cannot get through within
+// minutes comes here as a KindReply row). To leave those replies room, bulk sends use
 // at most Config.BulkShare (default 0.9) of each channel's rate.
 package outbox
 
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"time"
 
 	"jejaring/internal/channel"
 )
+
+// ErrNotHeld says a row is no longer held by the worker that asked: it was
+// finished already or another dispatcher took it over.
+var ErrNotHeld = errors.New("outbox row not held by this worker")
 
 // Kinds of outbox rows.
 const (
@@ -49,6 +61,9 @@ const (
 	// KindCode carries a one-time code to a phone's own chat (package
 	// contact); it expires with the code.
 	KindCode = "code"
+	// KindReply is a chat reply the adapter could not deliver within its
+	// retry time (telegram.Config.OnUndelivered), with the ones after it.
+	KindReply = "reply"
 )
 
 // Priorities: lower numbers are claimed first.
@@ -188,7 +203,13 @@ type Store interface {
 	Claim(ctx context.Context, ch channel.Name, worker string, now time.Time, lease time.Duration, limit int) ([]Row, error)
 	// Finish records a final outcome (sent, failed, skipped, expired) of a
 	// row this worker holds. platformID is the message id for sent rows.
+	// It returns an error wrapping ErrNotHeld when the row is no longer
+	// this worker's (already finished, or taken over by another).
 	Finish(ctx context.Context, id int64, worker, status, platformID, errText string, now time.Time) error
+	// Extend moves the lease of a row this worker holds to until (ErrNotHeld
+	// when it holds it no more), so nobody takes it over while a mark is
+	// being retried.
+	Extend(ctx context.Context, id int64, worker string, until, now time.Time) error
 	// Retry puts a held row back as pending until next; countAttempt says
 	// whether it used up one attempt (a 429 does not).
 	Retry(ctx context.Context, id int64, worker, errText string, next time.Time, countAttempt bool, now time.Time) error

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -36,7 +37,21 @@ type Turn struct {
 	Note string
 	// unreadable says a stored value did not open (codec.go).
 	unreadable bool
+	// Replies, on a Done turn, are the replies the first handling kept
+	// with its commit (KeepReplies) and not yet all confirmed delivered
+	// (ConfirmReplies), "" when none; RepliesSent how many of them were.
+	Replies     string
+	RepliesSent int
+	// keep and keepN are what KeepReplies gave, written by the commit.
+	keep  string
+	keepN int
 }
+
+// KeepReplies stores replies (the caller's encoding) with the commit, beside
+// the done-mark and in the same script, so that a redelivery of the message
+// finds in Turn.Replies what it still has to send. n is how many replies
+// the encoding holds.
+func (t *Turn) KeepReplies(replies string, n int) { t.keep, t.keepN = replies, n }
 
 // record is how a session is stored: the flow's session with the bot's
 // note beside it. The note is one more JSON field, so a session stored
@@ -59,11 +74,13 @@ func (s *Store) Begin(ctx context.Context, addr channel.Address, msgID string, l
 	for {
 		var got *redis.BoolCmd
 		var done *redis.IntCmd
+		var replies *redis.MapStringStringCmd
 		var sess *redis.StringCmd
 		_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 			got = p.SetNX(ctx, l.key, l.token, lockTTL)
 			if msgID != "" {
 				done = p.Exists(ctx, s.doneKey(addr, msgID))
+				replies = p.HGetAll(ctx, s.repliesKey(addr, msgID))
 			}
 			sess = p.Get(ctx, sessKey)
 			return nil
@@ -75,6 +92,11 @@ func (s *Store) Begin(ctx context.Context, addr channel.Address, msgID string, l
 			t.lock = l
 			if done != nil {
 				t.Done = done.Val() > 0
+			}
+			if t.Done && replies != nil {
+				m := replies.Val()
+				t.Replies = m["out"]
+				t.RepliesSent, _ = strconv.Atoi(m["sent"])
 			}
 			b, err := sess.Bytes()
 			switch {
@@ -112,9 +134,9 @@ func (s *Store) Begin(ctx context.Context, addr channel.Address, msgID string, l
 	}
 }
 
-// commitScript: KEYS lock, session, done marker; ARGV token, mode ("save",
-// "delete", "keep"), session JSON, session TTL ms, done TTL ms ("0": no
-// marker).
+// commitScript: KEYS lock, session, done marker, replies; ARGV token, mode
+// ("save", "delete", "keep"), session JSON, session TTL ms, done TTL ms ("0":
+// no marker), replies ("": none kept), how many replies.
 var commitScript = redis.NewScript(`
 if redis.call("GET", KEYS[1]) ~= ARGV[1] then
 	return 0
@@ -126,6 +148,11 @@ elseif ARGV[2] == "delete" then
 end
 if ARGV[5] ~= "0" then
 	redis.call("SET", KEYS[3], "1", "PX", ARGV[5])
+	if ARGV[6] ~= "" then
+		redis.call("DEL", KEYS[4])
+		redis.call("HSET", KEYS[4], "out", ARGV[6], "sent", "0", "total", ARGV[7])
+		redis.call("PEXPIRE", KEYS[4], ARGV[5])
+	end
 end
 redis.call("DEL", KEYS[1])
 return 1`)
@@ -164,14 +191,44 @@ func (t *Turn) CommitNote(ctx context.Context, sess *flow.Session, note string, 
 		doneMS = max(doneTTL.Milliseconds(), 1)
 	}
 	n, err := commitScript.Run(ctx, t.s.rdb,
-		[]string{t.lock.key, t.s.sessionKey(t.addr), doneKey},
-		t.lock.token, mode, data, sessionTTL.Milliseconds(), doneMS).Int()
+		[]string{t.lock.key, t.s.sessionKey(t.addr), doneKey, t.s.repliesKey(t.addr, t.msgID)},
+		t.lock.token, mode, data, sessionTTL.Milliseconds(), doneMS, t.keep, t.keepN).Int()
 	if err != nil {
 		return fmt.Errorf("commit turn %s: %w", t.addr, err)
 	}
 	t.lock = nil
 	if n == 0 {
 		return fmt.Errorf("commit turn %s: lock expired before the commit: %w", t.addr, ErrLocked)
+	}
+	return nil
+}
+
+// confirmScript: KEYS replies; ARGV delivered count. The count only grows;
+// once every reply is out the record goes.
+var confirmScript = redis.NewScript(`
+if redis.call("EXISTS", KEYS[1]) == 0 then
+	return 0
+end
+local n = tonumber(ARGV[1])
+if n >= tonumber(redis.call("HGET", KEYS[1], "total") or "0") then
+	redis.call("DEL", KEYS[1])
+	return 1
+end
+local sent = tonumber(redis.call("HGET", KEYS[1], "sent") or "0")
+if n > sent then
+	redis.call("HSET", KEYS[1], "sent", tostring(n))
+end
+return 1`)
+
+// ConfirmReplies records that the first upto replies kept for message msgID
+// of addr (Turn.KeepReplies) are delivered; once all are, the kept replies
+// are dropped. Confirming again, or fewer than before, changes nothing.
+func (s *Store) ConfirmReplies(ctx context.Context, addr channel.Address, msgID string, upto int) error {
+	if msgID == "" {
+		return nil
+	}
+	if err := confirmScript.Run(ctx, s.rdb, []string{s.repliesKey(addr, msgID)}, upto).Err(); err != nil {
+		return fmt.Errorf("confirm replies %s: %w", addr, err)
 	}
 	return nil
 }
@@ -189,4 +246,10 @@ func (t *Turn) Release(ctx context.Context) error {
 	l := t.lock
 	t.lock = nil
 	return l.Release(ctx)
+}
+
+// repliesKey holds the replies a turn kept for message msgID (KeepReplies):
+// a hash of "out" (the encoded replies) and "sent" (how many are delivered).
+func (s *Store) repliesKey(addr channel.Address, msgID string) string {
+	return s.prefix + "replies:" + contactTag(addr) + ":" + msgID
 }

@@ -147,11 +147,27 @@ func (r *OutboxRepo) Finish(ctx context.Context, id int64, worker, status, platf
 		sentAt = now
 		attempts = "attempts + 1"
 	}
-	_, err := r.db.ExecContext(ctx, r.db.Rebind(`UPDATE outbox SET status = ?, platform_msg_id = ?, last_error = ?, sent_at = ?,
+	res, err := r.db.ExecContext(ctx, r.db.Rebind(`UPDATE outbox SET status = ?, platform_msg_id = ?, last_error = ?, sent_at = ?,
  attempts = `+attempts+`, lease_until = NULL, updated_at = ? WHERE id = ? AND claimed_by = ? AND status = 'sending'`),
 		status, platformID, truncate(errText, 500), sentAt, now, id, worker)
 	if err != nil {
 		return fmt.Errorf("finish outbox row %d: %w", id, err)
+	}
+	if n, err := res.RowsAffected(); err == nil && n == 0 {
+		return fmt.Errorf("finish outbox row %d: %w", id, outbox.ErrNotHeld)
+	}
+	return nil
+}
+
+// Extend implements outbox.Store.
+func (r *OutboxRepo) Extend(ctx context.Context, id int64, worker string, until, now time.Time) error {
+	res, err := r.db.ExecContext(ctx, r.db.Rebind(`UPDATE outbox SET lease_until = ?, updated_at = ?
+ WHERE id = ? AND claimed_by = ? AND status = 'sending'`), until.UTC(), now.UTC(), id, worker)
+	if err != nil {
+		return fmt.Errorf("extend outbox lease %d: %w", id, err)
+	}
+	if n, err := res.RowsAffected(); err == nil && n == 0 {
+		return fmt.Errorf("extend outbox lease %d: %w", id, outbox.ErrNotHeld)
 	}
 	return nil
 }

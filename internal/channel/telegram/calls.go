@@ -16,11 +16,13 @@ import (
 
 var errNil = redis.Nil
 
-// Retry policy of the reply path.
+// Retry policy of the reply path: 5xx and network errors back off from
+// firstBackoff to maxBackoff for up to Config.ReplyRetryFor
+// (DefaultReplyRetryFor); 429 waits are added to that deadline.
 const (
-	maxTransientAttempts = 6 // 5xx / network
 	firstBackoff         = 200 * time.Millisecond
 	maxBackoff           = 5 * time.Second
+	DefaultReplyRetryFor = 5 * time.Minute
 )
 
 // call runs one Bot API call for chatID (0: none). With retry it waits out
@@ -30,8 +32,11 @@ const (
 // logged with the method.
 func (a *Adapter) call(ctx context.Context, method string, chatID int64, retry bool, fn func(context.Context) error) error {
 	backoff := firstBackoff
-	transient := 0
+	deadline := time.Now().Add(a.cfg.ReplyRetryFor)
 	for {
+		if retry && a.cfg.ReplyTurn != nil {
+			_ = a.cfg.ReplyTurn(ctx)
+		}
 		err := fn(ctx)
 		if err == nil {
 			return nil
@@ -49,9 +54,11 @@ func (a *Adapter) call(ctx context.Context, method string, chatID int64, retry b
 			if !sleep(ctx, wait) {
 				return mapped
 			}
+			// Waiting for the platform's turn is not trouble: it
+			// does not use up the reply's retry time.
+			deadline = deadline.Add(wait)
 		case errKindTransient:
-			transient++
-			if !retry || transient >= maxTransientAttempts || ctx.Err() != nil {
+			if !retry || ctx.Err() != nil || time.Now().Add(backoff).After(deadline) {
 				return mapped
 			}
 			a.log.Debug("telegram call failed, retrying", "method", method, "err", err, "wait", backoff)

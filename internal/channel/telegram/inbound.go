@@ -50,8 +50,9 @@ func chatOf(u *models.Update) int64 {
 // handled before; otherwise the handler's replies are sent and the id is
 // remembered. A nil error means the update is done (handled, skipped or
 // ignored); an error means it must be delivered again (Redis trouble before
-// it was handled). ctx comes from jobContext: a shutdown does not cancel it,
-// only HandleTimeout does.
+// it was handled, replies neither delivered nor queued: see reply). ctx
+// comes from jobContext: a shutdown does not cancel it, only HandleTimeout
+// does.
 func (a *Adapter) process(ctx context.Context, u *models.Update) error {
 	chatID := chatOf(u)
 	doneKey := a.prefix + "upd:" + strconv.FormatInt(u.ID, 10)
@@ -78,23 +79,8 @@ func (a *Adapter) process(ctx context.Context, u *models.Update) error {
 		return err
 	}
 	if ok {
-		replies := a.handle(ctx, in)
-		for _, r := range replies {
-			if ctx.Err() != nil {
-				break
-			}
-			if _, err := a.deliver(ctx, chatID, r, st, true); err != nil {
-				if channel.Permanent(err) {
-					break
-				}
-				a.log.Error("telegram reply not delivered", "chat", chatID, "err", err)
-			}
-		}
-		if ctx.Err() != nil {
-			// ctx is cancelled only by HandleTimeout (never by a
-			// shutdown): the update is stuck. It is marked done all the
-			// same, or it would be retried forever.
-			a.log.Error("telegram: handling the update took too long; it is not retried", "update", u.ID, "chat", chatID, "timeout", a.cfg.HandleTimeout)
+		if err := a.reply(ctx, chatID, in, st); err != nil {
+			return err
 		}
 	}
 
@@ -119,27 +105,96 @@ func (a *Adapter) process(ctx context.Context, u *models.Update) error {
 	return nil
 }
 
-// handle calls the handler, retrying twice on error; if it keeps failing the
-// user gets a polite apology instead of silence.
-func (a *Adapter) handle(ctx context.Context, in channel.Inbound) []channel.Outbound {
+// reply handles in and delivers its replies in order, confirming each one
+// to a DurableHandler as it gets out. A reply that keeps failing
+// transiently for ReplyRetryFor goes, with the ones after it, to
+// OnUndelivered. An error means the update must be handled again (it stays
+// in the inbox): the replies could not be sent nor queued, or the handling
+// ran out of time; a DurableHandler then returns just the ones not confirmed.
+func (a *Adapter) reply(ctx context.Context, chatID int64, in channel.Inbound, st *chatState) error {
+	durable, _ := a.cfg.Handler.(channel.DurableHandler)
+	r, err := a.handle(ctx, in, durable)
+	if err != nil {
+		return err
+	}
+	confirm := func(upto int) {
+		if durable == nil {
+			return
+		}
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+		if err := durable.Delivered(cctx, in, upto); err != nil {
+			// Not fatal: a replay would send this reply again.
+			a.log.Warn("telegram: reply delivered but not confirmed", "chat", chatID, "err", err)
+		}
+	}
+	total := r.From + len(r.Out)
+	for i, msg := range r.Out {
+		_, err := a.deliver(ctx, chatID, msg, st, true)
+		if err == nil {
+			confirm(r.From + i + 1)
+			continue
+		}
+		if channel.Permanent(err) {
+			// Blocked, unknown chat, or a message Telegram refuses:
+			// the rest cannot do better.
+			a.log.Warn("telegram reply refused; the rest of the turn's replies are dropped", "chat", chatID, "err", err)
+			confirm(total)
+			return nil
+		}
+		rest := r.Out[i:]
+		if a.cfg.OnUndelivered != nil {
+			qctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+			qerr := a.cfg.OnUndelivered(qctx, in, rest)
+			cancel()
+			if qerr == nil {
+				a.log.Warn("telegram reply not delivered in time; queued in the outbox", "chat", chatID, "replies", len(rest), "err", err)
+				confirm(total)
+				return nil
+			}
+			a.log.Error("telegram reply neither delivered nor queued; the update will be handled again", "chat", chatID, "err", err, "queue_err", qerr)
+		}
+		if ctx.Err() != nil {
+			a.log.Error("telegram: handling the update took too long; it is retried", "update", in.MessageID, "chat", chatID, "timeout", a.cfg.HandleTimeout)
+		}
+		return fmt.Errorf("telegram reply to chat %d not delivered: %w", chatID, err)
+	}
+	return nil
+}
+
+// handle calls the handler (durable when it is one), retrying twice on
+// error; if it keeps failing the user gets a polite apology instead of
+// silence.
+//
+// An error wrapping channel.ErrUnavailable (Redis or the database out of
+// reach) is returned instead: the update stays in the inbox and is handed
+// in again (see dispatch), and this chat's later updates wait behind it.
+func (a *Adapter) handle(ctx context.Context, in channel.Inbound, durable channel.DurableHandler) (channel.Replies, error) {
 	wait := 500 * time.Millisecond
 	var err error
 	for attempt := 0; attempt < 3; attempt++ {
-		var out []channel.Outbound
-		out, err = a.cfg.Handler.Handle(ctx, in)
+		var r channel.Replies
+		if durable != nil {
+			r, err = durable.HandleDurable(ctx, in)
+		} else {
+			r.Out, err = a.cfg.Handler.Handle(ctx, in)
+		}
 		if err == nil {
-			return out
+			return r, nil
+		}
+		if errors.Is(err, channel.ErrUnavailable) {
+			return channel.Replies{}, fmt.Errorf("telegram update %s: %w", in.MessageID, err)
 		}
 		if ctx.Err() != nil || !sleep(ctx, wait) {
-			return nil
+			return channel.Replies{}, nil
 		}
 		wait *= 2
 	}
 	a.log.Error("telegram: handler failed", "chat", in.From.ExternalID, "message", in.MessageID, "kind", in.Kind, "err", err)
 	if in.Language == "en" {
-		return []channel.Outbound{{Text: "Sorry, something went wrong on our side. Please try again in a moment."}}
+		return channel.Replies{Out: []channel.Outbound{{Text: "Sorry, something went wrong on our side. Please try again in a moment."}}}, nil
 	}
-	return []channel.Outbound{{Text: "Mohon maaf, sedang ada gangguan di sistem kami. Silakan coba lagi sebentar lagi."}}
+	return channel.Replies{Out: []channel.Outbound{{Text: "Mohon maaf, sedang ada gangguan di sistem kami. Silakan coba lagi sebentar lagi."}}}, nil
 }
 
 // inbound turns an update into an Inbound. ok is false for updates that need

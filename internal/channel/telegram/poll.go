@@ -17,6 +17,8 @@ import (
 	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 	"github.com/redis/go-redis/v9"
+
+	"jejaring/internal/channel"
 )
 
 // errConflict is getUpdates' 409: a webhook is set or another poller runs.
@@ -144,6 +146,8 @@ func (a *Adapter) dispatch(ctx context.Context, u *models.Update) {
 	a.disp.submit(chatOf(u), func() {
 		defer a.inflight.add(-1)
 		wait := time.Second
+		start := time.Now()
+		told := false
 		for ctx.Err() == nil {
 			jctx, cancel := a.jobContext(ctx)
 			err := a.process(jctx, u)
@@ -151,13 +155,47 @@ func (a *Adapter) dispatch(ctx context.Context, u *models.Update) {
 			if err == nil {
 				return
 			}
+			if !told && errors.Is(err, channel.ErrUnavailable) && time.Since(start) >= a.cfg.HoldNoticeAfter {
+				// The owner waits longer than a few seconds: tell
+				// them once that the message is in hand.
+				told = true
+				a.holdNotice(ctx, u)
+			}
 			a.log.Warn("telegram update not handled, will retry", "update", u.ID, "err", err)
 			if !sleep(ctx, wait) {
 				return
 			}
-			wait = min(2*wait, 30*time.Second)
+			if errors.Is(err, channel.ErrUnavailable) {
+				// Back soon after the service is: a short cap.
+				wait = min(2*wait, 5*time.Second)
+			} else {
+				wait = min(2*wait, 30*time.Second)
+			}
 		}
 	})
+}
+
+// holdNotice is the one message an owner gets while their update waits
+// for Redis or the database to come back.
+var holdNotice = [2]string{
+	"Mohon tunggu sebentar ya, Bapak/Ibu. Pesan Anda sudah kami terima dan segera kami jawab.",
+	"Please wait a moment. We have your message and will answer shortly.",
+}
+
+func (a *Adapter) holdNotice(ctx context.Context, u *models.Update) {
+	chatID := chatOf(u)
+	if chatID == 0 || (u.Message == nil && u.CallbackQuery == nil) {
+		return
+	}
+	text := holdNotice[0]
+	if u.Message != nil && u.Message.From != nil && u.Message.From.LanguageCode == "en" {
+		text = holdNotice[1]
+	}
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if _, err := a.deliver(sctx, chatID, channel.Outbound{Text: text}, nil, false); err != nil {
+		a.log.Warn("telegram: wait notice not sent", "chat", chatID, "err", err)
+	}
 }
 
 // jobContext is the context one update is handled in: not cancelled by a

@@ -20,7 +20,14 @@
 //
 // Errors from Telegram: on the reply path (answers to someone chatting now)
 // 429 waits retry_after and retries, 5xx and network errors back off and
-// retry, 403 calls OnBlocked, and a 400 is logged with the method and dropped.
+// retry for Config.ReplyRetryFor (429 waits not counted), then the reply
+// and the ones after it go to Config.OnUndelivered (the outbox); 403 calls
+// OnBlocked, and a 400 is logged with the method and dropped. With a
+// channel.DurableHandler (the bot) each delivered reply is confirmed, and an
+// update handed in again after a crash re-sends only the unconfirmed ones;
+// a handler that says channel.ErrUnavailable (Redis or the database away)
+// leaves the update in the inbox to be handled again, in order, and the
+// owner gets one "mohon tunggu sebentar ya" after Config.HoldNoticeAfter.
 // Send, used by the outbox for bulk messages, tries once and maps the answer
 // to the channel errors (*channel.RateLimitError, channel.ErrBlocked,
 // channel.ErrUnknownRecipient) so the dispatcher decides.
@@ -81,7 +88,7 @@ type Config struct {
 	// PollTimeout is the getUpdates long-poll timeout (default 50s).
 	PollTimeout time.Duration
 	// HandleTimeout bounds the handling of one update, replies included
-	// (default 2 minutes). Handling is not cut short by Run's context being
+	// (default 2 minutes plus ReplyRetryFor). Handling is not cut short by Run's context being
 	// cancelled, so a shutdown finishes the updates in hand.
 	HandleTimeout time.Duration
 	// MaxInFlight bounds how many fetched updates may wait or be handled at
@@ -89,6 +96,27 @@ type Config struct {
 	MaxInFlight int
 	// MaxRetryWait caps one wait for a 429's retry_after (default 60s).
 	MaxRetryWait time.Duration
+	// ReplyTurn, when set, is waited for before each call on the reply
+	// path, so replies and bulk sends together keep to Telegram's rate
+	// (the app passes the outbox dispatcher's ReplyTurn). An error from it
+	// is ignored: the reply goes anyway.
+	ReplyTurn func(ctx context.Context) error
+	// HoldNoticeAfter is how long an update may wait for Redis or the
+	// database (the handler says channel.ErrUnavailable) before the owner
+	// gets one "mohon tunggu sebentar ya" (default 5 s).
+	HoldNoticeAfter time.Duration
+	// ReplyRetryFor is how long one reply is retried through 5xx and
+	// network errors (default 5 minutes); the 429 waits do not count.
+	// Past it, the reply and the ones after it go to OnUndelivered.
+	ReplyRetryFor time.Duration
+	// OnUndelivered takes the replies that could not get through within
+	// ReplyRetryFor, in order, to send them later (the app queues them in
+	// the outbox as one row). When it is nil or fails, the update is not
+	// marked done and is handled again later (with a DurableHandler, the
+	// redelivery returns just the replies not yet confirmed).
+	// in is the message they answer (its MessageID makes the queueing
+	// idempotent).
+	OnUndelivered func(ctx context.Context, in channel.Inbound, msgs []channel.Outbound) error
 	// HTTPClient is used for all Bot API calls (default: a client with a
 	// timeout a little longer than PollTimeout).
 	HTTPClient *http.Client
@@ -148,8 +176,16 @@ func New(cfg Config) (*Adapter, error) {
 	if cfg.PollTimeout <= 0 {
 		cfg.PollTimeout = 50 * time.Second
 	}
+	if cfg.HoldNoticeAfter <= 0 {
+		cfg.HoldNoticeAfter = 5 * time.Second
+	}
+	if cfg.ReplyRetryFor <= 0 {
+		cfg.ReplyRetryFor = DefaultReplyRetryFor
+	}
 	if cfg.HandleTimeout <= 0 {
-		cfg.HandleTimeout = 2 * time.Minute
+		// Room for the handler and a reply retried for the whole
+		// ReplyRetryFor.
+		cfg.HandleTimeout = 2*time.Minute + cfg.ReplyRetryFor
 	}
 	if cfg.MaxInFlight <= 0 {
 		cfg.MaxInFlight = 1000
