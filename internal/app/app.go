@@ -45,6 +45,7 @@ import (
 	"jejaring/internal/outbox"
 	"jejaring/internal/session"
 	"jejaring/internal/store"
+	"jejaring/internal/umkm"
 	"jejaring/migrations"
 )
 
@@ -80,6 +81,7 @@ type App struct {
 	Channels map[channel.Name]channel.Channel
 	Mux      *http.ServeMux
 
+	data     *umkm.Data        // the region (REGION) and KBLI data
 	telegram *telegram.Adapter // nil: Telegram off; set in New, before Run
 	// dispatcher sends the outbox; set in New, before Run (the Telegram
 	// replies share its rate through ReplyTurn).
@@ -205,7 +207,13 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (a *App, err
 		}
 	}()
 
-	// DATA_DIR first: a second server on the same folder stops here, before
+	// The region first: an unknown REGION is a typing mistake, told before
+	// anything is opened.
+	if a.data, err = LoadRegion(cfg); err != nil {
+		return a, err
+	}
+
+	// DATA_DIR next: a second server on the same folder stops here, before
 	// it opens anything.
 	release, err := LockDataDir(cfg.DataDir)
 	if err != nil {

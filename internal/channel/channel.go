@@ -12,7 +12,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 )
 
@@ -119,12 +118,6 @@ type Outbound struct {
 	// what the adapter adds around the text: Telegram's share-number
 	// button, WhatsApp's "Balas dengan angka 1–3" line.
 	Lang string `json:"lang,omitempty"`
-}
-
-// English reports whether lang ("en", "en-US") asks for English; anything
-// else is Indonesian.
-func English(lang string) bool {
-	return len(lang) >= 2 && strings.EqualFold(lang[:2], "en")
 }
 
 // SendResult is what a platform said about a sent message.

@@ -109,3 +109,15 @@ func TestMasks(t *testing.T) {
 		}
 	}
 }
+
+func TestEnglish(t *testing.T) {
+	t.Parallel()
+	for lang, want := range map[string]bool{"en": true, "EN": true, "en-GB": true, "id": false, "": false, "e": false, "ms": false} {
+		if got := English(lang); got != want {
+			t.Errorf("English(%q) = %v, want %v", lang, got, want)
+		}
+		if got := (Text{ID: "ya", EN: "yes"}).In(lang) == "yes"; got != want {
+			t.Errorf("Text.In(%q) English = %v, want %v", lang, got, want)
+		}
+	}
+}

@@ -34,6 +34,7 @@ type Kecamatan struct {
 type Region struct {
 	Code      string      `yaml:"code"`
 	Name      string      `yaml:"name"`
+	Office    string      `yaml:"office"` // the data controller in the privacy notice
 	Prefix    string      `yaml:"prefix"` // registration numbers: PSS-2026-000123
 	Kecamatan []Kecamatan `yaml:"kecamatan"`
 
@@ -94,7 +95,7 @@ func Regions() []string {
 func LoadRegion(name string) (*Region, error) {
 	b, err := dataFS.ReadFile(path.Join("data", name+".yaml"))
 	if err != nil {
-		return nil, fmt.Errorf("region %q: no such data file (have %s)", name, strings.Join(Regions(), ", "))
+		return nil, fmt.Errorf("unknown region %q (known regions: %s)", name, strings.Join(Regions(), ", "))
 	}
 	return ParseRegion(b)
 }

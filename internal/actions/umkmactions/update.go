@@ -202,19 +202,19 @@ func (x *actions) update(ctx context.Context, call bot.ActionCall) (bot.ActionRe
 		"reg_no", nb.RegNo, "error_text", ""), nil
 }
 
-var fieldLabels = map[string][2]string{
-	"owner_name": {"nama pemilik", "owner's name"}, "owner_phone": {"nomor HP", "phone"}, "nik": {"NIK", "NIK"},
-	"name": {"nama usaha", "business name"}, "products": {"produk", "products"}, "kbli_section": {"bidang usaha", "sector"},
-	"kbli_code": {"kode KBLI", "KBLI code"}, "region_code": {"kecamatan", "district"}, "village": {"nagari", "nagari"},
-	"address": {"alamat", "address"}, "year_started": {"tahun mulai", "year started"}, "workers": {"tenaga kerja", "workers"},
-	"capital": {"modal", "capital"}, "annual_sales": {"omzet", "annual sales"}, "nib": {"NIB", "NIB"},
-	"photo_ref": {"foto produk", "product photo"}, "show_to_partners": {"tampil ke mitra", "shown to partners"},
-	"tags": {"label", "tags"},
+var fieldLabels = map[string]idn.Text{
+	"owner_name": {ID: "nama pemilik", EN: "owner's name"}, "owner_phone": {ID: "nomor HP", EN: "phone"}, "nik": {ID: "NIK", EN: "NIK"},
+	"name": {ID: "nama usaha", EN: "business name"}, "products": {ID: "produk", EN: "products"}, "kbli_section": {ID: "bidang usaha", EN: "sector"},
+	"kbli_code": {ID: "kode KBLI", EN: "KBLI code"}, "region_code": {ID: "kecamatan", EN: "district"}, "village": {ID: "nagari", EN: "nagari"},
+	"address": {ID: "alamat", EN: "address"}, "year_started": {ID: "tahun mulai", EN: "year started"}, "workers": {ID: "tenaga kerja", EN: "workers"},
+	"capital": {ID: "modal", EN: "capital"}, "annual_sales": {ID: "omzet", EN: "annual sales"}, "nib": {ID: "NIB", EN: "NIB"},
+	"photo_ref": {ID: "foto produk", EN: "product photo"}, "show_to_partners": {ID: "tampil ke mitra", EN: "shown to partners"},
+	"tags": {ID: "label", EN: "tags"},
 }
 
 func fieldLabel(f, lang string) string {
 	if l, ok := fieldLabels[f]; ok {
-		return idn.Pick(lang, l[0], l[1])
+		return l.In(lang)
 	}
 	return f
 }

@@ -187,7 +187,7 @@ func numbered(text string, choices []channel.Choice, multi bool, lang string, ty
 	b.WriteByte('\n')
 	n := len(choices)
 	if typed {
-		if channel.English(lang) {
+		if idn.English(lang) {
 			if n == 1 {
 				return b.String() + "Or reply with the number 1."
 			}
@@ -198,7 +198,7 @@ func numbered(text string, choices []channel.Choice, multi bool, lang string, ty
 		}
 		return b.String() + fmt.Sprintf("Atau balas dengan angka 1–%d.", n)
 	}
-	if channel.English(lang) {
+	if idn.English(lang) {
 		switch {
 		case n == 1:
 			b.WriteString("Reply with the number 1.")
@@ -233,7 +233,7 @@ func pollFor(out channel.Outbound) *pollPart {
 		return nil
 	}
 	p := &pollPart{name: pollTitle}
-	if channel.English(out.Lang) {
+	if idn.English(out.Lang) {
 		p.name = pollTitleEN
 	}
 	if len(out.Choices) == 0 {
