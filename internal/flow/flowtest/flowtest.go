@@ -11,7 +11,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -26,6 +25,7 @@ import (
 
 	"jejaring/internal/flow"
 	"jejaring/internal/idn"
+	"jejaring/internal/testflags"
 )
 
 // Driver sends one input to a conversation and returns the bot's messages
@@ -413,10 +413,8 @@ func Run(t *testing.T, set *flow.Set, file string, d Driver) {
 	}
 }
 
-func updating() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
+// updating is the one -update flag (internal/testflags).
+func updating() bool { return testflags.Update() }
 
 func applyRewrites(file string, rws []rewrite) error {
 	data, err := os.ReadFile(file)
