@@ -9,7 +9,6 @@ import (
 	"go.mau.fi/whatsmeow/types"
 	"go.mau.fi/whatsmeow/types/events"
 
-	"jejaring/internal/channel"
 	"jejaring/internal/idn"
 )
 
@@ -82,9 +81,6 @@ func (q *chatQueue) drain(ctx context.Context, chat string) {
 // wait blocks until every queued message is handled or dropped.
 func (q *chatQueue) wait() { q.wg.Wait() }
 
-// apology is sent when the bot fails to answer at all.
-const apology = "Mohon maaf Bapak/Ibu, pesan belum bisa kami proses saat ini. Silakan coba kirim lagi beberapa saat lagi."
-
 // process answers one message: mark it read, show typing while the bot
 // works, then send the replies to the chat it came from.
 func (a *Adapter) process(ctx context.Context, evt *events.Message) {
@@ -110,10 +106,9 @@ func (a *Adapter) process(ctx context.Context, evt *events.Message) {
 		}
 	}
 	if err != nil {
+		// The bot apologizes for its own failures; an error means nothing
+		// can be said now (shutdown), so nothing is sent.
 		a.log.Error("whatsapp message not handled", "from", idn.MaskPhone(in.From.ExternalID), "id", in.MessageID, "err", err)
-		if len(outs) == 0 {
-			outs = []channel.Outbound{{Text: apology}}
-		}
 	}
 	for _, out := range outs {
 		if _, err := a.sendTo(ctx, in.From.ExternalID, chat, out); err != nil {
