@@ -30,12 +30,7 @@ type InputError struct {
 
 func (e *InputError) Error() string { return e.ID }
 
-func (e *InputError) in(lang string) string {
-	if lang == "en" && e.EN != "" {
-		return e.EN
-	}
-	return e.ID
-}
+func (e *InputError) in(lang string) string { return idn.Text{ID: e.ID, EN: e.EN}.In(lang) }
 
 func inputErr(id, en string) *InputError { return &InputError{ID: id, EN: en} }
 
