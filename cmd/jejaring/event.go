@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
 	"errors"
 	"flag"
 	"fmt"
@@ -13,13 +12,12 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/xuri/excelize/v2"
-
 	"jejaring/internal/channel/telegram"
 	"jejaring/internal/config"
 	"jejaring/internal/event"
 	"jejaring/internal/idn"
 	"jejaring/internal/store"
+	"jejaring/internal/umkm/sheet"
 )
 
 const eventUsage = `Usage: jejaring event COMMAND [flags]
@@ -339,7 +337,7 @@ func (e *eventCmd) show(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.out, "%s\n%s\n", e.t.f("event.show", ev.ID, e.status(ev.Status)), event.Details(ev))
+	fmt.Fprintf(e.out, "%s\n%s\n", e.t.f("event.show", ev.ID, e.status(ev.Status)), event.Details(ev, e.t.lang()))
 	capText := e.t.f("event.noLimit")
 	if ev.Capacity > 0 {
 		capText = strconv.Itoa(ev.Capacity)
@@ -578,60 +576,25 @@ func (e *eventCmd) export(ctx context.Context, args []string) error {
 }
 
 func (e *eventCmd) writeExport(ctx context.Context, w io.Writer, format string, ev *event.Event, rows []store.ExportRow, fullPhone bool) error {
+	t := sheet.Table{Name: "Undangan", Header: exportHeader, Rows: make([][]any, len(rows))}
+	for i, x := range rows {
+		rec := exportRecord(x, fullPhone)
+		t.Rows[i] = make([]any, len(rec))
+		for j, v := range rec {
+			t.Rows[i][j] = v
+		}
+	}
 	if format == "csv" {
-		cw := csv.NewWriter(w)
-		_ = cw.Write(exportHeader)
-		for _, x := range rows {
-			rec := exportRecord(x, fullPhone)
-			for i := range rec {
-				rec[i] = csvText(rec[i])
-			}
-			_ = cw.Write(rec)
-		}
-		cw.Flush()
-		return cw.Error()
-	}
-	x := excelize.NewFile()
-	defer x.Close()
-	sheet := "Undangan"
-	if err := x.SetSheetName("Sheet1", sheet); err != nil {
-		return err
-	}
-	for i, r := range append([][]string{exportHeader}, recordsOf(rows, fullPhone)...) {
-		cell, _ := excelize.CoordinatesToCellName(1, i+1)
-		vals := make([]any, len(r))
-		for j := range r {
-			vals[j] = r[j]
-		}
-		if err := x.SetSheetRow(sheet, cell, &vals); err != nil {
-			return err
-		}
+		return sheet.WriteCSV(w, t)
 	}
 	a, err := e.repo.Attendance(ctx, ev.ID)
 	if err != nil {
 		return err
 	}
-	if _, err := x.NewSheet("Ringkasan"); err != nil {
-		return err
-	}
-	summary := [][]any{
+	summary := sheet.Table{Name: "Ringkasan", Rows: [][]any{
 		{"Acara", ev.Title}, {"Waktu", event.FormatWhen(ev)}, {"Tempat", ev.Venue}, {"Status", string(ev.Status)},
 		{"Diundang", a.Invited}, {"Hadir (usaha)", a.Going}, {"Hadir (orang)", a.Seats}, {"Daftar tunggu", a.Waitlist},
 		{"Mungkin", a.Maybe}, {"Tidak hadir", a.Declined}, {"Belum menjawab", a.Pending}, {"Check-in", a.CheckedIn}, {"Tidak datang", a.NoShow},
-	}
-	for i, r := range summary {
-		cell, _ := excelize.CoordinatesToCellName(1, i+1)
-		if err := x.SetSheetRow("Ringkasan", cell, &r); err != nil {
-			return err
-		}
-	}
-	return x.Write(w)
-}
-
-func recordsOf(rows []store.ExportRow, fullPhone bool) [][]string {
-	out := make([][]string, len(rows))
-	for i, x := range rows {
-		out[i] = exportRecord(x, fullPhone)
-	}
-	return out
+	}}
+	return sheet.WriteXLSX(w, t, summary)
 }

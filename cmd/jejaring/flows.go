@@ -12,7 +12,7 @@ import (
 	"jejaring/flows"
 	"jejaring/internal/actions/umkmactions"
 	"jejaring/internal/flow"
-	"jejaring/internal/flow/flowtest"
+	"jejaring/internal/flow/script"
 	"jejaring/internal/umkm"
 )
 
@@ -162,13 +162,13 @@ func testFlows(ctx context.Context, dir string, actions []string, stdout, stderr
 	}
 	failed := 0
 	for _, f := range files {
-		sc, err := flowtest.Load(f)
+		sc, err := script.Load(f)
 		if err == nil && set.Get(sc.Flow) == nil {
 			err = fmt.Errorf("%s: unknown flow %q", f, sc.Flow)
 		}
-		var fails []flowtest.Failure
+		var fails []script.Failure
 		if err == nil {
-			fails, err = flowtest.Play(ctx, sc, flowtest.EngineDriver(set, sc))
+			fails, err = script.Play(ctx, sc, script.EngineDriver(set, sc))
 		}
 		switch {
 		case err != nil:

@@ -75,6 +75,8 @@ func commands() map[string]command {
 		"claim": {"claim REG_NO [--new]: a record's one-time claim token, for the office to print or send its owner", withDB(func(ctx context.Context, db *store.DB, args []string, s stdio) int {
 			return runClaim(ctx, db, args, s.out, s.err)
 		})},
+		"questions": {"owners' questions to the office (TANYA): list [--open], answer ID \"TEXT\" [--by NAME]",
+			withDB(runQuestions)},
 		"stats": {"businesses by size class, kecamatan and sector (the yearly report table)", withDB(runStats)},
 		"bench": {"measure the message pipeline: N owners registering at once [-users N]", runBench},
 		"match": {"temu bisnis meetings: solve INSTANCE.json, check INSTANCE.json SCHEDULE.json, plan --slots --tables --owners", runMatch},
@@ -86,14 +88,9 @@ func commands() map[string]command {
 // migrations), and every argument goes to the subcommand.
 func withDB(fn func(ctx context.Context, db *store.DB, args []string, s stdio) int) func(context.Context, []string, stdio) int {
 	return func(ctx context.Context, args []string, s stdio) int {
-		cfg, err := config.FromEnv(s.getenv)
-		if err != nil {
-			s.failf("%v", err)
-			return 2
-		}
-		db, err := app.OpenDB(ctx, cfg, nil)
-		if err != nil {
-			return s.failf("%v", err)
+		db, _, code := openDB(ctx, s, config.FromEnv, migrated)
+		if db == nil {
+			return code
 		}
 		defer db.Close()
 		return fn(ctx, db, args, s)

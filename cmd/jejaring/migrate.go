@@ -8,11 +8,7 @@ import (
 	"time"
 
 	"jejaring/internal/config"
-	"jejaring/internal/store"
 )
-
-// dbVars are the settings a database-only command reads.
-func dbVars() []string { return []string{"DATABASE_URL", "DATA_DIR", "MIGRATE"} }
 
 func runMigrate(ctx context.Context, args []string, s stdio) int {
 	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
@@ -37,14 +33,9 @@ func runMigrate(ctx context.Context, args []string, s stdio) int {
 		fs.Usage()
 		return 2
 	}
-	cfg, err := flags.Load(s.getenv)
-	if err != nil {
-		s.failf("%v", err)
-		return 2
-	}
-	db, err := store.Open(ctx, cfg.DatabaseURL, cfg.DataDir)
-	if err != nil {
-		return s.failf("%v", err)
+	db, _, code := openDB(ctx, s, flags.Load, asFound)
+	if db == nil {
+		return code
 	}
 	defer db.Close()
 	if pos[0] == "up" {

@@ -59,6 +59,7 @@ var commandSummaryID = map[string]string{
 	"event":       "membuat, menerbitkan, mengubah, membatalkan acara, check-in dan ekspor",
 	"import":      "import businesses BERKAS [--dry-run]: .xlsx atau .csv kantor ke daftar UMKM",
 	"export":      "export businesses [--format csv|xlsx] [--out BERKAS]: daftar UMKM sebagai spreadsheet",
+	"questions":   "pertanyaan pemilik usaha ke kantor (TANYA): list [--open], answer ID \"TEKS\" [--by NAMA]",
 	"stats":       "jumlah usaha per kelas, kecamatan dan sektor (tabel laporan tahunan)",
 	"bench":       "mengukur alur pesan: N pemilik mendaftar bersamaan [-users N]",
 }
@@ -133,6 +134,26 @@ var catalogue = map[string]msg{
 	"user.again":   {"Ulangi: ", "Again: "},
 	"user.differs": {"kedua kata sandi berbeda", "the two passwords differ"},
 
+	// questions
+	"questions.none":     {"Belum ada pertanyaan.", "No questions yet."},
+	"questions.noneOpen": {"Tidak ada pertanyaan yang belum dijawab.", "No questions waiting for an answer."},
+	"questions.head":     {"ID\tKONTAK\tKANAL\tWAKTU (WIB)\tSTATUS\tPERTANYAAN", "ID\tCONTACT\tCHANNEL\tTIME (WIB)\tSTATUS\tQUESTION"},
+	"questions.row":      {"%d\t%d\t%s\t%s\t%s\t%s", "%d\t%d\t%s\t%s\t%s\t%s"},
+	"questions.open":     {"belum dijawab", "open"},
+	"questions.answered": {"dijawab %s oleh %s", "answered %s by %s"},
+	"questions.more": {"Yang lebih lama: jejaring questions list --before %d",
+		"Older ones: jejaring questions list --before %d"},
+	"questions.sent": {"Jawaban atas pertanyaan %d masuk antrean kiriman ke kontak %d (%s).",
+		"The answer to question %d is queued for contact %d (%s)."},
+	"questions.stopped": {"Perhatian: kontak %d sudah mengetik BERHENTI, jadi jawabannya tidak akan terkirim.",
+		"Note: contact %d said BERHENTI, so the answer will not be delivered."},
+	"questions.badID":    {"questions answer: %q bukan nomor pertanyaan", "questions answer: %q is not a question id"},
+	"questions.notFound": {"questions answer: tidak ada pertanyaan %d", "questions answer: no question %d"},
+	"questions.already": {"questions answer: pertanyaan %d sudah dijawab %s oleh %s",
+		"questions answer: question %d was already answered %s by %s"},
+	"questions.empty":   {"questions answer: jawabannya kosong", "questions answer: the answer is empty"},
+	"questions.tooLong": {"questions answer: jawaban terlalu panjang (paling banyak %d huruf)", "questions answer: the answer is too long (at most %d characters)"},
+
 	// migrate status
 	"migrate.pending": {"belum diterapkan", "pending"},
 	"migrate.applied": {"diterapkan %s", "applied %s"},
@@ -149,14 +170,6 @@ var catalogue = map[string]msg{
 		"%d rows: would import %d (dry run, nothing saved), skipped %d duplicates, %d bad rows"},
 	"import.unverified": {"Usaha yang diimpor belum terverifikasi sampai pemiliknya memastikannya lewat chat (UBAH).",
 		"Imported businesses are unverified until their owners confirm them in chat (UBAH)."},
-	"import.unreadable": {"tidak terbaca: %v", "unreadable: %v"},
-	"import.kecamatan":  {"%q bukan kecamatan di %s", "%q is not a kecamatan of %s"},
-	"import.money":      {"%q bukan jumlah rupiah", "%q is not an amount of rupiah"},
-	"import.workers":    {"%q bukan jumlah orang", "%q is not a number of people"},
-	"import.year":       {"%q bukan tahun", "%q is not a year"},
-	"import.noName": {"tidak ada kolom nama usaha (perlu judul seperti \"Nama Usaha\" atau \"Business Name\"; yang ada: %s)",
-		"no business name column (want a header like \"Nama Usaha\" or \"Business Name\"; found %s)"},
-	"import.empty": {"berkasnya kosong", "the file is empty"},
 
 	// export
 	"export.written": {"%d usaha ditulis ke %s", "%d businesses written to %s"},

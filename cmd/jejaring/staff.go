@@ -9,8 +9,8 @@ import (
 	"strings"
 	"time"
 
-	"jejaring/internal/app"
 	"jejaring/internal/config"
+	"jejaring/internal/contact"
 	"jejaring/internal/idn"
 	"jejaring/internal/store"
 )
@@ -49,14 +49,9 @@ func runStaff(ctx context.Context, args []string, s stdio) int {
 		fs.Usage()
 		return 2
 	}
-	cfg, err := flags.Load(s.getenv)
-	if err != nil {
-		s.failf("%v", err)
-		return 2
-	}
-	db, err := app.OpenDB(ctx, cfg, nil)
-	if err != nil {
-		return s.failf("%v", err)
+	db, _, code := openDB(ctx, s, flags.Load, migrated)
+	if db == nil {
+		return code
 	}
 	defer db.Close()
 
@@ -87,7 +82,7 @@ func runStaff(ctx context.Context, args []string, s stdio) int {
 	if pos[0] == "grant" {
 		sc, err := db.GrantStaff(ctx, c.ID, *user, "cli", time.Now())
 		switch {
-		case store.NotFound(err):
+		case errors.Is(err, store.ErrStaffNotFound):
 			return s.failf("staff grant: tidak ada user petugas %s / no staff user %s (create it with `jejaring user add %s`)", *user, *user, *user)
 		case err != nil:
 			return s.failf("staff grant: %v", err)
@@ -111,31 +106,31 @@ func runStaff(ctx context.Context, args []string, s stdio) int {
 // findStaffContact reads CONTACT: a contact id, or channel:external id for
 // WhatsApp and Telegram. Phone numbers are refused: whoever typed a phone
 // into the web chat could otherwise be made staff.
-func findStaffContact(ctx context.Context, db *store.DB, ref string) (store.Contact, error) {
+func findStaffContact(ctx context.Context, db *store.DB, ref string) (contact.Contact, error) {
 	ref = strings.TrimSpace(ref)
 	if ch, ext, ok := strings.Cut(ref, ":"); ok {
 		switch ch {
 		case "whatsapp", "telegram":
 		case "webchat":
-			return store.Contact{}, errors.New("kontak web chat tidak bisa menjadi petugas / web chat contacts cannot be staff")
+			return contact.Contact{}, errors.New("kontak web chat tidak bisa menjadi petugas / web chat contacts cannot be staff")
 		default:
-			return store.Contact{}, fmt.Errorf("channel %q: want whatsapp:<id> or telegram:<id>", ch)
+			return contact.Contact{}, fmt.Errorf("channel %q: want whatsapp:<id> or telegram:<id>", ch)
 		}
 		c, err := db.ContactByAddress(ctx, ch, ext)
-		if store.NotFound(err) {
+		if errors.Is(err, contact.ErrNotFound) {
 			return c, fmt.Errorf("tidak ada kontak %s / no contact %s (they must write to the bot first)", ref, ref)
 		}
 		return c, err
 	}
 	if ref == "" || ref[0] == '0' || ref[0] == '+' {
-		return store.Contact{}, fmt.Errorf("%q: give a contact id or whatsapp:<id> / telegram:<id>; a phone number is not accepted", ref)
+		return contact.Contact{}, fmt.Errorf("%q: give a contact id or whatsapp:<id> / telegram:<id>; a phone number is not accepted", ref)
 	}
 	id, err := strconv.ParseInt(ref, 10, 64)
 	if err != nil || id <= 0 {
-		return store.Contact{}, fmt.Errorf("%q: give a contact id or whatsapp:<id> / telegram:<id>", ref)
+		return contact.Contact{}, fmt.Errorf("%q: give a contact id or whatsapp:<id> / telegram:<id>", ref)
 	}
 	c, err := db.ContactByID(ctx, id)
-	if store.NotFound(err) {
+	if errors.Is(err, contact.ErrNotFound) {
 		return c, fmt.Errorf("tidak ada kontak %d / no contact %d", id, id)
 	}
 	return c, err

@@ -2,12 +2,14 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"jejaring/internal/contact"
 	"jejaring/internal/store"
 	"jejaring/internal/store/storetest"
 )
@@ -37,8 +39,8 @@ func TestStaffCommands(t *testing.T) {
 			}
 			defer db.Close()
 			now := time.Now()
-			web, _, _ := db.UpsertContact(ctx, store.ContactSeen{Channel: "webchat", ExternalID: "web-client-9", At: now})
-			tg, _, err := db.UpsertContact(ctx, store.ContactSeen{Channel: "telegram", ExternalID: "4242", DisplayName: "Rina", At: now})
+			web, _, _ := db.UpsertContact(ctx, contact.Seen{Channel: "webchat", ExternalID: "web-client-9", At: now})
+			tg, _, err := db.UpsertContact(ctx, contact.Seen{Channel: "telegram", ExternalID: "4242", DisplayName: "Rina", At: now})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -76,7 +78,7 @@ func TestStaffCommands(t *testing.T) {
 			if code != 0 || !strings.Contains(out, "dicabut") {
 				t.Errorf("revoke: %d %q", code, out)
 			}
-			if _, err := db.StaffOf(ctx, tg.ID); !store.NotFound(err) {
+			if _, err := db.StaffOf(ctx, tg.ID); !errors.Is(err, store.ErrStaffNotFound) {
 				t.Errorf("rights after revoke: %v", err)
 			}
 			audit, _ := db.AuditFor(ctx, "contact", fmt.Sprint(tg.ID))
@@ -95,7 +97,7 @@ func TestStaffCommands(t *testing.T) {
 			if code, out, _ := runIn(t, "", env, "user", "disable", "rina"); code != 0 || !strings.Contains(out, "dinonaktifkan") {
 				t.Errorf("user disable: %d %q", code, out)
 			}
-			if _, err := db.StaffOf(ctx, tg.ID); !store.NotFound(err) {
+			if _, err := db.StaffOf(ctx, tg.ID); !errors.Is(err, store.ErrStaffNotFound) {
 				t.Errorf("rights after the user was disabled: %v", err)
 			}
 			if code, out, _ := runIn(t, "", env, "staff", "list"); code != 0 || !strings.Contains(out, "nonaktif") {

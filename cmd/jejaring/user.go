@@ -13,7 +13,6 @@ import (
 
 	"golang.org/x/term"
 
-	"jejaring/internal/app"
 	"jejaring/internal/config"
 	"jejaring/internal/idn"
 	"jejaring/internal/store"
@@ -48,14 +47,9 @@ func runUser(ctx context.Context, args []string, s stdio) int {
 		fs.Usage()
 		return 2
 	}
-	cfg, err := flags.Load(s.getenv)
-	if err != nil {
-		s.failf("%v", err)
-		return 2
-	}
-	db, err := app.OpenDB(ctx, cfg, nil)
-	if err != nil {
-		return s.failf("%v", err)
+	db, _, code := openDB(ctx, s, flags.Load, migrated)
+	if db == nil {
+		return code
 	}
 	defer db.Close()
 
@@ -91,7 +85,7 @@ func runUser(ctx context.Context, args []string, s stdio) int {
 		return 0
 	case "link":
 		code, exp, err := db.NewLinkCode(ctx, pos[1], "cli", time.Now())
-		if store.NotFound(err) {
+		if errors.Is(err, store.ErrStaffNotFound) {
 			return s.failf("user link: tidak ada user petugas %s / no staff user %s", pos[1], pos[1])
 		}
 		if err != nil {
@@ -107,7 +101,7 @@ func runUser(ctx context.Context, args []string, s stdio) int {
 	case "disable", "enable":
 		name := strings.ToLower(pos[1])
 		if err := db.SetStaffDisabled(ctx, pos[1], pos[0] == "disable", "cli", time.Now()); err != nil {
-			if store.NotFound(err) {
+			if errors.Is(err, store.ErrStaffNotFound) {
 				return s.failf("user %s: no staff user %s", pos[0], pos[1])
 			}
 			return s.failf("user %s %s: %v", pos[0], pos[1], err)
@@ -124,7 +118,7 @@ func runUser(ctx context.Context, args []string, s stdio) int {
 			return s.failf("%v", err)
 		}
 		if err := db.SetStaffPassword(ctx, pos[1], pw, "cli", time.Now()); err != nil {
-			if store.NotFound(err) {
+			if errors.Is(err, store.ErrStaffNotFound) {
 				return s.failf("%s", s.t.f("user.notfound", pos[1]))
 			}
 			if errors.Is(err, store.ErrWeakPassword) {

@@ -57,14 +57,9 @@ func runWhatsAppCommand(ctx context.Context, args []string, s stdio) int {
 		fs.Usage()
 		return 2
 	}
-	cfg, err := flags.Load(s.getenv)
-	if err != nil {
-		s.failf("%v", err)
-		return 2
-	}
-	db, err := store.Open(ctx, cfg.DatabaseURL, cfg.DataDir)
-	if err != nil {
-		return s.failf("%v", err)
+	db, cfg, code := openDB(ctx, s, flags.Load, asFound)
+	if db == nil {
+		return code
 	}
 	defer db.Close()
 	sub := append([]string{pos[0]}, pos[1:]...)
@@ -123,7 +118,11 @@ func runWhatsApp(ctx context.Context, cfg WhatsAppCmdConfig, args []string, stdo
 		whatsappUsage(stderr)
 		return 2
 	}
-	sess, err := whatsapp.OpenSession(ctx, whatsapp.SessionConfig{DB: cfg.DB, Logger: cfg.Logger, ProxyURL: cfg.ProxyURL, Dial: cfg.Dial})
+	pool, dialect, err := cfg.DB.SidePool()
+	if err != nil {
+		return fail("%v", err)
+	}
+	sess, err := whatsapp.OpenSession(ctx, whatsapp.SessionConfig{DB: pool, Dialect: dialect, Logger: cfg.Logger, ProxyURL: cfg.ProxyURL, Dial: cfg.Dial})
 	if err != nil {
 		return fail("%v", err)
 	}

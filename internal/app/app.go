@@ -37,6 +37,7 @@ import (
 	"jejaring/internal/channel/webchat"
 	"jejaring/internal/channel/whatsapp"
 	"jejaring/internal/config"
+	"jejaring/internal/contact"
 	"jejaring/internal/metrics"
 	"jejaring/internal/outbox"
 	"jejaring/internal/session"
@@ -270,10 +271,14 @@ func (a *App) startWhatsApp(ctx context.Context, h channel.Handler) error {
 	if err != nil {
 		return fmt.Errorf("WHATSAPP_POLLS: %s", oneLine(err))
 	}
-	wa, err := whatsapp.New(ctx, whatsapp.Config{
-		DB: a.DB, DataDir: a.Config.DataDir, Handler: h, Logger: a.Log.With("channel", "whatsapp"),
+	wcfg := whatsapp.Config{
+		DataDir: a.Config.DataDir, Handler: h, Logger: a.Log.With("channel", "whatsapp"),
 		Policy: &policy, Polls: polls, ProxyURL: a.Config.Lookup("WHATSAPP_PROXY"),
-	})
+	}
+	if err := whatsappStorage(&wcfg, a.DB); err != nil {
+		return fmt.Errorf("WhatsApp: %w", err)
+	}
+	wa, err := whatsapp.New(ctx, wcfg)
 	if err != nil {
 		return fmt.Errorf("WhatsApp: %w", err)
 	}
@@ -331,7 +336,7 @@ func (a *App) queueReplies(ctx context.Context, in channel.Inbound, msgs []chann
 	var contactID int64
 	if c, err := a.DB.ContactByAddress(ctx, string(in.From.Channel), in.From.ExternalID); err == nil {
 		contactID = c.ID
-	} else if !store.NotFound(err) {
+	} else if !errors.Is(err, contact.ErrNotFound) {
 		return fmt.Errorf("queue replies: look up contact: %w", err)
 	}
 	_, err := store.NewOutboxRepo(a.DB).Enqueue(ctx, []outbox.Message{{
@@ -350,7 +355,7 @@ func (a *App) queueReplies(ctx context.Context, in channel.Inbound, msgs []chann
 func (a *App) markBlocked(ctx context.Context, addr channel.Address) {
 	c, err := a.DB.ContactByAddress(ctx, string(addr.Channel), addr.ExternalID)
 	if err != nil {
-		if !store.NotFound(err) {
+		if !errors.Is(err, contact.ErrNotFound) {
 			a.Log.Warn("mark blocked: look up contact", "channel", addr.Channel, "err", err)
 		}
 		return
@@ -439,12 +444,12 @@ func (a *App) Run(ctx context.Context, out io.Writer) error {
 		redisMode = "in-process Redis (local mode: sessions are lost on exit)"
 	}
 	if out != nil {
-		fmt.Fprintf(out, "Jejaring is running (%s, %s).\n", mode, redisMode)
+		fmt.Fprintf(out, "Jejaring sudah berjalan / Jejaring is running (%s, %s).\n", mode, redisMode)
 		for _, u := range a.URLs() {
 			fmt.Fprintln(out, "  "+u)
 		}
 		fmt.Fprintln(out, "  channels  "+strings.Join(a.channelSummary(), ", "))
-		fmt.Fprintln(out, "Press Ctrl+C to stop.")
+		fmt.Fprintln(out, "Tekan Ctrl+C untuk berhenti / Press Ctrl+C to stop.")
 	}
 
 	serveErr := make(chan error, 1)

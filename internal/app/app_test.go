@@ -19,6 +19,7 @@ import (
 	"jejaring/internal/channel"
 	"jejaring/internal/channel/telegram/tgtest"
 	"jejaring/internal/config"
+	"jejaring/internal/contact"
 	"jejaring/internal/outbox"
 	"jejaring/internal/store"
 )
@@ -167,7 +168,7 @@ func TestOutboxDeliversToWebChat(t *testing.T) {
 	cl := webClient(t)
 	to := hello(t, cl, base)
 	client := to.ExternalID
-	contact, _, err := a.DB.UpsertContact(ctx, store.ContactSeen{Channel: string(to.Channel), ExternalID: client, DisplayName: "Bu Siti", At: time.Now()})
+	contact, _, err := a.DB.UpsertContact(ctx, contact.Seen{Channel: string(to.Channel), ExternalID: client, DisplayName: "Bu Siti", At: time.Now()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 	"jejaring/flows"
 	"jejaring/internal/actions/demo"
 	"jejaring/internal/actions/eventactions"
+	"jejaring/internal/actions/officeactions"
 	"jejaring/internal/actions/staffactions"
 	"jejaring/internal/actions/umkmactions"
 	"jejaring/internal/bot"
@@ -43,6 +44,9 @@ func actions(db *store.DB, data *umkm.Data, office string, log *slog.Logger, eve
 	if err := staffactions.Register(a, db, log); err != nil {
 		return nil, err
 	}
+	if err := officeactions.Register(a, db, log); err != nil {
+		return nil, err
+	}
 	if err := demo.Register(a); err != nil {
 		return nil, err
 	}
@@ -54,6 +58,7 @@ func actions(db *store.DB, data *umkm.Data, office string, log *slog.Logger, eve
 func ActionNames() []string {
 	names := append(umkmactions.Names(), eventactions.Names...)
 	names = append(names, staffactions.Names()...)
+	names = append(names, officeactions.Names()...)
 	return append(names, demo.Save)
 }
 
@@ -112,7 +117,7 @@ func (a *App) handler(ctx context.Context) (channel.Handler, error) {
 		resume = -1 // RESUME_AFTER=0: never (bot.Config's zero means its default)
 	}
 	b, err := bot.New(bot.Config{
-		DB: a.DB, Sessions: a.Sessions, Flows: set, Actions: acts,
+		Contacts: a.DB, Sessions: a.Sessions, Flows: set, Actions: acts,
 		Logger: a.Log.With("component", "bot"), SessionTTL: a.Config.SessionTTL, Metrics: a.Metrics,
 		ResumeAfter: resume,
 	})

@@ -19,6 +19,7 @@ import (
 
 	"jejaring/flows"
 	"jejaring/internal/actions/eventactions"
+	"jejaring/internal/actions/officeactions"
 	"jejaring/internal/actions/umkmactions"
 	"jejaring/internal/bot/bottest"
 	"jejaring/internal/channel"
@@ -148,6 +149,17 @@ func TestHapusdataLeavesNothing(t *testing.T) {
 			if c := h.Contact(tg); c.Phone != "+6281234567890" {
 				t.Fatalf("telegram contact phone %q", c.Phone)
 			}
+			// From Telegram she asks the office (TANYA) with her name, NIK
+			// and phone in the text, and staff answer by name.
+			say(tg, "tanya", "pertanyaan Bapak/Ibu untuk kantor")
+			say(tg, "Saya Siti Aminah, NIK "+eraseNIK+", HP 081234567890: izin PIRT di mana?", "sudah kami terima")
+			tgQuestions, err := db.ListQuestions(ctx, store.QuestionFilter{ContactID: h.Contact(tg).ID})
+			if err != nil || len(tgQuestions) != 1 {
+				t.Fatalf("her question: %+v %v", tgQuestions, err)
+			}
+			if _, err := officeactions.Answer(ctx, db, tgQuestions[0].ID, "Bu Siti Aminah, silakan ke Dinas Kesehatan.", "rina", h.Now()); err != nil {
+				t.Fatal(err)
+			}
 
 			// A second owner, and an event with one seat.
 			repo := store.NewBusinessRepo(db)
@@ -226,6 +238,10 @@ func TestHapusdataLeavesNothing(t *testing.T) {
 			var pending int
 			if err := db.GetContext(ctx, &pending, db.Rebind(`SELECT COUNT(*) FROM outbox WHERE contact_id = ? AND status = 'pending'`), siti); err != nil || pending != 0 {
 				t.Errorf("pending rows for her: %d %v", pending, err)
+			}
+			var questions int
+			if err := db.GetContext(ctx, &questions, `SELECT COUNT(*) FROM questions`); err != nil || questions != 0 {
+				t.Errorf("questions left: %d %v", questions, err)
 			}
 			if c := h.Contact(budi); c.Stopped {
 				t.Errorf("the other owner was touched: %+v", c)

@@ -76,8 +76,8 @@ func TestFirstContactNotARegistration(t *testing.T) {
 	for _, c := range out[len(out)-1].Choices {
 		values = append(values, c.Value)
 	}
-	if v := strings.Join(values, ","); !strings.Contains(v, "daftar") || !strings.Contains(v, "agenda") {
-		t.Errorf("menu values %s lack daftar or agenda", v)
+	if v := strings.Join(values, ","); !strings.Contains(v, "daftar") || !strings.Contains(v, "agenda") || !strings.Contains(v, "tanya") {
+		t.Errorf("menu values %s lack daftar, agenda or tanya (ask the office)", v)
 	}
 
 	// "bahasa inggris" first: the welcome and the menu in English.

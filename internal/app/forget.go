@@ -44,7 +44,9 @@ func (f Forgetter) Forget(ctx context.Context, addrs []channel.Address, media []
 			errs = append(errs, err)
 		}
 		if a.Channel == channel.WhatsApp && f.DB != nil {
-			if err := whatsapp.ForgetChat(ctx, f.DB, a.ExternalID); err != nil {
+			// The store's own pool: ForgetChat holds no transaction
+			// while it queries, so one SQLite connection is enough.
+			if err := whatsapp.ForgetChat(ctx, f.DB.DB.DB, f.DB.Dialect, a.ExternalID); err != nil {
 				errs = append(errs, err)
 			}
 		}

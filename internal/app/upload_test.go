@@ -7,6 +7,7 @@ import (
 	"image/png"
 	"mime/multipart"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -73,6 +74,13 @@ func TestWebChatUploadSavesUnderDataDir(t *testing.T) {
 	files, _ := filepath.Glob(filepath.Join(a.Config.DataDir, "webchat", "media", "*", "*.png"))
 	if len(files) != 1 {
 		t.Fatalf("saved files %v, want one .png under DATA_DIR/webchat/media/", files)
+	}
+	// An owner's photo is personal data: readable by Jejaring's user only.
+	if fi, err := os.Stat(files[0]); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("saved photo mode %v (%v), want 0600", fi.Mode().Perm(), err)
+	}
+	if fi, err := os.Stat(filepath.Dir(files[0])); err != nil || fi.Mode().Perm() != 0o700 {
+		t.Errorf("media folder mode %v (%v), want 0700", fi.Mode().Perm(), err)
 	}
 	// The question was answered: a second photo is not asked for.
 	if code, c := uploadPNG(t, cl, base, img.Bytes()); code != http.StatusConflict || c != "not_expected" {

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"mime/multipart"
@@ -15,7 +16,7 @@ import (
 	"testing"
 	"time"
 
-	"jejaring/internal/store"
+	"jejaring/internal/contact"
 	"jejaring/internal/store/storetest"
 )
 
@@ -74,7 +75,7 @@ func TestWebChatRetention(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := a.DB.RecordConsent(ctx, &store.Consent{ContactID: cc.ID, Purpose: "data_processing", Granted: true, NoticeVersion: "v1", Channel: "webchat", CreatedAt: time.Now()}); err != nil {
+	if err := a.DB.RecordConsent(ctx, &contact.Consent{ContactID: cc.ID, Purpose: "data_processing", Granted: true, NoticeVersion: "v1", Channel: "webchat", CreatedAt: time.Now()}); err != nil {
 		t.Fatal(err)
 	}
 	// Nine days on: nobody is due yet.
@@ -84,7 +85,7 @@ func TestWebChatRetention(t *testing.T) {
 	if n, err := a.PruneWebChat(ctx, time.Now().Add(11*24*time.Hour)); err != nil || n != 1 {
 		t.Fatalf("after 11 days: removed %d (%v), want 1", n, err)
 	}
-	if _, err := a.DB.ContactByAddress(ctx, string(v.Channel), v.ExternalID); !store.NotFound(err) {
+	if _, err := a.DB.ContactByAddress(ctx, string(v.Channel), v.ExternalID); !errors.Is(err, contact.ErrNotFound) {
 		t.Errorf("idle visitor still there: %v", err)
 	}
 	if _, err := a.DB.ContactByAddress(ctx, string(c.Channel), c.ExternalID); err != nil {

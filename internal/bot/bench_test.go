@@ -11,6 +11,7 @@ import (
 
 	"jejaring/internal/bot/bottest"
 	"jejaring/internal/channel"
+	"jejaring/internal/contact"
 	"jejaring/internal/flow"
 	"jejaring/internal/session"
 	"jejaring/internal/session/sessiontest"
@@ -100,7 +101,7 @@ func BenchmarkFloor(b *testing.B) {
 		b.Run(be.name+"/sql-upsert-contact", func(b *testing.B) {
 			db := storetest.New(b, be.dialect)
 			ctx := context.Background()
-			seen := store.ContactSeen{Channel: "telegram", ExternalID: "1", At: bottest.Start}
+			seen := contact.Seen{Channel: "telegram", ExternalID: "1", At: bottest.Start}
 			if _, _, err := db.UpsertContact(ctx, seen); err != nil {
 				b.Fatal(err)
 			}

@@ -10,7 +10,6 @@ import (
 	"jejaring/internal/contact"
 	"jejaring/internal/flow"
 	"jejaring/internal/idn"
-	"jejaring/internal/store"
 )
 
 // note is what a turn keeps beside the session for the next turn of the
@@ -52,12 +51,12 @@ func parseNote(s string) note {
 
 // cachedContact is the contact as the session saved it, when reading the
 // row again could tell nothing new, so a quick conversation costs no SQL
-// per message. The contact row is upserted (store.UpsertContact) instead
+// per message. The contact row is upserted (contact.Directory.UpsertContact) instead
 // when any of these holds:
 //
 //   - no conversation, or its previous turn did not read the row (the note
 //     has no read time);
-//   - the row's last_seen is store.LastSeenResolution old or more, when
+//   - the row's last_seen is contact.LastSeenResolution old or more, when
 //     the upsert would write it again (so last_seen still moves once a
 //     minute, and a flag the row's other writers set — blocked by the
 //     outbox or a channel, staff granted by an administrator — is seen
@@ -68,24 +67,24 @@ func parseNote(s string) note {
 //   - the platform gives a display name or vouches for a phone that
 //     differs from the saved one (the row must be updated);
 //   - the contact is staff: taking the flag away works at the next message.
-func cachedContact(addr channel.Address, sess *flow.Session, prev note, seen store.ContactSeen, now time.Time) (store.Contact, bool) {
+func cachedContact(addr channel.Address, sess *flow.Session, prev note, seen contact.Seen, now time.Time) (contact.Contact, bool) {
 	if sess == nil || prev.contactAt.IsZero() {
-		return store.Contact{}, false
+		return contact.Contact{}, false
 	}
 	c := sess.Contact
 	age := now.Sub(prev.contactAt)
 	switch {
 	case c.ID == 0, c.IsStaff, c.Channel != string(addr.Channel),
-		age < 0, age >= store.LastSeenResolution,
+		age < 0, age >= contact.LastSeenResolution,
 		seen.DisplayName != "" && seen.DisplayName != c.Name,
 		seen.Phone != "" && seen.Phone != c.Phone:
-		return store.Contact{}, false
+		return contact.Contact{}, false
 	}
 	lang := sess.Lang
 	if lang != "en" {
 		lang = "id"
 	}
-	return store.Contact{
+	return contact.Contact{
 		ID: c.ID, Channel: c.Channel, ExternalID: addr.ExternalID, Phone: c.Phone,
 		DisplayName: c.Name, Language: lang, IsStaff: c.IsStaff,
 	}, true
@@ -117,11 +116,11 @@ func vouchedPhone(in channel.Inbound) (string, contact.PhoneSource) {
 }
 
 // flowContact is the contact as flows and actions see it: its phone only
-// when verified (store.Contact.VerifiedPhone), staff only on a channel that
-// identifies the person (store.Contact.Staff). A cached contact (see
+// when verified (contact.Contact.VerifiedPhone), staff only on a channel that
+// identifies the person (contact.Contact.Staff). A cached contact (see
 // cachedContact) carries the phone the row's VerifiedPhone gave when the
 // session was saved, so it is taken as it is.
-func flowContact(c store.Contact, cached bool) flow.Contact {
+func flowContact(c contact.Contact, cached bool) flow.Contact {
 	phone := c.VerifiedPhone()
 	if cached {
 		phone = c.Phone

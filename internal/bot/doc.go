@@ -1,8 +1,12 @@
 // Package bot is the inbound pipeline every channel shares: dedupe the
-// platform message id, lock the contact, load the contact (SQL) and session
-// (Redis), handle global commands, triggers and deep links, run flow.Step, run
-// the effects it asks for through the action registry, save or end the session,
-// and return the replies for the adapter to send.
+// platform message id, lock the contact, load the contact (Config.Contacts, a
+// contact.Directory: SQL in production) and session (Redis), handle global
+// commands, triggers and deep links, run flow.Step, run the effects it asks
+// for through the action registry, save or end the session, and return the
+// replies for the adapter to send. bot.go holds the pipeline (the lock, the
+// dedupe, the apology), turn.go one message's turn, route.go which flow a
+// message goes to, render.go the words and the replies. It imports no
+// storage: the contacts come through contact.Directory.
 //
 // # One message, step by step
 //
@@ -29,7 +33,7 @@
 //  3. The contact row is upserted (first/last seen, display name, a phone the
 //     platform vouches for — WhatsApp's sender, a Telegram contact shared by
 //     its own user, never the web chat: vouchedPhone, package contact); a contact writing again within a minute is only
-//     read (store.LastSeenResolution). Inside a conversation, not even
+//     read (contact.LastSeenResolution). Inside a conversation, not even
 //     read: until the upsert would write last_seen again, the copy the
 //     session saved stands in, unless an action ran since the row was read
 //     (actions write contacts), the platform gives a different name or
@@ -114,5 +118,5 @@
 //
 // internal/bot/bottest builds a Bot on a fresh database and a real Redis for
 // end-to-end conversation tests of flows with their real actions, and adapts
-// it to flowtest.Driver so conversation scripts run through the whole bot.
+// it to script.Driver so conversation scripts run through the whole bot.
 package bot

@@ -1,6 +1,11 @@
-// Package contact holds the rules of verified identity: how a contact's
-// phone number became known, which of those ways count, and the one-time
-// codes that let a contact prove a number is theirs.
+// Package contact is the domain of the people the office talks to: the
+// Contact (one chat identity on one channel), what an inbound message tells
+// about its sender (Seen), the consent answers kept as proof (Consent and
+// the purposes), the Directory interface the chat pipeline takes, and the
+// rules of verified identity: how a contact's phone number became known,
+// which of those ways count, and the one-time codes that let a contact
+// prove a number is theirs. It holds no SQL; internal/store implements
+// Directory and maps its no-rows error to ErrNotFound.
 //
 // A phone counts as a contact's own only when the platform vouches for it:
 // the WhatsApp sender's own number, or a Telegram contact card its own user

@@ -2,10 +2,13 @@
 // matchmaking sessions (temu bisnis), trainings and expos; the invitations
 // sent for them, the RSVP rules (capacity, per-business limit, waitlist,
 // deadline), the reminder schedule, check-in codes, the .ics calendar file and
-// the QR image of a check-in code, and the Bahasa Indonesia texts of every
-// notice. It does no SQL and no I/O: internal/store implements the
-// repository, internal/outbox sends, internal/actions/eventactions wires the
-// flows to both.
+// the QR image of a check-in code, and the texts of every notice in Bahasa
+// Indonesia and English, in the contact's language (words.go). A notice is
+// a plain Notice (text, choices as label and value, attachments) that names
+// no platform; outbox.NoticePayload turns it into what a channel sends. It
+// does no SQL and no I/O and imports nothing of Jejaring: internal/store
+// implements the repository, internal/outbox sends,
+// internal/actions/eventactions wires the flows to both.
 //
 // Times are stored in UTC and shown in Asia/Jakarta (WIB, UTC+7, no daylight
 // saving). Capacity counts people, not businesses: an invitation answered

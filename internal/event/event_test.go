@@ -128,18 +128,18 @@ func TestRemindersAndTexts(t *testing.T) {
 	if got := FormatWhen(e); got != "Selasa, 8 Desember 2026, 09.00–12.00 WIB" {
 		t.Fatalf("FormatWhen = %q", got)
 	}
-	inv := InvitationText(e, "Siti", 3)
+	inv := InvitationText(e, "Siti", 3, "id")
 	if !strings.Contains(inv, "Bapak/Ibu Siti") || !strings.Contains(inv, "Temu Bisnis Kuliner") || !strings.Contains(inv, "paling lambat Senin, 7 Desember 2026 pukul 09.00 WIB") {
 		t.Fatalf("invitation:\n%s", inv)
 	}
 	seen := map[string]bool{}
 	for v := range int64(5) {
-		seen[Greeting("Siti", v)] = true
+		seen[Greeting("Siti", v, "id")] = true
 	}
 	if len(seen) != 5 {
 		t.Fatalf("%d greeting variants, want 5", len(seen))
 	}
-	if !strings.Contains(Greeting("", 0), "Pelaku Usaha") {
+	if !strings.Contains(Greeting("", 0, "id"), "Pelaku Usaha") {
 		t.Fatal("greeting without a name")
 	}
 }

@@ -61,6 +61,9 @@ const (
 	// KindCode carries a one-time code to a phone's own chat (package
 	// contact); it expires with the code.
 	KindCode = "code"
+	// KindAnswer carries a staff member's answer to a question the
+	// contact put to the office (flows/tanya.yaml, store.AnswerQuestion).
+	KindAnswer = "answer"
 	// KindReply is a chat reply the adapter could not deliver within its
 	// retry time (telegram.Config.OnUndelivered), with the ones after it.
 	KindReply = "reply"
@@ -107,8 +110,7 @@ type Payload struct {
 	Then []Payload `json:"then,omitempty"`
 	// Lang is the language of the message (channel.Outbound.Lang), for the
 	// words the adapter adds; the Then messages inherit it when they have
-	// none. Event messages (internal/store) leave it empty: their texts
-	// are Indonesian for everyone, and so must the adapter's words be.
+	// none. Event notices carry the contact's language (NoticePayload).
 	Lang string `json:"lang,omitempty"`
 }
 

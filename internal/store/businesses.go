@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"strconv"
@@ -16,13 +15,12 @@ import (
 )
 
 // BusinessRepo stores UMKM records, their registration numbers and the audit
-// entries of their changes. It implements umkm.Repository.
+// entries of their changes. Its consumers declare the narrow interfaces
+// they take (internal/actions/umkmactions).
 type BusinessRepo struct{ db *DB }
 
 // NewBusinessRepo returns the business repository on db.
 func NewBusinessRepo(db *DB) *BusinessRepo { return &BusinessRepo{db: db} }
-
-var _ umkm.Repository = (*BusinessRepo)(nil)
 
 const businessCols = `id, COALESCE(reg_no, '') AS reg_no, contact_id, owner_name, COALESCE(owner_phone, '') AS owner_phone,
 	COALESCE(nik, '') AS nik, name, products, kbli_section, kbli_code, kbli_version, region_code, village, address,
@@ -60,21 +58,46 @@ func nextRegNo(ctx context.Context, tx *sqlx.Tx, prefix string, year int) (strin
 	return fmt.Sprintf("%s-%d-%06d", prefix, year, n), nil
 }
 
-// CreateBusiness inserts b with the next registration number (see
-// umkm.Repository). b should be validated first.
+// CreateBusiness inserts b (already validated), giving it the next
+// registration number prefix-YEAR-NNNNNN from a counter that never reuses a
+// number, and sets b.ID and b.RegNo. It returns a *umkm.DuplicateError when
+// the same contact, phone or NIB already has a live business. It writes no
+// audit entry (see RegisterBusiness).
 func (r *BusinessRepo) CreateBusiness(ctx context.Context, b *umkm.Business, prefix string, now time.Time) error {
-	return r.db.InTx(ctx, func(tx *sqlx.Tx) error {
-		var cid int64
-		if b.ContactID != nil {
-			cid = *b.ContactID
-		}
-		if dup, by, err := findDuplicate(ctx, tx, cid, b.OwnerPhone, b.NIB); err == nil {
-			return &umkm.DuplicateError{Existing: dup, By: by}
-		} else if !errors.Is(err, umkm.ErrNotFound) {
+	return r.db.InTx(ctx, func(tx *sqlx.Tx) error { return r.create(ctx, tx, b, prefix, now) })
+}
+
+// RegisterBusiness is CreateBusiness and its business.create audit entry by
+// actor in one transaction: the record and the proof of who made it are
+// stored together or not at all, so a failed audit leaves no record behind
+// that would make the owner's retry a duplicate.
+func (r *BusinessRepo) RegisterBusiness(ctx context.Context, b *umkm.Business, prefix, actor string, now time.Time) error {
+	err := r.db.InTx(ctx, func(tx *sqlx.Tx) error {
+		if err := r.create(ctx, tx, b, prefix, now); err != nil {
 			return err
 		}
-		return r.insert(ctx, tx, b, prefix, now)
+		return addAudit(ctx, tx, r.db.Dialect, now, actor, AuditBusinessCreate, "business", strconv.FormatInt(b.ID, 10),
+			map[string]any{"reg_no": b.RegNo, "source": b.Source})
 	})
+	if err != nil {
+		// Rolled back: b keeps no id or number of a row that is not there.
+		b.ID, b.RegNo = 0, ""
+		return err
+	}
+	return nil
+}
+
+func (r *BusinessRepo) create(ctx context.Context, tx *sqlx.Tx, b *umkm.Business, prefix string, now time.Time) error {
+	var cid int64
+	if b.ContactID != nil {
+		cid = *b.ContactID
+	}
+	if dup, by, err := findDuplicate(ctx, tx, cid, b.OwnerPhone, b.NIB); err == nil {
+		return &umkm.DuplicateError{Existing: dup, By: by}
+	} else if !errors.Is(err, umkm.ErrNotFound) {
+		return err
+	}
+	return r.insert(ctx, tx, b, prefix, now)
 }
 
 func (r *BusinessRepo) insert(ctx context.Context, tx *sqlx.Tx, b *umkm.Business, prefix string, now time.Time) error {
@@ -120,7 +143,7 @@ func (r *BusinessRepo) GetBusiness(ctx context.Context, id int64) (*umkm.Busines
 func getBusiness(ctx context.Context, q sqlx.ExtContext, id int64) (*umkm.Business, error) {
 	var b umkm.Business
 	err := sqlx.GetContext(ctx, q, &b, q.Rebind(`SELECT `+businessCols+` FROM businesses WHERE id = ?`), id)
-	if errors.Is(err, sql.ErrNoRows) {
+	if noRows(err) {
 		return nil, fmt.Errorf("business %d: %w", id, umkm.ErrNotFound)
 	}
 	if err != nil {
@@ -133,7 +156,7 @@ func getBusiness(ctx context.Context, q sqlx.ExtContext, id int64) (*umkm.Busine
 func (r *BusinessRepo) BusinessByRegNo(ctx context.Context, regNo string) (*umkm.Business, error) {
 	var b umkm.Business
 	err := r.db.GetContext(ctx, &b, r.db.Rebind(`SELECT `+businessCols+` FROM businesses WHERE reg_no = ?`), regNo)
-	if errors.Is(err, sql.ErrNoRows) {
+	if noRows(err) {
 		return nil, fmt.Errorf("business %s: %w", regNo, umkm.ErrNotFound)
 	}
 	if err != nil {
@@ -165,7 +188,7 @@ func findDuplicate(ctx context.Context, q sqlx.ExtContext, contactID int64, phon
 	var b umkm.Business
 	err := sqlx.GetContext(ctx, q, &b, q.Rebind(`SELECT `+businessCols+` FROM businesses
 		WHERE deleted_at IS NULL AND (`+strings.Join(conds, " OR ")+`) ORDER BY id LIMIT 1`), args...)
-	if errors.Is(err, sql.ErrNoRows) {
+	if noRows(err) {
 		return nil, "", umkm.ErrNotFound
 	}
 	if err != nil {
@@ -194,7 +217,7 @@ func (r *BusinessRepo) BusinessesByContact(ctx context.Context, contactID int64)
 
 // BusinessesOf lists the live businesses that are the contact's: linked to
 // the contact, or carrying phone, which must be the contact's VERIFIED phone
-// (store.Contact.VerifiedPhone; "" for none) — an imported record, or one
+// (contact.Contact.VerifiedPhone; "" for none) — an imported record, or one
 // registered from another channel. Never pass a typed number. Oldest first.
 func (r *BusinessRepo) BusinessesOf(ctx context.Context, contactID int64, phone string) ([]umkm.Business, error) {
 	return businessesOf(ctx, r.db.DB, contactID, phone)
@@ -257,8 +280,10 @@ func diff(old, nw *umkm.Business) []umkm.Change {
 	return ch
 }
 
-// UpdateBusiness saves b and audits the change (see umkm.Repository). An
-// update with no changed field writes nothing and returns no changes.
+// UpdateBusiness saves b and writes one audit entry by actor listing the
+// changed fields with their old and new values, in one transaction; it
+// returns the changes. An update with no changed field writes nothing and
+// returns no changes.
 func (r *BusinessRepo) UpdateBusiness(ctx context.Context, b *umkm.Business, actor string, now time.Time) ([]umkm.Change, error) {
 	var changes []umkm.Change
 	err := r.db.InTx(ctx, func(tx *sqlx.Tx) error {
@@ -365,7 +390,7 @@ func (r *BusinessRepo) ClaimBusiness(ctx context.Context, token string, contactI
 	err := r.db.InTx(ctx, func(tx *sqlx.Tx) error {
 		var id int64
 		err := tx.GetContext(ctx, &id, tx.Rebind(`SELECT id FROM businesses WHERE claim_token = ? AND deleted_at IS NULL`), tok)
-		if errors.Is(err, sql.ErrNoRows) {
+		if noRows(err) {
 			return fmt.Errorf("claim business: %w", umkm.ErrNotFound)
 		}
 		if err != nil {
@@ -414,7 +439,7 @@ func (r *BusinessRepo) IssueClaimToken(ctx context.Context, regNo string, renew 
 	err := r.db.InTx(ctx, func(tx *sqlx.Tx) error {
 		var id int64
 		err := tx.GetContext(ctx, &id, tx.Rebind(`SELECT id FROM businesses WHERE reg_no = ? AND deleted_at IS NULL`), regNo)
-		if errors.Is(err, sql.ErrNoRows) {
+		if noRows(err) {
 			return fmt.Errorf("business %s: %w", regNo, umkm.ErrNotFound)
 		}
 		if err != nil {

@@ -19,7 +19,7 @@ var bt0 = time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
 
 func newContact(t *testing.T, db *store.DB, ext string) int64 {
 	t.Helper()
-	c, _, err := db.UpsertContact(context.Background(), store.ContactSeen{Channel: "telegram", ExternalID: ext, DisplayName: "Uni " + ext, Phone: "", At: bt0})
+	c, _, err := db.UpsertContact(context.Background(), contact.Seen{Channel: "telegram", ExternalID: ext, DisplayName: "Uni " + ext, Phone: "", At: bt0})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,30 +2,16 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"time"
-)
 
-// Consent is the proof of one consent answer (UU 27/2022): who, for which
-// purpose, yes or no, the notice version shown, the reply as typed, the
-// platform message id and the time. Withdrawals are new rows with Granted
-// false; rows are never updated.
-type Consent struct {
-	ID            int64     `db:"id" json:"id"`
-	ContactID     int64     `db:"contact_id" json:"contact_id"`
-	Purpose       string    `db:"purpose" json:"purpose"`
-	Granted       bool      `db:"granted" json:"granted"`
-	NoticeVersion string    `db:"notice_version" json:"notice_version"`
-	Reply         string    `db:"reply" json:"reply"`
-	MessageID     string    `db:"message_id" json:"message_id"`
-	Channel       string    `db:"channel" json:"channel"`
-	CreatedAt     time.Time `db:"created_at" json:"created_at"`
-}
+	"jejaring/internal/contact"
+)
 
 const consentCols = `id, contact_id, purpose, granted, notice_version, reply, message_id, channel, created_at`
 
 // RecordConsent stores a consent answer and sets c.ID.
-func (db *DB) RecordConsent(ctx context.Context, c *Consent) error {
+func (db *DB) RecordConsent(ctx context.Context, c *contact.Consent) error {
 	if c.ContactID == 0 || c.Purpose == "" || c.NoticeVersion == "" {
 		return fmt.Errorf("record consent: contact, purpose and notice version are required")
 	}
@@ -41,13 +27,13 @@ func (db *DB) RecordConsent(ctx context.Context, c *Consent) error {
 }
 
 // LatestConsent returns the contact's last answer for the purpose; the error
-// satisfies NotFound when they never answered.
-func (db *DB) LatestConsent(ctx context.Context, contactID int64, purpose string) (Consent, error) {
-	var c Consent
+// is contact.ErrNotFound when they never answered.
+func (db *DB) LatestConsent(ctx context.Context, contactID int64, purpose string) (contact.Consent, error) {
+	var c contact.Consent
 	err := db.GetContext(ctx, &c, db.Rebind(`SELECT `+consentCols+` FROM consents
 		WHERE contact_id = ? AND purpose = ? ORDER BY created_at DESC, id DESC LIMIT 1`), contactID, purpose)
 	if err != nil {
-		return Consent{}, fmt.Errorf("consent %s of contact %d: %w", purpose, contactID, err)
+		return contact.Consent{}, fmt.Errorf("consent %s of contact %d: %w", purpose, contactID, notFound(err, contact.ErrNotFound))
 	}
 	return c, nil
 }
@@ -55,7 +41,7 @@ func (db *DB) LatestConsent(ctx context.Context, contactID int64, purpose string
 // HasConsent reports whether the contact's last answer for the purpose is yes.
 func (db *DB) HasConsent(ctx context.Context, contactID int64, purpose string) (bool, error) {
 	c, err := db.LatestConsent(ctx, contactID, purpose)
-	if NotFound(err) {
+	if errors.Is(err, contact.ErrNotFound) {
 		return false, nil
 	}
 	if err != nil {
@@ -65,8 +51,8 @@ func (db *DB) HasConsent(ctx context.Context, contactID int64, purpose string) (
 }
 
 // ConsentsOf lists every consent answer of the contact, oldest first.
-func (db *DB) ConsentsOf(ctx context.Context, contactID int64) ([]Consent, error) {
-	var out []Consent
+func (db *DB) ConsentsOf(ctx context.Context, contactID int64) ([]contact.Consent, error) {
+	var out []contact.Consent
 	err := db.SelectContext(ctx, &out, db.Rebind(`SELECT `+consentCols+` FROM consents
 		WHERE contact_id = ? ORDER BY created_at, id`), contactID)
 	if err != nil {

@@ -2,9 +2,11 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
+	"jejaring/internal/contact"
 	"jejaring/internal/store"
 	"jejaring/internal/store/storetest"
 )
@@ -17,7 +19,7 @@ func TestConsents(t *testing.T) {
 		if ok, err := db.HasConsent(ctx, c, "data_processing"); err != nil || ok {
 			t.Fatalf("before any answer: %v %v", ok, err)
 		}
-		yes := store.Consent{ContactID: c, Purpose: "data_processing", Granted: true, NoticeVersion: "2026-11-v1", Reply: "ya", MessageID: "m1", Channel: "telegram", CreatedAt: bt0}
+		yes := contact.Consent{ContactID: c, Purpose: "data_processing", Granted: true, NoticeVersion: "2026-11-v1", Reply: "ya", MessageID: "m1", Channel: "telegram", CreatedAt: bt0}
 		if err := db.RecordConsent(ctx, &yes); err != nil || yes.ID == 0 {
 			t.Fatal(err)
 		}
@@ -37,10 +39,10 @@ func TestConsents(t *testing.T) {
 		if err != nil || len(all) != 2 || !all[0].Granted {
 			t.Errorf("all: %v %v", all, err)
 		}
-		if _, err := db.LatestConsent(ctx, c, "show_to_partners"); !store.NotFound(err) {
+		if _, err := db.LatestConsent(ctx, c, "show_to_partners"); !errors.Is(err, contact.ErrNotFound) {
 			t.Errorf("no partner consent: %v", err)
 		}
-		if err := db.RecordConsent(ctx, &store.Consent{ContactID: c}); err == nil {
+		if err := db.RecordConsent(ctx, &contact.Consent{ContactID: c}); err == nil {
 			t.Error("consent without purpose accepted")
 		}
 	})

@@ -9,67 +9,15 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
-	"jejaring/internal/channel"
 	"jejaring/internal/contact"
+	"jejaring/internal/outbox"
 )
 
-// Contact is one chat identity: a person on one channel. The same person on
-// Telegram and WhatsApp is two contacts, linked by phone when it is known.
-type Contact struct {
-	ID         int64  `db:"id"`
-	Channel    string `db:"channel"`
-	ExternalID string `db:"external_id"`
-	Phone      string `db:"phone"` // E.164, "" until known; only ever a verified phone
-	// PhoneSource says how Phone became known (contact.PhoneSource);
-	// PhoneVerifiedAt when. Use VerifiedPhone to read the phone.
-	PhoneSource     string     `db:"phone_source"`
-	PhoneVerifiedAt *time.Time `db:"phone_verified_at"`
-	DisplayName     string     `db:"display_name"`
-	Language        string     `db:"language"` // "id" or "en"
-	FirstSeen       time.Time  `db:"first_seen"`
-	LastSeen        time.Time  `db:"last_seen"`
-	Stopped         bool       `db:"stopped"` // said berhenti: no broadcasts
-	Blocked         bool       `db:"blocked"` // the platform says they blocked us
-	IsStaff         bool       `db:"is_staff"`
-}
-
-// VerifiedPhone is the contact's own phone when a platform or a one-time
-// code vouched for it, else "". Authorization reads this, never a typed
-// number.
-func (c Contact) VerifiedPhone() string {
-	if c.Phone == "" || c.PhoneVerifiedAt == nil || !contact.PhoneSource(c.PhoneSource).Verified() {
-		return ""
-	}
-	return c.Phone
-}
-
-// Staff reports whether the contact holds staff rights: the flag, on a
-// channel whose platform identifies the person (never the web chat).
-func (c Contact) Staff() bool {
-	return c.IsStaff && (c.Channel == string(channel.WhatsApp) || c.Channel == string(channel.Telegram))
-}
-
-// ContactSeen is what an inbound message tells about its sender.
-type ContactSeen struct {
-	Channel     string
-	ExternalID  string
-	DisplayName string // the platform's profile name; "" keeps the stored one
-	Phone       string // E.164 when the platform vouches for it; "" keeps the stored one
-	// PhoneSource says how the platform vouches for Phone; it must be a
-	// verified source when Phone is set (UpsertContact refuses others).
-	PhoneSource contact.PhoneSource
-	Language    string // for a new contact only; "" means "id"
-	At          time.Time
-}
+// DB is the contacts' storage the chat pipeline takes.
+var _ contact.Directory = (*DB)(nil)
 
 const contactColumns = `id, channel, external_id, COALESCE(phone, '') AS phone, display_name, language,
 	first_seen, last_seen, stopped, blocked, is_staff, phone_source, phone_verified_at`
-
-// LastSeenResolution is how fresh contacts.last_seen is kept: a contact
-// who writes again within it is only read, not written, so a conversation
-// of quick messages costs one SELECT per message instead of a committed
-// UPDATE (the commit's disk flush dominates on PostgreSQL).
-const LastSeenResolution = time.Minute
 
 // UpsertContact records that a contact was seen: it creates the contact on
 // first sight (first_seen = last_seen = At) or moves last_seen (to within
@@ -78,18 +26,18 @@ const LastSeenResolution = time.Minute
 // us). The stored language is never changed here (the
 // contact may have chosen it with `bahasa`). created says whether the
 // contact is new.
-func (db *DB) UpsertContact(ctx context.Context, in ContactSeen) (c Contact, created bool, err error) {
+func (db *DB) UpsertContact(ctx context.Context, in contact.Seen) (c contact.Contact, created bool, err error) {
 	if in.Channel == "" || in.ExternalID == "" {
-		return Contact{}, false, errors.New("upsert contact: channel and external id are required")
+		return contact.Contact{}, false, errors.New("upsert contact: channel and external id are required")
 	}
 	if in.Phone != "" && !in.PhoneSource.Verified() {
-		return Contact{}, false, fmt.Errorf("upsert contact %s:%s: a phone with source %q is not verified and is never stored", in.Channel, in.ExternalID, in.PhoneSource)
+		return contact.Contact{}, false, fmt.Errorf("upsert contact %s:%s: a phone with source %q is not verified and is never stored", in.Channel, in.ExternalID, in.PhoneSource)
 	}
 	at := in.At.UTC()
 	err = db.GetContext(ctx, &c, db.Rebind(`SELECT `+contactColumns+` FROM contacts WHERE channel = ? AND external_id = ?`), in.Channel, in.ExternalID)
 	switch {
 	case err == nil:
-		stale := at.Sub(c.LastSeen) >= LastSeenResolution
+		stale := at.Sub(c.LastSeen) >= contact.LastSeenResolution
 		renamed := in.DisplayName != "" && in.DisplayName != c.DisplayName
 		newPhone := in.Phone != "" && (in.Phone != c.Phone || string(in.PhoneSource) != c.PhoneSource)
 		if !stale && !renamed && !newPhone && !c.Blocked {
@@ -97,8 +45,8 @@ func (db *DB) UpsertContact(ctx context.Context, in ContactSeen) (c Contact, cre
 		}
 		c, err = db.touchContact(ctx, in, at)
 		return c, false, err
-	case !NotFound(err):
-		return Contact{}, false, fmt.Errorf("upsert contact %s: %w", logAddr(in.Channel, in.ExternalID), err)
+	case !noRows(err):
+		return contact.Contact{}, false, fmt.Errorf("upsert contact %s: %w", logAddr(in.Channel, in.ExternalID), err)
 	}
 	lang := in.Language
 	if lang != "en" {
@@ -113,8 +61,8 @@ func (db *DB) UpsertContact(ctx context.Context, in ContactSeen) (c Contact, cre
 	if err == nil {
 		return c, true, nil
 	}
-	if !NotFound(err) {
-		return Contact{}, false, fmt.Errorf("insert contact %s: %w", logAddr(in.Channel, in.ExternalID), err)
+	if !noRows(err) {
+		return contact.Contact{}, false, fmt.Errorf("insert contact %s: %w", logAddr(in.Channel, in.ExternalID), err)
 	}
 	// Another handler created it between our two statements.
 	c, err = db.touchContact(ctx, in, at)
@@ -124,8 +72,8 @@ func (db *DB) UpsertContact(ctx context.Context, in ContactSeen) (c Contact, cre
 // touchContact moves last_seen forward (never back), stores a new display
 // name or a newly vouched phone (with its source and time), and clears
 // blocked: a contact who writes to us has not blocked us (any more).
-func (db *DB) touchContact(ctx context.Context, in ContactSeen, at time.Time) (Contact, error) {
-	var c Contact
+func (db *DB) touchContact(ctx context.Context, in contact.Seen, at time.Time) (contact.Contact, error) {
+	var c contact.Contact
 	update := db.Rebind(`UPDATE contacts SET
 		last_seen = CASE WHEN last_seen < ? THEN ? ELSE last_seen END,
 		display_name = CASE WHEN ? <> '' THEN ? ELSE display_name END,
@@ -143,7 +91,7 @@ func (db *DB) touchContact(ctx context.Context, in ContactSeen, at time.Time) (C
 		src, src, in.Phone, in.Phone, src, at,
 		nullString(in.Phone), false, in.Channel, in.ExternalID)
 	if err != nil {
-		return Contact{}, fmt.Errorf("update contact %s: %w", logAddr(in.Channel, in.ExternalID), err)
+		return contact.Contact{}, fmt.Errorf("update contact %s: %w", logAddr(in.Channel, in.ExternalID), err)
 	}
 	return c, nil
 }
@@ -160,32 +108,32 @@ func nullString(s string) sql.NullString {
 	return sql.NullString{String: s, Valid: s != ""}
 }
 
-// ContactByID loads a contact; the error satisfies NotFound when there is no
-// such contact.
-func (db *DB) ContactByID(ctx context.Context, id int64) (Contact, error) {
-	var c Contact
+// ContactByID loads a contact; the error is contact.ErrNotFound when there is
+// no such contact.
+func (db *DB) ContactByID(ctx context.Context, id int64) (contact.Contact, error) {
+	var c contact.Contact
 	err := db.GetContext(ctx, &c, db.Rebind(`SELECT `+contactColumns+` FROM contacts WHERE id = ?`), id)
 	if err != nil {
-		return Contact{}, fmt.Errorf("contact %d: %w", id, err)
+		return contact.Contact{}, fmt.Errorf("contact %d: %w", id, notFound(err, contact.ErrNotFound))
 	}
 	return c, nil
 }
 
 // ContactByAddress loads the contact reached at (channel, externalID); the
-// error satisfies NotFound when there is none.
-func (db *DB) ContactByAddress(ctx context.Context, channel, externalID string) (Contact, error) {
-	var c Contact
+// error is contact.ErrNotFound when there is none.
+func (db *DB) ContactByAddress(ctx context.Context, channel, externalID string) (contact.Contact, error) {
+	var c contact.Contact
 	err := db.GetContext(ctx, &c, db.Rebind(`SELECT `+contactColumns+` FROM contacts WHERE channel = ? AND external_id = ?`), channel, externalID)
 	if err != nil {
-		return Contact{}, fmt.Errorf("contact %s: %w", logAddr(channel, externalID), err)
+		return contact.Contact{}, fmt.Errorf("contact %s: %w", logAddr(channel, externalID), notFound(err, contact.ErrNotFound))
 	}
 	return c, nil
 }
 
 // ContactsByPhone lists the contacts with this E.164 phone, on any channel,
 // oldest first.
-func (db *DB) ContactsByPhone(ctx context.Context, phone string) ([]Contact, error) {
-	var cs []Contact
+func (db *DB) ContactsByPhone(ctx context.Context, phone string) ([]contact.Contact, error) {
+	var cs []contact.Contact
 	err := db.SelectContext(ctx, &cs, db.Rebind(`SELECT `+contactColumns+` FROM contacts WHERE phone = ? ORDER BY id`), phone)
 	if err != nil {
 		return nil, fmt.Errorf("contacts by phone: %w", err)
@@ -200,7 +148,7 @@ func (db *DB) setContact(ctx context.Context, id int64, column string, value any
 		return fmt.Errorf("set contact %d %s: %w", id, column, err)
 	}
 	if n, err := res.RowsAffected(); err == nil && n == 0 {
-		return fmt.Errorf("set contact %d %s: %w", id, column, sql.ErrNoRows)
+		return fmt.Errorf("set contact %d %s: %w", id, column, contact.ErrNotFound)
 	}
 	return nil
 }
@@ -224,7 +172,7 @@ func setContactPhone(ctx context.Context, q sqlx.ExtContext, id int64, phone str
 		return fmt.Errorf("set contact %d phone: %w", id, err)
 	}
 	if n, err := res.RowsAffected(); err == nil && n == 0 {
-		return fmt.Errorf("set contact %d phone: %w", id, sql.ErrNoRows)
+		return fmt.Errorf("set contact %d phone: %w", id, contact.ErrNotFound)
 	}
 	return nil
 }
@@ -232,13 +180,13 @@ func setContactPhone(ctx context.Context, q sqlx.ExtContext, id int64, phone str
 // ReachableByPhone lists the WhatsApp and Telegram contacts whose own,
 // platform-verified phone is phone and who have not blocked us, most
 // recently seen first: where a one-time code for that number may go.
-func (db *DB) ReachableByPhone(ctx context.Context, phone string) ([]Contact, error) {
-	var cs []Contact
+func (db *DB) ReachableByPhone(ctx context.Context, phone string) ([]contact.Contact, error) {
+	var cs []contact.Contact
 	err := db.SelectContext(ctx, &cs, db.Rebind(`SELECT `+contactColumns+` FROM contacts
 		WHERE phone = ? AND phone_source IN (?, ?) AND phone_verified_at IS NOT NULL AND channel IN (?, ?) AND blocked = ?
 		ORDER BY last_seen DESC, id DESC`),
 		phone, string(contact.SourceWhatsAppSender), string(contact.SourceTelegramContact),
-		string(channel.WhatsApp), string(channel.Telegram), false)
+		string(outbox.WhatsApp), string(outbox.Telegram), false)
 	if err != nil {
 		return nil, fmt.Errorf("contacts reachable by phone: %w", err)
 	}

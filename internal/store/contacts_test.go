@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"testing"
 	"time"
@@ -16,7 +17,7 @@ func TestUpsertContact(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		t0 := time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC)
-		c, created, err := db.UpsertContact(ctx, store.ContactSeen{
+		c, created, err := db.UpsertContact(ctx, contact.Seen{
 			Channel: "telegram", ExternalID: "111", DisplayName: "Siti", Language: "en", At: t0,
 		})
 		if err != nil {
@@ -32,7 +33,7 @@ func TestUpsertContact(t *testing.T) {
 		// name keeps the old one, a platform phone is stored, the language
 		// hint does not override.
 		t1 := t0.Add(time.Hour)
-		c2, created, err := db.UpsertContact(ctx, store.ContactSeen{
+		c2, created, err := db.UpsertContact(ctx, contact.Seen{
 			Channel: "telegram", ExternalID: "111", Phone: "+6281234567890", PhoneSource: contact.SourceTelegramContact, Language: "id", At: t1,
 		})
 		if err != nil {
@@ -43,7 +44,7 @@ func TestUpsertContact(t *testing.T) {
 			t.Fatalf("seen again: created=%v %+v", created, c2)
 		}
 		// A new name replaces the old; no phone keeps the known one.
-		c3, _, err := db.UpsertContact(ctx, store.ContactSeen{Channel: "telegram", ExternalID: "111", DisplayName: "Siti R.", At: t1})
+		c3, _, err := db.UpsertContact(ctx, contact.Seen{Channel: "telegram", ExternalID: "111", DisplayName: "Siti R.", At: t1})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -52,14 +53,14 @@ func TestUpsertContact(t *testing.T) {
 		}
 		// Same external id on another channel is another contact; an
 		// unknown language hint becomes "id".
-		w, created, err := db.UpsertContact(ctx, store.ContactSeen{Channel: "whatsapp", ExternalID: "111", Language: "fr", At: t1})
+		w, created, err := db.UpsertContact(ctx, contact.Seen{Channel: "whatsapp", ExternalID: "111", Language: "fr", At: t1})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if !created || w.ID == c.ID || w.Language != "id" {
 			t.Errorf("whatsapp contact: created=%v %+v", created, w)
 		}
-		if _, _, err := db.UpsertContact(ctx, store.ContactSeen{Channel: "telegram", At: t1}); err == nil {
+		if _, _, err := db.UpsertContact(ctx, contact.Seen{Channel: "telegram", At: t1}); err == nil {
 			t.Error("upsert without external id: want an error")
 		}
 	})
@@ -75,7 +76,7 @@ func TestUpsertContactConcurrent(t *testing.T) {
 		creators := make([]bool, 6)
 		for i := range ids {
 			wg.Go(func() {
-				c, created, err := db.UpsertContact(ctx, store.ContactSeen{Channel: "webchat", ExternalID: "race", At: at})
+				c, created, err := db.UpsertContact(ctx, contact.Seen{Channel: "webchat", ExternalID: "race", At: at})
 				if err != nil {
 					t.Errorf("upsert %d: %v", i, err)
 					return
@@ -104,7 +105,7 @@ func TestContactSetters(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		at := time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC)
-		c, _, err := db.UpsertContact(ctx, store.ContactSeen{Channel: "telegram", ExternalID: "222", At: at})
+		c, _, err := db.UpsertContact(ctx, contact.Seen{Channel: "telegram", ExternalID: "222", At: at})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -136,7 +137,7 @@ func TestContactSetters(t *testing.T) {
 			t.Fatal(err)
 		}
 		// Writing to us again proves they no longer block us.
-		if c, _, err := db.UpsertContact(ctx, store.ContactSeen{Channel: "telegram", ExternalID: "222", At: at}); err != nil || c.Blocked {
+		if c, _, err := db.UpsertContact(ctx, contact.Seen{Channel: "telegram", ExternalID: "222", At: at}); err != nil || c.Blocked {
 			t.Errorf("blocked contact wrote again: %+v %v", c, err)
 		}
 		got, _ = db.ContactByAddress(ctx, "telegram", "222")
@@ -146,13 +147,13 @@ func TestContactSetters(t *testing.T) {
 		if err := db.SetContactLanguage(ctx, c.ID, "fr"); err == nil {
 			t.Error("language fr: want an error")
 		}
-		if err := db.SetContactStaff(ctx, 99999, true); !store.NotFound(err) {
+		if err := db.SetContactStaff(ctx, 99999, true); !errors.Is(err, contact.ErrNotFound) {
 			t.Errorf("set on a missing contact: %v, want not found", err)
 		}
-		if _, err := db.ContactByID(ctx, 99999); !store.NotFound(err) {
+		if _, err := db.ContactByID(ctx, 99999); !errors.Is(err, contact.ErrNotFound) {
 			t.Errorf("missing contact: %v, want not found", err)
 		}
-		if _, err := db.ContactByAddress(ctx, "telegram", "nobody"); !store.NotFound(err) {
+		if _, err := db.ContactByAddress(ctx, "telegram", "nobody"); !errors.Is(err, contact.ErrNotFound) {
 			t.Errorf("missing address: %v, want not found", err)
 		}
 	})
@@ -164,12 +165,12 @@ func TestContactsByPhone(t *testing.T) {
 		ctx := context.Background()
 		at := time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC)
 		phone := "+6282222222222"
-		a, _, _ := db.UpsertContact(ctx, store.ContactSeen{Channel: "whatsapp", ExternalID: "6282222222222", Phone: phone, PhoneSource: contact.SourceWhatsAppSender, At: at})
-		b, _, _ := db.UpsertContact(ctx, store.ContactSeen{Channel: "telegram", ExternalID: "333", At: at})
+		a, _, _ := db.UpsertContact(ctx, contact.Seen{Channel: "whatsapp", ExternalID: "6282222222222", Phone: phone, PhoneSource: contact.SourceWhatsAppSender, At: at})
+		b, _, _ := db.UpsertContact(ctx, contact.Seen{Channel: "telegram", ExternalID: "333", At: at})
 		if err := db.SetContactPhone(ctx, b.ID, phone, contact.SourceTelegramContact, at); err != nil {
 			t.Fatal(err)
 		}
-		db.UpsertContact(ctx, store.ContactSeen{Channel: "telegram", ExternalID: "444", Phone: "+6283333333333", PhoneSource: contact.SourceTelegramContact, At: at})
+		db.UpsertContact(ctx, contact.Seen{Channel: "telegram", ExternalID: "444", Phone: "+6283333333333", PhoneSource: contact.SourceTelegramContact, At: at})
 		cs, err := db.ContactsByPhone(ctx, phone)
 		if err != nil {
 			t.Fatal(err)
@@ -188,9 +189,9 @@ func TestLastSeenResolution(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		t0 := time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC)
-		seen := func(at time.Time, name string) store.Contact {
+		seen := func(at time.Time, name string) contact.Contact {
 			t.Helper()
-			c, _, err := db.UpsertContact(ctx, store.ContactSeen{Channel: "telegram", ExternalID: "5", DisplayName: name, At: at})
+			c, _, err := db.UpsertContact(ctx, contact.Seen{Channel: "telegram", ExternalID: "5", DisplayName: name, At: at})
 			if err != nil {
 				t.Fatal(err)
 			}

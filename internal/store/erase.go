@@ -11,8 +11,8 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
-	"jejaring/internal/channel"
 	"jejaring/internal/contact"
+	"jejaring/internal/outbox"
 	"jejaring/internal/umkm"
 )
 
@@ -20,12 +20,12 @@ import (
 // outside the database once it has committed: the erased contacts' keys in
 // Redis (sessions, web chat queues) and the photo files.
 type Erasure struct {
-	Businesses []int64           // anonymised businesses
-	Contacts   []int64           // erased contacts (the asking one first)
-	Addresses  []channel.Address // those contacts' addresses before the erasure, for their Redis keys
-	Media      []string          // photo references the businesses had (paths under DATA_DIR, or platform file ids)
-	Seats      int               // "going" invitations released
-	Cancelled  int               // pending outbox rows cancelled
+	Businesses []int64          // anonymised businesses
+	Contacts   []int64          // erased contacts (the asking one first)
+	Addresses  []outbox.Address // those contacts' addresses before the erasure, for their Redis keys
+	Media      []string         // photo references the businesses had (paths under DATA_DIR, or platform file ids)
+	Seats      int              // "going" invitations released
+	Cancelled  int              // pending outbox rows cancelled
 }
 
 // erasedPayload replaces every outbox payload of an erased contact.
@@ -48,6 +48,7 @@ const erasedPayload = `{}`
 //   - every invitation of theirs is declined, its seat released (the
 //     waitlist is promoted as for any cancellation) and its check-in code
 //     replaced;
+//   - their questions to the office (and the answers) are deleted;
 //   - their pending outbox rows of every kind are cancelled, and every
 //     outbox row of theirs loses its payload (names, codes) and address;
 //   - the audit details about those businesses and contacts are scrubbed;
@@ -67,7 +68,7 @@ func (r *BusinessRepo) EraseContact(ctx context.Context, contactID int64, actor 
 		// kind on a contact, and this keeps that true for old rows too.
 		var phone, source string
 		if err := tx.QueryRowxContext(ctx, tx.Rebind(`SELECT COALESCE(phone, ''), phone_source FROM contacts WHERE id = ?`), contactID).Scan(&phone, &source); err != nil {
-			return fmt.Errorf("erase contact %d: %w", contactID, err)
+			return fmt.Errorf("erase contact %d: %w", contactID, notFound(err, contact.ErrNotFound))
 		}
 		if !contact.PhoneSource(source).Verified() {
 			phone = ""
@@ -180,20 +181,23 @@ func anonymizeBusiness(ctx context.Context, tx *sqlx.Tx, b *umkm.Business, now t
 }
 
 // eraseContactRow blanks one contact and returns its address as it was.
-func eraseContactRow(ctx context.Context, tx *sqlx.Tx, id int64, now time.Time) (channel.Address, error) {
+func eraseContactRow(ctx context.Context, tx *sqlx.Tx, id int64, now time.Time) (outbox.Address, error) {
 	var ch, ext string
 	if err := tx.QueryRowxContext(ctx, tx.Rebind(`SELECT channel, external_id FROM contacts WHERE id = ?`), id).Scan(&ch, &ext); err != nil {
-		return channel.Address{}, fmt.Errorf("erase contact %d: %w", id, err)
+		return outbox.Address{}, fmt.Errorf("erase contact %d: %w", id, notFound(err, contact.ErrNotFound))
 	}
 	if _, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM phone_codes WHERE contact_id = ?`), id); err != nil {
-		return channel.Address{}, fmt.Errorf("erase one-time codes of contact %d: %w", id, err)
+		return outbox.Address{}, fmt.Errorf("erase one-time codes of contact %d: %w", id, err)
+	}
+	if _, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM questions WHERE contact_id = ?`), id); err != nil {
+		return outbox.Address{}, fmt.Errorf("erase questions of contact %d: %w", id, err)
 	}
 	if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE contacts SET phone = NULL, phone_source = '', phone_verified_at = NULL, display_name = '', external_id = ?,
 		stopped = ?, is_staff = ?, staff_user_id = NULL, erased_at = ? WHERE id = ?`),
 		"erased-"+strconv.FormatInt(id, 10), true, false, now, id); err != nil {
-		return channel.Address{}, fmt.Errorf("anonymize contact %d: %w", id, err)
+		return outbox.Address{}, fmt.Errorf("anonymize contact %d: %w", id, err)
 	}
-	return channel.Address{Channel: channel.Name(ch), ExternalID: ext}, nil
+	return outbox.Address{Channel: outbox.ChannelName(ch), ExternalID: ext}, nil
 }
 
 // declineInvitations declines every open invitation of the contact,

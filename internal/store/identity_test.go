@@ -29,11 +29,11 @@ func TestContactPhoneNeedsAVerifiedSource(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		for _, src := range []contact.PhoneSource{contact.SourceNone, contact.SourceTyped, "webchat"} {
-			if _, _, err := db.UpsertContact(ctx, store.ContactSeen{Channel: "webchat", ExternalID: "w-" + string(src), Phone: "+6281266543210", PhoneSource: src, At: it0}); err == nil {
+			if _, _, err := db.UpsertContact(ctx, contact.Seen{Channel: "webchat", ExternalID: "w-" + string(src), Phone: "+6281266543210", PhoneSource: src, At: it0}); err == nil {
 				t.Errorf("source %q: phone stored", src)
 			}
 		}
-		c, _, err := db.UpsertContact(ctx, store.ContactSeen{Channel: "webchat", ExternalID: "w", At: it0})
+		c, _, err := db.UpsertContact(ctx, contact.Seen{Channel: "webchat", ExternalID: "w", At: it0})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -52,11 +52,11 @@ func TestContactPhoneNeedsAVerifiedSource(t *testing.T) {
 		}
 		// A row whose phone has no verified source (as before migration
 		// 00300) gives no verified phone.
-		if (store.Contact{Phone: "+6281266543210", PhoneSource: ""}).VerifiedPhone() != "" {
+		if (contact.Contact{Phone: "+6281266543210", PhoneSource: ""}).VerifiedPhone() != "" {
 			t.Error("a phone without a source counted")
 		}
 		// WhatsApp sender: source and time recorded on first sight.
-		wa, _, err := db.UpsertContact(ctx, store.ContactSeen{Channel: "whatsapp", ExternalID: "6281377778888", Phone: "+6281377778888",
+		wa, _, err := db.UpsertContact(ctx, contact.Seen{Channel: "whatsapp", ExternalID: "6281377778888", Phone: "+6281377778888",
 			PhoneSource: contact.SourceWhatsAppSender, At: it0})
 		if err != nil || wa.VerifiedPhone() != "+6281377778888" || wa.PhoneSource != "whatsapp_sender" {
 			t.Errorf("whatsapp sender: %+v %v", wa, err)
@@ -75,8 +75,8 @@ func TestPhoneCodes(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		web, _, _ := db.UpsertContact(ctx, store.ContactSeen{Channel: "webchat", ExternalID: "w", At: it0})
-		wa, _, _ := db.UpsertContact(ctx, store.ContactSeen{Channel: "whatsapp", ExternalID: "6281266543210", Phone: "+6281266543210",
+		web, _, _ := db.UpsertContact(ctx, contact.Seen{Channel: "webchat", ExternalID: "w", At: it0})
+		wa, _, _ := db.UpsertContact(ctx, contact.Seen{Channel: "whatsapp", ExternalID: "6281266543210", Phone: "+6281266543210",
 			PhoneSource: contact.SourceWhatsAppSender, At: it0})
 		phone := "+6281266543210"
 		newCodeFor := func(from int64, phone string, at time.Time) string {
@@ -146,7 +146,7 @@ func TestPhoneCodes(t *testing.T) {
 		if err := db.CreatePhoneCode(ctx, store.PhoneCode{ContactID: web.ID, Phone: "+6281299990000"}, it0.Add(4*time.Minute)); !errors.Is(err, contact.ErrTooManyCodes) {
 			t.Fatalf("fourth code of the contact: %v", err)
 		}
-		other, _, _ := db.UpsertContact(ctx, store.ContactSeen{Channel: "webchat", ExternalID: "w2", At: it0})
+		other, _, _ := db.UpsertContact(ctx, contact.Seen{Channel: "webchat", ExternalID: "w2", At: it0})
 		if err := db.CreatePhoneCode(ctx, store.PhoneCode{ContactID: other.ID, Phone: phone}, it0.Add(4*time.Minute)); !errors.Is(err, contact.ErrTooManyCodes) {
 			t.Fatalf("fourth code to the phone: %v", err)
 		}
@@ -173,7 +173,7 @@ func TestPhoneCodes(t *testing.T) {
 		if err := db.CreatePhoneCode(ctx, store.PhoneCode{ContactID: other.ID, Phone: phone}, it0.Add(5*time.Hour)); !errors.Is(err, contact.ErrTooManyCodes) {
 			t.Fatalf("sixth code of the day to the phone: %v", err)
 		}
-		third, _, _ := db.UpsertContact(ctx, store.ContactSeen{Channel: "webchat", ExternalID: "w3", At: it0})
+		third, _, _ := db.UpsertContact(ctx, contact.Seen{Channel: "webchat", ExternalID: "w3", At: it0})
 		newCodeFor(web.ID, "+6281299990001", it0.Add(25*time.Hour))
 		old2 := newCodeFor(third.ID, "+6281299990002", it0.Add(25*time.Hour))
 		newCodeFor(third.ID, "+6281299990002", it0.Add(25*time.Hour+time.Minute))
@@ -303,7 +303,7 @@ func TestMigration00300(t *testing.T) {
 				"6281111111111": {"+6281111111111", "whatsapp_sender"}, "42": {"+6282222222222", "telegram_contact"}, "attacker": {"", ""},
 			}
 			for _, ch := range []string{"whatsapp", "telegram", "webchat"} {
-				var cs []store.Contact
+				var cs []contact.Contact
 				if err := db.SelectContext(ctx, &cs, db.Rebind(`SELECT id, channel, external_id, COALESCE(phone, '') AS phone, display_name, language,
 					first_seen, last_seen, stopped, blocked, is_staff, phone_source, phone_verified_at FROM contacts WHERE channel = ?`), ch); err != nil || len(cs) != 1 {
 					t.Fatalf("%s: %+v %v", ch, cs, err)

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"jejaring/internal/contact"
 	"jejaring/internal/store"
 	"jejaring/internal/store/storetest"
 )
@@ -17,8 +18,8 @@ func TestStoreErrorsCarryIDsNotNames(t *testing.T) {
 	t.Parallel()
 	db := storetest.New(t, store.Postgres)
 	ctx := context.Background()
-	contact := newContact(t, db, "777001")
-	b := sample(contact, "+6281234567890")
+	cid := newContact(t, db, "777001")
+	b := sample(cid, "+6281234567890")
 	b.Name = "Rahasia Dapur\x00 Uni"
 	err := store.NewBusinessRepo(db).CreateBusiness(ctx, &b, "PSS", bt0)
 	if err == nil {
@@ -27,7 +28,7 @@ func TestStoreErrorsCarryIDsNotNames(t *testing.T) {
 	if strings.Contains(err.Error(), "Rahasia") || strings.Contains(err.Error(), "Siti") {
 		t.Errorf("error names the business or its owner: %v", err)
 	}
-	_, _, err = db.UpsertContact(ctx, store.ContactSeen{Channel: "whatsapp", ExternalID: "6281234567890", DisplayName: "Siti\x00", At: bt0})
+	_, _, err = db.UpsertContact(ctx, contact.Seen{Channel: "whatsapp", ExternalID: "6281234567890", DisplayName: "Siti\x00", At: bt0})
 	if err == nil {
 		t.Fatal("a NUL in a display name was stored on PostgreSQL")
 	}

@@ -9,7 +9,6 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
-	"jejaring/internal/channel"
 	"jejaring/internal/outbox"
 )
 
@@ -114,7 +113,7 @@ func (r *OutboxRepo) claimSQL() string {
 }
 
 // Claim implements outbox.Store.
-func (r *OutboxRepo) Claim(ctx context.Context, ch channel.Name, worker string, now time.Time, lease time.Duration, limit int) ([]outbox.Row, error) {
+func (r *OutboxRepo) Claim(ctx context.Context, ch outbox.ChannelName, worker string, now time.Time, lease time.Duration, limit int) ([]outbox.Row, error) {
 	now = now.UTC()
 	rows, err := r.db.QueryxContext(ctx, r.db.Rebind(r.claimSQL()), worker, now.Add(lease), now, string(ch), now, now, limit)
 	if err != nil {
@@ -129,7 +128,7 @@ func (r *OutboxRepo) Claim(ctx context.Context, ch channel.Name, worker string, 
 		if err := rows.Scan(&row.ID, &row.Kind, &chName, &row.To.ExternalID, &row.ContactID, &row.Payload, &row.Priority, &row.Attempts, &row.NotBefore, &notAfter); err != nil {
 			return nil, fmt.Errorf("scan outbox row: %w", err)
 		}
-		row.To.Channel = channel.Name(chName)
+		row.To.Channel = outbox.ChannelName(chName)
 		if notAfter.Valid {
 			row.NotAfter = notAfter.Time
 		}
@@ -252,7 +251,7 @@ func (r *OutboxRepo) OpenBroadcasts(ctx context.Context) ([]outbox.Progress, err
 			&p.Total, &p.Sent, &p.Failed, &skippedNow, &p.ChannelOff, &p.Open); err != nil {
 			return nil, err
 		}
-		p.Staff.Channel = channel.Name(ch)
+		p.Staff.Channel = outbox.ChannelName(ch)
 		p.Skipped = leftOut + skippedNow
 		out = append(out, p)
 	}
@@ -260,21 +259,21 @@ func (r *OutboxRepo) OpenBroadcasts(ctx context.Context) ([]outbox.Progress, err
 }
 
 // WaitingChannels implements outbox.ChannelSweeper.
-func (r *OutboxRepo) WaitingChannels(ctx context.Context, now time.Time) ([]channel.Name, error) {
+func (r *OutboxRepo) WaitingChannels(ctx context.Context, now time.Time) ([]outbox.ChannelName, error) {
 	var names []string
 	if err := r.db.SelectContext(ctx, &names, r.db.Rebind(`SELECT DISTINCT channel FROM outbox WHERE status = 'pending' AND not_before <= ?`), now.UTC()); err != nil {
 		return nil, fmt.Errorf("channels with waiting rows: %w", err)
 	}
-	out := make([]channel.Name, len(names))
+	out := make([]outbox.ChannelName, len(names))
 	for i, n := range names {
-		out[i] = channel.Name(n)
+		out[i] = outbox.ChannelName(n)
 	}
 	return out, nil
 }
 
 // SkipChannel implements outbox.ChannelSweeper. Rows a dispatcher holds
 // (sending) are left to it.
-func (r *OutboxRepo) SkipChannel(ctx context.Context, ch channel.Name, errText string, now time.Time) (int, error) {
+func (r *OutboxRepo) SkipChannel(ctx context.Context, ch outbox.ChannelName, errText string, now time.Time) (int, error) {
 	res, err := r.db.ExecContext(ctx, r.db.Rebind(`UPDATE outbox SET status = 'skipped', last_error = ?, lease_until = NULL, updated_at = ?
  WHERE channel = ? AND status = 'pending' AND not_before <= ?`), truncate(errText, 500), now.UTC(), string(ch), now.UTC())
 	if err != nil {

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"strconv"
@@ -131,7 +130,7 @@ func (db *DB) CheckPhoneCode(ctx context.Context, contactID int64, typed string,
 		var pc phoneCodeRow
 		err := tx.GetContext(ctx, &pc, tx.Rebind(`SELECT `+phoneCodeCols+` FROM phone_codes
 			WHERE contact_id = ? AND used_at IS NULL ORDER BY id DESC LIMIT 1`), contactID)
-		if errors.Is(err, sql.ErrNoRows) {
+		if noRows(err) {
 			verdict = contact.ErrCodeDead
 			return nil
 		}

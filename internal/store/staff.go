@@ -31,6 +31,9 @@ var (
 	ErrBadLogin     = errors.New("wrong username or password")
 	ErrWeakPassword = fmt.Errorf("password must be %d to %d bytes long", MinPasswordLen, maxPasswordLen)
 	ErrBadUsername  = errors.New("username must be 1 to 64 letters, digits, dots, dashes or underscores")
+	// ErrStaffNotFound: no such staff user, or (StaffOf) the contact has
+	// no staff rights.
+	ErrStaffNotFound = errors.New("staff user not found")
 )
 
 // StaffUser is an office worker who may use the dashboard and staff flows.
@@ -85,7 +88,7 @@ func (db *DB) AddStaff(ctx context.Context, username, password string, admin boo
 	// inside the transaction).
 	if _, err := db.StaffByUsername(ctx, username); err == nil {
 		return StaffUser{}, ErrStaffExists
-	} else if !NotFound(err) {
+	} else if !errors.Is(err, ErrStaffNotFound) {
 		return StaffUser{}, err
 	}
 	hash, err := hashPassword(password)
@@ -158,15 +161,15 @@ func (db *DB) CountStaff(ctx context.Context) (int, error) {
 	return n, nil
 }
 
-// StaffByUsername returns one staff user; the error satisfies NotFound when
-// there is none.
+// StaffByUsername returns one staff user; the error is ErrStaffNotFound
+// when there is none.
 func (db *DB) StaffByUsername(ctx context.Context, username string) (StaffUser, error) {
 	var u StaffUser
 	err := db.GetContext(ctx, &u, db.Rebind(
 		`SELECT id, username, role, created_at, disabled FROM staff_users WHERE username = ?`),
 		strings.ToLower(strings.TrimSpace(username)))
 	if err != nil {
-		return StaffUser{}, fmt.Errorf("staff user %s: %w", username, err)
+		return StaffUser{}, fmt.Errorf("staff user %s: %w", username, notFound(err, ErrStaffNotFound))
 	}
 	return u, nil
 }
@@ -191,7 +194,7 @@ func (db *DB) CheckStaffPassword(ctx context.Context, username, password string)
 	err := db.GetContext(ctx, &row, db.Rebind(
 		`SELECT id, username, role, created_at, disabled, password_hash FROM staff_users WHERE username = ?`),
 		strings.ToLower(strings.TrimSpace(username)))
-	if NotFound(err) {
+	if noRows(err) {
 		// Spend the same time as a real check so timing does not tell
 		// which usernames exist.
 		_ = bcrypt.CompareHashAndPassword([]byte("$2a$10$wZ0VY6nAWW6l2ol9QYeOtuIXtH.8mnRi6pBj1.VWj6EyGFk6f8Q3W"), []byte(password))

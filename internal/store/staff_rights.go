@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+
+	"jejaring/internal/contact"
 )
 
 // Staff rights on chat: a contact may use the staff menu (flows/
@@ -65,7 +67,7 @@ type StaffContact struct {
 func (s StaffContact) Active() bool { return !s.Disabled && staffChannel(s.Channel) }
 
 // StaffOf returns the enabled staff user a contact is linked to; the error
-// satisfies NotFound when the contact has no staff rights (not linked, the
+// is ErrStaffNotFound when the contact has no staff rights (not linked, the
 // user disabled, or not a WhatsApp/Telegram contact).
 func (db *DB) StaffOf(ctx context.Context, contactID int64) (StaffUser, error) {
 	var u StaffUser
@@ -74,7 +76,7 @@ func (db *DB) StaffOf(ctx context.Context, contactID int64) (StaffUser, error) {
 		WHERE c.id = ? AND c.is_staff = ? AND s.disabled = ? AND c.erased_at IS NULL AND c.channel IN ('whatsapp', 'telegram')`),
 		contactID, true, false)
 	if err != nil {
-		return StaffUser{}, fmt.Errorf("staff rights of contact %d: %w", contactID, err)
+		return StaffUser{}, fmt.Errorf("staff rights of contact %d: %w", contactID, notFound(err, ErrStaffNotFound))
 	}
 	return u, nil
 }
@@ -104,7 +106,7 @@ func enabledStaff(ctx context.Context, tx *sqlx.Tx, username string) (StaffUser,
 	var u StaffUser
 	if err := tx.GetContext(ctx, &u, tx.Rebind(`SELECT id, username, role, created_at, disabled FROM staff_users WHERE username = ?`),
 		strings.ToLower(strings.TrimSpace(username))); err != nil {
-		return u, fmt.Errorf("staff user %s: %w", username, err)
+		return u, fmt.Errorf("staff user %s: %w", username, notFound(err, ErrStaffNotFound))
 	}
 	if u.Disabled {
 		return u, fmt.Errorf("staff user %s: %w", u.Username, ErrStaffDisabled)
@@ -122,7 +124,7 @@ func linkContact(ctx context.Context, tx *sqlx.Tx, dialect string, contactID int
 		ErasedAt   *time.Time `db:"erased_at"`
 	}
 	if err := tx.GetContext(ctx, &c, tx.Rebind(`SELECT channel, external_id, display_name, erased_at FROM contacts WHERE id = ?`), contactID); err != nil {
-		return StaffContact{}, fmt.Errorf("contact %d: %w", contactID, err)
+		return StaffContact{}, fmt.Errorf("contact %d: %w", contactID, notFound(err, contact.ErrNotFound))
 	}
 	if !staffChannel(c.Channel) {
 		return StaffContact{}, fmt.Errorf("contact %d on %s: %w", contactID, c.Channel, ErrStaffChannel)
@@ -148,7 +150,7 @@ func (db *DB) RevokeStaff(ctx context.Context, contactID int64, actor string, no
 		var user string
 		err := tx.GetContext(ctx, &user, tx.Rebind(`SELECT COALESCE(s.username, '') FROM contacts c LEFT JOIN staff_users s ON s.id = c.staff_user_id
 			WHERE c.id = ? AND (c.is_staff = ? OR c.staff_user_id IS NOT NULL)`), contactID, true)
-		if NotFound(err) {
+		if noRows(err) {
 			return nil
 		}
 		if err != nil {
@@ -191,7 +193,7 @@ func (db *DB) SetStaffDisabled(ctx context.Context, username string, disabled bo
 	return db.InTx(ctx, func(tx *sqlx.Tx) error {
 		var id int64
 		if err := tx.GetContext(ctx, &id, tx.Rebind(`SELECT id FROM staff_users WHERE username = ?`), strings.ToLower(strings.TrimSpace(username))); err != nil {
-			return fmt.Errorf("staff user %s: %w", username, err)
+			return fmt.Errorf("staff user %s: %w", username, notFound(err, ErrStaffNotFound))
 		}
 		if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE staff_users SET disabled = ? WHERE id = ?`), disabled, id); err != nil {
 			return fmt.Errorf("disable staff user %s: %w", username, err)
@@ -277,7 +279,7 @@ func (db *DB) LinkStaff(ctx context.Context, contactID int64, code string, now t
 	err := db.InTx(ctx, func(tx *sqlx.Tx) error {
 		var ch string
 		if err := tx.GetContext(ctx, &ch, tx.Rebind(`SELECT channel FROM contacts WHERE id = ?`), contactID); err != nil {
-			return fmt.Errorf("contact %d: %w", contactID, err)
+			return fmt.Errorf("contact %d: %w", contactID, notFound(err, contact.ErrNotFound))
 		}
 		if !staffChannel(ch) {
 			return fmt.Errorf("contact %d on %s: %w", contactID, ch, ErrStaffChannel)
@@ -287,7 +289,7 @@ func (db *DB) LinkStaff(ctx context.Context, contactID int64, code string, now t
 		// once cannot both use it.
 		err := tx.GetContext(ctx, &userID, tx.Rebind(`UPDATE staff_link_codes SET used_at = ?, used_by = ?
 			WHERE code_hash = ? AND used_at IS NULL AND expires_at > ? RETURNING staff_user_id`), now, contactID, hashLinkCode(code), now)
-		if NotFound(err) {
+		if noRows(err) {
 			return ErrBadLinkCode
 		}
 		if err != nil {
@@ -295,7 +297,7 @@ func (db *DB) LinkStaff(ctx context.Context, contactID int64, code string, now t
 		}
 		var u StaffUser
 		if err := tx.GetContext(ctx, &u, tx.Rebind(`SELECT id, username, role, created_at, disabled FROM staff_users WHERE id = ?`), userID); err != nil {
-			return fmt.Errorf("staff user %d: %w", userID, err)
+			return fmt.Errorf("staff user %d: %w", userID, notFound(err, ErrStaffNotFound))
 		}
 		if u.Disabled {
 			return ErrStaffDisabled

@@ -8,13 +8,14 @@ import (
 	"testing"
 	"time"
 
+	"jejaring/internal/contact"
 	"jejaring/internal/store"
 	"jejaring/internal/store/storetest"
 )
 
 func contactOn(t *testing.T, db *store.DB, ch, ext string, at time.Time) int64 {
 	t.Helper()
-	c, _, err := db.UpsertContact(context.Background(), store.ContactSeen{Channel: ch, ExternalID: ext, DisplayName: "Petugas " + ext, At: at})
+	c, _, err := db.UpsertContact(context.Background(), contact.Seen{Channel: ch, ExternalID: ext, DisplayName: "Petugas " + ext, At: at})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,10 +56,10 @@ func TestStaffGrantRevoke(t *testing.T) {
 		if err := db.SetContactStaff(ctx, web, true); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := db.StaffOf(ctx, web); !store.NotFound(err) {
+		if _, err := db.StaffOf(ctx, web); !errors.Is(err, store.ErrStaffNotFound) {
 			t.Errorf("hand-set is_staff gave rights: %v", err)
 		}
-		if _, err := db.GrantStaff(ctx, tg, "ghost", "cli", now); !store.NotFound(err) {
+		if _, err := db.GrantStaff(ctx, tg, "ghost", "cli", now); !errors.Is(err, store.ErrStaffNotFound) {
 			t.Errorf("grant to a missing user: %v", err)
 		}
 
@@ -85,7 +86,7 @@ func TestStaffGrantRevoke(t *testing.T) {
 		if err := db.SetStaffDisabled(ctx, "rina", true, "cli", now); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := db.StaffOf(ctx, tg); !store.NotFound(err) {
+		if _, err := db.StaffOf(ctx, tg); !errors.Is(err, store.ErrStaffNotFound) {
 			t.Errorf("disabled user still gives rights: %v", err)
 		}
 		if err := db.SetStaffDisabled(ctx, "rina", false, "cli", now); err != nil {
@@ -98,7 +99,7 @@ func TestStaffGrantRevoke(t *testing.T) {
 		if had, err := db.RevokeStaff(ctx, tg, "cli", now); err != nil || !had {
 			t.Fatalf("revoke: %v %v", had, err)
 		}
-		if _, err := db.StaffOf(ctx, tg); !store.NotFound(err) {
+		if _, err := db.StaffOf(ctx, tg); !errors.Is(err, store.ErrStaffNotFound) {
 			t.Errorf("revoked contact keeps rights: %v", err)
 		}
 		if c, _ := db.ContactByID(ctx, tg); c.IsStaff {
@@ -128,7 +129,7 @@ func TestStaffLinkCode(t *testing.T) {
 		if _, err := db.AddStaff(ctx, "budi", "kata-sandi-2", false, "cli", now); err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := db.NewLinkCode(ctx, "ghost", "cli", now); !store.NotFound(err) {
+		if _, _, err := db.NewLinkCode(ctx, "ghost", "cli", now); !errors.Is(err, store.ErrStaffNotFound) {
 			t.Errorf("code for a missing user: %v", err)
 		}
 		code, exp, err := db.NewLinkCode(ctx, "budi", "cli", now)
@@ -168,7 +169,7 @@ func TestStaffLinkCode(t *testing.T) {
 		if _, err := db.LinkStaff(ctx, tg, late, now.Add(store.LinkCodeTTL+time.Second)); !errors.Is(err, store.ErrBadLinkCode) {
 			t.Errorf("expired code: %v", err)
 		}
-		if _, err := db.StaffOf(ctx, tg); !store.NotFound(err) {
+		if _, err := db.StaffOf(ctx, tg); !errors.Is(err, store.ErrStaffNotFound) {
 			t.Errorf("refused contact got rights: %v", err)
 		}
 		if got := strings.Join(actions(t, db, "contact", fmt.Sprint(wa)), ", "); got != fmt.Sprintf("contact:%d staff.link", wa) {

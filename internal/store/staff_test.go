@@ -73,7 +73,7 @@ func TestStaffUsers(t *testing.T) {
 		if _, err := db.CheckStaffPassword(ctx, "rina", "sandi-baru-99"); err != nil {
 			t.Errorf("new password: %v", err)
 		}
-		if err := db.SetStaffPassword(ctx, "ghost", "sandi-baru-99", "x", now); !store.NotFound(err) {
+		if err := db.SetStaffPassword(ctx, "ghost", "sandi-baru-99", "x", now); !errors.Is(err, store.ErrStaffNotFound) {
 			t.Errorf("SetStaffPassword(ghost) = %v, want not found", err)
 		}
 

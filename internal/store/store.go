@@ -6,6 +6,13 @@
 // (*DB).Rebind, so the same Go code serves both dialects; where the dialects
 // must differ, the migration files differ. Repositories built on DB live next
 // to the domain they serve (see contacts.go, and the other files here).
+//
+// The types are the domain's (contact.Contact, umkm.Business, event.Event);
+// store implements the interfaces its consumers declare (contact.Directory
+// for the bot, the narrow ones in internal/actions) and imports no
+// transport. A missing row is never returned as sql.ErrNoRows: notFound maps
+// it once to the domain's error (contact.ErrNotFound, umkm.ErrNotFound,
+// event.ErrNotFound, ErrStaffNotFound), which callers test with errors.Is.
 package store
 
 import (
@@ -316,5 +323,18 @@ func InsertID(ctx context.Context, q sqlx.ExtContext, dialect, query string, arg
 	return res.LastInsertId()
 }
 
-// NotFound reports whether err is sql.ErrNoRows.
-func NotFound(err error) bool { return errors.Is(err, sql.ErrNoRows) }
+// noRows reports whether err is database/sql's no-rows error. It is for
+// store's own checks only: store never returns that error (see notFound).
+func noRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
+
+// notFound is the storage edge of "not found": database/sql's no-rows
+// error becomes the domain's own (contact.ErrNotFound, umkm.ErrNotFound,
+// event.ErrNotFound, ErrStaffNotFound), so callers test with errors.Is on
+// the domain error and never see sql.ErrNoRows. Other errors pass as they
+// are.
+func notFound(err, domain error) error {
+	if noRows(err) {
+		return domain
+	}
+	return err
+}

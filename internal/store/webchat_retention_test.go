@@ -2,9 +2,11 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
+	"jejaring/internal/contact"
 	"jejaring/internal/store"
 	"jejaring/internal/store/storetest"
 )
@@ -21,7 +23,7 @@ func TestDeleteIdleWebChatContacts(t *testing.T) {
 		recent := time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC)
 		add := func(ch, ext string, at time.Time) int64 {
 			t.Helper()
-			c, _, err := db.UpsertContact(ctx, store.ContactSeen{Channel: ch, ExternalID: ext, At: at})
+			c, _, err := db.UpsertContact(ctx, contact.Seen{Channel: ch, ExternalID: ext, At: at})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -37,10 +39,10 @@ func TestDeleteIdleWebChatContacts(t *testing.T) {
 		fresh := add("webchat", "recent-visitor", recent)
 		tg := add("telegram", "5550001", old)
 
-		if err := db.RecordConsent(ctx, &store.Consent{ContactID: consented, Purpose: "data_processing", Granted: true, NoticeVersion: "v1", Channel: "webchat", CreatedAt: old}); err != nil {
+		if err := db.RecordConsent(ctx, &contact.Consent{ContactID: consented, Purpose: "data_processing", Granted: true, NoticeVersion: "v1", Channel: "webchat", CreatedAt: old}); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.RecordConsent(ctx, &store.Consent{ContactID: refused, Purpose: "data_processing", Granted: false, NoticeVersion: "v1", Channel: "webchat", CreatedAt: old}); err != nil {
+		if err := db.RecordConsent(ctx, &contact.Consent{ContactID: refused, Purpose: "data_processing", Granted: false, NoticeVersion: "v1", Channel: "webchat", CreatedAt: old}); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := db.ExecContext(ctx, db.Rebind(`INSERT INTO businesses (contact_id, owner_name, name, region_code, size_class, kbli_section, tags, verified, created_at, updated_at)
@@ -71,7 +73,7 @@ func TestDeleteIdleWebChatContacts(t *testing.T) {
 			}
 		}
 		for _, id := range gone {
-			if _, err := db.ContactByID(ctx, id); !store.NotFound(err) {
+			if _, err := db.ContactByID(ctx, id); !errors.Is(err, contact.ErrNotFound) {
 				t.Errorf("idle contact %d still there (%v)", id, err)
 			}
 		}

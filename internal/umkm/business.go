@@ -1,7 +1,6 @@
 package umkm
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -214,32 +213,4 @@ type Stats struct {
 	BySizeClass []Count
 	ByRegion    []Count // kecamatan code
 	BySection   []Count // KBLI section letter
-}
-
-// Repository stores businesses. internal/store implements it for
-// PostgreSQL and SQLite.
-type Repository interface {
-	// CreateBusiness inserts b (already validated), giving it the next
-	// registration number prefix-YEAR-NNNNNN from a counter that never
-	// reuses a number, and sets b.ID and b.RegNo. It returns a
-	// *DuplicateError when the same contact, phone or NIB already has a
-	// live business.
-	CreateBusiness(ctx context.Context, b *Business, prefix string, now time.Time) error
-	// GetBusiness returns the business by id, or ErrNotFound.
-	GetBusiness(ctx context.Context, id int64) (*Business, error)
-	// FindDuplicate returns the live business with the contact, phone or NIB
-	// given (empty ones ignored), and which of them matched, or ErrNotFound.
-	FindDuplicate(ctx context.Context, contactID int64, phone, nib string) (*Business, string, error)
-	// BusinessesByContact lists the contact's live businesses.
-	BusinessesByContact(ctx context.Context, contactID int64) ([]Business, error)
-	// BusinessesOf lists the live businesses linked to the contact or
-	// carrying phone, the contact's own number as the platform knows it.
-	BusinessesOf(ctx context.Context, contactID int64, phone string) ([]Business, error)
-	// UpdateBusiness saves b and writes one audit entry by actor listing the
-	// changed fields with their old and new values; it returns the changes.
-	UpdateBusiness(ctx context.Context, b *Business, actor string, now time.Time) ([]Change, error)
-	// ListBusinesses lists businesses by the filter, oldest first.
-	ListBusinesses(ctx context.Context, f Filter) ([]Business, error)
-	// BusinessStats counts live businesses by size class, kecamatan, section.
-	BusinessStats(ctx context.Context) (Stats, error)
 }

@@ -1,8 +1,8 @@
 // Package umkm is the domain of the office's business register: the Business
 // record and its validation, the PP 7/2021 size class, the regions (kecamatan
-// and nagari) and KBLI sections as embedded data files, the privacy notice,
-// and the Repository interface that internal/store implements. It holds no
-// SQL and no HTTP.
+// and nagari) and KBLI sections as embedded data files, and the privacy
+// notice. It holds no SQL and no HTTP: internal/store keeps the records, and
+// each consumer declares the narrow interface of it that it takes.
 //
 // # Size class: which rule wins
 //

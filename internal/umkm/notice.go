@@ -6,14 +6,8 @@ import (
 	"jejaring/internal/idn"
 )
 
-// Consent purposes, stored in consents.purpose.
-const (
-	PurposeData       = "data_processing"  // registering and keeping the business record
-	PurposePartners   = "show_to_partners" // showing the profile to investors and buyers
-	PurposeBroadcasts = "broadcasts"       // invitations and announcements (berhenti / mulai)
-)
-
-// NoticeVersion is the version of the privacy notice below. Change it with
+// NoticeVersion is the version of the privacy notice below (the consent
+// purposes it asks for are contact.PurposeData and the others). Change it with
 // every change of the text: consents record the version the owner saw.
 const NoticeVersion = "2026-11-v1"
 

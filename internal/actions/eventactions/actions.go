@@ -21,6 +21,7 @@ import (
 	"jejaring/internal/bot"
 	"jejaring/internal/channel"
 	"jejaring/internal/event"
+	"jejaring/internal/outbox"
 	"jejaring/internal/store"
 )
 
@@ -101,7 +102,7 @@ func (h *handlers) staffOnly(fn bot.Action) bot.Action {
 		if !call.Contact.IsStaff || call.Contact.ID == 0 {
 			return fail("Maaf, menu ini hanya untuk petugas Dinas.")
 		}
-		if _, err := h.deps.Events.StaffOf(ctx, call.Contact.ID); store.NotFound(err) {
+		if _, err := h.deps.Events.StaffOf(ctx, call.Contact.ID); errors.Is(err, store.ErrStaffNotFound) {
 			return fail("Maaf, menu ini hanya untuk petugas Dinas yang nomornya sudah ditautkan kantor. Mohon hubungi admin.")
 		} else if err != nil {
 			return bot.ActionResult{}, err
@@ -155,25 +156,25 @@ func presetValue(a event.Answer) string {
 }
 
 // invitationAnswers describes an invitation for the flow.
-func invitationAnswers(inv *event.Invitation, ev *event.Event, now time.Time) map[string]any {
+func invitationAnswers(inv *event.Invitation, ev *event.Event, lang string, now time.Time) map[string]any {
 	canChange := ev.Status.Open() && now.Before(ev.Deadline())
 	closed := ""
 	switch {
 	case ev.Status == event.Cancelled:
-		closed = fmt.Sprintf("Mohon maaf, acara *%s* sudah dibatalkan.", ev.Title)
+		closed = event.ReplyText(event.ReplyCancelled, ev, lang)
 	case !ev.Status.Open():
-		closed = "Mohon maaf, acara ini belum dibuka untuk konfirmasi."
+		closed = event.ReplyText(event.ReplyNotOpen, ev, lang)
 	case !canChange:
-		closed = event.DeadlineText(ev)
+		closed = event.DeadlineText(ev, lang)
 	}
 	return map[string]any{
 		"rsvp_token":    inv.Token,
 		"event_title":   ev.Title,
-		"event_details": event.Details(ev),
+		"event_details": event.Details(ev, lang),
 		"is_temu":       ev.Kind == event.TemuBisnis,
 		"max_party":     max(ev.MaxParty, 1),
 		"status":        string(inv.Status),
-		"status_label":  inv.Status.Label(),
+		"status_label":  event.AnswerLabel(inv.Status, lang),
 		"can_change":    canChange,
 		"closed_text":   closed,
 	}
@@ -198,21 +199,21 @@ func (h *handlers) rsvpLoad(ctx context.Context, call bot.ActionCall) (bot.Actio
 			}
 		}
 		if tok == "" {
-			return fail("Belum ada undangan acara untuk Bapak/Ibu saat ini.")
+			return fail(event.ReplyText(event.ReplyNoInvitation, nil, call.Lang))
 		}
 	}
 	inv, ev, err := h.deps.Events.Invitation(ctx, tok)
 	if errors.Is(err, event.ErrNotFound) {
-		return fail("Mohon maaf, undangan itu tidak kami temukan. Ketik *acara* untuk melihat undangan Bapak/Ibu.")
+		return fail(event.ReplyText(event.ReplyNotFound, nil, call.Lang))
 	}
 	if err != nil {
 		return bot.ActionResult{}, err
 	}
 	if call.Contact.ID != 0 && inv.ContactID != call.Contact.ID {
 		// A forwarded button or link: answer only for oneself.
-		return fail("Mohon maaf, undangan ini ditujukan untuk orang lain. Ketik *acara* untuk melihat undangan Bapak/Ibu sendiri.")
+		return fail(event.ReplyText(event.ReplyNotYours, nil, call.Lang))
 	}
-	ans := invitationAnswers(inv, ev, now)
+	ans := invitationAnswers(inv, ev, call.Lang, now)
 	ans["preset"] = presetValue(preset)
 	return ok(ans)
 }
@@ -224,7 +225,7 @@ func (h *handlers) rsvpLoad(ctx context.Context, call bot.ActionCall) (bot.Actio
 func (h *handlers) rsvpAnswer(ctx context.Context, call bot.ActionCall) (bot.ActionResult, error) {
 	a, okA := event.ParseReply(arg(call, "answer"))
 	if !okA {
-		return fail("Jawaban belum jelas. Pilih Hadir, Tidak hadir, atau Mungkin.")
+		return fail(event.ReplyText(event.ReplyUnclear, nil, call.Lang))
 	}
 	party := int(argInt(call, "party"))
 	var needs []string
@@ -246,43 +247,43 @@ func (h *handlers) answer(ctx context.Context, call bot.ActionCall, token string
 	tok, _ := splitToken(token)
 	inv, _, err := h.deps.Events.Invitation(ctx, tok)
 	if errors.Is(err, event.ErrNotFound) {
-		return fail("Mohon maaf, undangan itu tidak kami temukan.")
+		return fail(event.ReplyText(event.ReplyNotFound, nil, call.Lang))
 	}
 	if err != nil {
 		return bot.ActionResult{}, err
 	}
 	if call.Contact.ID != 0 && inv.ContactID != call.Contact.ID {
-		return fail("Mohon maaf, undangan ini ditujukan untuk orang lain.")
+		return fail(event.ReplyText(event.ReplyNotYours, nil, call.Lang))
 	}
 	res, err := h.deps.Events.Answer(ctx, tok, req, now)
 	if err != nil {
 		ev, _ := h.deps.Events.Event(ctx, inv.EventID)
 		switch {
 		case errors.Is(err, event.ErrDeadlinePassed) && ev != nil:
-			return fail(event.DeadlineText(ev))
+			return fail(event.DeadlineText(ev, call.Lang))
 		case errors.Is(err, event.ErrClosed) && ev != nil && ev.Status == event.Cancelled:
-			return fail(fmt.Sprintf("Mohon maaf, acara *%s* sudah dibatalkan.", ev.Title))
+			return fail(event.ReplyText(event.ReplyCancelled, ev, call.Lang))
 		case errors.Is(err, event.ErrClosed):
-			return fail("Mohon maaf, acara ini tidak menerima konfirmasi saat ini.")
+			return fail(event.ReplyText(event.ReplyNotAccepting, ev, call.Lang))
 		case errors.Is(err, event.ErrPartyTooBig) && ev != nil:
-			return fail(fmt.Sprintf("Mohon maaf, paling banyak %d orang per usaha untuk acara ini.", max(ev.MaxParty, 1)))
+			return fail(event.ReplyText(event.ReplyPartyTooLarge, ev, call.Lang))
 		}
 		return bot.ActionResult{}, err
 	}
 	ev, inv := res.Event, res.Invitation
-	ans := map[string]any{"rsvp_status": string(inv.Status), "status_label": inv.Status.Label()}
+	ans := map[string]any{"rsvp_status": string(inv.Status), "status_label": event.AnswerLabel(inv.Status, call.Lang)}
 	switch inv.Status {
 	case event.Going:
-		pay, err := store.ConfirmationPayload(ev, inv, event.ConfirmText(ev, inv), now)
+		notice, err := event.ConfirmationNotice(ev, inv, call.Lang, now)
 		if err != nil {
 			return bot.ActionResult{}, err
 		}
-		ans["result_text"] = "Kehadiran tercatat."
-		return ok(ans, pay.Outbounds()...)
+		ans["result_text"] = event.ReplyText(event.ReplyRecorded, ev, call.Lang)
+		return ok(ans, outbox.NoticePayload(notice).Outbounds()...)
 	case event.Waitlist:
-		ans["result_text"] = event.WaitlistText(ev)
+		ans["result_text"] = event.WaitlistText(ev, call.Lang)
 	default:
-		ans["result_text"] = event.DeclineText(ev, inv.Status)
+		ans["result_text"] = event.DeclineText(ev, inv.Status, call.Lang)
 	}
 	return ok(ans, channel.Outbound{Text: ans["result_text"].(string)})
 }
@@ -297,13 +298,7 @@ func (h *handlers) eventsMine(ctx context.Context, call bot.ActionCall) (bot.Act
 	var b strings.Builder
 	tokens := make([]any, 0, len(mine))
 	for i, m := range mine {
-		status := m.Invitation.Status.Label()
-		if m.Event.Status == event.Cancelled {
-			status = "acara dibatalkan"
-		} else if m.Invitation.Status == event.Going {
-			status += fmt.Sprintf(" (%d orang, kode %s)", max(m.Invitation.PartySize, 1), m.Invitation.CheckinCode)
-		}
-		fmt.Fprintf(&b, "%d. *%s* — %s\n   Jawaban: %s\n", i+1, m.Event.Title, event.FormatWhen(&m.Event), status)
+		b.WriteString(event.InvitationLine(i+1, &m.Event, &m.Invitation, call.Lang) + "\n")
 		tokens = append(tokens, m.Invitation.Token)
 	}
 	return ok(map[string]any{"mine_text": strings.TrimRight(b.String(), "\n"), "mine_count": len(mine), "mine_tokens": tokens})

@@ -74,7 +74,7 @@ func (c *convo) start(flowID, param string) {
 	if c.def == nil {
 		c.t.Fatalf("no flow %s", flowID)
 	}
-	res, err := flow.Start(c.def, c.contact, "id", c.def.StartParams(param), c.now)
+	res, err := flow.Start(c.def, c.contact, c.contact.Lang, c.def.StartParams(param), c.now)
 	if err != nil {
 		c.t.Fatal(err)
 	}
@@ -123,7 +123,7 @@ func (c *convo) take(res flow.Result) {
 			}
 			ar, err := fn(context.Background(), bot.ActionCall{
 				Contact: c.contact, Address: channel.Address{Channel: channel.Name(c.contact.Channel), ExternalID: "x"},
-				Answers: maps.Clone(res.Session.Answers), Args: eff.Args, Now: c.now, Lang: "id",
+				Answers: maps.Clone(res.Session.Answers), Args: eff.Args, Now: c.now, Lang: c.contact.Lang,
 			})
 			if err != nil {
 				c.t.Fatalf("action %s: %v", eff.Action, err)
@@ -296,6 +296,38 @@ func TestAcaraChangeAnswer(t *testing.T) {
 		c = newConvo(t, db, f.staff)
 		c.start("acara", "")
 		c.expect("Belum ada undangan")
+	})
+}
+
+// TestRSVPInEnglish: an English contact answers an invitation and reads
+// the confirmation (with its calendar file and QR code), the list of
+// invitations and the decline note in English.
+func TestRSVPInEnglish(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := setup(t, db, event.Seminar, 0, 1, true)
+		o := f.owners[1]
+		o.Lang = "en"
+		c := newConvo(t, db, o)
+		c.start("rsvp", f.tokens[o.ID]+"_yes")
+		c.expect("Thank you, we have noted your attendance (party of 1).", "Check-in code: *")
+		if len(c.media) != 2 || !strings.HasPrefix(c.media[1].Media.Caption, "Check-in code: ") {
+			t.Fatalf("confirmation files %+v", c.media)
+		}
+		c = newConvo(t, db, o)
+		c.start("acara", "")
+		c.expect("1. *Temu Bisnis Rendang*", "Answer: Attending (party of 1, code")
+		c.say("1")
+		c.expect("Your current answer: Attending", "Time: ")
+		c.say("Not attending")
+		c.expect("Thank you for letting us know.")
+		for _, text := range c.texts {
+			if strings.Contains(text, "Bapak/Ibu") {
+				t.Errorf("Indonesian in an English conversation: %q", text)
+			}
+		}
+		c = newConvo(t, db, flow.Contact{ID: f.staff.ID, Channel: f.staff.Channel, Lang: "en"})
+		c.start("acara", "")
+		c.expect("You have no event invitations")
 	})
 }
 

@@ -136,7 +136,13 @@ func (h *handlers) staffSegmentCount(ctx context.Context, call bot.ActionCall) (
 			}
 		}
 	}
-	preview := event.InvitationText(ev, "Siti", 0) + "\n[Hadir] [Tidak hadir] [Mungkin]"
+	preview := event.InvitationText(ev, "Siti", 0, call.Lang) + "\n"
+	for i, c := range event.RSVPChoices("", call.Lang) {
+		if i > 0 {
+			preview += " "
+		}
+		preview += "[" + c.Label + "]"
+	}
 	return ok(map[string]any{"count_text": b.String(), "preview_text": preview, "total": sc.Total})
 }
 

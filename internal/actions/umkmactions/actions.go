@@ -4,7 +4,8 @@
 // the contact's when linked to them or carrying their verified phone. Register adds them to a
 // bot.Actions registry. Every action reads the session's answers by the
 // names the flows in flows/registration.yaml and flows/update.yaml save,
-// writes through internal/store, and answers with values the flows branch
+// writes through the two narrow storage interfaces of deps.go (internal/store
+// implements them), and answers with values the flows branch
 // on (reg_no, error_text, existing, ...). NIKs and phone numbers are masked
 // in every log line.
 package umkmactions
@@ -49,8 +50,8 @@ type noForget struct{}
 func (noForget) Forget(context.Context, []channel.Address, []string) error { return nil }
 
 type actions struct {
-	db     *store.DB
-	repo   *store.BusinessRepo
+	db     people
+	repo   register
 	data   *umkm.Data
 	log    *slog.Logger
 	office string

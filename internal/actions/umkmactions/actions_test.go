@@ -54,7 +54,7 @@ func (e *env) contact(channel, ext, phone string) flow.Contact {
 	default:
 		e.t.Fatalf("a %s contact has no platform-verified phone", channel)
 	}
-	c, _, err := e.db.UpsertContact(context.Background(), store.ContactSeen{Channel: channel, ExternalID: ext, DisplayName: "Uni " + ext,
+	c, _, err := e.db.UpsertContact(context.Background(), contact.Seen{Channel: channel, ExternalID: ext, DisplayName: "Uni " + ext,
 		Phone: phone, PhoneSource: src, At: now})
 	if err != nil {
 		e.t.Fatal(err)
@@ -91,7 +91,7 @@ func registration(phone string) map[string]any {
 
 func (e *env) register(c flow.Contact, ans map[string]any) map[string]any {
 	e.t.Helper()
-	e.run(umkmactions.ActConsent, c, ans, map[string]any{"purpose": umkm.PurposeData, "granted": "true"})
+	e.run(umkmactions.ActConsent, c, ans, map[string]any{"purpose": contact.PurposeData, "granted": "true"})
 	return e.run(umkmactions.ActRegister, c, ans, nil)
 }
 
@@ -134,7 +134,7 @@ func TestRegisterHappyPath(t *testing.T) {
 			!b.ShowToPartners || b.NIK != "1301014506900001" || b.PhotoRef != "file-1" || *b.Workers != 3 {
 			t.Errorf("stored %+v", b)
 		}
-		cons, _ := db.LatestConsent(ctx, c.ID, umkm.PurposeData)
+		cons, _ := db.LatestConsent(ctx, c.ID, contact.PurposeData)
 		if !cons.Granted || cons.MessageID != "msg-umkm.consent" || cons.NoticeVersion != umkm.NoticeVersion || cons.Channel != "webchat" {
 			t.Errorf("consent %+v", cons)
 		}
@@ -177,7 +177,7 @@ func TestConsentRefusedStoresOnlyTheRefusal(t *testing.T) {
 		ctx := context.Background()
 		c := e.contact("whatsapp", "62813", "+6281377778888")
 		e.run(umkmactions.ActFindExisting, c, nil, nil)
-		e.run(umkmactions.ActConsent, c, map[string]any{"consent": false}, map[string]any{"purpose": umkm.PurposeData, "granted": "false"})
+		e.run(umkmactions.ActConsent, c, map[string]any{"consent": false}, map[string]any{"purpose": contact.PurposeData, "granted": "false"})
 		cs, err := db.ConsentsOf(ctx, c.ID)
 		if err != nil || len(cs) != 1 || cs[0].Granted || cs[0].Reply != "tidak" || cs[0].NoticeVersion != umkm.NoticeVersion {
 			t.Errorf("consents %+v %v", cs, err)
@@ -205,7 +205,7 @@ func TestDuplicatePhoneBecomesUpdate(t *testing.T) {
 		if found["existing"] != true || found["existing_by"] != "phone" {
 			t.Fatalf("find existing by phone: %v", found)
 		}
-		e.run(umkmactions.ActConsent, wa, nil, map[string]any{"purpose": umkm.PurposeData, "granted": "true"})
+		e.run(umkmactions.ActConsent, wa, nil, map[string]any{"purpose": contact.PurposeData, "granted": "true"})
 		if r := e.run(umkmactions.ActRegister, wa, registration("+6281234567890"), nil); r["reg_no"] != nil || r["existing_reg_no"] != "PSS-2026-000001" {
 			t.Errorf("register duplicate: %v", r)
 		}
@@ -228,7 +228,7 @@ func TestDuplicatePhoneBecomesUpdate(t *testing.T) {
 		if *b.Workers != 5 || b.SizeClass != umkm.Kecil || *b.ContactID != wa.ID || !b.Verified {
 			t.Errorf("after update: %+v", b)
 		}
-		if c, err := db.LatestConsent(ctx, wa.ID, umkm.PurposePartners); err != nil || c.Granted || c.Reply != "tidak" {
+		if c, err := db.LatestConsent(ctx, wa.ID, contact.PurposePartners); err != nil || c.Granted || c.Reply != "tidak" {
 			t.Errorf("partners consent on update: %+v %v", c, err)
 		}
 		all, _ := repo.ListBusinesses(ctx, umkm.Filter{})
@@ -262,7 +262,7 @@ func TestMyDataAndDeleteData(t *testing.T) {
 		if r := e.register(c, registration("+6281234567890")); r["reg_no"] == nil {
 			t.Fatalf("register: %v", r)
 		}
-		e.run(umkmactions.ActConsent, c, nil, map[string]any{"purpose": umkm.PurposePartners, "granted": "true"})
+		e.run(umkmactions.ActConsent, c, nil, map[string]any{"purpose": contact.PurposePartners, "granted": "true"})
 		my := e.run(umkmactions.ActMyData, c, nil, nil)["mydata_text"].(string)
 		for _, want := range []string{"Keripik Balado Uni Siti", "PSS-2026-000001", "+6281234567890", "1301********0001", "Koto XI Tarusan", "Rp50.000.000", "setuju", umkm.NoticeVersion} {
 			if !strings.Contains(my, want) {
@@ -285,7 +285,7 @@ func TestMyDataAndDeleteData(t *testing.T) {
 		if len(all) != 1 || all[0].OwnerName != "" || all[0].OwnerPhone != "" || all[0].NIK != "" || all[0].DeletedAt == nil || all[0].SizeClass != umkm.Mikro {
 			t.Errorf("after delete: %+v", all)
 		}
-		for _, p := range []string{umkm.PurposeData, umkm.PurposePartners, umkm.PurposeBroadcasts} {
+		for _, p := range []string{contact.PurposeData, contact.PurposePartners, contact.PurposeBroadcasts} {
 			cons, err := db.LatestConsent(ctx, c.ID, p)
 			if err != nil || cons.Granted || cons.Reply != "hapusdata" || !cons.CreatedAt.Equal(now) || cons.NoticeVersion != umkm.NoticeVersion {
 				t.Errorf("withdrawal of %s: %+v %v", p, cons, err)
@@ -312,13 +312,13 @@ func TestStopAndStart(t *testing.T) {
 		c := e.contact("telegram", "t9", "")
 		e.run(umkmactions.ActStop, c, nil, nil)
 		got, _ := db.ContactByID(ctx, c.ID)
-		cons, _ := db.LatestConsent(ctx, c.ID, umkm.PurposeBroadcasts)
+		cons, _ := db.LatestConsent(ctx, c.ID, contact.PurposeBroadcasts)
 		if !got.Stopped || cons.Granted || cons.Reply != "berhenti" || cons.MessageID != "msg-umkm.stop" {
 			t.Errorf("after berhenti: %+v %+v", got, cons)
 		}
 		e.run(umkmactions.ActStart, c, nil, nil)
 		got, _ = db.ContactByID(ctx, c.ID)
-		cons, _ = db.LatestConsent(ctx, c.ID, umkm.PurposeBroadcasts)
+		cons, _ = db.LatestConsent(ctx, c.ID, contact.PurposeBroadcasts)
 		if got.Stopped || !cons.Granted || cons.Reply != "mulai" {
 			t.Errorf("after mulai: %+v %+v", got, cons)
 		}

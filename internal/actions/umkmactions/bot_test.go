@@ -13,6 +13,7 @@ import (
 	"jejaring/internal/bot"
 	"jejaring/internal/bot/bottest"
 	"jejaring/internal/channel"
+	"jejaring/internal/contact"
 	"jejaring/internal/flow"
 	"jejaring/internal/session"
 	"jejaring/internal/session/sessiontest"
@@ -100,7 +101,7 @@ func TestThroughTheBot(t *testing.T) {
 				t.Errorf("stored %+v", b)
 			}
 			webContact := h.Contact(web)
-			if c, _ := h.DB.LatestConsent(ctx, webContact.ID, umkm.PurposeData); !c.Granted || c.MessageID == "" {
+			if c, _ := h.DB.LatestConsent(ctx, webContact.ID, contact.PurposeData); !c.Granted || c.MessageID == "" {
 				t.Errorf("consent %+v", c)
 			}
 

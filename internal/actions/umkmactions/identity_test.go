@@ -30,7 +30,7 @@ func seedVictim(t *testing.T, h *bottest.Harness) (channel.Address, *umkm.Busine
 	t.Helper()
 	ctx := context.Background()
 	wa := channel.Address{Channel: channel.WhatsApp, ExternalID: "6281266543210"}
-	c, _, err := h.DB.UpsertContact(ctx, store.ContactSeen{Channel: string(wa.Channel), ExternalID: wa.ExternalID,
+	c, _, err := h.DB.UpsertContact(ctx, contact.Seen{Channel: string(wa.Channel), ExternalID: wa.ExternalID,
 		DisplayName: "Rosna", Phone: victimPhone, PhoneSource: contact.SourceWhatsAppSender, At: h.Now()})
 	if err != nil {
 		t.Fatal(err)

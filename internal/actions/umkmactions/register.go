@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"jejaring/internal/bot"
+	"jejaring/internal/contact"
 	"jejaring/internal/idn"
 	"jejaring/internal/store"
 	"jejaring/internal/umkm"
@@ -25,7 +26,7 @@ func (x *actions) notice(ctx context.Context, call bot.ActionCall) (bot.ActionRe
 func (x *actions) consent(ctx context.Context, call bot.ActionCall) (bot.ActionResult, error) {
 	purpose := str(call.Args, "purpose")
 	if purpose == "" {
-		purpose = umkm.PurposeData
+		purpose = contact.PurposeData
 	}
 	granted := boolean(call.Args, "granted")
 	if err := x.recordConsent(ctx, call, purpose, granted, str(call.Args, "reply")); err != nil {
@@ -44,7 +45,7 @@ func (x *actions) recordConsent(ctx context.Context, call bot.ActionCall, purpos
 			reply = "ya"
 		}
 	}
-	c := store.Consent{ContactID: call.Contact.ID, Purpose: purpose, Granted: granted, NoticeVersion: umkm.NoticeVersion,
+	c := contact.Consent{ContactID: call.Contact.ID, Purpose: purpose, Granted: granted, NoticeVersion: umkm.NoticeVersion,
 		Reply: reply, MessageID: call.MessageID, Channel: call.Contact.Channel, CreatedAt: call.Now}
 	if err := x.db.RecordConsent(ctx, &c); err != nil {
 		return err
@@ -237,7 +238,7 @@ func firstError(err error, lang string) string {
 func (x *actions) register(ctx context.Context, call bot.ActionCall) (bot.ActionResult, error) {
 	lang := call.Lang
 	if call.Contact.ID != 0 {
-		ok, err := x.db.HasConsent(ctx, call.Contact.ID, umkm.PurposeData)
+		ok, err := x.db.HasConsent(ctx, call.Contact.ID, contact.PurposeData)
 		if err != nil {
 			return bot.ActionResult{}, err
 		}
@@ -258,7 +259,10 @@ func (x *actions) register(ctx context.Context, call bot.ActionCall) (bot.Action
 		return result("error_text", firstError(err, lang)), nil
 	}
 	b.Classify()
-	err := x.repo.CreateBusiness(ctx, &b, x.data.Region.Prefix, call.Now)
+	// The audit entry is written in the same transaction as the record: a
+	// failed audit leaves no record, so the owner's retry registers
+	// instead of hearing "already registered".
+	err := x.repo.RegisterBusiness(ctx, &b, x.data.Region.Prefix, actor(call), call.Now)
 	var dup *umkm.DuplicateError
 	if errors.As(err, &dup) {
 		if x.owns(call, dup.Existing) {
@@ -271,10 +275,6 @@ func (x *actions) register(ctx context.Context, call bot.ActionCall) (bot.Action
 		return result("error_text", notYoursText(lang), "existing_other", true), nil
 	}
 	if err != nil {
-		return bot.ActionResult{}, err
-	}
-	if err := x.db.AddAudit(ctx, call.Now, actor(call), store.AuditBusinessCreate, "business", strconv.FormatInt(b.ID, 10),
-		map[string]any{"reg_no": b.RegNo, "source": b.Source}); err != nil {
 		return bot.ActionResult{}, err
 	}
 	x.log.InfoContext(ctx, "business registered", "reg_no", b.RegNo, "contact", call.Contact.ID,

@@ -182,7 +182,7 @@ func (x *actions) update(ctx context.Context, call bot.ActionCall) (bot.ActionRe
 	if nb.ShowToPartners != b.ShowToPartners && call.Contact.ID != 0 {
 		// Showing the profile to partners is its own consent: a change
 		// here is recorded like the first answer.
-		if err := x.recordConsent(ctx, call, umkm.PurposePartners, nb.ShowToPartners, ""); err != nil {
+		if err := x.recordConsent(ctx, call, contact.PurposePartners, nb.ShowToPartners, ""); err != nil {
 			return bot.ActionResult{}, err
 		}
 	}
@@ -226,7 +226,7 @@ func (x *actions) myData(ctx context.Context, call bot.ActionCall) (bot.ActionRe
 	sb.WriteString(idn.Pick(lang, "*Data Bapak/Ibu yang kami simpan*", "*The data we keep about you*"))
 	if call.Contact.ID != 0 {
 		c, err := x.db.ContactByID(ctx, call.Contact.ID)
-		if err != nil && !store.NotFound(err) {
+		if err != nil && !errors.Is(err, contact.ErrNotFound) {
 			return bot.ActionResult{}, err
 		}
 		if err == nil {
@@ -267,12 +267,21 @@ func (x *actions) myData(ctx context.Context, call bot.ActionCall) (bot.ActionRe
 			}
 		}
 	}
+	if call.Contact.ID != 0 {
+		all, open, err := x.db.QuestionCounts(ctx, call.Contact.ID)
+		if err != nil {
+			return bot.ActionResult{}, err
+		}
+		if all > 0 {
+			fmt.Fprintf(&sb, idn.Pick(lang, "\n\nPertanyaan ke kantor (TANYA): %d, belum dijawab %d", "\n\nQuestions to the office (TANYA): %d, not answered yet %d"), all, open)
+		}
+	}
 	sb.WriteString(idn.Pick(lang, "\n\nKetik UBAH untuk memperbaiki, HAPUSDATA untuk menghapus.", "\n\nType UBAH to correct it, HAPUSDATA to delete it."))
 	return result("mydata_text", sb.String()), nil
 }
 
 // phoneLine is the contact's verified phone and how it became known.
-func phoneLine(c store.Contact, lang string) string {
+func phoneLine(c contact.Contact, lang string) string {
 	p := c.VerifiedPhone()
 	if p == "" {
 		return "-"
@@ -297,11 +306,11 @@ func dash(s string) string {
 
 func purposeLabel(p, lang string) string {
 	switch p {
-	case umkm.PurposeData:
+	case contact.PurposeData:
 		return idn.Pick(lang, "penyimpanan data usaha", "keeping business data")
-	case umkm.PurposePartners:
+	case contact.PurposePartners:
 		return idn.Pick(lang, "tampil ke mitra", "shown to partners")
-	case umkm.PurposeBroadcasts:
+	case contact.PurposeBroadcasts:
 		return idn.Pick(lang, "undangan dan pengumuman", "invitations and announcements")
 	}
 	return p
@@ -326,7 +335,7 @@ func (x *actions) deleteData(ctx context.Context, call bot.ActionCall) (bot.Acti
 		// loudly so an operator removes the files.
 		x.log.ErrorContext(ctx, "erasure committed but data outside the database not removed", "contact", call.Contact.ID, "err", err)
 	}
-	for _, p := range []string{umkm.PurposeData, umkm.PurposePartners, umkm.PurposeBroadcasts} {
+	for _, p := range []string{contact.PurposeData, contact.PurposePartners, contact.PurposeBroadcasts} {
 		if err := x.recordConsent(ctx, call, p, false, "hapusdata"); err != nil {
 			return bot.ActionResult{}, err
 		}
@@ -353,7 +362,7 @@ func (x *actions) setStopped(ctx context.Context, call bot.ActionCall, stopped b
 		return bot.ActionResult{}, err
 	}
 	reply := yesNo(stopped, "berhenti", "mulai")
-	if err := x.recordConsent(ctx, call, umkm.PurposeBroadcasts, !stopped, reply); err != nil {
+	if err := x.recordConsent(ctx, call, contact.PurposeBroadcasts, !stopped, reply); err != nil {
 		return bot.ActionResult{}, err
 	}
 	return result("stopped", stopped), nil

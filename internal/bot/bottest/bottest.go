@@ -81,7 +81,7 @@ func NewWith(t testing.TB, flows *flow.Set, actions bot.Actions, db *store.DB, s
 		h.Actions = bot.Actions{}
 	}
 	cfg := bot.Config{
-		DB: db, Sessions: sessions, Flows: flows, Actions: h.Actions,
+		Contacts: db, Sessions: sessions, Flows: flows, Actions: h.Actions,
 		Clock: h.Now,
 		OnTurn: func(addr channel.Address, answers map[string]any, ended string) {
 			h.mu.Lock()
@@ -186,7 +186,7 @@ func (h *Harness) Answers(addr channel.Address) (answers map[string]any, ended s
 }
 
 // Contact is addr's contact row.
-func (h *Harness) Contact(addr channel.Address) store.Contact {
+func (h *Harness) Contact(addr channel.Address) contact.Contact {
 	h.T.Helper()
 	c, err := h.DB.ContactByAddress(context.Background(), string(addr.Channel), addr.ExternalID)
 	if err != nil {
@@ -256,7 +256,7 @@ func Messages(out []channel.Outbound) []flow.Message {
 // script's phone is the contact's verified phone: the WhatsApp sender, a
 // Telegram contact shared by its own user, or (web chat) a phone proven
 // with a one-time code.
-func storeSeen(addr channel.Address, name, phone, lang string, at time.Time) store.ContactSeen {
+func storeSeen(addr channel.Address, name, phone, lang string, at time.Time) contact.Seen {
 	src := contact.SourceNone
 	if phone != "" {
 		switch addr.Channel {
@@ -268,7 +268,7 @@ func storeSeen(addr channel.Address, name, phone, lang string, at time.Time) sto
 			src = contact.SourceOTP
 		}
 	}
-	return store.ContactSeen{
+	return contact.Seen{
 		Channel: string(addr.Channel), ExternalID: addr.ExternalID,
 		DisplayName: name, Phone: phone, PhoneSource: src, Language: lang, At: at,
 	}

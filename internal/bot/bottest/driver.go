@@ -9,21 +9,22 @@ import (
 	"jejaring/internal/channel"
 	"jejaring/internal/flow"
 	"jejaring/internal/flow/flowtest"
+	"jejaring/internal/flow/script"
 )
 
 // driver plays engine inputs through the whole bot for one contact.
 type driver struct {
 	h     *Harness
 	addr  channel.Address
-	sc    *flowtest.Script // nil for a plain Driver
+	sc    *script.Script // nil for a plain Driver
 	ended string
 }
 
-// Driver adapts the harness to flowtest.Driver for the contact at addr:
+// Driver adapts the harness to script.Driver for the contact at addr:
 // every input goes through bot.Handle exactly as an adapter would deliver
 // it (so outside a conversation the bot's own routing applies: triggers,
 // deep links, the first-contact flow, the menu).
-func (h *Harness) Driver(addr channel.Address) flowtest.Driver {
+func (h *Harness) Driver(addr channel.Address) script.Driver {
 	return &driver{h: h, addr: addr}
 }
 
@@ -34,7 +35,7 @@ func (h *Harness) Driver(addr channel.Address) flowtest.Driver {
 // stubs stand in for actions the harness's registry does not have; real
 // actions win. Call it before messages flow (it adds to the registry the bot
 // reads); one harness per script keeps scripts apart.
-func (h *Harness) ScriptDriver(sc *flowtest.Script) flowtest.Driver {
+func (h *Harness) ScriptDriver(sc *script.Script) script.Driver {
 	h.T.Helper()
 	ctx := context.Background()
 	c := sc.Contact
@@ -70,7 +71,7 @@ func (h *Harness) ScriptDriver(sc *flowtest.Script) flowtest.Driver {
 // RunScript plays the conversation script in file through the whole bot.
 func (h *Harness) RunScript(t *testing.T, file string) {
 	t.Helper()
-	sc, err := flowtest.Load(file)
+	sc, err := script.Load(file)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -217,13 +217,13 @@ func readAtMost(p *multipart.Part, limit int64) ([]byte, error) {
 // returns the path.
 func (c *Chat) savePhoto(data []byte, ext string) (string, error) {
 	dir := filepath.Join(c.opt.DataDir, "webchat", "media", c.opt.Now().UTC().Format("2006-01"))
-	if err := os.MkdirAll(dir, 0o750); err != nil {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", fmt.Errorf("media dir: %w", err)
 	}
 	var b [16]byte
 	_, _ = rand.Read(b[:])
 	path := filepath.Join(dir, hex.EncodeToString(b[:])+ext)
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o640)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return "", fmt.Errorf("create: %w", err)
 	}

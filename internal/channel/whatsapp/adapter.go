@@ -16,15 +16,26 @@ import (
 	"go.mau.fi/whatsmeow/store/sqlstore"
 
 	"jejaring/internal/channel"
-	"jejaring/internal/store"
 )
 
-// Config is everything the WhatsApp channel needs. DB and Handler are
-// required; the rest has defaults.
+// Config is everything the WhatsApp channel needs. DB, Dialect and Handler
+// are required; the rest has defaults.
 type Config struct {
-	// DB is Jejaring's database; whatsmeow keeps the device session in its
-	// own whatsmeow_* tables there.
-	DB *store.DB
+	// DB and Dialect are what whatsmeow takes: a pool on Jejaring's
+	// database, where it keeps the device session in its own whatsmeow_*
+	// tables, and its dialect ("postgres" or "sqlite"; store.DB.SidePool
+	// gives both). The adapter runs no query of Jejaring's own tables.
+	DB      *sql.DB
+	Dialect string
+	// LastSent and LastSeen are the two questions the adapter asks of
+	// Jejaring's records, wired by internal/app; nil answers "none".
+	// LastSent gives the choices of the newest message the outbox sent to
+	// a WhatsApp contact (externalID) and when, so a bare number still
+	// answers an invitation after a restart. LastSeen gives when the
+	// contact last wrote; known is false when they never did (the policy
+	// OnlyKnownContacts refuses to send to them).
+	LastSent func(ctx context.Context, externalID string) (choices []channel.Choice, at time.Time, ok bool, err error)
+	LastSeen func(ctx context.Context, externalID string) (at time.Time, known bool, err error)
 	// DataDir is where received images and documents are saved
 	// (DataDir/whatsapp/media/YYYY-MM/) and where the connection state is
 	// written for `jejaring whatsapp status` (DataDir/whatsapp/status.json).
@@ -120,8 +131,8 @@ var _ channel.Channel = (*Adapter)(nil)
 // New prepares the WhatsApp channel: it creates or upgrades whatsmeow's
 // tables in cfg.DB. It does not connect; Run does.
 func New(ctx context.Context, cfg Config) (*Adapter, error) {
-	if cfg.DB == nil {
-		return nil, errors.New("whatsapp: Config.DB is required")
+	if cfg.DB == nil || cfg.Dialect == "" {
+		return nil, errors.New("whatsapp: Config.DB and Config.Dialect are required")
 	}
 	if cfg.Handler == nil {
 		return nil, errors.New("whatsapp: Config.Handler is required")
@@ -130,7 +141,7 @@ func New(ctx context.Context, cfg Config) (*Adapter, error) {
 	if err := cfg.Policy.Validate(); err != nil {
 		return nil, fmt.Errorf("whatsapp: %w", err)
 	}
-	container, err := openContainer(ctx, cfg.DB, cfg.Logger)
+	container, err := openContainer(ctx, cfg.DB, cfg.Dialect, cfg.Logger)
 	if err != nil {
 		return nil, err
 	}
@@ -151,17 +162,14 @@ func newAdapter(cfg Config, container *sqlstore.Container) *Adapter {
 	return a
 }
 
-// openContainer wraps Jejaring's database in whatsmeow's SQL store and
-// creates or upgrades its tables.
-func openContainer(ctx context.Context, db *store.DB, logger *slog.Logger) (*sqlstore.Container, error) {
-	var dialect string
-	switch db.Dialect {
-	case store.Postgres:
-		dialect = "postgres"
-	case store.SQLite:
-		dialect = "sqlite"
+// openContainer wraps the pool in whatsmeow's SQL store and creates or
+// upgrades its tables. On SQLite the pool must not be Jejaring's own
+// one-connection pool (see store.DB.SidePool).
+func openContainer(ctx context.Context, pool *sql.DB, dialect string, logger *slog.Logger) (*sqlstore.Container, error) {
+	switch dialect {
+	case "postgres", "sqlite":
 	default:
-		return nil, fmt.Errorf("whatsapp: unsupported database dialect %q", db.Dialect)
+		return nil, fmt.Errorf("whatsapp: unsupported database dialect %q", dialect)
 	}
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
@@ -173,24 +181,9 @@ func openContainer(ctx context.Context, db *store.DB, logger *slog.Logger) (*sql
 		// a whatsmeow in another schema would make it skip creating ours.
 		// Creating the table here first, exactly as the upgrader would,
 		// keeps each schema's session on its own.
-		if _, err := db.ExecContext(ctx, "CREATE TABLE IF NOT EXISTS whatsmeow_version (version INTEGER, compat INTEGER)"); err != nil {
+		if _, err := pool.ExecContext(ctx, "CREATE TABLE IF NOT EXISTS whatsmeow_version (version INTEGER, compat INTEGER)"); err != nil {
 			return nil, fmt.Errorf("whatsapp: prepare session tables: %w", err)
 		}
-	}
-	pool := db.DB.DB
-	if dialect == "sqlite" {
-		// Jejaring's own SQLite pool has one connection. whatsmeow runs
-		// queries of its own while it holds a transaction during
-		// encryption traffic, which would wait forever on that single
-		// connection, so it gets a pool of its own on the same file (WAL
-		// mode and busy_timeout let the two share it). It lives as long
-		// as the process.
-		p, err := sql.Open("sqlite", db.URL)
-		if err != nil {
-			return nil, fmt.Errorf("whatsapp: open session store: %w", err)
-		}
-		p.SetMaxOpenConns(4)
-		pool = p
 	}
 	container := sqlstore.NewWithDB(pool, dialect, newWALog(logger.With("channel", "whatsapp"), "Store"))
 	if err := container.Upgrade(ctx); err != nil {

@@ -42,7 +42,8 @@ func (c *closedPort) count() int {
 func linkDevice(t *testing.T, db *store.DB) {
 	t.Helper()
 	ctx := context.Background()
-	c, err := openContainer(ctx, db, nil)
+	pool, dialect := side(t, db)
+	c, err := openContainer(ctx, pool, dialect, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,8 +78,9 @@ func TestRunUnreachableKeepsRetrying(t *testing.T) {
 		linkDevice(t, db)
 		port := &closedPort{}
 		dataDir := t.TempDir()
+		pool, dialect := side(t, db)
 		a, err := New(context.Background(), Config{
-			DB: db, DataDir: dataDir, Dial: port.dial,
+			DB: pool, Dialect: dialect, DataDir: dataDir, Dial: port.dial,
 			Handler:    channel.HandlerFunc(func(context.Context, channel.Inbound) ([]channel.Outbound, error) { return nil, nil }),
 			MinBackoff: 5 * time.Millisecond, MaxBackoff: 20 * time.Millisecond,
 		})
@@ -133,8 +135,9 @@ func TestRunNotLinked(t *testing.T) {
 	t.Parallel()
 	db := storetest.New(t, store.SQLite)
 	port := &closedPort{}
+	pool, dialect := side(t, db)
 	a, err := New(context.Background(), Config{
-		DB: db, DataDir: t.TempDir(), Dial: port.dial, LinkPoll: 10 * time.Millisecond,
+		DB: pool, Dialect: dialect, DataDir: t.TempDir(), Dial: port.dial, LinkPoll: 10 * time.Millisecond,
 		Handler: channel.HandlerFunc(func(context.Context, channel.Inbound) ([]channel.Outbound, error) { return nil, nil }),
 	})
 	if err != nil {

@@ -6,7 +6,10 @@
 //
 // The device session lives in Jejaring's own database through whatsmeow's SQL
 // store (PostgreSQL or SQLite, the whatsmeow_* tables), so a restart keeps the
-// link. Nothing here may stop the rest of Jejaring: when WhatsApp is
+// link. The adapter takes what whatsmeow takes, a *sql.DB and the dialect
+// name (Config.DB, Config.Dialect), and runs no query of Jejaring's own
+// tables: what it must know of Jejaring's records it asks through two
+// lookups internal/app wires (Config.LastSent, Config.LastSeen). Nothing here may stop the rest of Jejaring: when WhatsApp is
 // unreachable the adapter retries with backoff and reports the reason through
 // Health; when the phone logs the device out it stops and says how to re-link;
 // when another process takes the session over it steps aside instead of
@@ -27,7 +30,8 @@
 //     it. A message without choices ends the list; multi-choice lists are
 //     left to the engine. After a restart the memory is empty and a bare
 //     number is matched against the last outbox message sent to the
-//     contact, if they have not written since it went out.
+//     contact (Config.LastSent), if they have not written since it went
+//     out (Config.LastSeen).
 //   - Poll votes are matched to the poll we sent through an in-memory table
 //     (the last 2,000 polls). After a restart a vote on an older poll is
 //     ignored; the numbered reply that goes out with every poll still works.
@@ -36,6 +40,6 @@
 //     Send is the outbox's way out (replies to a message take the reply path
 //     inside the adapter), so Send also keeps the rest of the policy: with
 //     OnlyKnownContacts it refuses contacts who never wrote to the number
-//     (no WhatsApp contact row), and during a temporary ban it answers with a
+//     (Config.LastSeen finds no WhatsApp contact), and during a temporary ban it answers with a
 //     *channel.RateLimitError until the ban ends, which pauses the outbox.
 package whatsapp

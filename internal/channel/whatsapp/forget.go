@@ -2,16 +2,16 @@ package whatsapp
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 
 	"github.com/jmoiron/sqlx"
 	"go.mau.fi/whatsmeow/types"
-
-	"jejaring/internal/store"
 )
 
-// ForgetChat deletes what whatsmeow's own tables (in Jejaring's database)
+// ForgetChat deletes what whatsmeow's own tables (in Jejaring's database,
+// reached through pool and dialect as Config.DB and Config.Dialect)
 // keep about a chat partner whose data was erased (hapusdata): their
 // address-book, full and push names (whatsmeow_contacts), chat settings,
 // message secrets, privacy tokens and the LID-to-phone mapping. externalID
@@ -22,10 +22,14 @@ import (
 // fresh session is set up whenever they are missing. They are keyed by the
 // WhatsApp id and hold no name; unlinking the device removes them all.
 // Nothing happens when WhatsApp was never linked (no whatsmeow tables).
-func ForgetChat(ctx context.Context, db *store.DB, externalID string) error {
+func ForgetChat(ctx context.Context, pool *sql.DB, dialect, externalID string) error {
+	if dialect != "postgres" && dialect != "sqlite" {
+		return fmt.Errorf("whatsapp forget: unsupported database dialect %q", dialect)
+	}
+	db := sqlx.NewDb(pool, dialect)
 	var n int
 	q := `SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'whatsmeow_lid_map'`
-	if db.IsPostgres() {
+	if dialect == "postgres" {
 		q = `SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'whatsmeow_lid_map'`
 	}
 	if err := db.GetContext(ctx, &n, q); err != nil {
@@ -58,7 +62,7 @@ func ForgetChat(ctx context.Context, db *store.DB, externalID string) error {
 	if lid != "" {
 		jids = append(jids, types.NewJID(lid, types.HiddenUserServer).String())
 	}
-	return db.InTx(ctx, func(tx *sqlx.Tx) error {
+	return inTx(ctx, db, func(tx *sqlx.Tx) error {
 		for _, jid := range jids {
 			for _, stmt := range []string{
 				`DELETE FROM whatsmeow_contacts WHERE their_jid = ?`,
@@ -80,4 +84,21 @@ func ForgetChat(ctx context.Context, db *store.DB, externalID string) error {
 		}
 		return nil
 	})
+}
+
+// inTx runs fn in a transaction of whatsmeow's tables: committed when fn
+// returns nil, rolled back otherwise.
+func inTx(ctx context.Context, db *sqlx.DB, fn func(*sqlx.Tx) error) error {
+	tx, err := db.BeginTxx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("whatsapp forget: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("whatsapp forget: commit: %w", err)
+	}
+	return nil
 }

@@ -18,10 +18,11 @@ func TestForgetChat(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		if err := ForgetChat(ctx, db, "6281234567890"); err != nil {
+		pool, dialect := side(t, db)
+		if err := ForgetChat(ctx, pool, dialect, "6281234567890"); err != nil {
 			t.Fatalf("without whatsmeow tables: %v", err)
 		}
-		c, err := openContainer(ctx, db, nil)
+		c, err := openContainer(ctx, pool, dialect, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -43,7 +44,7 @@ func TestForgetChat(t *testing.T) {
 		if err := dev.LIDs.PutLIDMapping(ctx, sitiLID, siti); err != nil {
 			t.Fatal(err)
 		}
-		if err := ForgetChat(ctx, db, "6281234567890"); err != nil {
+		if err := ForgetChat(ctx, pool, dialect, "6281234567890"); err != nil {
 			t.Fatal(err)
 		}
 		var names, budis, maps int

@@ -209,11 +209,11 @@ func (a *Adapter) download(ctx context.Context, info types.MessageInfo, m whatsm
 	if info.Timestamp.IsZero() {
 		dir = filepath.Join(a.cfg.DataDir, "whatsapp", "media", a.cfg.Now().UTC().Format("2006-01"))
 	}
-	if err := os.MkdirAll(dir, 0o750); err != nil {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("media dir: %w", err)
 	}
 	path := filepath.Join(dir, safeName(info.ID)+extension(mimeType, fileName))
-	if err := os.WriteFile(path, data, 0o640); err != nil {
+	if err := os.WriteFile(path, data, 0o600); err != nil {
 		return nil, fmt.Errorf("save media: %w", err)
 	}
 	return &channel.Attachment{Ref: path, MIME: mimeType, FileName: fileName, Size: int64(len(data))}, nil

@@ -2,6 +2,7 @@ package whatsapp
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -9,12 +10,11 @@ import (
 	"strings"
 	"time"
 
+	"jejaring/internal/idn"
+
 	"go.mau.fi/whatsmeow"
 	"go.mau.fi/whatsmeow/store/sqlstore"
 	"go.mau.fi/whatsmeow/types/events"
-
-	"jejaring/internal/idn"
-	"jejaring/internal/store"
 )
 
 // Session reads and creates the linked-device session, for
@@ -28,10 +28,12 @@ type Session struct {
 	dial      func(ctx context.Context, network, addr string) (net.Conn, error)
 }
 
-// SessionConfig is what Session needs: the database, and the same network
-// settings the channel uses.
+// SessionConfig is what Session needs: the database as whatsmeow takes it
+// (see Config.DB and Config.Dialect), and the same network settings the
+// channel uses.
 type SessionConfig struct {
-	DB       *store.DB
+	DB       *sql.DB
+	Dialect  string
 	Logger   *slog.Logger
 	ProxyURL string
 	Dial     func(ctx context.Context, network, addr string) (net.Conn, error)
@@ -40,13 +42,13 @@ type SessionConfig struct {
 // OpenSession prepares whatsmeow's tables in the database and returns a
 // Session over them.
 func OpenSession(ctx context.Context, cfg SessionConfig) (*Session, error) {
-	if cfg.DB == nil {
-		return nil, errors.New("whatsapp: SessionConfig.DB is required")
+	if cfg.DB == nil || cfg.Dialect == "" {
+		return nil, errors.New("whatsapp: SessionConfig.DB and SessionConfig.Dialect are required")
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	c, err := openContainer(ctx, cfg.DB, cfg.Logger)
+	c, err := openContainer(ctx, cfg.DB, cfg.Dialect, cfg.Logger)
 	if err != nil {
 		return nil, err
 	}

@@ -2,9 +2,6 @@ package whatsapp
 
 import (
 	"context"
-	"database/sql"
-	"encoding/json"
-	"errors"
 	"strconv"
 	"strings"
 	"sync"
@@ -133,47 +130,32 @@ func number(s string) (int, bool) {
 	return n, err == nil
 }
 
-// lastOfferSQL finds the newest outbox message sent to a WhatsApp contact.
-// The outbox is the durable record of what bulk sends showed, so a number
-// answering an invitation still works after a restart.
-const lastOfferSQL = `SELECT payload, sent_at FROM outbox
-WHERE channel = ? AND external_id = ? AND status = 'sent' AND sent_at IS NOT NULL
-ORDER BY sent_at DESC, id DESC LIMIT 1`
-
 // storedOffer is the fallback after a restart: the choices of the last
 // outbox message sent to key, when the contact has not written since it
 // went out (otherwise the number may answer something later, which only
 // the memory of this process could tell).
 func (a *Adapter) storedOffer(ctx context.Context, key string) (offer, bool) {
-	db := a.cfg.DB
-	if db == nil {
+	if a.cfg.LastSent == nil {
 		return offer{}, false
 	}
-	var (
-		payload string
-		sentAt  time.Time
-	)
-	err := db.QueryRowContext(ctx, db.Rebind(lastOfferSQL), string(channel.WhatsApp), key).Scan(&payload, &sentAt)
+	choices, sentAt, ok, err := a.cfg.LastSent(ctx, key)
 	if err != nil {
-		if !errors.Is(err, sql.ErrNoRows) {
-			a.log.Warn("whatsapp: read the last outbox message", "to", idn.MaskPhone(key), "err", err)
+		a.log.Warn("whatsapp: read the last outbox message", "to", idn.MaskPhone(key), "err", err)
+		return offer{}, false
+	}
+	if !ok || len(choices) == 0 {
+		return offer{}, false
+	}
+	if a.cfg.LastSeen != nil {
+		if seen, known, err := a.cfg.LastSeen(ctx, key); err == nil && known && seen.After(sentAt) {
+			return offer{}, false
 		}
-		return offer{}, false
-	}
-	if c, err := db.ContactByAddress(ctx, string(channel.WhatsApp), key); err == nil && c.LastSeen.After(sentAt) {
-		return offer{}, false
-	}
-	var p struct {
-		Choices []channel.Choice `json:"choices"`
-	}
-	if err := json.Unmarshal([]byte(payload), &p); err != nil || len(p.Choices) == 0 {
-		return offer{}, false
 	}
 	if a.cfg.Now().Sub(sentAt) > offerTTL {
 		return offer{}, false
 	}
 	o := offer{at: sentAt}
-	for _, c := range p.Choices {
+	for _, c := range choices {
 		o.values = append(o.values, c.Value)
 		o.labels = append(o.labels, c.Label)
 	}

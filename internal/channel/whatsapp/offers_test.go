@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"jejaring/internal/channel"
+	"jejaring/internal/contact"
 	"jejaring/internal/outbox"
 	"jejaring/internal/store"
 	"jejaring/internal/store/storetest"
@@ -78,12 +79,12 @@ func TestNumberAfterRestartUsesTheOutbox(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		sentAt := time.Now().Add(-time.Hour).UTC().Truncate(time.Second)
-		contact, _, err := db.UpsertContact(ctx, store.ContactSeen{Channel: "whatsapp", ExternalID: "6281234567890", At: sentAt.Add(-24 * time.Hour)})
+		c, _, err := db.UpsertContact(ctx, contact.Seen{Channel: "whatsapp", ExternalID: "6281234567890", At: sentAt.Add(-24 * time.Hour)})
 		if err != nil {
 			t.Fatal(err)
 		}
 		repo := store.NewOutboxRepo(db)
-		if _, err := repo.Enqueue(ctx, []outbox.Message{{Kind: outbox.KindInvite, ContactID: contact.ID, DedupeKey: "t:1",
+		if _, err := repo.Enqueue(ctx, []outbox.Message{{Kind: outbox.KindInvite, ContactID: c.ID, DedupeKey: "t:1",
 			To: channel.Address{Channel: channel.WhatsApp, ExternalID: "6281234567890"}, Payload: outbox.PayloadOf(invitation)}}, sentAt); err != nil {
 			t.Fatal(err)
 		}
@@ -96,11 +97,11 @@ func TestNumberAfterRestartUsesTheOutbox(t *testing.T) {
 		}
 
 		a, _ := testAdapter(t, nil, false)
-		a.cfg.DB = db
+		lookups(&a.cfg, db)
 		if in, _ := a.inbound(ctx, dm(pnJID, text("2"))); in.Kind != channel.KindChoice || in.Choice != "rsvp_tok123_no" {
 			t.Errorf("after restart: %s %q, want the invitation's option 2", in.Kind, in.Choice)
 		}
-		if _, _, err := db.UpsertContact(ctx, store.ContactSeen{Channel: "whatsapp", ExternalID: "6281234567890", At: time.Now()}); err != nil {
+		if _, _, err := db.UpsertContact(ctx, contact.Seen{Channel: "whatsapp", ExternalID: "6281234567890", At: time.Now()}); err != nil {
 			t.Fatal(err)
 		}
 		if in, _ := a.inbound(ctx, dm(pnJID, text("2"))); in.Kind != channel.KindText {

@@ -2,7 +2,6 @@ package whatsapp
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"strconv"
@@ -73,18 +72,17 @@ func (a *Adapter) Send(ctx context.Context, to channel.Address, msg channel.Outb
 // creates one on a contact's first message. Replies to a message go out
 // through the reply path and are not checked.
 func (a *Adapter) checkKnown(ctx context.Context, jid types.JID) error {
-	if !a.cfg.Policy.OnlyKnownContacts || a.cfg.DB == nil {
+	if !a.cfg.Policy.OnlyKnownContacts || a.cfg.LastSeen == nil {
 		return nil
 	}
-	_, err := a.cfg.DB.ContactByAddress(ctx, string(channel.WhatsApp), contactKey(jid))
+	_, known, err := a.cfg.LastSeen(ctx, contactKey(jid))
 	switch {
-	case err == nil:
-		return nil
-	case errors.Is(err, sql.ErrNoRows):
-		return fmt.Errorf("%w: has never written to this WhatsApp number, and %s is on", channel.ErrUnknownRecipient, EnvBulkOnlyKnown)
-	default:
+	case err != nil:
 		return fmt.Errorf("check the contact wrote before: %w", err)
+	case !known:
+		return fmt.Errorf("%w: has never written to this WhatsApp number, and %s is on", channel.ErrUnknownRecipient, EnvBulkOnlyKnown)
 	}
+	return nil
 }
 
 // contactKey is the ExternalID inbound messages from jid carry: the phone

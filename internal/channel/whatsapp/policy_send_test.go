@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"jejaring/internal/channel"
+	"jejaring/internal/contact"
 	"jejaring/internal/store"
 	"jejaring/internal/store/storetest"
 )
@@ -18,12 +19,12 @@ func TestSendOnlyToKnownContacts(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		for _, ext := range []string{"6281234567890", "123456789012345@lid"} {
-			if _, _, err := db.UpsertContact(ctx, store.ContactSeen{Channel: string(channel.WhatsApp), ExternalID: ext, At: time.Now()}); err != nil {
+			if _, _, err := db.UpsertContact(ctx, contact.Seen{Channel: string(channel.WhatsApp), ExternalID: ext, At: time.Now()}); err != nil {
 				t.Fatal(err)
 			}
 		}
 		a, f := testAdapter(t, nil, false)
-		a.cfg.DB = db
+		lookups(&a.cfg, db)
 		for _, ext := range []string{"6281234567890", "+62 812-3456-7890", "123456789012345@lid"} {
 			if _, err := a.Send(ctx, channel.Address{Channel: channel.WhatsApp, ExternalID: ext}, channel.Outbound{Text: "Undangan"}); err != nil {
 				t.Errorf("Send to known %s: %v", ext, err)

@@ -27,14 +27,14 @@ const ClosedProxy = "http://127.0.0.1:1"
 func Link(t testing.TB, db *store.DB, phone string) {
 	t.Helper()
 	ctx := context.Background()
-	if _, err := whatsapp.OpenSession(ctx, whatsapp.SessionConfig{DB: db}); err != nil {
+	pool, dialect, err := db.SidePool()
+	if err != nil {
 		t.Fatalf("whatsapptest: %v", err)
 	}
-	dialect := "sqlite"
-	if db.Dialect == store.Postgres {
-		dialect = "postgres"
+	if _, err := whatsapp.OpenSession(ctx, whatsapp.SessionConfig{DB: pool, Dialect: dialect}); err != nil {
+		t.Fatalf("whatsapptest: %v", err)
 	}
-	c := sqlstore.NewWithDB(db.DB.DB, dialect, nil)
+	c := sqlstore.NewWithDB(pool, dialect, nil)
 	dev := c.NewDevice()
 	jid := types.NewADJID(phone, 0, 7)
 	dev.ID = &jid

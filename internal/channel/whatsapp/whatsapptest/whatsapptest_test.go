@@ -19,7 +19,11 @@ func TestLinkedThroughClosedProxy(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		whatsapptest.Link(t, db, "6281299998888")
-		sess, err := whatsapp.OpenSession(context.Background(), whatsapp.SessionConfig{DB: db})
+		pool, dialect, err := db.SidePool()
+		if err != nil {
+			t.Fatal(err)
+		}
+		sess, err := whatsapp.OpenSession(context.Background(), whatsapp.SessionConfig{DB: pool, Dialect: dialect})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -27,7 +31,7 @@ func TestLinkedThroughClosedProxy(t *testing.T) {
 			t.Fatalf("LinkedPhone = %q, %v", phone, err)
 		}
 		a, err := whatsapp.New(context.Background(), whatsapp.Config{
-			DB: db, DataDir: t.TempDir(), ProxyURL: whatsapptest.ClosedProxy,
+			DB: pool, Dialect: dialect, DataDir: t.TempDir(), ProxyURL: whatsapptest.ClosedProxy,
 			Handler:    channel.HandlerFunc(func(context.Context, channel.Inbound) ([]channel.Outbound, error) { return nil, nil }),
 			MinBackoff: 5 * time.Millisecond, MaxBackoff: 10 * time.Millisecond,
 		})

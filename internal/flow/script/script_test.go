@@ -1,4 +1,4 @@
-package flowtest
+package script
 
 import (
 	"context"
@@ -114,11 +114,11 @@ func TestUpdateRewritesTexts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, rws, err := play(context.Background(), sc, EngineDriver(set, sc))
+	_, rws, err := PlayRewrites(context.Background(), sc, EngineDriver(set, sc))
 	if err != nil || len(rws) != 1 {
 		t.Fatalf("%v %v", err, rws)
 	}
-	if err := applyRewrites(file, rws); err != nil {
+	if err := ApplyRewrites(file, rws); err != nil {
 		t.Fatal(err)
 	}
 	got, _ := os.ReadFile(file)

@@ -1,9 +1,6 @@
-package main
+package sheet
 
-import (
-	"os"
-	"strings"
-)
+import "strings"
 
 // Exports leave the office for spreadsheets, and a spreadsheet opening a
 // CSV runs a cell that starts with = + - @ (or a tab or carriage return
@@ -19,33 +16,18 @@ func formulaStart(s string) bool {
 	return s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0]))
 }
 
-// csvText neutralises a text cell for a CSV export.
-func csvText(s string) string {
+// CSVText neutralises a text cell for a CSV export.
+func CSVText(s string) string {
 	if formulaStart(s) {
 		return "'" + s
 	}
 	return s
 }
 
-// importText undoes csvText on a cell read from a file.
+// importText undoes CSVText on a cell read from a file.
 func importText(s string) string {
 	if strings.HasPrefix(s, "'") && formulaStart(s[1:]) {
 		return s[1:]
 	}
 	return s
-}
-
-// createPrivate creates (or truncates) an export file readable by its owner
-// only: exports hold names, phones and NIKs.
-func createPrivate(path string) (*os.File, error) {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-	if err != nil {
-		return nil, err
-	}
-	// An existing file keeps its mode on open: make it private too.
-	if err := f.Chmod(0o600); err != nil {
-		f.Close()
-		return nil, err
-	}
-	return f, nil
 }

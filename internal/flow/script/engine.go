@@ -1,4 +1,4 @@
-package flowtest
+package script
 
 import (
 	"context"
@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"testing"
 
 	"jejaring/internal/flow"
 )
@@ -142,14 +141,4 @@ func (d *engineDriver) Send(ctx context.Context, in flow.Input) ([]flow.Message,
 		return msgs, nil, fmt.Errorf("read session: %w", err)
 	}
 	return msgs, back.Answers, nil
-}
-
-// RunEngine plays the script in file on the pure engine as a test.
-func RunEngine(t *testing.T, set *flow.Set, file string) {
-	t.Helper()
-	sc, err := Load(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	Run(t, set, file, EngineDriver(set, sc))
 }
