@@ -3,7 +3,6 @@ package flows_test
 import (
 	"bufio"
 	"bytes"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,8 +13,6 @@ import (
 	"jejaring/internal/flow"
 	"jejaring/internal/flow/flowtest"
 )
-
-var _ = flag.Bool("update", false, "rewrite expected texts in testdata/*.yaml from what the bot says")
 
 // demoActions are the actions the demo flow uses; internal/bot registers
 // the real ones.

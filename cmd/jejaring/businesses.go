@@ -51,7 +51,7 @@ func runImport(ctx context.Context, db *store.DB, args []string, s stdio) int {
 	fs := flag.NewFlagSet("import businesses", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	dry := fs.Bool("dry-run", false, "check and report, save nothing")
-	region := fs.String("region", umkm.DefaultRegion, "region data file")
+	region := fs.String("region", defaultRegion(s), "region data file (default: $REGION, else pesisir_selatan)")
 	by := fs.String("by", "cli", "staff user name for the audit log")
 	pos, err := parseInterspersed(fs, args[1:])
 	if err != nil {
@@ -135,7 +135,7 @@ func runExport(ctx context.Context, db *store.DB, args []string, s stdio) int {
 	size := fs.String("size", "", "only this size class: mikro, kecil, menengah, besar")
 	full := fs.Bool("full-nik", false, "write whole NIKs (default masked: 1301********0001)")
 	fullPhone := fs.Bool("full-phone", false, "write whole phone numbers (default masked: +62812****7890)")
-	region := fs.String("region", umkm.DefaultRegion, "region data file")
+	region := fs.String("region", defaultRegion(s), "region data file (default: $REGION, else pesisir_selatan)")
 	by := fs.String("by", "cli", "staff user name for the audit log")
 	if _, err := parseInterspersed(fs, args[1:]); err != nil {
 		return 2
@@ -200,7 +200,7 @@ func runStats(ctx context.Context, db *store.DB, args []string, s stdio) int {
 	stdout, stderr := s.out, s.err
 	fs := flag.NewFlagSet("stats", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	region := fs.String("region", umkm.DefaultRegion, "region data file")
+	region := fs.String("region", defaultRegion(s), "region data file (default: $REGION, else pesisir_selatan)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}

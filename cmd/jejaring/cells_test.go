@@ -12,7 +12,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"jejaring/internal/event"
+	"jejaring/internal/idn"
 	"jejaring/internal/store"
 	"jejaring/internal/store/storetest"
 	"jejaring/internal/umkm"
@@ -109,7 +109,7 @@ func TestEventExportNeutralisesFormulas(t *testing.T) {
 			id, hostile["owner"], hostile["name"], now, now); err != nil {
 			t.Fatal(err)
 		}
-		start := time.Now().In(event.WIB).Add(7 * 24 * time.Hour).Format("2006-01-02")
+		start := time.Now().In(idn.WIB).Add(7 * 24 * time.Hour).Format("2006-01-02")
 		out, errs, code := eventCLI(t, db, "create", "--title", "Seminar", "--kind", "seminar", "--start", start+" 09:00", "--end", start+" 12:00",
 			"--venue", "Aula Painan", "--regions", "13.01.07")
 		if code != 0 {

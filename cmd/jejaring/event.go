@@ -169,7 +169,7 @@ func (e *eventCmd) parse(fs *flag.FlagSet, args []string) ([]string, error) {
 func parseWIB(s string) (time.Time, error) {
 	s = strings.TrimSpace(s)
 	for _, layout := range []string{"2006-01-02 15:04", "2006-01-02T15:04", "2006-01-02 15.04", "2006-01-02"} {
-		if t, err := time.ParseInLocation(layout, s, event.WIB); err == nil {
+		if t, err := time.ParseInLocation(layout, s, idn.WIB); err == nil {
 			return t, nil
 		}
 	}
@@ -305,7 +305,7 @@ func (e *eventCmd) list(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d\t%d\t%s\n", ev.ID, e.status(ev.Status), ev.StartsAt.In(event.WIB).Format("2006-01-02 15:04"), ev.Kind, a.Invited, a.Going, ev.Title)
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d\t%d\t%s\n", ev.ID, e.status(ev.Status), ev.StartsAt.In(idn.WIB).Format("2006-01-02 15:04"), ev.Kind, a.Invited, a.Going, ev.Title)
 	}
 	return tw.Flush()
 }
@@ -495,7 +495,7 @@ func (e *eventCmd) checkin(ctx context.Context, args []string) error {
 	inv, name, err := e.repo.CheckIn(ctx, ev.ID, pos[1], "cli", e.now())
 	switch {
 	case errors.Is(err, event.ErrAlreadyCheckin):
-		return errors.New(e.t.f("event.alreadyCheckedIn", name, inv.CheckedInAt.In(event.WIB).Format("15:04 WIB")))
+		return errors.New(e.t.f("event.alreadyCheckedIn", name, inv.CheckedInAt.In(idn.WIB).Format("15:04 WIB")))
 	case errors.Is(err, event.ErrNotAttending):
 		return errors.New(e.t.f("event.notAttending", name, inv.Status.Label()))
 	case err != nil:
@@ -514,7 +514,7 @@ func exportRecord(x store.ExportRow, fullPhone bool) []string {
 		if t.IsZero() {
 			return ""
 		}
-		return t.In(event.WIB).Format("2006-01-02 15:04")
+		return t.In(idn.WIB).Format("2006-01-02 15:04")
 	}
 	phone := x.Phone
 	if !fullPhone && phone != "" {

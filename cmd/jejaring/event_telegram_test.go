@@ -10,7 +10,7 @@ import (
 
 	"jejaring/internal/channel/telegram/tgtest"
 	"jejaring/internal/config"
-	"jejaring/internal/event"
+	"jejaring/internal/idn"
 	"jejaring/internal/outbox"
 	"jejaring/internal/store"
 	"jejaring/internal/store/storetest"
@@ -43,7 +43,7 @@ func TestEventPublishTelegramLink(t *testing.T) {
 		}
 		publish := func(tg telegramLookup) (text, stderr string) {
 			t.Helper()
-			start := time.Now().In(event.WIB).Add(7 * 24 * time.Hour).Format("2006-01-02")
+			start := time.Now().In(idn.WIB).Add(7 * 24 * time.Hour).Format("2006-01-02")
 			out, errs, code := eventCLI(t, db, "create", "--title", "Seminar", "--kind", "seminar", "--start", start+" 09:00", "--end", start+" 12:00")
 			if code != 0 {
 				t.Fatalf("create: %d %s", code, errs)

@@ -12,6 +12,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"jejaring/internal/event"
+	"jejaring/internal/idn"
 	"jejaring/internal/store"
 	"jejaring/internal/store/storetest"
 )
@@ -41,7 +42,7 @@ func TestEventCommand(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		start := time.Now().In(event.WIB).Add(7 * 24 * time.Hour).Format("2006-01-02")
+		start := time.Now().In(idn.WIB).Add(7 * 24 * time.Hour).Format("2006-01-02")
 		out, errs, code := eventCLI(t, db, "create", "--title", "Seminar Ekspor", "--kind", "seminar", "--start", start+" 09:00", "--end", start+" 12:00",
 			"--venue", "Aula Painan", "--capacity", "50", "--max-party", "2", "--regions", "13.01.07")
 		if code != 0 {

@@ -4,16 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"jejaring/internal/match"
+	"jejaring/internal/testflags"
 )
-
-var updateMatch = flag.Bool("update-match", false, "rewrite testdata/match/*.golden.json")
 
 func runMatchT(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
@@ -31,7 +29,7 @@ func TestMatchSolveGolden(t *testing.T) {
 		t.Fatalf("solve: code %d: %s", code, errs)
 	}
 	golden := "testdata/match/fair.golden.json"
-	if *updateMatch {
+	if testflags.Update() {
 		if err := os.WriteFile(golden, []byte(out), 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -41,7 +39,7 @@ func TestMatchSolveGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	if out != string(want) {
-		t.Errorf("solve wrote\n%s\nwant (go test -run MatchSolveGolden -update-match)\n%s", out, want)
+		t.Errorf("solve wrote\n%s\nwant (go test -run MatchSolveGolden -update)\n%s", out, want)
 	}
 	var sch match.Schedule
 	if err := json.Unmarshal([]byte(out), &sch); err != nil {

@@ -12,7 +12,7 @@ import (
 	"unicode"
 
 	"jejaring/internal/actions/officeactions"
-	"jejaring/internal/event"
+	"jejaring/internal/idn"
 	"jejaring/internal/store"
 )
 
@@ -64,7 +64,7 @@ func runQuestions(ctx context.Context, db *store.DB, args []string, s stdio) int
 		q, _ = db.QuestionByID(ctx, id)
 		at := ""
 		if q.AnsweredAt != nil {
-			at = q.AnsweredAt.In(event.WIB).Format("2006-01-02 15:04")
+			at = q.AnsweredAt.In(idn.WIB).Format("2006-01-02 15:04")
 		}
 		return s.failf("%s", s.t.f("questions.already", id, at, q.AnsweredBy))
 	case errors.Is(err, store.ErrEmptyText):
@@ -99,9 +99,9 @@ func listQuestions(ctx context.Context, db *store.DB, f store.QuestionFilter, s 
 	for _, q := range qs {
 		state := s.t.f("questions.open")
 		if !q.Open() {
-			state = s.t.f("questions.answered", q.AnsweredAt.In(event.WIB).Format("2006-01-02 15:04"), oneLineText(q.AnsweredBy))
+			state = s.t.f("questions.answered", q.AnsweredAt.In(idn.WIB).Format("2006-01-02 15:04"), oneLineText(q.AnsweredBy))
 		}
-		fmt.Fprintln(tw, s.t.f("questions.row", q.ID, q.ContactID, q.Channel, q.CreatedAt.In(event.WIB).Format("2006-01-02 15:04"), state, oneLineText(q.Text)))
+		fmt.Fprintln(tw, s.t.f("questions.row", q.ID, q.ContactID, q.Channel, q.CreatedAt.In(idn.WIB).Format("2006-01-02 15:04"), state, oneLineText(q.Text)))
 	}
 	if err := tw.Flush(); err != nil {
 		return s.failf("questions list: %v", err)

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"jejaring/internal/event"
+	"jejaring/internal/idn"
 	"jejaring/internal/store"
 	"jejaring/internal/store/storetest"
 )
@@ -87,7 +87,7 @@ func TestEventExportPhones(t *testing.T) {
 			code := runEvent(ctx, db, args, testIOIn(t, &out, &errb))
 			return out.String(), errb.String(), code
 		}
-		start := time.Now().In(event.WIB).Add(7 * 24 * time.Hour).Format("2006-01-02")
+		start := time.Now().In(idn.WIB).Add(7 * 24 * time.Hour).Format("2006-01-02")
 		out, errs, code := cli(tr{}, "create", "--title", "Pelatihan Kemasan", "--kind", "pelatihan", "--start", start+" 09:00", "--end", start+" 12:00")
 		if code != 0 || !strings.Contains(errs, "dibuat sebagai draf") {
 			t.Fatalf("create: %d %q", code, errs)

@@ -14,7 +14,7 @@ import (
 	"golang.org/x/term"
 
 	"jejaring/internal/config"
-	"jejaring/internal/event"
+	"jejaring/internal/idn"
 	"jejaring/internal/store"
 )
 
@@ -94,7 +94,7 @@ func runUser(ctx context.Context, args []string, s stdio) int {
 		name := strings.ToLower(pos[1])
 		fmt.Fprintf(s.out, "Kode petugas untuk %s: %s\n", name, code)
 		fmt.Fprintf(s.out, "Berlaku sampai %s, sekali pakai. Dari WhatsApp atau Telegram miliknya sendiri, petugas mengetik KODEPETUGAS lalu kode ini.\n",
-			exp.In(event.WIB).Format("15:04 WIB, 02-01-2006"))
+			exp.In(idn.WIB).Format("15:04 WIB, 02-01-2006"))
 		fmt.Fprintf(s.out, "Staff code for %s, valid until %s, once: from their own WhatsApp or Telegram they type KODEPETUGAS, then this code.\n",
 			name, exp.UTC().Format(time.RFC3339))
 		return 0

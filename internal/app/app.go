@@ -15,17 +15,13 @@ package app
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
-	"path"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -46,7 +42,7 @@ import (
 	"jejaring/internal/outbox"
 	"jejaring/internal/session"
 	"jejaring/internal/store"
-	"jejaring/migrations"
+	"jejaring/internal/umkm"
 )
 
 // StopTimeout bounds a graceful stop, from the signal to the last close.
@@ -81,6 +77,7 @@ type App struct {
 	Channels map[channel.Name]channel.Channel
 	Mux      *http.ServeMux
 
+	data     *umkm.Data        // the region (REGION) and KBLI data
 	telegram *telegram.Adapter // nil: Telegram off; set in New, before Run
 	// dispatcher sends the outbox; set in New, before Run (the Telegram
 	// replies share its rate through ReplyTurn).
@@ -121,39 +118,14 @@ func OpenDB(ctx context.Context, cfg *config.Config, log *slog.Logger) (*store.D
 		}
 		return db, nil
 	}
-	if err := checkSchema(ctx, db); err != nil {
+	if err := db.CheckSchema(ctx); err != nil {
 		db.Close()
-		return nil, err
+		if errors.Is(err, store.ErrNewerSchema) {
+			return nil, fmt.Errorf("DATABASE_URL: refusing to start: %w", err)
+		}
+		return nil, fmt.Errorf("DATABASE_URL: %w; run `jejaring migrate up` or start without -migrate=false", err)
 	}
 	return db, nil
-}
-
-// checkSchema is the start-up check when migrations are off (MIGRATE=false):
-// the database must be at exactly the newest version this binary knows.
-func checkSchema(ctx context.Context, db *store.DB) error {
-	files, err := fs.Glob(migrations.FS, db.Dialect+"/*.sql")
-	if err != nil {
-		return fmt.Errorf("list migrations: %w", err)
-	}
-	var newest int64
-	for _, f := range files {
-		base := path.Base(f)
-		n, err := strconv.ParseInt(base[:strings.IndexFunc(base, func(r rune) bool { return r < '0' || r > '9' })], 10, 64)
-		if err == nil {
-			newest = max(newest, n)
-		}
-	}
-	var current sql.NullInt64
-	if err := db.GetContext(ctx, &current, `SELECT MAX(version_id) FROM goose_db_version WHERE is_applied`); err != nil {
-		current = sql.NullInt64{}
-	}
-	switch {
-	case current.Int64 > newest:
-		return fmt.Errorf("DATABASE_URL: refusing to start: %v: database is at version %d, this Jejaring knows up to %d; upgrade Jejaring", store.ErrNewerSchema, current.Int64, newest)
-	case current.Int64 < newest:
-		return fmt.Errorf("DATABASE_URL: the database is at version %d and this Jejaring needs %d; run `jejaring migrate up` or start without -migrate=false", current.Int64, newest)
-	}
-	return nil
 }
 
 // OpenRedis connects to REDIS_URL, or, when it is empty, starts an
@@ -206,7 +178,13 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (a *App, err
 		}
 	}()
 
-	// DATA_DIR first: a second server on the same folder stops here, before
+	// The region first: an unknown REGION is a typing mistake, told before
+	// anything is opened.
+	if a.data, err = LoadRegion(cfg); err != nil {
+		return a, err
+	}
+
+	// DATA_DIR next: a second server on the same folder stops here, before
 	// it opens anything.
 	release, err := LockDataDir(cfg.DataDir)
 	if err != nil {

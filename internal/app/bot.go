@@ -16,6 +16,7 @@ import (
 	"jejaring/internal/actions/umkmactions"
 	"jejaring/internal/bot"
 	"jejaring/internal/channel"
+	"jejaring/internal/config"
 	"jejaring/internal/flow"
 	"jejaring/internal/outbox"
 	"jejaring/internal/session"
@@ -26,15 +27,15 @@ import (
 // Actions builds the registry of every Go action the flows may run. data is
 // the region and KBLI data (nil: the built-in default region).
 func Actions(db *store.DB, data *umkm.Data, log *slog.Logger) (bot.Actions, error) {
-	return actions(db, data, log, eventactions.Deps{Events: store.NewEventRepo(db)}, nil)
+	return actions(db, data, "", log, eventactions.Deps{Events: store.NewEventRepo(db)}, nil)
 }
 
 // actions is Actions with the event actions' dependencies given (the app's
 // event repository, which knows the Telegram bot's username for deep links,
 // and which channels run).
-func actions(db *store.DB, data *umkm.Data, log *slog.Logger, events eventactions.Deps, forget umkmactions.Forgetter) (bot.Actions, error) {
+func actions(db *store.DB, data *umkm.Data, office string, log *slog.Logger, events eventactions.Deps, forget umkmactions.Forgetter) (bot.Actions, error) {
 	a := bot.Actions{}
-	if err := umkmactions.Register(a, umkmactions.Deps{DB: db, Data: data, Logger: log, Forget: forget}); err != nil {
+	if err := umkmactions.Register(a, umkmactions.Deps{DB: db, Data: data, Office: office, Logger: log, Forget: forget}); err != nil {
 		return nil, err
 	}
 	if err := eventactions.Register(a, events); err != nil {
@@ -93,10 +94,7 @@ func LoadFlows(dir string, actions []string, opts flow.Options) (*flow.Set, erro
 
 // handler builds the bot every channel hands its messages to.
 func (a *App) handler(ctx context.Context) (channel.Handler, error) {
-	data, err := umkm.LoadData("")
-	if err != nil {
-		return nil, fmt.Errorf("region data: %w", err)
-	}
+	data := a.data
 	a.Events = store.NewEventRepo(a.DB)
 	a.Events.TelegramBotName = a.telegramUsername
 	sealer, err := a.sessionCipher()
@@ -106,7 +104,7 @@ func (a *App) handler(ctx context.Context) (channel.Handler, error) {
 	a.Sessions = session.New(a.Redis, a.Config.RedisPrefix, a.Config.SessionTTL,
 		session.Encrypt(sealer), session.WithLogger(a.Log.With("component", "session")))
 	forget := Forgetter{Sessions: a.Sessions, Redis: a.Redis, Prefix: a.Config.RedisPrefix, DataDir: a.Config.DataDir, DB: a.DB}
-	acts, err := actions(a.DB, data, a.Log.With("component", "actions"), eventactions.Deps{Events: a.Events, ChannelOn: a.channelOn}, forget)
+	acts, err := actions(a.DB, data, a.office(), a.Log.With("component", "actions"), eventactions.Deps{Events: a.Events, ChannelOn: a.channelOn}, forget)
 	if err != nil {
 		return nil, fmt.Errorf("actions: %w", err)
 	}
@@ -174,4 +172,24 @@ func (a *App) telegramUsername() string {
 		return ""
 	}
 	return a.telegram.Username()
+}
+
+// LoadRegion loads the region data REGION names, with the KBLI sections. An
+// unknown region is one line naming the variable and the regions built in:
+// REGION: unknown region "x" (known regions: pesisir_selatan).
+func LoadRegion(cfg *config.Config) (*umkm.Data, error) {
+	data, err := umkm.LoadData(cfg.Region)
+	if err != nil {
+		return nil, fmt.Errorf("REGION: %s", oneLine(err))
+	}
+	return data, nil
+}
+
+// office is the data controller the privacy notice names: OFFICE_NAME, else
+// the office in the region data file.
+func (a *App) office() string {
+	if a.Config.OfficeName != "" {
+		return a.Config.OfficeName
+	}
+	return a.data.Region.Office
 }

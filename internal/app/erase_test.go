@@ -78,7 +78,7 @@ func TestHapusdataLeavesNothing(t *testing.T) {
 			}
 			events := store.NewEventRepo(db)
 			forget := Forgetter{Sessions: sessions, Redis: rdb, Prefix: prefix, DataDir: dataDir, DB: db}
-			acts, err := actions(db, data, slog.New(slog.NewTextHandler(io.Discard, nil)), eventactions.Deps{Events: events}, forget)
+			acts, err := actions(db, data, "", slog.New(slog.NewTextHandler(io.Discard, nil)), eventactions.Deps{Events: events}, forget)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -35,7 +35,7 @@ func TestStaffLinkThroughTheBot(t *testing.T) {
 				t.Fatal(err)
 			}
 			db := storetest.New(t, dialect)
-			acts, err := actions(db, data, slog.New(slog.NewTextHandler(io.Discard, nil)), eventactions.Deps{Events: store.NewEventRepo(db)}, nil)
+			acts, err := actions(db, data, "", slog.New(slog.NewTextHandler(io.Discard, nil)), eventactions.Deps{Events: store.NewEventRepo(db)}, nil)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -93,7 +93,7 @@ func BenchmarkFloor(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				if err := tr.Commit(ctx, sess, time.Hour, time.Hour); err != nil {
+				if err := tr.CommitNote(ctx, sess, "", time.Hour, time.Hour); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -363,5 +363,5 @@ func (b *Bot) apologize(in channel.Inbound, lang string, err error) []channel.Ou
 	b.metrics.Error(stage)
 	b.log.Error("message not handled; contact got an apology",
 		"stage", stage, "contact", maskAddr(in.From), "message_id", in.MessageID, "kind", in.Kind, "err", err)
-	return []channel.Outbound{{Text: text(apology, lang), Lang: lang}}
+	return []channel.Outbound{{Text: apology.In(lang), Lang: lang}}
 }

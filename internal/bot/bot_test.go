@@ -662,7 +662,7 @@ func TestLogsMaskThePhone(t *testing.T) {
 	f.registerFails.Store(1)
 	h.Send(channel.Inbound{From: wa, Kind: channel.KindChoice, Choice: "kuliner"})
 	logs := buf.String()
-	if !strings.Contains(logs, "message not handled") || !strings.Contains(logs, "whatsapp:6281******890") {
+	if !strings.Contains(logs, "message not handled") || !strings.Contains(logs, "whatsapp:+62812****7890") {
 		t.Errorf("want the failure logged with a masked id:\n%s", logs)
 	}
 	if strings.Contains(logs, "81234567") {

@@ -23,7 +23,7 @@
 //     Delivered as it gets out, and a redelivery returns the ones not yet
 //     confirmed. A message is marked handled
 //     only when its whole turn succeeded, in the one Lua script that also
-//     saves the session and releases the lock (session.Turn.Commit); so when
+//     saves the session and releases the lock (session.Turn.CommitNote); so when
 //     the process dies halfway, or an action fails, the platform's redelivery
 //     of the same message is handled again instead of being dropped. The
 //     price: an action that succeeded before a later failure in the same turn

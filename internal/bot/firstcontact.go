@@ -7,6 +7,7 @@ import (
 
 	"jejaring/internal/channel"
 	"jejaring/internal/flow"
+	"jejaring/internal/idn"
 )
 
 // A new contact's first message that is not a trigger keyword. A bare
@@ -21,9 +22,9 @@ import (
 // events (flows/agenda.yaml).
 const EventsKeyword = "agenda"
 
-var firstWelcome = [2]string{
-	"Halo Bapak/Ibu, selamat datang di Jejaring, layanan Dinas Koperasi dan UMKM 🙏",
-	"Hello, welcome to Jejaring, the small-business office's chat service 🙏",
+var firstWelcome = idn.Text{
+	ID: "Halo Bapak/Ibu, selamat datang di Jejaring, layanan Dinas Koperasi dan UMKM 🙏",
+	EN: "Hello, welcome to Jejaring, the small-business office's chat service 🙏",
 }
 
 // registerWords in a first message mean the contact wants to register.
@@ -59,7 +60,7 @@ func (b *Bot) otherFirstContact(word string, t *turnState, now time.Time) (*flow
 	if w, arg := flow.GlobalWord(word); w == flow.WordLang {
 		t.lang = langOf(arg, t.lang) // "bahasa inggris" as a first message
 	}
-	welcome := flow.Message{Text: text(firstWelcome, t.lang)}
+	welcome := flow.Message{Text: firstWelcome.In(t.lang)}
 	if hasWord(word, eventWords) {
 		if def := flows.MatchKeyword(EventsKeyword); def != nil {
 			d, res, err := b.start(def, t, nil, now)

@@ -85,20 +85,6 @@ func TestIsGreeting(t *testing.T) {
 	}
 }
 
-func TestMaskID(t *testing.T) {
-	t.Parallel()
-	for id, want := range map[string]string{
-		"6281234567890": "6281******890",
-		"123456789":     "123***789",
-		"12345":         "*****",
-		"":              "",
-	} {
-		if got := maskID(id); got != want {
-			t.Errorf("maskID(%q) = %q, want %q", id, got, want)
-		}
-	}
-}
-
 func TestLangOf(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct{ arg, cur, want string }{

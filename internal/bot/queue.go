@@ -2,10 +2,10 @@ package bot
 
 import (
 	"context"
-	"strings"
 	"sync"
 
 	"jejaring/internal/channel"
+	"jejaring/internal/idn"
 )
 
 // keyedQueue lets one goroutine per key in at a time, serving the waiters of
@@ -52,19 +52,8 @@ func (q *keyedQueue) leave(key string, s *slot) {
 	q.mu.Unlock()
 }
 
-// maskAddr hides most of a contact's platform id for logs: a WhatsApp id is
-// the phone number.
+// maskAddr names a contact in a log line with idn.MaskAddress (a WhatsApp
+// id is the phone number).
 func maskAddr(a channel.Address) string {
-	return string(a.Channel) + ":" + maskID(a.ExternalID)
-}
-
-func maskID(id string) string {
-	if len(id) <= 6 {
-		return strings.Repeat("*", len(id))
-	}
-	keep := 3
-	if len(id) >= 10 {
-		keep = 4
-	}
-	return id[:keep] + strings.Repeat("*", len(id)-keep-3) + id[len(id)-3:]
+	return idn.MaskAddress(string(a.Channel), a.ExternalID)
 }

@@ -7,35 +7,29 @@ package bot
 import (
 	"jejaring/internal/channel"
 	"jejaring/internal/flow"
+	"jejaring/internal/idn"
 )
 
 // apology is what a contact reads when something failed on our side. Their
 // conversation is kept as it was, so they can simply try again.
-var apology = [2]string{
-	"Maaf Bapak/Ibu, sedang ada gangguan. Silakan coba lagi sebentar lagi.",
-	"Sorry, something went wrong on our side. Please try again in a moment.",
+var apology = idn.Text{
+	ID: "Maaf Bapak/Ibu, sedang ada gangguan. Silakan coba lagi sebentar lagi.",
+	EN: "Sorry, something went wrong on our side. Please try again in a moment.",
 }
 
 // welcomeBack answers a contact who, within the resume window, asks again
 // for the flow they are in (its keyword, a greeting, a start command) — they
 // may have just arrived, so it does not say "welcome back"; %s is the flow's
 // title. After a long silence resume.go greets them back instead.
-var welcomeBack = [2]string{
-	"Bapak/Ibu sedang mengisi *%s*, jadi kita lanjutkan dari pertanyaan terakhir. Ketik *ulang* bila ingin mulai dari awal.",
-	"You are in the middle of *%s*, so let us go on from the last question. Type *restart* to start from the beginning.",
+var welcomeBack = idn.Text{
+	ID: "Bapak/Ibu sedang mengisi *%s*, jadi kita lanjutkan dari pertanyaan terakhir. Ketik *ulang* bila ingin mulai dari awal.",
+	EN: "You are in the middle of *%s*, so let us go on from the last question. Type *restart* to start from the beginning.",
 }
 
 // greeting leads the main menu when a contact writes outside a flow.
-var greeting = [2]string{
-	"Halo Bapak/Ibu, selamat datang di layanan UMKM. 🙏",
-	"Hello, welcome to the small business service. 🙏",
-}
-
-func text(pair [2]string, lang string) string {
-	if lang == "en" {
-		return pair[1]
-	}
-	return pair[0]
+var greeting = idn.Text{
+	ID: "Halo Bapak/Ibu, selamat datang di layanan UMKM. 🙏",
+	EN: "Hello, welcome to the small business service. 🙏",
 }
 
 // withLang gives each message without a language the conversation's, so

@@ -8,6 +8,7 @@ import (
 
 	"jejaring/internal/channel"
 	"jejaring/internal/flow"
+	"jejaring/internal/idn"
 )
 
 // The resume window (DESIGN: "a polite 'welcome back, continue or start
@@ -35,16 +36,16 @@ const (
 
 // resumePrompt: %s the contact's name (with a leading space, or ""), %s the
 // flow's title, %s the pending question.
-var resumePrompt = [2]string{
-	"Selamat datang kembali, Bapak/Ibu%s! 🙏 Bapak/Ibu belum selesai mengisi *%s*. Pertanyaan terakhir kami:\n\n%s\n\nMau dilanjutkan, atau mulai ulang dari awal?",
-	"Welcome back%s! 🙏 You have not finished *%s* yet. Our last question was:\n\n%s\n\nShall we continue, or start over from the beginning?",
+var resumePrompt = idn.Text{
+	ID: "Selamat datang kembali, Bapak/Ibu%s! 🙏 Bapak/Ibu belum selesai mengisi *%s*. Pertanyaan terakhir kami:\n\n%s\n\nMau dilanjutkan, atau mulai ulang dari awal?",
+	EN: "Welcome back%s! 🙏 You have not finished *%s* yet. Our last question was:\n\n%s\n\nShall we continue, or start over from the beginning?",
 }
 
 var (
-	resumeContinueLabel = [2]string{"Lanjutkan", "Continue"}
-	resumeRestartLabel  = [2]string{"Mulai ulang", "Start over"}
-	resumeContinued     = [2]string{"Baik, kita lanjutkan.", "All right, let us continue."}
-	resumeRestarted     = [2]string{"Baik, kita mulai dari awal.", "All right, let us start from the beginning."}
+	resumeContinueLabel = idn.Text{ID: "Lanjutkan", EN: "Continue"}
+	resumeRestartLabel  = idn.Text{ID: "Mulai ulang", EN: "Start over"}
+	resumeContinued     = idn.Text{ID: "Baik, kita lanjutkan.", EN: "All right, let us continue."}
+	resumeRestarted     = idn.Text{ID: "Baik, kita mulai dari awal.", EN: "All right, let us start from the beginning."}
 )
 
 type resumeChoice int
@@ -108,14 +109,14 @@ func (b *Bot) resumeWindow(def *flow.Definition, s *flow.Session, in channel.Inb
 		if err != nil {
 			return res, false, fmt.Errorf("step %s/%s: %w", s.FlowID, s.Step, err)
 		}
-		res.Messages = append([]flow.Message{{Text: text(resumeContinued, lang)}}, res.Messages...)
+		res.Messages = append([]flow.Message{{Text: resumeContinued.In(lang)}}, res.Messages...)
 		return res, true, nil
 	case resumeRestart:
 		res, err = flow.Start(def, t.fc, lang, s.Params, now)
 		if err != nil {
 			return res, false, fmt.Errorf("restart %s: %w", def.ID, err)
 		}
-		res.Messages = append([]flow.Message{{Text: text(resumeRestarted, lang)}}, res.Messages...)
+		res.Messages = append([]flow.Message{{Text: resumeRestarted.In(lang)}}, res.Messages...)
 		return res, true, nil
 	}
 
@@ -163,10 +164,10 @@ func (b *Bot) resumeWindow(def *flow.Definition, s *flow.Session, in channel.Inb
 	return flow.Result{
 		Session: &next,
 		Messages: []flow.Message{{
-			Text: fmt.Sprintf(text(resumePrompt, lang), name, def.Title.String(lang), strings.Join(question, "\n\n")),
+			Text: fmt.Sprintf(resumePrompt.In(lang), name, def.Title.String(lang), strings.Join(question, "\n\n")),
 			Choices: []flow.Choice{
-				{Label: text(resumeContinueLabel, lang), Value: resumeContinueValue},
-				{Label: text(resumeRestartLabel, lang), Value: resumeRestartValue},
+				{Label: resumeContinueLabel.In(lang), Value: resumeContinueValue},
+				{Label: resumeRestartLabel.In(lang), Value: resumeRestartValue},
 			},
 		}},
 	}, true, nil

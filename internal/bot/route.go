@@ -105,7 +105,7 @@ func (b *Bot) route(in channel.Inbound, t *turnState, sess *flow.Session, now ti
 		}
 		if resume != nil {
 			title := resume.Title.String(lang)
-			res.Messages = append([]flow.Message{{Text: fmt.Sprintf(text(welcomeBack, lang), title)}}, res.Messages...)
+			res.Messages = append([]flow.Message{{Text: fmt.Sprintf(welcomeBack.In(lang), title)}}, res.Messages...)
 		}
 		return def, res, nil
 	}
@@ -134,7 +134,7 @@ func (b *Bot) route(in channel.Inbound, t *turnState, sess *flow.Session, now ti
 		t.lang = langOf(arg, t.lang)
 	}
 	menu := flows.Menu(t.lang)
-	return nil, flow.Result{Messages: []flow.Message{{Text: text(greeting, t.lang)}, menu}}, nil
+	return nil, flow.Result{Messages: []flow.Message{{Text: greeting.In(t.lang)}, menu}}, nil
 }
 
 // langOf reads `bahasa <arg>` outside a flow: it switches the language for

@@ -12,7 +12,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 )
 
@@ -121,12 +120,6 @@ type Outbound struct {
 	Lang string `json:"lang,omitempty"`
 }
 
-// English reports whether lang ("en", "en-US") asks for English; anything
-// else is Indonesian.
-func English(lang string) bool {
-	return len(lang) >= 2 && strings.EqualFold(lang[:2], "en")
-}
-
 // SendResult is what a platform said about a sent message.
 type SendResult struct {
 	MessageID string
@@ -170,7 +163,12 @@ func Permanent(err error) bool {
 
 // Handler processes one inbound message and returns the direct replies, in
 // order. The bot pipeline implements it; adapters call it and send the replies
-// themselves (the reply path, ahead of bulk sends).
+// themselves (the reply path, ahead of bulk sends). A handler answers its own
+// failures: the bot's one apology ("Maaf Bapak/Ibu, sedang ada gangguan…")
+// comes back as a reply with a nil error. An error means there is nothing to
+// say now (the context ended, ErrUnavailable): adapters add no apology and
+// no retry of their own beyond keeping the message for a later delivery
+// where they can (Telegram's inbox).
 type Handler interface {
 	Handle(ctx context.Context, in Inbound) ([]Outbound, error)
 }

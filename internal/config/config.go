@@ -74,6 +74,13 @@ type Config struct {
 	// registered with Telegram, all are accepted (a rotation). Empty: one
 	// derived from the bot token.
 	TelegramWebhookSecrets []string
+	// Region names the region data file the service runs with
+	// (internal/umkm/data/REGION.yaml): its kecamatan and nagari, its
+	// registration prefix, its office.
+	Region string
+	// OfficeName is the data controller named in the privacy notice; ""
+	// means the office named in the region data file.
+	OfficeName string
 	// ReplyRetryFor is how long a reply keeps being retried through a
 	// platform's transient errors (429 waits not counted) before it goes
 	// to the outbox.
@@ -124,6 +131,8 @@ var vars = []Var{
 	{Env: "WHATSAPP_POLLS", Default: "true", Usage: "also send yes/no and RSVP questions as a WhatsApp poll", Bool: true},
 	{Env: "WHATSAPP_PROXY", Default: "", Usage: "http(s):// or socks5:// proxy for WhatsApp traffic; empty: direct", Secret: true},
 	{Env: "ADMIN_PASSWORD", Default: "", Usage: "on first run, create staff user admin with this password", Secret: true},
+	{Env: "REGION", Default: "pesisir_selatan", Usage: "region data file the service runs with: the regency's kecamatan, nagari, registration prefix and office (built in: pesisir_selatan)"},
+	{Env: "OFFICE_NAME", Default: "", Usage: "the office named as data controller in the privacy notice; empty: the office in the region data file"},
 	{Env: "FLOWS_DIR", Default: "", Usage: "folder of flow YAML files; empty: the flows built into the binary"},
 	{Env: "LOG_LEVEL", Default: "info", Usage: "debug, info, warn or error"},
 	{Env: "MIGRATE", Default: "true", Usage: "apply database migrations at start-up (-migrate=false to skip)", Bool: true},
@@ -239,6 +248,8 @@ func build(raw map[string]string) (*Config, error) {
 		TelegramWebhookURL: raw["TELEGRAM_WEBHOOK_URL"],
 		AdminPassword:      raw["ADMIN_PASSWORD"],
 		FlowsDir:           raw["FLOWS_DIR"],
+		Region:             raw["REGION"],
+		OfficeName:         raw["OFFICE_NAME"],
 		raw:                raw,
 	}
 	var err error
@@ -264,6 +275,12 @@ func build(raw map[string]string) (*Config, error) {
 
 	if c.RedisPrefix == "" || len(c.RedisPrefix) > 64 || strings.ContainsAny(c.RedisPrefix, " \t\r\n*?[]") {
 		return nil, fmt.Errorf("REDIS_PREFIX: want up to 64 characters without spaces or * ? [ ], got %q", c.RedisPrefix)
+	}
+	if !validRegion(c.Region) {
+		return nil, fmt.Errorf("REGION: want the name of a region data file such as pesisir_selatan (lower-case letters, digits and _), got %q", c.Region)
+	}
+	if len(c.OfficeName) > 200 || strings.ContainsAny(c.OfficeName, "\r\n") {
+		return nil, fmt.Errorf("OFFICE_NAME: want one line of at most 200 characters, got %d characters", len(c.OfficeName))
 	}
 	if c.DataDir == "" {
 		return nil, errors.New("DATA_DIR: must not be empty")
@@ -504,4 +521,20 @@ func PrintVars(w io.Writer, names ...string) {
 		fmt.Fprintf(tw, "%s\t-%s\t%s\t%s\n", v.Env, flagName(v.Env), def, v.Usage)
 	}
 	tw.Flush()
+}
+
+// validRegion reports whether s can name a region data file: lower-case
+// letters, digits and underscores, starting with a letter. Whether the file
+// exists is checked where the data is loaded (internal/app), which names
+// the regions built in.
+func validRegion(s string) bool {
+	if s == "" || len(s) > 64 || s[0] < 'a' || s[0] > 'z' {
+		return false
+	}
+	for _, r := range s {
+		if (r < 'a' || r > 'z') && (r < '0' || r > '9') && r != '_' {
+			return false
+		}
+	}
+	return true
 }

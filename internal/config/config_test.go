@@ -102,6 +102,9 @@ func TestValidation(t *testing.T) {
 		{map[string]string{"WEB_SESSION_MAX": "1000h"}, "WEB_SESSION_MAX: want"},
 		{map[string]string{"RESUME_AFTER": "-1m"}, "RESUME_AFTER: want"},
 		{map[string]string{"RESUME_AFTER": "later"}, "RESUME_AFTER: want"},
+		{map[string]string{"REGION": "Pesisir Selatan"}, "REGION: want"},
+		{map[string]string{"REGION": "../etc/passwd"}, "REGION: want"},
+		{map[string]string{"OFFICE_NAME": "Dinas\nKoperasi"}, "OFFICE_NAME: want one line"},
 	}
 	for _, tt := range tests {
 		_, err := load(t, nil, tt.env)
@@ -225,5 +228,23 @@ func TestReliabilityDurations(t *testing.T) {
 		if err != nil || c.ReplyRetryFor != tt.reply || c.OutboxLease != tt.lease {
 			t.Errorf("%v: %+v, %v", tt.env, c, err)
 		}
+	}
+}
+
+func TestRegionAndOffice(t *testing.T) {
+	t.Parallel()
+	c, err := load(t, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Region != "pesisir_selatan" || c.OfficeName != "" {
+		t.Errorf("defaults: REGION %q, OFFICE_NAME %q; want pesisir_selatan and empty (the region file's office)", c.Region, c.OfficeName)
+	}
+	c, err = load(t, []string{"-office-name", "Dinas Koperasi dan UMKM Kota Padang"}, map[string]string{"REGION": "kota_padang"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Region != "kota_padang" || c.OfficeName != "Dinas Koperasi dan UMKM Kota Padang" {
+		t.Errorf("REGION %q, OFFICE_NAME %q", c.Region, c.OfficeName)
 	}
 }

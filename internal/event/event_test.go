@@ -128,11 +128,6 @@ func TestRemindersAndTexts(t *testing.T) {
 	if got := FormatWhen(e); got != "Selasa, 8 Desember 2026, 09.00–12.00 WIB" {
 		t.Fatalf("FormatWhen = %q", got)
 	}
-	for n, want := range map[int]string{0: "0", 999: "999", 1234: "1.234", 6800: "6.800", 1234567: "1.234.567", -1500: "-1.500"} {
-		if got := Thousands(n); got != want {
-			t.Errorf("Thousands(%d) = %q, want %q", n, got, want)
-		}
-	}
 	inv := InvitationText(e, "Siti", 3, "id")
 	if !strings.Contains(inv, "Bapak/Ibu Siti") || !strings.Contains(inv, "Temu Bisnis Kuliner") || !strings.Contains(inv, "paling lambat Senin, 7 Desember 2026 pukul 09.00 WIB") {
 		t.Fatalf("invitation:\n%s", inv)

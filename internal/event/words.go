@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"jejaring/internal/idn"
 )
 
 // The words of every event message, in Bahasa Indonesia and English. lang
@@ -11,15 +13,10 @@ import (
 // as stored on the contact row. The Indonesian texts are the office's own;
 // the English ones say the same things in the same order.
 
-func en(lang string) bool { return lang == "en" }
+func en(lang string) bool { return idn.English(lang) }
 
-// pick returns the text of lang.
-func pick(lang, id, english string) string {
-	if en(lang) {
-		return english
-	}
-	return id
-}
+// pick returns the text of lang (idn.Pick).
+func pick(lang, id, english string) string { return idn.Pick(lang, id, english) }
 
 // KindLabel is the kind as people say it in lang.
 func KindLabel(k Kind, lang string) string {
@@ -43,8 +40,7 @@ func FormatDateIn(t time.Time, lang string) string {
 	if !en(lang) {
 		return FormatDate(t)
 	}
-	t = t.In(WIB)
-	return fmt.Sprintf("%s, %d %s %d", t.Weekday(), t.Day(), t.Month(), t.Year())
+	return idn.DayDate(t, "en")
 }
 
 // FormatClockIn writes a time of day in lang: "09.00 WIB" or "09:00 WIB".
@@ -52,7 +48,7 @@ func FormatClockIn(t time.Time, lang string) string {
 	if !en(lang) {
 		return FormatClock(t)
 	}
-	t = t.In(WIB)
+	t = t.In(idn.WIB)
 	return fmt.Sprintf("%02d:%02d WIB", t.Hour(), t.Minute())
 }
 
@@ -61,7 +57,7 @@ func FormatWhenIn(ev *Event, lang string) string {
 	if !en(lang) {
 		return FormatWhen(ev)
 	}
-	s, e := ev.StartsAt.In(WIB), ev.EndsAt.In(WIB)
+	s, e := ev.StartsAt.In(idn.WIB), ev.EndsAt.In(idn.WIB)
 	if s.YearDay() == e.YearDay() && s.Year() == e.Year() {
 		return fmt.Sprintf("%s, %02d:%02d–%s", FormatDateIn(s, lang), s.Hour(), s.Minute(), FormatClockIn(e, lang))
 	}

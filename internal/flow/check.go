@@ -5,6 +5,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"jejaring/internal/namematch"
 )
 
 // Problem is one mistake in a flow file.
@@ -69,7 +71,7 @@ func (s *Set) Check(actions []string) []Problem {
 			ids[d.ID] = d
 		}
 		for _, k := range d.Keywords {
-			nk := normalize(k)
+			nk := namematch.Fold(k)
 			if prev, dup := kw[nk]; dup && prev != d {
 				ps = append(ps, Problem{File: d.File, Line: d.keyLine("triggers"), Flow: d.ID, Msg: fmt.Sprintf("keyword %q is also a trigger of flow %s", k, prev.ID)})
 			} else {
@@ -307,7 +309,7 @@ func (c *checker) aliases(n *Node) {
 	owner := map[string]int{}
 	for i, o := range n.Options {
 		for _, l := range []string{o.Label.ID, o.Label.EN} {
-			if k := normChoice(l); k != "" && l != "" {
+			if k := namematch.Normalize(l); k != "" && l != "" {
 				if _, ok := owner[k]; !ok {
 					owner[k] = i
 				}
@@ -316,7 +318,7 @@ func (c *checker) aliases(n *Node) {
 	}
 	for i, o := range n.Options {
 		for _, a := range o.Aliases {
-			k := normChoice(a)
+			k := namematch.Normalize(a)
 			if k == "" {
 				c.add(n.line("options"), n.ID, "options: empty alias of %q", o.Value)
 				continue

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"jejaring/internal/namematch"
 )
 
 // Choice matching. A contact answers a list of options by pressing a
@@ -100,9 +102,9 @@ func normNames(choices []Choice) [][]string {
 	out := make([][]string, len(choices))
 	for i, c := range choices {
 		names := make([]string, 1, 1+len(c.Aliases))
-		names[0] = normChoice(c.Label)
+		names[0] = namematch.Normalize(c.Label)
 		for _, a := range c.Aliases {
-			if na := normChoice(a); na != "" && !slices.Contains(names, na) {
+			if na := namematch.Normalize(a); na != "" && !slices.Contains(names, na) {
 				names = append(names, na)
 			}
 		}
@@ -111,71 +113,11 @@ func normNames(choices []Choice) [][]string {
 	return out
 }
 
-// numberWords are Indonesian and Minang number words, read as digits in
-// choice answers and labels ("koto sebelas tarusan", "basa ampek balai").
-var numberWords = map[string]int{
-	"satu": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6, "tujuh": 7, "delapan": 8,
-	"sembilan": 9, "sepuluh": 10, "sebelas": 11, "seratus": 100,
-	"duo": 2, "tigo": 3, "ampek": 4, "limo": 5, "anam": 6, "tujuah": 7, "salapan": 8,
-	"sambilan": 9, "sapuluah": 10, "sabaleh": 11,
-	"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-	"ten": 10, "eleven": 11,
-}
-
-// normChoice is normalize plus number words as digits: "dua belas" is
-// "12", "tiga puluh lima" is "35".
-func normChoice(s string) string {
-	t := normalize(s)
-	if !hasNumberWord(t) {
-		return t
-	}
-	words := strings.Split(t, " ")
-	out := make([]string, 0, len(words))
-	for i := 0; i < len(words); i++ {
-		v, ok := numberWords[words[i]]
-		if !ok {
-			out = append(out, words[i])
-			continue
-		}
-		if v < 10 && i+1 < len(words) {
-			switch words[i+1] {
-			case "belas", "baleh":
-				v += 10
-				i++
-			case "puluh", "puluah":
-				v *= 10
-				i++
-				if i+1 < len(words) {
-					if u, ok := numberWords[words[i+1]]; ok && u < 10 {
-						v += u
-						i++
-					}
-				}
-			}
-		}
-		out = append(out, strconv.Itoa(v))
-	}
-	return strings.Join(out, " ")
-}
-
-// hasNumberWord reports whether a normalized text has a number word, without
-// allocating (most answers have none).
-func hasNumberWord(t string) bool {
-	for t != "" {
-		w, rest, _ := strings.Cut(t, " ")
-		if _, ok := numberWords[w]; ok {
-			return true
-		}
-		t = rest
-	}
-	return false
-}
-
 func matchChoice(choices []Choice, names [][]string, s string) (int, *InputError) {
 	if len(choices) == 0 {
 		return -1, choiceErr(choices)
 	}
-	t := normChoice(s)
+	t := namematch.Normalize(s)
 	for _, p := range []string{"kecamatan ", "kec "} {
 		// "kec. tarusan": the word for what was asked.
 		if rest, ok := strings.CutPrefix(t, p); ok && rest != "" {
@@ -200,7 +142,7 @@ func matchChoice(choices []Choice, names [][]string, s string) (int, *InputError
 		return -1, choiceErr(choices)
 	}
 	for i, c := range choices {
-		if normalize(c.Value) == t {
+		if namematch.Fold(c.Value) == t {
 			return i, nil
 		}
 	}
@@ -364,7 +306,7 @@ func hasWordPrefix(label, t string) bool {
 // was closer). Runs shorter than four letters are not compared: a typo of
 // a short word is a different word.
 func typoDistance(label, t string, limit int) (dist int, run bool) {
-	best := EditDistance(label, t, limit)
+	best := namematch.EditDistance(label, t, limit)
 	lw := strings.Split(label, " ")
 	tw := strings.Count(t, " ") + 1
 	for i := 0; i+tw <= len(lw) && len(lw) > tw; i++ {
@@ -372,37 +314,11 @@ func typoDistance(label, t string, limit int) (dist int, run bool) {
 		if len(part) < 4 {
 			continue
 		}
-		if d := EditDistance(part, t, limit); d < best {
+		if d := namematch.EditDistance(part, t, limit); d < best {
 			best, run = d, true
 		}
 	}
 	return best, run
-}
-
-// EditDistance returns the Levenshtein distance of a and b in runes, or
-// limit+1 when it is certainly more than limit. The umkm matchers use it too.
-func EditDistance(a, b string, limit int) int {
-	ra, rb := []rune(a), []rune(b)
-	if d := len(ra) - len(rb); d > limit || -d > limit {
-		return limit + 1
-	}
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }
 
 // MatchChoices reads a multi-choice answer: numbers ("1 3", "1,3"), labels

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"jejaring/internal/namematch"
+
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/vm"
 )
@@ -324,7 +326,7 @@ var replyWords = map[string]bool{"pak": true, "bu": true, "bapak": true, "ibu": 
 // afterYesNo returns what follows a yes or no word that is more than a
 // polite addition ("bukan, tapan" gives "tapan"), or "".
 func afterYesNo(text string) string {
-	w := strings.Fields(normalize(text))
+	w := strings.Fields(namematch.Fold(text))
 	if len(w) < 2 {
 		return ""
 	}

@@ -110,7 +110,7 @@ func TestChangedFlowRestartsKeepingAnswers(t *testing.T) {
 	s.Answers["gone"] = "x" // an answer no step of v2 saves
 	neu := loadMap(t, map[string]string{"reg.yaml": v2}).Get("reg")
 	r, s = send(t, neu, s, "40")
-	want := []string{sys["changed"][0], "Nama?"}
+	want := []string{sys["changed"].ID, "Nama?"}
 	if got := texts(r); !reflect.DeepEqual(got, want) {
 		t.Fatalf("messages %q, want %q", got, want)
 	}
@@ -287,7 +287,7 @@ func TestSubFlowCallAndReturn(t *testing.T) {
 	}
 	// kembali inside the sub-flow has no earlier question there.
 	r, s = send(t, def, s, "kembali")
-	if got := texts(r); got[0] != sys["no_back"][0] {
+	if got := texts(r); got[0] != sys["no_back"].ID {
 		t.Errorf("kembali in sub: %q", got)
 	}
 	r, s = send(t, def, s, "y")

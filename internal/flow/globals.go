@@ -1,6 +1,10 @@
 package flow
 
-import "strings"
+import (
+	"strings"
+
+	"jejaring/internal/namematch"
+)
 
 // Global words, valid on every step unless a flow or step turns them off
 // (`disable_globals: [lewati]`).
@@ -51,7 +55,7 @@ func GlobalWord(text string) (word, arg string) {
 	if len(text) > 40 {
 		return "", ""
 	}
-	t := normalize(text)
+	t := namematch.Fold(text)
 	if w, ok := globalAliases[t]; ok {
 		return w, ""
 	}
@@ -104,7 +108,7 @@ func IsNothing(s string) bool {
 	if len(raw) > 40 {
 		return false
 	}
-	t := normalize(raw)
+	t := namematch.Fold(raw)
 	if nothingWords[t] {
 		return true
 	}

@@ -6,10 +6,10 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"jejaring/internal/idn"
+	"jejaring/internal/namematch"
 )
 
 // InputError is a rejected answer: the reason, with an example, in
@@ -30,12 +30,7 @@ type InputError struct {
 
 func (e *InputError) Error() string { return e.ID }
 
-func (e *InputError) in(lang string) string {
-	if lang == "en" && e.EN != "" {
-		return e.EN
-	}
-	return e.ID
-}
+func (e *InputError) in(lang string) string { return idn.Text{ID: e.ID, EN: e.EN}.In(lang) }
 
 func inputErr(id, en string) *InputError { return &InputError{ID: id, EN: en} }
 
@@ -260,7 +255,7 @@ var (
 // ParseYesNo reads yes or no as Indonesians type it ("ya", "iya", "ok",
 // "boleh", "tidak", "gak", "nggak", "no"...).
 func ParseYesNo(s string) (bool, bool) {
-	t := normalize(s)
+	t := namematch.Fold(s)
 	if yesWords[t] {
 		return true, true
 	}
@@ -275,77 +270,6 @@ func ParseYesNo(s string) (bool, bool) {
 		return false, true
 	}
 	return false, false
-}
-
-// normalize lower-cases, turns punctuation into spaces, collapses spaces and
-// turns Roman numerals into digits ("IV Jurai" -> "4 jurai").
-func normalize(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	space := true
-	for _, r := range s {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			b.WriteRune(unicode.ToLower(r))
-			space = false
-		} else if !space {
-			b.WriteByte(' ')
-			space = true
-		}
-	}
-	out := strings.TrimRight(b.String(), " ")
-	if !strings.ContainsAny(out, "ivxl") {
-		return out
-	}
-	words := strings.Split(out, " ")
-	changed := false
-	for i, w := range words {
-		if v, ok := roman(w); ok {
-			words[i] = strconv.Itoa(v)
-			changed = true
-		}
-	}
-	if !changed {
-		return out
-	}
-	return strings.Join(words, " ")
-}
-
-// roman reads a canonical Roman numeral made of I, V, X and L (1..89).
-func roman(w string) (int, bool) {
-	if w == "" || len(w) > 7 {
-		return 0, false
-	}
-	val := map[byte]int{'i': 1, 'v': 5, 'x': 10, 'l': 50}
-	total := 0
-	for i := 0; i < len(w); i++ {
-		v, ok := val[w[i]]
-		if !ok {
-			return 0, false
-		}
-		if i+1 < len(w) && val[w[i+1]] > v {
-			total -= v
-		} else {
-			total += v
-		}
-	}
-	if total <= 0 || toRoman(total) != w {
-		return 0, false
-	}
-	return total, true
-}
-
-func toRoman(n int) string {
-	var b strings.Builder
-	for _, p := range []struct {
-		v int
-		s string
-	}{{50, "l"}, {40, "xl"}, {10, "x"}, {9, "ix"}, {5, "v"}, {4, "iv"}, {1, "i"}} {
-		for n >= p.v {
-			b.WriteString(p.s)
-			n -= p.v
-		}
-	}
-	return b.String()
 }
 
 // parseNumber reads a number step's answer by its unit: a year ("sejak
@@ -422,13 +346,13 @@ func (n *Node) parseMoney(s, lang string) (any, *InputError) {
 			daily = [2]string{" (kalau buka setiap hari)", " (if open every day)"}
 		}
 		ask = &InputError{
-			ID:    fmt.Sprintf("%s %s, jadi sekitar %s %s%s. Betul?", Rupiah(v), idn.PeriodWord(a.Per, "id"), Rupiah(conv), idn.PeriodWord(want, "id"), daily[0]),
-			EN:    fmt.Sprintf("%s %s, so about %s %s%s. Is that right?", Rupiah(v), idn.PeriodWord(a.Per, "en"), Rupiah(conv), idn.PeriodWord(want, "en"), daily[1]),
+			ID:    fmt.Sprintf("%s %s, jadi sekitar %s %s%s. Betul?", rupiah(v), idn.PeriodWord(a.Per, "id"), rupiah(conv), idn.PeriodWord(want, "id"), daily[0]),
+			EN:    fmt.Sprintf("%s %s, so about %s %s%s. Is that right?", rupiah(v), idn.PeriodWord(a.Per, "en"), rupiah(conv), idn.PeriodWord(want, "en"), daily[1]),
 			Offer: conv, HasOffer: true, Confirm: true,
 		}
 		v = conv
 	}
-	if e := n.bounds(float64(v), Rupiah(n.minV()), Rupiah(n.maxV())); e != nil {
+	if e := n.bounds(float64(v), rupiah(n.minV()), rupiah(n.maxV())); e != nil {
 		return nil, e
 	}
 	if ask == nil && n.ConfirmBelow != nil && v > 0 && float64(v) < *n.ConfirmBelow {
@@ -442,8 +366,8 @@ func (n *Node) parseMoney(s, lang string) (any, *InputError) {
 			why, whyEN = "Angka itu mirip tahun.", "That number looks like a year."
 		}
 		ask = &InputError{
-			ID:    fmt.Sprintf("%s%s? %s Kalau memang benar, balas *ya*. Kalau bukan, mohon tulis jumlahnya, contoh: 1.500.000 atau 1,5 juta", Rupiah(v), per, why),
-			EN:    fmt.Sprintf("%s%s? %s If that is right, reply *yes*. If not, please type the amount, for example: 1,500,000 or 1.5 juta", Rupiah(v), perEN, whyEN),
+			ID:    fmt.Sprintf("%s%s? %s Kalau memang benar, balas *ya*. Kalau bukan, mohon tulis jumlahnya, contoh: 1.500.000 atau 1,5 juta", rupiah(v), per, why),
+			EN:    fmt.Sprintf("%s%s? %s If that is right, reply *yes*. If not, please type the amount, for example: 1,500,000 or 1.5 juta", rupiah(v), perEN, whyEN),
 			Offer: v, HasOffer: true, Confirm: true,
 		}
 	}

@@ -125,26 +125,6 @@ func TestMatchChoice(t *testing.T) {
 	}
 }
 
-func TestNormChoice(t *testing.T) {
-	t.Parallel()
-	for in, want := range map[string]string{
-		"Koto XI Tarusan":        "koto 11 tarusan",
-		"koto sebelas tarusan":   "koto 11 tarusan",
-		"dua belas":              "12",
-		"tiga puluh lima":        "35",
-		"duo puluah":             "20",
-		"Basa Ampek Balai Tapan": "basa 4 balai tapan",
-		"IV Nagari Bayang Utara": "4 nagari bayang utara",
-		"Tidak ada":              "tidak ada",
-		"satu, dua":              "1 2",
-		"":                       "",
-	} {
-		if got := normChoice(in); got != want {
-			t.Errorf("normChoice(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
 func TestMatchChoices(t *testing.T) {
 	t.Parallel()
 	needs := []Choice{{Label: "Modal", Value: "modal"}, {Label: "Pembeli / pasar", Value: "pasar"}, {Label: "Pemasok bahan", Value: "pemasok"}, {Label: "Pendampingan", Value: "pendampingan"}, {Label: "Perizinan", Value: "izin"}}
@@ -212,14 +192,14 @@ func TestParseEmail(t *testing.T) {
 func TestRupiahAndDate(t *testing.T) {
 	t.Parallel()
 	for in, want := range map[any]string{int64(1500000): "Rp1.500.000", 1500000.0: "Rp1.500.000", 0: "Rp0", int64(999): "Rp999", int64(1000): "Rp1.000", "2500000": "Rp2.500.000", int64(-5000): "-Rp5.000"} {
-		if got := Rupiah(in); got != want {
-			t.Errorf("Rupiah(%v) = %q, want %q", in, got, want)
+		if got := rupiah(in); got != want {
+			t.Errorf("rupiah(%v) = %q, want %q", in, got, want)
 		}
 	}
-	if got := FormatDate("2024-08-17", "id"); got != "17 Agustus 2024" {
+	if got := formatDate("2024-08-17", "id"); got != "17 Agustus 2024" {
 		t.Errorf("date id: %q", got)
 	}
-	if got := FormatDate("2024-08-17", "en"); got != "17 August 2024" {
+	if got := formatDate("2024-08-17", "en"); got != "17 August 2024" {
 		t.Errorf("date en: %q", got)
 	}
 }
@@ -237,15 +217,6 @@ func TestGlobalWord(t *testing.T) {
 		w, a := GlobalWord(in)
 		if w != want[0] || a != want[1] {
 			t.Errorf("GlobalWord(%q) = %q, %q; want %q, %q", in, w, a, want[0], want[1])
-		}
-	}
-}
-
-func TestRoman(t *testing.T) {
-	t.Parallel()
-	for in, want := range map[string]string{"IV Jurai": "4 jurai", "Koto XI Tarusan": "koto 11 tarusan", "Lima Puluh Kota": "lima puluh kota", "Ii": "2", "il": "il", "vv": "vv"} {
-		if got := normalize(in); got != want {
-			t.Errorf("normalize(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

@@ -43,7 +43,7 @@ func TestReplace(t *testing.T) {
 	_, s := send(t, old.Get("reg"), r.Session, "Siti")
 	_, s = send(t, old.Get("reg"), s, "Painan")
 	r, s = send(t, neu.Get("reg"), s, "40")
-	if got := texts(r); !reflect.DeepEqual(got, []string{sys["changed"][0], "Nama?"}) || s.Answers["town"] != "Painan" {
+	if got := texts(r); !reflect.DeepEqual(got, []string{sys["changed"].ID, "Nama?"}) || s.Answers["town"] != "Painan" {
 		t.Errorf("messages %q, answers %v", got, s.Answers)
 	}
 }

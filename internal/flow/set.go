@@ -3,6 +3,8 @@ package flow
 import (
 	"slices"
 	"strings"
+
+	"jejaring/internal/namematch"
 )
 
 // index builds the trigger look-ups after loading.
@@ -16,13 +18,13 @@ func (s *Set) MatchKeyword(text string) *Definition {
 	if s == nil || len(text) > 64 {
 		return nil
 	}
-	t := normalize(text)
+	t := namematch.Fold(text)
 	if t == "" {
 		return nil
 	}
 	for _, d := range s.order {
 		for _, k := range d.Keywords {
-			if normalize(k) == t {
+			if namematch.Fold(k) == t {
 				return d
 			}
 		}
@@ -38,9 +40,9 @@ func (s *Set) MatchKeywordLang(text string) (*Definition, string) {
 	if d == nil {
 		return nil, ""
 	}
-	t := normalize(text)
+	t := namematch.Fold(text)
 	for _, k := range d.KeywordsEN {
-		if normalize(k) == t {
+		if namematch.Fold(k) == t {
 			return d, "en"
 		}
 	}

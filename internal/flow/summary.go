@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"jejaring/internal/idn"
+	"jejaring/internal/namematch"
 )
 
 type field struct {
@@ -103,7 +104,7 @@ var editWords = []string{"ubah", "ganti", "perbaiki", "koreksi", "edit", "change
 func (r *run) summaryInput(n *Node, text string) {
 	s := r.sess
 	lang := r.lang()
-	t := normalize(text)
+	t := namematch.Fold(text)
 	rest, edit := "", false
 	for _, w := range editWords {
 		if t == w {
@@ -177,9 +178,9 @@ func (r *run) display(n *Node, v any) string {
 	}
 	switch n.Ask {
 	case AskMoney:
-		return Rupiah(v)
+		return rupiah(v)
 	case AskDate:
-		return FormatDate(v, lang)
+		return formatDate(v, lang)
 	case AskYesNo:
 		if b, ok := v.(bool); ok {
 			if b {

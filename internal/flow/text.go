@@ -52,10 +52,7 @@ func (t *Text) String(lang string) string {
 	if t == nil {
 		return ""
 	}
-	if lang == "en" && t.EN != "" {
-		return t.EN
-	}
-	return t.ID
+	return idn.Text{ID: t.ID, EN: t.EN}.In(lang)
 }
 
 func (t *Text) render(lang string, e *env) string {
@@ -81,11 +78,11 @@ func (t *Text) render(lang string, e *env) string {
 }
 
 var templateFuncs = template.FuncMap{
-	"rupiah":    Rupiah,
+	"rupiah":    rupiah,
 	"masknik":   func(v any) string { return idn.MaskNIK(fmt.Sprint(v)) },
 	"maskphone": func(v any) string { return idn.MaskPhone(fmt.Sprint(v)) },
-	"date":      func(v any) string { return FormatDate(v, "id") },
-	"date_en":   func(v any) string { return FormatDate(v, "en") },
+	"date":      func(v any) string { return formatDate(v, "id") },
+	"date_en":   func(v any) string { return formatDate(v, "en") },
 	"join":      join,
 	"upper":     strings.ToUpper,
 	"lower":     strings.ToLower,
@@ -97,31 +94,15 @@ var templateFuncs = template.FuncMap{
 	},
 }
 
-// Rupiah formats a whole amount as "Rp1.500.000". It accepts any number
-// type (answers read back from JSON are float64) or a numeric string.
-func Rupiah(v any) string {
+// rupiah writes an amount answer with idn.Rupiah ("Rp1.500.000"). It
+// accepts any number type (answers read back from JSON are float64) or a
+// numeric string; anything else is written as it is.
+func rupiah(v any) string {
 	n, ok := toInt64(v)
 	if !ok {
 		return fmt.Sprint(v)
 	}
-	neg := n < 0
-	if neg {
-		n = -n
-	}
-	s := strconv.FormatInt(n, 10)
-	var b strings.Builder
-	b.Grow(len(s) + len(s)/3 + 3)
-	if neg {
-		b.WriteByte('-')
-	}
-	b.WriteString("Rp")
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte('.')
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
+	return idn.Rupiah(n)
 }
 
 func toInt64(v any) (int64, bool) {
@@ -146,28 +127,20 @@ func toInt64(v any) (int64, bool) {
 	return 0, false
 }
 
-var monthsID = [...]string{"Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"}
-
-// FormatDate writes a date answer ("2024-08-17" or a time.Time) as
-// "17 Agustus 2024" (lang "id") or "17 August 2024" (lang "en").
-func FormatDate(v any, lang string) string {
-	var t time.Time
+// formatDate writes a date answer ("2024-08-17" or a time.Time) with
+// idn.Date: "17 Agustus 2024" (lang "id") or "17 August 2024" (lang "en").
+func formatDate(v any, lang string) string {
 	switch x := v.(type) {
 	case time.Time:
-		t = x
+		return idn.Date(x, lang)
 	case string:
 		p, err := time.Parse(time.DateOnly, x)
 		if err != nil {
 			return x
 		}
-		t = p
-	default:
-		return fmt.Sprint(v)
+		return idn.Date(p, lang)
 	}
-	if lang == "en" {
-		return t.Format("2 January 2006")
-	}
-	return strconv.Itoa(t.Day()) + " " + monthsID[t.Month()-1] + " " + strconv.Itoa(t.Year())
+	return fmt.Sprint(v)
 }
 
 func join(v any, sep string) string {
@@ -187,40 +160,36 @@ func join(v any, sep string) string {
 }
 
 // sys holds the engine's own texts, Indonesian first.
-var sys = map[string][2]string{
-	"cancel_confirm":  {"Yakin ingin membatalkan? Jawaban yang sudah Bapak/Ibu isi akan hilang.", "Are you sure you want to cancel? The answers you gave will be lost."},
-	"cancelled":       {"Baik, sudah dibatalkan. Ketik *menu* kapan saja untuk mulai lagi.", "All right, it is cancelled. Type *menu* any time to start again."},
-	"not_cancelled":   {"Baik, kita lanjutkan.", "All right, let us continue."},
-	"yes":             {"Ya", "Yes"},
-	"no":              {"Tidak", "No"},
-	"no_back":         {"Ini pertanyaan pertama, belum bisa kembali lagi.", "This is the first question; there is nothing to go back to."},
-	"no_skip":         {"Maaf, pertanyaan ini wajib dijawab.", "Sorry, this question needs an answer."},
-	"skipped":         {"Baik, dilewati.", "All right, skipped."},
-	"offer_no":        {"Baik. Mohon tulis lagi jawabannya.", "All right. Please type the answer again."},
-	"help":            {"Bapak/Ibu bisa menjawab pertanyaan di atas, atau mengetik: *kembali* (pertanyaan sebelumnya), *lewati* (jika boleh dikosongkan), *ulang* (mulai dari awal), *bahasa* (ganti bahasa), *menu*, atau *batal*.", "You can answer the question above, or type: *back* (previous question), *skip* (when it may be left empty), *restart*, *language*, *menu*, or *cancel*."},
-	"lang_switched":   {"Baik, kita lanjut dalam Bahasa Indonesia.", "All right, we will continue in English."},
-	"restarted":       {"Baik, kita mulai dari awal.", "All right, let us start again from the beginning."},
-	"struggling":      {"Sepertinya jawabannya belum pas. Bapak/Ibu bisa minta *bantuan*, coba lagi, atau *batal*.", "That answer still does not fit. You can ask for *help*, try again, or *cancel*."},
-	"struggling_opt":  {"Sepertinya jawabannya belum pas. Bapak/Ibu bisa minta *bantuan*, *lewati* pertanyaan ini, coba lagi, atau *batal*.", "That answer still does not fit. You can ask for *help*, *skip* this question, try again, or *cancel*."},
-	"opt_help":        {"Bantuan", "Help"},
-	"opt_skip":        {"Lewati", "Skip"},
-	"opt_cancel":      {"Batal", "Cancel"},
-	"changed":         {"Mohon maaf, percakapan ini baru saja diperbarui oleh kantor. Kita mulai lagi ya; jawaban Bapak/Ibu yang masih berlaku tetap tersimpan.", "Sorry, this conversation was just updated by the office. Let us start again; the answers that still apply are kept."},
-	"gone":            {"Mohon maaf, percakapan ini sudah tidak tersedia. Ketik *menu* untuk melihat pilihan.", "Sorry, this conversation is no longer available. Type *menu* to see the options."},
-	"loop":            {"Mohon maaf, ada kesalahan di sisi kami. Percakapan ini kami hentikan; silakan ketik *menu* untuk mulai lagi.", "Sorry, something went wrong on our side. We stopped this conversation; please type *menu* to start again."},
-	"summary_how":     {"Balas *ya* jika sudah benar, atau *ubah* dan nomornya (misalnya *ubah 2*) untuk memperbaiki.", "Reply *yes* if everything is right, or *change* and the number (for example *change 2*) to fix one."},
-	"summary_which":   {"Nomor berapa yang ingin diubah? Contoh: *ubah 2*.", "Which number would you like to change? Example: *change 2*."},
-	"summary_unclear": {"Maaf, jawabannya belum kami pahami.", "Sorry, we did not understand that."},
-	"summary_ok":      {"Ya, sudah benar", "Yes, that is right"},
-	"summary_edit":    {"Ubah", "Change"},
-	"menu_title":      {"Apa yang bisa kami bantu? Silakan pilih:", "How can we help? Please choose:"},
-	"empty":           {"(kosong)", "(empty)"},
+var sys = map[string]idn.Text{
+	"cancel_confirm":  {ID: "Yakin ingin membatalkan? Jawaban yang sudah Bapak/Ibu isi akan hilang.", EN: "Are you sure you want to cancel? The answers you gave will be lost."},
+	"cancelled":       {ID: "Baik, sudah dibatalkan. Ketik *menu* kapan saja untuk mulai lagi.", EN: "All right, it is cancelled. Type *menu* any time to start again."},
+	"not_cancelled":   {ID: "Baik, kita lanjutkan.", EN: "All right, let us continue."},
+	"yes":             {ID: "Ya", EN: "Yes"},
+	"no":              {ID: "Tidak", EN: "No"},
+	"no_back":         {ID: "Ini pertanyaan pertama, belum bisa kembali lagi.", EN: "This is the first question; there is nothing to go back to."},
+	"no_skip":         {ID: "Maaf, pertanyaan ini wajib dijawab.", EN: "Sorry, this question needs an answer."},
+	"skipped":         {ID: "Baik, dilewati.", EN: "All right, skipped."},
+	"offer_no":        {ID: "Baik. Mohon tulis lagi jawabannya.", EN: "All right. Please type the answer again."},
+	"help":            {ID: "Bapak/Ibu bisa menjawab pertanyaan di atas, atau mengetik: *kembali* (pertanyaan sebelumnya), *lewati* (jika boleh dikosongkan), *ulang* (mulai dari awal), *bahasa* (ganti bahasa), *menu*, atau *batal*.", EN: "You can answer the question above, or type: *back* (previous question), *skip* (when it may be left empty), *restart*, *language*, *menu*, or *cancel*."},
+	"lang_switched":   {ID: "Baik, kita lanjut dalam Bahasa Indonesia.", EN: "All right, we will continue in English."},
+	"restarted":       {ID: "Baik, kita mulai dari awal.", EN: "All right, let us start again from the beginning."},
+	"struggling":      {ID: "Sepertinya jawabannya belum pas. Bapak/Ibu bisa minta *bantuan*, coba lagi, atau *batal*.", EN: "That answer still does not fit. You can ask for *help*, try again, or *cancel*."},
+	"struggling_opt":  {ID: "Sepertinya jawabannya belum pas. Bapak/Ibu bisa minta *bantuan*, *lewati* pertanyaan ini, coba lagi, atau *batal*.", EN: "That answer still does not fit. You can ask for *help*, *skip* this question, try again, or *cancel*."},
+	"opt_help":        {ID: "Bantuan", EN: "Help"},
+	"opt_skip":        {ID: "Lewati", EN: "Skip"},
+	"opt_cancel":      {ID: "Batal", EN: "Cancel"},
+	"changed":         {ID: "Mohon maaf, percakapan ini baru saja diperbarui oleh kantor. Kita mulai lagi ya; jawaban Bapak/Ibu yang masih berlaku tetap tersimpan.", EN: "Sorry, this conversation was just updated by the office. Let us start again; the answers that still apply are kept."},
+	"gone":            {ID: "Mohon maaf, percakapan ini sudah tidak tersedia. Ketik *menu* untuk melihat pilihan.", EN: "Sorry, this conversation is no longer available. Type *menu* to see the options."},
+	"loop":            {ID: "Mohon maaf, ada kesalahan di sisi kami. Percakapan ini kami hentikan; silakan ketik *menu* untuk mulai lagi.", EN: "Sorry, something went wrong on our side. We stopped this conversation; please type *menu* to start again."},
+	"summary_how":     {ID: "Balas *ya* jika sudah benar, atau *ubah* dan nomornya (misalnya *ubah 2*) untuk memperbaiki.", EN: "Reply *yes* if everything is right, or *change* and the number (for example *change 2*) to fix one."},
+	"summary_which":   {ID: "Nomor berapa yang ingin diubah? Contoh: *ubah 2*.", EN: "Which number would you like to change? Example: *change 2*."},
+	"summary_unclear": {ID: "Maaf, jawabannya belum kami pahami.", EN: "Sorry, we did not understand that."},
+	"summary_ok":      {ID: "Ya, sudah benar", EN: "Yes, that is right"},
+	"summary_edit":    {ID: "Ubah", EN: "Change"},
+	"menu_title":      {ID: "Apa yang bisa kami bantu? Silakan pilih:", EN: "How can we help? Please choose:"},
+	"empty":           {ID: "(kosong)", EN: "(empty)"},
 }
 
 func sysText(key, lang string) string {
-	t := sys[key]
-	if lang == "en" {
-		return t[1]
-	}
-	return t[0]
+	return sys[key].In(lang)
 }

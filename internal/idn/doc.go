@@ -1,14 +1,21 @@
-// Package idn reads the Indonesian formats business owners type into a chat:
-// money ("Rp 1.500.000", "1,5 juta", "750rb", "2 M"), numbers with Indonesian
-// separators ("1.250" is one thousand two hundred and fifty, "1,5" is one and
-// a half), dates with Indonesian month names, and the identifiers of the
-// office's records: NIK, NIB, KBLI codes and phone numbers (E.164).
+// Package idn is the one home of Indonesian formats, both ways. It reads
+// what business owners type into a chat: money ("Rp 1.500.000", "1,5 juta",
+// "750rb", "2 M"), numbers with Indonesian separators ("1.250" is one
+// thousand two hundred and fifty, "1,5" is one and a half), dates with
+// Indonesian month names, and the identifiers of the office's records: NIK,
+// NIB, KBLI codes and phone numbers (E.164). And it writes what the service
+// shows: the WIB zone, dates and clock times (format.go), thousands
+// grouping and rupiah, the bilingual Text every picker of a language uses
+// (text.go), and the masks for phones, platform ids and NIKs in logs
+// (mask.go, the only masks there are).
 //
 // Every parser returns an *Error on bad input whose ID and EN fields are
 // short, polite explanations with an example, ready to show to the owner.
-// The package depends on nothing of Jejaring's and reads no clock, except
-// ParseNIK, which uses the current year only to choose the century of a
-// two-digit birth year (ParseNIKAt takes it as an argument).
+//
+// idn is the lowest leaf of Jejaring's layers: it imports nothing of
+// Jejaring's, and every other package, leaves such as event included, may
+// import it. It reads no clock: ParseNIKAt takes the current time to choose
+// the century of a two-digit birth year.
 package idn
 
 // Error is a rejected input: Code names the kind ("nik", "money", ...), ID and

@@ -43,13 +43,11 @@ var provinces = func() map[string]bool {
 	return m
 }()
 
-// ParseNIK checks a NIK by the rules in docs/domain.md: 16 digits, a province
-// that exists, a real birth date (women have 40 added to the day), serial
-// not 0000. A NIK from any region of an existing province is accepted. The current year chooses the century of the birth year.
-func ParseNIK(s string) (NIK, error) { return ParseNIKAt(s, time.Now()) }
-
-// ParseNIKAt is ParseNIK with the current time given: a two-digit birth year
-// after now's year is read as 19xx.
+// ParseNIKAt checks a NIK by the rules in docs/domain.md: 16 digits, a
+// province that exists, a real birth date (women have 40 added to the day),
+// serial not 0000. A NIK from any region of an existing province is
+// accepted. now chooses the century: a two-digit birth year after now's
+// year is read as 19xx.
 func ParseNIKAt(s string, now time.Time) (NIK, error) {
 	d := stripID(strings.TrimSpace(s))
 	if len(d) != 16 || !onlyDigits(d) {
@@ -186,24 +184,4 @@ func NormalizePhone(s string) (string, error) {
 		return "", bad
 	}
 	return phonenumbers.Format(num, phonenumbers.E164), nil
-}
-
-// MaskNIK hides the middle of a NIK for logs and lists: "1301********0001".
-func MaskNIK(s string) string {
-	d := stripID(s)
-	if len(d) <= 8 {
-		return strings.Repeat("*", len(d))
-	}
-	return d[:4] + strings.Repeat("*", len(d)-8) + d[len(d)-4:]
-}
-
-// MaskPhone hides the middle of an E.164 number: "+62812****7890".
-func MaskPhone(s string) string {
-	if len(s) <= 10 {
-		if len(s) <= 4 {
-			return strings.Repeat("*", len(s))
-		}
-		return s[:len(s)-4] + "****"
-	}
-	return s[:6] + "****" + s[len(s)-4:]
 }

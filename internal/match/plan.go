@@ -2,7 +2,8 @@ package match
 
 import (
 	"fmt"
-	"strconv"
+
+	"jejaring/internal/idn"
 )
 
 // Plan is the arithmetic staff need while registration is still open: how
@@ -44,17 +45,17 @@ func (p Plan) All() bool { return p.Meetings >= p.Owners }
 // pertemuan untuk 300 UMKM: paling banyak 80 % bisa mendapat satu; 25 meja
 // cukup untuk semua".
 func (p Plan) Indonesian() string {
-	grid := fmt.Sprintf("%s sesi × %s meja = %s pertemuan", groupID(p.Slots), groupID(p.Tables), groupID(p.Meetings))
+	grid := fmt.Sprintf("%s sesi × %s meja = %s pertemuan", idn.Thousands(p.Slots, "id"), idn.Thousands(p.Tables, "id"), idn.Thousands(p.Meetings, "id"))
 	switch {
 	case p.Owners == 0:
 		return grid + "; belum ada UMKM yang terdaftar"
 	case p.All():
-		return fmt.Sprintf("%s untuk %s UMKM: semua bisa mendapat satu", grid, groupID(p.Owners))
+		return fmt.Sprintf("%s untuk %s UMKM: semua bisa mendapat satu", grid, idn.Thousands(p.Owners, "id"))
 	case p.Slots == 0:
-		return fmt.Sprintf("%s untuk %s UMKM: belum ada sesi pertemuan", grid, groupID(p.Owners))
+		return fmt.Sprintf("%s untuk %s UMKM: belum ada sesi pertemuan", grid, idn.Thousands(p.Owners, "id"))
 	default:
 		return fmt.Sprintf("%s untuk %s UMKM: paling banyak %d %% bisa mendapat satu; %s meja cukup untuk semua",
-			grid, groupID(p.Owners), p.Percent, groupID(p.TablesNeeded))
+			grid, idn.Thousands(p.Owners, "id"), p.Percent, idn.Thousands(p.TablesNeeded, "id"))
 	}
 }
 
@@ -62,38 +63,19 @@ func (p Plan) Indonesian() string {
 // meetings for 300 owners: at most 80 % can have one; 25 tables would
 // allow all".
 func (p Plan) English() string {
-	grid := fmt.Sprintf("%s slots × %s tables = %s meetings", groupEN(p.Slots), groupEN(p.Tables), groupEN(p.Meetings))
+	grid := fmt.Sprintf("%s slots × %s tables = %s meetings", idn.Thousands(p.Slots, "en"), idn.Thousands(p.Tables, "en"), idn.Thousands(p.Meetings, "en"))
 	switch {
 	case p.Owners == 0:
 		return grid + "; no owners have registered yet"
 	case p.All():
-		return fmt.Sprintf("%s for %s owners: every owner can have one", grid, groupEN(p.Owners))
+		return fmt.Sprintf("%s for %s owners: every owner can have one", grid, idn.Thousands(p.Owners, "en"))
 	case p.Slots == 0:
-		return fmt.Sprintf("%s for %s owners: no meeting slots are planned yet", grid, groupEN(p.Owners))
+		return fmt.Sprintf("%s for %s owners: no meeting slots are planned yet", grid, idn.Thousands(p.Owners, "en"))
 	default:
 		return fmt.Sprintf("%s for %s owners: at most %d %% can have one; %s tables would allow all",
-			grid, groupEN(p.Owners), p.Percent, groupEN(p.TablesNeeded))
+			grid, idn.Thousands(p.Owners, "en"), p.Percent, idn.Thousands(p.TablesNeeded, "en"))
 	}
 }
 
 // String is the Indonesian sentence, then the English one, on two lines.
 func (p Plan) String() string { return p.Indonesian() + "\n" + p.English() }
-
-// groupID writes 1250 as "1.250", the Indonesian way; groupEN as "1,250".
-func groupID(n int) string { return group(n, '.') }
-func groupEN(n int) string { return group(n, ',') }
-
-func group(n int, sep byte) string {
-	s := strconv.Itoa(n)
-	if len(s) <= 3 {
-		return s
-	}
-	var out []byte
-	for i := range len(s) {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			out = append(out, sep)
-		}
-		out = append(out, s[i])
-	}
-	return string(out)
-}

@@ -42,7 +42,4 @@ func TestFeasibility(t *testing.T) {
 			t.Errorf("String: %q", p.String())
 		}
 	}
-	if g := group(1234567, '.'); g != "1.234.567" {
-		t.Errorf("group: %s", g)
-	}
 }

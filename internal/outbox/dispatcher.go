@@ -20,6 +20,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"jejaring/internal/channel"
+	"jejaring/internal/idn"
 )
 
 // Config configures a Dispatcher. Store and Channels are required; Redis is
@@ -650,31 +651,18 @@ func (d *Dispatcher) ReportProgress(ctx context.Context) error {
 }
 
 func progressText(p Progress, done bool) string {
-	s := fmt.Sprintf("Undangan %s: terkirim %s dari %s", p.Title, thousands(p.Sent), thousands(p.Total))
+	s := fmt.Sprintf("Undangan %s: terkirim %s dari %s", p.Title, idn.Thousands(p.Sent, "id"), idn.Thousands(p.Total, "id"))
 	if p.Failed > 0 {
-		s += ", gagal " + thousands(p.Failed)
+		s += ", gagal " + idn.Thousands(p.Failed, "id")
 	}
 	if p.Skipped > 0 {
-		s += ", dilewati " + thousands(p.Skipped) + " (berhenti/blokir)"
+		s += ", dilewati " + idn.Thousands(p.Skipped, "id") + " (berhenti/blokir)"
 	}
 	if p.ChannelOff > 0 {
-		s += ", tidak terkirim " + thousands(p.ChannelOff) + " (salurannya tidak aktif)"
+		s += ", tidak terkirim " + idn.Thousands(p.ChannelOff, "id") + " (salurannya tidak aktif)"
 	}
 	if done {
 		s += ". Selesai."
 	}
 	return s
-}
-
-// thousands writes 6800 as "6.800".
-func thousands(n int) string {
-	s := fmt.Sprint(n)
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && c != '-' && (len(s)-i)%3 == 0 && s[i-1] != '-' {
-			b.WriteByte('.')
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
 }

@@ -123,7 +123,7 @@ func (s *Store) decode(addr channel.Address, key string, val []byte) (plain []by
 	plain, err := s.cipher.open(key, val)
 	if err != nil {
 		s.log.Warn("stored session cannot be read (SESSION_KEY changed?); the contact starts afresh",
-			"contact", string(addr.Channel)+":"+idn.MaskPhone(addr.ExternalID), "reason", err)
+			"contact", idn.MaskAddress(string(addr.Channel), addr.ExternalID), "reason", err)
 		return nil, false
 	}
 	return plain, true

@@ -82,7 +82,7 @@ func TestEncryptedSessionHoldsNoClearText(t *testing.T) {
 		}
 
 		// Save / Get.
-		if err := s.Save(ctx, addr, sensitiveSession()); err != nil {
+		if err := commitSession(ctx, s, addr, sensitiveSession()); err != nil {
 			t.Fatal(err)
 		}
 		assertSealed("Save")
@@ -120,7 +120,7 @@ func TestEncryptedSessionHoldsNoClearText(t *testing.T) {
 
 		// Sealing is randomised: the same session never gives the same bytes.
 		a, _ := b.rdb.Get(ctx, key).Bytes()
-		if err := s.Save(ctx, addr, got); err != nil {
+		if err := commitSession(ctx, s, addr, got); err != nil {
 			t.Fatal(err)
 		}
 		if c, _ := b.rdb.Get(ctx, key).Bytes(); bytes.Equal(a, c) {
@@ -138,7 +138,7 @@ func TestSessionUnderAnotherKeyIsAFreshStart(t *testing.T) {
 		old := session.New(b.rdb, b.prefix, time.Hour, session.Encrypt(newKey(t)))
 		s := session.New(b.rdb, b.prefix, time.Hour, session.Encrypt(newKey(t)), session.WithLogger(log))
 		key := b.prefix + "sess:{telegram:12345}"
-		if err := old.Save(ctx, addr, sensitiveSession()); err != nil {
+		if err := commitSession(ctx, old, addr, sensitiveSession()); err != nil {
 			t.Fatal(err)
 		}
 		// Get: no session, no error.
@@ -154,7 +154,7 @@ func TestSessionUnderAnotherKeyIsAFreshStart(t *testing.T) {
 		if tr.Session != nil {
 			t.Errorf("Begin read %+v", tr.Session)
 		}
-		if err := tr.Commit(ctx, nil, time.Hour, time.Hour); err != nil {
+		if err := tr.CommitNote(ctx, nil, "", time.Hour, time.Hour); err != nil {
 			t.Fatal(err)
 		}
 		if n, _ := b.rdb.Exists(ctx, key).Result(); n != 0 {
@@ -185,7 +185,7 @@ func TestSessionUnderAnotherKeyIsAFreshStart(t *testing.T) {
 
 		// A sealed value moved under another contact's key does not open
 		// there (the key is the additional data).
-		if err := s.Save(ctx, addr, sensitiveSession()); err != nil {
+		if err := commitSession(ctx, s, addr, sensitiveSession()); err != nil {
 			t.Fatal(err)
 		}
 		raw, _ := b.rdb.Get(ctx, key).Bytes()

@@ -21,11 +21,11 @@ func TestForget(t *testing.T) {
 		gone := channel.Address{Channel: channel.WebChat, ExternalID: "a*b?c[1]"}
 		kept := channel.Address{Channel: channel.WebChat, ExternalID: "aXbYc1"}
 		for _, a := range []channel.Address{gone, kept} {
-			if err := s.Save(ctx, a, &flow.Session{FlowID: "daftar", Answers: map[string]any{"nik": "1301014506900001"}}); err != nil {
+			if err := commitSession(ctx, s, a, &flow.Session{FlowID: "daftar", Answers: map[string]any{"nik": "1301014506900001"}}); err != nil {
 				t.Fatal(err)
 			}
 			for _, m := range []string{"m1", "m2"} {
-				if err := s.MarkDone(ctx, a, m, time.Hour); err != nil {
+				if err := commitHandled(ctx, s, a, m, time.Hour); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -36,13 +36,13 @@ func TestForget(t *testing.T) {
 		if sess, _ := s.Get(ctx, gone); sess != nil {
 			t.Error("session kept")
 		}
-		if done, _ := s.Done(ctx, gone, "m1"); done {
+		if done, _ := isHandled(ctx, s, gone, "m1"); done {
 			t.Error("marker kept")
 		}
 		if sess, _ := s.Get(ctx, kept); sess == nil {
 			t.Error("another address's session deleted")
 		}
-		if done, _ := s.Done(ctx, kept, "m2"); !done {
+		if done, _ := isHandled(ctx, s, kept, "m2"); !done {
 			t.Error("another address's marker deleted")
 		}
 	})

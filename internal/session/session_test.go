@@ -46,6 +46,44 @@ func eachBackend(t *testing.T, fn func(t *testing.T, b backend)) {
 
 var addr = channel.Address{Channel: channel.Telegram, ExternalID: "12345"}
 
+// begin starts a turn the way the bot does (a minute's lock, a second's
+// wait).
+func begin(t *testing.T, s *session.Store, a channel.Address, msgID string) *session.Turn {
+	t.Helper()
+	tr, err := s.Begin(context.Background(), a, msgID, time.Minute, time.Second)
+	if err != nil {
+		t.Fatalf("Begin %s %q: %v", a, msgID, err)
+	}
+	return tr
+}
+
+// save stores sess for a through a turn, the only way the bot writes one
+// (nil deletes the stored session); ttl 0 is the store's.
+func save(t *testing.T, s *session.Store, a channel.Address, sess *flow.Session, ttl time.Duration) {
+	t.Helper()
+	if err := begin(t, s, a, "").CommitNote(context.Background(), sess, "", ttl, 0); err != nil {
+		t.Fatalf("commit %s: %v", a, err)
+	}
+}
+
+// handled reports whether message msgID of a was handled, as the next
+// delivery's turn sees it.
+func handled(t *testing.T, s *session.Store, a channel.Address, msgID string) bool {
+	t.Helper()
+	tr := begin(t, s, a, msgID)
+	defer tr.Release(context.Background())
+	return tr.Done
+}
+
+// markHandled handles message msgID of a, leaving the session as it was.
+func markHandled(t *testing.T, s *session.Store, a channel.Address, msgID string, doneTTL time.Duration) {
+	t.Helper()
+	tr := begin(t, s, a, msgID)
+	if err := tr.CommitNote(context.Background(), tr.Session, tr.Note, 0, doneTTL); err != nil {
+		t.Fatalf("commit %s %q: %v", a, msgID, err)
+	}
+}
+
 func TestSessionRoundTrip(t *testing.T) {
 	t.Parallel()
 	eachBackend(t, func(t *testing.T, b backend) {
@@ -64,9 +102,7 @@ func TestSessionRoundTrip(t *testing.T) {
 			Started: now, LastActive: now.Add(time.Minute),
 			Contact: flow.Contact{ID: 7, Name: "Siti", Channel: "telegram", Lang: "id"},
 		}
-		if err := s.Save(ctx, addr, want); err != nil {
-			t.Fatal(err)
-		}
+		save(t, s, addr, want, 0)
 		got, err = s.Get(ctx, addr)
 		if err != nil {
 			t.Fatal(err)
@@ -76,20 +112,22 @@ func TestSessionRoundTrip(t *testing.T) {
 			len(got.History) != 2 || !got.Started.Equal(now) || got.Contact.ID != 7 {
 			t.Errorf("round trip: got %+v", got)
 		}
+		// The next turn begins with it.
+		if tr := begin(t, s, addr, ""); tr.Session == nil || tr.Session.Step != "nama_usaha" {
+			t.Errorf("turn began with %+v", tr.Session)
+		} else {
+			tr.Release(ctx)
+		}
 		// Another contact on another channel with the same id is separate.
 		other := channel.Address{Channel: channel.WhatsApp, ExternalID: "12345"}
 		if g, _ := s.Get(ctx, other); g != nil {
 			t.Errorf("whatsapp:12345 sees telegram:12345's session")
 		}
-		if err := s.Delete(ctx, addr); err != nil {
-			t.Fatal(err)
-		}
+		save(t, s, addr, nil, 0) // the conversation ended
 		if g, err := s.Get(ctx, addr); g != nil || err != nil {
-			t.Errorf("after Delete: %v, %v", g, err)
+			t.Errorf("after a turn that ended the conversation: %v, %v", g, err)
 		}
-		if err := s.Delete(ctx, addr); err != nil {
-			t.Errorf("deleting a missing session: %v", err)
-		}
+		save(t, s, addr, nil, 0) // ending it again is not an error
 	})
 }
 
@@ -99,15 +137,17 @@ func TestSaveSetsTTL(t *testing.T) {
 		ctx := context.Background()
 		ttl := 2 * time.Hour
 		s := session.New(b.rdb, b.prefix, ttl)
-		if err := s.Save(ctx, addr, &flow.Session{FlowID: "daftar", Step: "a", Lang: "id"}); err != nil {
-			t.Fatal(err)
-		}
+		save(t, s, addr, &flow.Session{FlowID: "daftar", Step: "a", Lang: "id"}, 0)
 		got, err := b.rdb.PTTL(ctx, b.prefix+"sess:{telegram:12345}").Result()
 		if err != nil {
 			t.Fatal(err)
 		}
 		if got <= ttl-time.Minute || got > ttl {
-			t.Errorf("session TTL = %v, want about %v", got, ttl)
+			t.Errorf("session TTL = %v, want about the store's %v", got, ttl)
+		}
+		save(t, s, addr, &flow.Session{FlowID: "daftar", Step: "b", Lang: "id"}, 30*time.Minute)
+		if got, _ := b.rdb.PTTL(ctx, b.prefix+"sess:{telegram:12345}").Result(); got <= 29*time.Minute || got > 30*time.Minute {
+			t.Errorf("session TTL = %v, want about the turn's 30m", got)
 		}
 		// The default when no TTL is given.
 		if d := session.New(b.rdb, b.prefix, 0).TTL(); d != session.DefaultTTL {
@@ -121,9 +161,7 @@ func TestSessionExpires(t *testing.T) {
 	eachBackend(t, func(t *testing.T, b backend) {
 		ctx := context.Background()
 		s := session.New(b.rdb, b.prefix, 100*time.Millisecond)
-		if err := s.Save(ctx, addr, &flow.Session{FlowID: "daftar", Step: "a"}); err != nil {
-			t.Fatal(err)
-		}
+		save(t, s, addr, &flow.Session{FlowID: "daftar", Step: "a"}, 0)
 		b.pass(250 * time.Millisecond)
 		if g, err := s.Get(ctx, addr); g != nil || err != nil {
 			t.Errorf("after TTL: %v, %v; want nil, nil", g, err)
@@ -140,66 +178,73 @@ func TestCorruptSessionIsAnError(t *testing.T) {
 		if _, err := s.Get(ctx, addr); err == nil {
 			t.Error("corrupt session: want an error")
 		}
+		if tr, err := s.Begin(ctx, addr, "", time.Minute, time.Second); err == nil {
+			tr.Release(ctx)
+			t.Error("corrupt session: Begin wants an error")
+		}
 	})
 }
 
-func TestSeen(t *testing.T) {
+// TestRedeliveryHandledOnce: of racing deliveries of one message, exactly
+// one finds it unhandled (the contact lock orders them; the marker is
+// written with the commit), and the marker lives for the done TTL.
+func TestRedeliveryHandledOnce(t *testing.T) {
 	t.Parallel()
 	eachBackend(t, func(t *testing.T, b backend) {
 		ctx := context.Background()
 		s := session.New(b.rdb, b.prefix, time.Hour)
-		first, err := s.Seen(ctx, "telegram", "m1", time.Hour)
-		if err != nil || !first {
-			t.Fatalf("first Seen = %v, %v", first, err)
-		}
-		first, err = s.Seen(ctx, "telegram", "m1", time.Hour)
-		if err != nil || first {
-			t.Fatalf("second Seen = %v, %v; want false", first, err)
-		}
-		if first, _ := s.Seen(ctx, "whatsapp", "m1", time.Hour); !first {
-			t.Error("same id on another channel counted as seen")
-		}
-		// Racing callers: exactly one wins.
-		var wins atomic.Int32
+		var firsts atomic.Int32
 		var wg sync.WaitGroup
 		for range 8 {
 			wg.Go(func() {
-				if ok, err := s.Seen(ctx, "telegram", "race", time.Hour); err == nil && ok {
-					wins.Add(1)
+				tr, err := s.Begin(ctx, addr, "race", time.Minute, 5*time.Second)
+				if err != nil {
+					t.Errorf("Begin: %v", err)
+					return
+				}
+				if tr.Done {
+					tr.Release(ctx)
+					return
+				}
+				firsts.Add(1)
+				if err := tr.CommitNote(ctx, tr.Session, "", 0, time.Hour); err != nil {
+					t.Errorf("commit: %v", err)
 				}
 			})
 		}
 		wg.Wait()
-		if wins.Load() != 1 {
-			t.Errorf("%d racing Seen calls won, want 1", wins.Load())
+		if firsts.Load() != 1 {
+			t.Errorf("%d racing deliveries handled the message, want 1", firsts.Load())
 		}
-		ttl, _ := b.rdb.PTTL(ctx, b.prefix+"seen:telegram:m1").Result()
+		ttl, _ := b.rdb.PTTL(ctx, b.prefix+"done:{telegram:12345}:race").Result()
 		if ttl <= 0 || ttl > time.Hour {
 			t.Errorf("dedupe TTL = %v", ttl)
 		}
 	})
 }
 
-func TestDoneMarkDone(t *testing.T) {
+func TestHandledMarker(t *testing.T) {
 	t.Parallel()
 	eachBackend(t, func(t *testing.T, b backend) {
-		ctx := context.Background()
 		s := session.New(b.rdb, b.prefix, time.Hour)
-		done, err := s.Done(ctx, addr, "m9")
-		if err != nil || done {
-			t.Fatalf("Done before = %v, %v", done, err)
+		if handled(t, s, addr, "m9") {
+			t.Fatal("handled before any turn")
 		}
-		if err := s.MarkDone(ctx, addr, "m9", 48*time.Hour); err != nil {
-			t.Fatal(err)
-		}
-		if done, _ := s.Done(ctx, addr, "m9"); !done {
-			t.Error("Done after MarkDone = false")
+		markHandled(t, s, addr, "m9", 48*time.Hour)
+		if !handled(t, s, addr, "m9") {
+			t.Error("not handled after its turn committed")
 		}
 		// Telegram message ids repeat across chats: another contact's
 		// message 9 is not this one.
 		other := channel.Address{Channel: channel.Telegram, ExternalID: "999"}
-		if done, _ := s.Done(ctx, other, "m9"); done {
+		if handled(t, s, other, "m9") {
 			t.Error("another contact's message counted as handled")
+		}
+		// A turn that failed (released, not committed) leaves the message
+		// to be handled again.
+		begin(t, s, addr, "m10").Release(context.Background())
+		if handled(t, s, addr, "m10") {
+			t.Error("a released turn marked its message handled")
 		}
 	})
 }
@@ -209,16 +254,16 @@ func TestLockRace(t *testing.T) {
 	eachBackend(t, func(t *testing.T, b backend) {
 		ctx := context.Background()
 		s := session.New(b.rdb, b.prefix, time.Hour)
-		// Two goroutines race for one contact's lock many times; the
+		// Two goroutines race for one contact's turn many times; the
 		// critical section must never be entered by both at once.
 		var inside, overlaps, entered atomic.Int32
 		var wg sync.WaitGroup
 		for range 2 {
 			wg.Go(func() {
 				for range 20 {
-					l, err := s.LockWait(ctx, "telegram:12345", 5*time.Second, 5*time.Second)
+					tr, err := s.Begin(ctx, addr, "", 5*time.Second, 5*time.Second)
 					if err != nil {
-						t.Errorf("LockWait: %v", err)
+						t.Errorf("Begin: %v", err)
 						return
 					}
 					if inside.Add(1) > 1 {
@@ -227,7 +272,7 @@ func TestLockRace(t *testing.T) {
 					entered.Add(1)
 					time.Sleep(time.Millisecond)
 					inside.Add(-1)
-					if err := l.Release(ctx); err != nil {
+					if err := tr.Release(ctx); err != nil {
 						t.Errorf("Release: %v", err)
 					}
 				}
@@ -248,34 +293,38 @@ func TestLockHeldRefusesOthers(t *testing.T) {
 	eachBackend(t, func(t *testing.T, b backend) {
 		ctx := context.Background()
 		s := session.New(b.rdb, b.prefix, time.Hour)
-		l, err := s.Lock(ctx, "k", time.Minute)
+		tr, err := s.Begin(ctx, addr, "", time.Minute, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.Lock(ctx, "k", time.Minute); !errors.Is(err, session.ErrLocked) {
-			t.Errorf("second Lock: %v, want ErrLocked", err)
+		if _, err := s.Begin(ctx, addr, "", time.Minute, 0); !errors.Is(err, session.ErrLocked) {
+			t.Errorf("second Begin: %v, want ErrLocked", err)
 		}
-		if _, err := s.LockWait(ctx, "k", time.Minute, 30*time.Millisecond); !errors.Is(err, session.ErrLocked) {
-			t.Errorf("LockWait on a held lock: %v, want ErrLocked", err)
+		if _, err := s.Begin(ctx, addr, "", time.Minute, 30*time.Millisecond); !errors.Is(err, session.ErrLocked) {
+			t.Errorf("Begin waiting on a held lock: %v, want ErrLocked", err)
 		}
 		cctx, cancel := context.WithCancel(ctx)
 		cancel()
-		if _, err := s.LockWait(cctx, "k", time.Minute, time.Second); !errors.Is(err, context.Canceled) {
-			t.Errorf("LockWait with cancelled ctx: %v", err)
+		if _, err := s.Begin(cctx, addr, "", time.Minute, time.Second); !errors.Is(err, context.Canceled) {
+			t.Errorf("Begin with cancelled ctx: %v", err)
 		}
-		if err := l.Release(ctx); err != nil {
+		if err := tr.Release(ctx); err != nil {
 			t.Fatal(err)
 		}
-		l2, err := s.Lock(ctx, "k", time.Minute)
-		if err != nil {
-			t.Fatalf("Lock after release: %v", err)
+		if err := tr.Release(ctx); err != nil {
+			t.Errorf("releasing an ended turn: %v, want nothing", err)
 		}
-		if err := l2.Extend(ctx, 2*time.Minute); err != nil {
+		tr2, err := s.Begin(ctx, addr, "", time.Minute, 0)
+		if err != nil {
+			t.Fatalf("Begin after release: %v", err)
+		}
+		if err := tr2.Lock().Extend(ctx, 2*time.Minute); err != nil {
 			t.Errorf("Extend own lock: %v", err)
 		}
-		if ttl, _ := b.rdb.PTTL(ctx, l2.Key()).Result(); ttl <= time.Minute {
+		if ttl, _ := b.rdb.PTTL(ctx, tr2.Lock().Key()).Result(); ttl <= time.Minute {
 			t.Errorf("TTL after Extend = %v", ttl)
 		}
+		tr2.Release(ctx)
 	})
 }
 
@@ -284,13 +333,14 @@ func TestLockExpiryTakeoverAndNonOwnerRelease(t *testing.T) {
 	eachBackend(t, func(t *testing.T, b backend) {
 		ctx := context.Background()
 		s := session.New(b.rdb, b.prefix, time.Hour)
-		old, err := s.Lock(ctx, "k", 50*time.Millisecond)
+		oldTurn, err := s.Begin(ctx, addr, "", 50*time.Millisecond, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
+		old := oldTurn.Lock()
 		// The owner stalls past the TTL; another handler takes over.
 		b.pass(150 * time.Millisecond)
-		taker, err := s.Lock(ctx, "k", time.Minute)
+		taker, err := s.Begin(ctx, addr, "", time.Minute, 0)
 		if err != nil {
 			t.Fatalf("takeover after expiry: %v", err)
 		}
@@ -301,13 +351,14 @@ func TestLockExpiryTakeoverAndNonOwnerRelease(t *testing.T) {
 		if err := old.Extend(ctx, time.Minute); !errors.Is(err, session.ErrLocked) {
 			t.Errorf("stale owner's Extend = %v, want ErrLocked", err)
 		}
-		if _, err := s.Lock(ctx, "k", time.Minute); !errors.Is(err, session.ErrLocked) {
+		if _, err := s.Begin(ctx, addr, "", time.Minute, 0); !errors.Is(err, session.ErrLocked) {
 			t.Errorf("lock free after a non-owner release: %v", err)
 		}
-		if err := taker.Release(ctx); err != nil {
+		l := taker.Lock()
+		if err := l.Release(ctx); err != nil {
 			t.Errorf("owner Release: %v", err)
 		}
-		if err := taker.Release(ctx); !errors.Is(err, session.ErrLocked) {
+		if err := l.Release(ctx); !errors.Is(err, session.ErrLocked) {
 			t.Errorf("double Release = %v, want ErrLocked", err)
 		}
 	})

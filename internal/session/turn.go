@@ -61,8 +61,8 @@ type record struct {
 	Note string `json:"bot_note,omitempty"`
 }
 
-// Begin takes addr's contact lock for lockTTL, waiting up to wait (with the
-// backoff of LockWait), and in the same round trip reads whether message
+// Begin takes addr's contact lock for lockTTL, waiting up to wait (retrying
+// with a backoff growing from 5 ms to 100 ms), and in the same round trip reads whether message
 // msgID ("" for none) was already handled and the stored session. It returns
 // ErrLocked when the lock stayed taken for the whole wait.
 func (s *Store) Begin(ctx context.Context, addr channel.Address, msgID string, lockTTL, wait time.Duration) (*Turn, error) {
@@ -157,16 +157,12 @@ end
 redis.call("DEL", KEYS[1])
 return 1`)
 
-// Commit ends the turn: it saves sess with sessionTTL (deletes the stored
-// session when sess is nil and one existed), marks the message handled for
-// doneTTL, and releases the lock — atomically, and only while the lock is
-// still ours (else ErrLocked, and nothing is written).
-func (t *Turn) Commit(ctx context.Context, sess *flow.Session, sessionTTL, doneTTL time.Duration) error {
-	return t.CommitNote(ctx, sess, "", sessionTTL, doneTTL)
-}
-
-// CommitNote is Commit keeping note beside the saved session, for the next
-// turn's Turn.Note ("" keeps none; with a nil sess the note is dropped).
+// CommitNote ends the turn: it saves sess with sessionTTL and note beside
+// it, for the next turn's Turn.Note ("" keeps none), or deletes the stored
+// session when sess is nil and one existed (the note goes with it); it marks
+// the message handled for doneTTL, with the replies KeepReplies gave; and it
+// releases the lock — atomically, and only while the lock is still ours
+// (else ErrLocked, and nothing is written).
 func (t *Turn) CommitNote(ctx context.Context, sess *flow.Session, note string, sessionTTL, doneTTL time.Duration) error {
 	if t.lock == nil {
 		return fmt.Errorf("commit turn %s: already ended", t.addr)

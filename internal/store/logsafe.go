@@ -10,7 +10,7 @@ import (
 // channel and the platform id with its middle hidden (a WhatsApp id is the
 // owner's phone number). Errors carry ids, never names or phones.
 func logAddr(channel, externalID string) string {
-	return channel + ":" + idn.MaskPhone(externalID)
+	return idn.MaskAddress(channel, externalID)
 }
 
 // derefID is an optional id for an error message ("none" when nil).

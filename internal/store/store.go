@@ -210,6 +210,22 @@ func (db *DB) provider(logger *slog.Logger) (*goose.Provider, error) {
 	return p, nil
 }
 
+// ErrOlderSchema means the database lacks migrations this Jejaring needs.
+var ErrOlderSchema = errors.New("database schema is older than this program")
+
+// versions is the database's schema version and the newest migration this
+// binary knows, as goose reads them (without taking its lock).
+func (db *DB) versions(ctx context.Context, p *goose.Provider) (current, newest int64, err error) {
+	current, newest, err = p.GetVersions(ctx)
+	if err != nil {
+		return 0, 0, fmt.Errorf("read schema version: %w", err)
+	}
+	if current > newest {
+		return current, newest, fmt.Errorf("%w: database is at version %d, this Jejaring knows up to %d; upgrade Jejaring", ErrNewerSchema, current, newest)
+	}
+	return current, newest, nil
+}
+
 // Migrate applies every pending migration. It refuses a database whose
 // version is beyond the newest migration this binary knows (ErrNewerSchema).
 func (db *DB) Migrate(ctx context.Context) error {
@@ -217,20 +233,31 @@ func (db *DB) Migrate(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	current, err := p.GetDBVersion(ctx)
-	if err != nil {
-		return fmt.Errorf("read schema version: %w", err)
-	}
-	srcs := p.ListSources()
-	var newest int64
-	for _, s := range srcs {
-		newest = max(newest, s.Version)
-	}
-	if current > newest {
-		return fmt.Errorf("%w: database is at version %d, this Jejaring knows up to %d; upgrade Jejaring", ErrNewerSchema, current, newest)
+	if _, _, err := db.versions(ctx, p); err != nil {
+		return err
 	}
 	if _, err := p.Up(ctx); err != nil {
 		return fmt.Errorf("migrate %s: %w", db.Dialect, err)
+	}
+	return nil
+}
+
+// CheckSchema is the start-up check when migrations are off (MIGRATE=false):
+// the database must be at exactly the newest version this binary knows. A
+// newer one is ErrNewerSchema, an older one ErrOlderSchema; neither is
+// changed (goose creates its empty version table in a database that has
+// none).
+func (db *DB) CheckSchema(ctx context.Context) error {
+	p, err := db.provider(nil)
+	if err != nil {
+		return err
+	}
+	current, newest, err := db.versions(ctx, p)
+	if err != nil {
+		return err
+	}
+	if current < newest {
+		return fmt.Errorf("%w: the database is at version %d and this Jejaring needs %d", ErrOlderSchema, current, newest)
 	}
 	return nil
 }

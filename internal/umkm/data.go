@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strings"
 
+	"jejaring/internal/idn"
+
 	"github.com/goccy/go-yaml"
 )
 
@@ -32,6 +34,7 @@ type Kecamatan struct {
 type Region struct {
 	Code      string      `yaml:"code"`
 	Name      string      `yaml:"name"`
+	Office    string      `yaml:"office"` // the data controller in the privacy notice
 	Prefix    string      `yaml:"prefix"` // registration numbers: PSS-2026-000123
 	Kecamatan []Kecamatan `yaml:"kecamatan"`
 
@@ -54,10 +57,10 @@ type Section struct {
 }
 
 // Title is the section's official title in the language.
-func (s Section) Title(lang string) string { return pick(lang == "en", s.ID, s.EN) }
+func (s Section) Title(lang string) string { return idn.Pick(lang, s.ID, s.EN) }
 
 // Short is the section's short label for chat buttons.
-func (s Section) Short(lang string) string { return pick(lang == "en", s.ShortID, s.ShortEN) }
+func (s Section) Short(lang string) string { return idn.Pick(lang, s.ShortID, s.ShortEN) }
 
 // Sectors is the KBLI section table of one KBLI edition.
 type Sectors struct {
@@ -92,7 +95,7 @@ func Regions() []string {
 func LoadRegion(name string) (*Region, error) {
 	b, err := dataFS.ReadFile(path.Join("data", name+".yaml"))
 	if err != nil {
-		return nil, fmt.Errorf("region %q: no such data file (have %s)", name, strings.Join(Regions(), ", "))
+		return nil, fmt.Errorf("unknown region %q (known regions: %s)", name, strings.Join(Regions(), ", "))
 	}
 	return ParseRegion(b)
 }

@@ -30,8 +30,11 @@ func TestRegionData(t *testing.T) {
 			t.Errorf("%s = %q, want %q", code, k.Name, name)
 		}
 	}
-	if _, err := LoadRegion("atlantis"); err == nil {
-		t.Error("unknown region loaded")
+	if r.Office != "Dinas Koperasi, UMKM, Perdagangan dan Perindustrian Kabupaten Pesisir Selatan" {
+		t.Errorf("office %q", r.Office)
+	}
+	if _, err := LoadRegion("atlantis"); err == nil || err.Error() != `unknown region "atlantis" (known regions: pesisir_selatan)` {
+		t.Errorf("unknown region: %v", err)
 	}
 	if _, err := ParseRegion([]byte("code: \"13.02\"\nprefix: X\nkecamatan:\n  - {code: \"13.01.01\", name: A}\n")); err == nil {
 		t.Error("kecamatan outside the regency accepted")

@@ -2,57 +2,34 @@ package umkm
 
 import (
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
-	"jejaring/internal/flow"
 	"jejaring/internal/idn"
+	"jejaring/internal/namematch"
 )
 
 // Owners write place names their own way: "kec. tarusan", "Koto 11
-// Tarusan", "lengayan", "4 jurai". The matcher normalizes both sides
-// (lower case, punctuation out, "kecamatan"/"nagari" dropped, numbers and
-// their Minang and Indonesian words written as Roman numerals), then tries
-// an exact match, then a unique containment, then the closest name by edit
-// distance above a similarity floor.
-
-var numerals = map[string]string{
-	"1": "i", "2": "ii", "3": "iii", "4": "iv", "5": "v", "6": "vi", "7": "vii", "8": "viii",
-	"9": "ix", "10": "x", "11": "xi", "12": "xii",
-	"satu": "i", "dua": "ii", "duo": "ii", "tiga": "iii", "tigo": "iii", "empat": "iv", "ampek": "iv",
-	"lima": "v", "limo": "v", "sebelas": "xi",
-}
+// Tarusan", "lengayan", "empat jurai". The matcher normalizes both sides
+// with namematch (lower case, punctuation out, Roman numerals and number
+// words as digits) and drops "kecamatan"/"nagari"-like filler words, then
+// tries an exact match, then a unique containment, then the closest name by
+// edit distance above a similarity floor.
 
 var fillerWords = map[string]bool{
 	"kecamatan": true, "kec": true, "kab": true, "kabupaten": true, "desa": true, "kenagarian": true,
 	"di": true, "daerah": true,
 }
 
-// Normalize prepares a place name for matching.
+// Normalize prepares a place name for matching: namematch.Normalize
+// without the filler words ("kec. IV Jurai" is "4 jurai").
 func Normalize(s string) string {
-	f := strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
-	})
+	f := strings.Fields(namematch.Normalize(s))
 	out := f[:0]
 	for _, w := range f {
-		if fillerWords[w] {
-			continue
+		if !fillerWords[w] {
+			out = append(out, w)
 		}
-		if r, ok := numerals[w]; ok {
-			w = r
-		}
-		out = append(out, w)
 	}
 	return strings.Join(out, " ")
-}
-
-// similarity is 1 - edit distance / longer length, on runes.
-func similarity(a, b string) float64 {
-	longer := max(utf8.RuneCountInString(a), utf8.RuneCountInString(b))
-	if longer == 0 {
-		return 1
-	}
-	return 1 - float64(flow.EditDistance(a, b, longer))/float64(longer)
 }
 
 // containsWords reports whether needle occurs in hay on word boundaries.
@@ -109,11 +86,11 @@ func best(text string, cands []candidate) int {
 	for _, c := range cands {
 		score := 0.0
 		for _, name := range c.names {
-			score = max(score, similarity(n, name))
+			score = max(score, namematch.Similarity(n, name))
 			if oneWord && len(n) >= 4 {
 				for _, w := range strings.Fields(name) {
 					if len(w) >= 4 {
-						score = max(score, 0.97*similarity(n, w))
+						score = max(score, 0.97*namematch.Similarity(n, w))
 					}
 				}
 			}
@@ -227,7 +204,7 @@ func (s *Sectors) MatchSection(text string) (SectorMatch, bool) {
 		}
 		for i, sec := range s.Sections {
 			for _, kn := range sec.normKeywords {
-				if sc := similarity(w, kn); sc > top {
+				if sc := namematch.Similarity(w, kn); sc > top {
 					top, idx = sc, i
 				}
 			}

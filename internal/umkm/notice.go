@@ -1,6 +1,10 @@
 package umkm
 
-import "strings"
+import (
+	"strings"
+
+	"jejaring/internal/idn"
+)
 
 // NoticeVersion is the version of the privacy notice below (the consent
 // purposes it asks for are contact.PurposeData and the others). Change it with
@@ -44,4 +48,4 @@ Questions: contact the office during working hours.`
 }
 
 // Text returns the notice in the language ("id" or "en").
-func (n Notice) Text(lang string) string { return pick(lang == "en", n.ID, n.EN) }
+func (n Notice) Text(lang string) string { return idn.Pick(lang, n.ID, n.EN) }

@@ -1,5 +1,7 @@
 package umkm
 
+import "jejaring/internal/idn"
+
 // SizeClass is the PP 7/2021 class of a business.
 type SizeClass string
 
@@ -78,23 +80,15 @@ func (c SizeClass) IsUMKM() bool { return c == Mikro || c == Kecil || c == Menen
 
 // Label is the class as the owner reads it.
 func (c SizeClass) Label(lang string) string {
-	en := lang == "en"
 	switch c {
 	case Mikro:
-		return pick(en, "Usaha Mikro", "Micro enterprise")
+		return idn.Pick(lang, "Usaha Mikro", "Micro enterprise")
 	case Kecil:
-		return pick(en, "Usaha Kecil", "Small enterprise")
+		return idn.Pick(lang, "Usaha Kecil", "Small enterprise")
 	case Menengah:
-		return pick(en, "Usaha Menengah", "Medium enterprise")
+		return idn.Pick(lang, "Usaha Menengah", "Medium enterprise")
 	case Besar:
-		return pick(en, "Usaha Besar", "Large enterprise")
+		return idn.Pick(lang, "Usaha Besar", "Large enterprise")
 	}
-	return pick(en, "belum diketahui", "not known yet")
-}
-
-func pick(en bool, id, eng string) string {
-	if en {
-		return eng
-	}
-	return id
+	return idn.Pick(lang, "belum diketahui", "not known yet")
 }

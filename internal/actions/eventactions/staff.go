@@ -10,6 +10,7 @@ import (
 
 	"jejaring/internal/bot"
 	"jejaring/internal/event"
+	"jejaring/internal/idn"
 	"jejaring/internal/store"
 )
 
@@ -107,7 +108,7 @@ func (h *handlers) staffSegmentCount(ctx context.Context, call bot.ActionCall) (
 		return bot.ActionResult{}, err
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "Sasaran: %s.\nAkan menerima: %s UMKM", seg.Describe(), event.Thousands(sc.Total))
+	fmt.Fprintf(&b, "Sasaran: %s.\nAkan menerima: %s UMKM", seg.Describe(), idn.Thousands(sc.Total, "id"))
 	chs := make([]string, 0, len(sc.ByChannel))
 	for ch := range sc.ByChannel {
 		chs = append(chs, ch)
@@ -115,23 +116,23 @@ func (h *handlers) staffSegmentCount(ctx context.Context, call bot.ActionCall) (
 	sort.Strings(chs)
 	var parts []string
 	for _, ch := range chs {
-		parts = append(parts, fmt.Sprintf("%s %s", channelLabel(ch), event.Thousands(sc.ByChannel[ch])))
+		parts = append(parts, fmt.Sprintf("%s %s", channelLabel(ch), idn.Thousands(sc.ByChannel[ch], "id")))
 	}
 	if len(parts) > 0 {
 		fmt.Fprintf(&b, " (%s)", strings.Join(parts, ", "))
 	}
 	b.WriteString(".")
 	if sc.Already > 0 {
-		fmt.Fprintf(&b, "\nSudah diundang sebelumnya (tidak dikirim lagi): %s.", event.Thousands(sc.Already))
+		fmt.Fprintf(&b, "\nSudah diundang sebelumnya (tidak dikirim lagi): %s.", idn.Thousands(sc.Already, "id"))
 	}
 	if sc.Skipped > 0 {
-		fmt.Fprintf(&b, "\nDilewati karena berhenti/memblokir: %s.", event.Thousands(sc.Skipped))
+		fmt.Fprintf(&b, "\nDilewati karena berhenti/memblokir: %s.", idn.Thousands(sc.Skipped, "id"))
 	}
 	if h.deps.ChannelOn != nil {
 		for _, ch := range chs {
 			if !h.deps.ChannelOn(ctx, ch) {
 				fmt.Fprintf(&b, "\nPerhatian: saluran %s tidak aktif saat ini. Bila tetap tidak aktif, %s undangan lewat %s tidak terkirim dan dihitung dilewati.",
-					channelLabel(ch), event.Thousands(sc.ByChannel[ch]), channelLabel(ch))
+					channelLabel(ch), idn.Thousands(sc.ByChannel[ch], "id"), channelLabel(ch))
 			}
 		}
 	}
@@ -184,9 +185,9 @@ func (h *handlers) staffBroadcast(ctx context.Context, call bot.ActionCall) (bot
 	case err != nil:
 		return bot.ActionResult{}, err
 	}
-	text := fmt.Sprintf("Siap! %s undangan masuk antrean pengiriman", event.Thousands(br.Queued))
+	text := fmt.Sprintf("Siap! %s undangan masuk antrean pengiriman", idn.Thousands(br.Queued, "id"))
 	if br.Already > 0 {
-		text += fmt.Sprintf(" (%s sudah diundang sebelumnya)", event.Thousands(br.Already))
+		text += fmt.Sprintf(" (%s sudah diundang sebelumnya)", idn.Thousands(br.Already, "id"))
 	}
 	text += ". Saya kabari perkembangannya di sini."
 	if br.Queued == 0 {
@@ -226,6 +227,6 @@ func (h *handlers) staffAttendance(ctx context.Context, call bot.ActionCall) (bo
 // AttendanceText summarizes an event's answers and check-ins.
 func AttendanceText(a store.Attendance) string {
 	return fmt.Sprintf("Diundang %s. Hadir %s usaha (%s orang), daftar tunggu %s, mungkin %s, tidak hadir %s, belum menjawab %s.\nSudah check-in %s, belum datang %s.",
-		event.Thousands(a.Invited), event.Thousands(a.Going), event.Thousands(a.Seats), event.Thousands(a.Waitlist), event.Thousands(a.Maybe),
-		event.Thousands(a.Declined), event.Thousands(a.Pending), event.Thousands(a.CheckedIn), event.Thousands(a.NoShow))
+		idn.Thousands(a.Invited, "id"), idn.Thousands(a.Going, "id"), idn.Thousands(a.Seats, "id"), idn.Thousands(a.Waitlist, "id"), idn.Thousands(a.Maybe, "id"),
+		idn.Thousands(a.Declined, "id"), idn.Thousands(a.Pending, "id"), idn.Thousands(a.CheckedIn, "id"), idn.Thousands(a.NoShow, "id"))
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"jejaring/internal/bot"
+	"jejaring/internal/idn"
 	"jejaring/internal/store"
 )
 
@@ -41,13 +42,6 @@ func Register(a bot.Actions, db Asker, log *slog.Logger) error {
 	})
 }
 
-func pick(lang, id, en string) string {
-	if lang == "en" {
-		return en
-	}
-	return id
-}
-
 // ask stores answers.question: question_id, or error_text. The question's
 // text is then dropped from the session (it lives in the database only).
 func ask(ctx context.Context, db Asker, log *slog.Logger, call bot.ActionCall) (bot.ActionResult, error) {
@@ -66,19 +60,19 @@ func ask(ctx context.Context, db Asker, log *slog.Logger, call bot.ActionCall) (
 	switch {
 	case errors.Is(err, store.ErrTooManyQuestions):
 		log.InfoContext(ctx, "question refused: too many open", "contact", call.Contact.ID)
-		return res("error_text", pick(call.Lang,
+		return res("error_text", idn.Pick(call.Lang,
 			fmt.Sprintf("Mohon maaf, Bapak/Ibu masih punya %d pertanyaan yang belum kami jawab. Mohon ditunggu dulu jawabannya ya; setelah dijawab, Bapak/Ibu bisa bertanya lagi. Terima kasih atas kesabarannya 🙏", store.MaxOpenQuestions),
 			fmt.Sprintf("Sorry, you still have %d questions we have not answered yet. Please wait for our answers first; once they are answered you can ask again. Thank you for your patience 🙏", store.MaxOpenQuestions))), nil
 	case errors.Is(err, store.ErrQuestionTooLong):
-		return res("error_text", pick(call.Lang,
+		return res("error_text", idn.Pick(call.Lang,
 			fmt.Sprintf("Mohon maaf, pertanyaannya terlalu panjang (paling banyak %d huruf). Mohon ketik *tanya* lagi dan tulis lebih singkat ya.", store.MaxQuestionLen),
 			fmt.Sprintf("Sorry, the question is too long (at most %d characters). Please type *ask* again and write it shorter.", store.MaxQuestionLen))), nil
 	case errors.Is(err, store.ErrEmptyText):
-		return res("error_text", pick(call.Lang,
+		return res("error_text", idn.Pick(call.Lang,
 			"Mohon maaf, pertanyaannya kosong. Mohon ketik *tanya* lagi ya.",
 			"Sorry, the question was empty. Please type *ask* again.")), nil
 	case errors.Is(err, store.ErrContactErased):
-		return res("error_text", pick(call.Lang,
+		return res("error_text", idn.Pick(call.Lang,
 			"Mohon maaf, data Bapak/Ibu sudah dihapus, jadi pertanyaan tidak bisa kami simpan.",
 			"Sorry, your data was erased, so we cannot keep a question.")), nil
 	case err != nil:
@@ -91,7 +85,7 @@ func ask(ctx context.Context, db Asker, log *slog.Logger, call bot.ActionCall) (
 // AnswerText is the chat message carrying a staff member's answer, in the
 // contact's language.
 func AnswerText(lang, answer string) string {
-	return pick(lang, "Jawaban dari kantor atas pertanyaan Bapak/Ibu: ", "The office's answer to your question: ") + answer
+	return idn.Pick(lang, "Jawaban dari kantor atas pertanyaan Bapak/Ibu: ", "The office's answer to your question: ") + answer
 }
 
 // Answerer is the store call Answer needs.

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"jejaring/internal/bot"
+	"jejaring/internal/idn"
 	"jejaring/internal/store"
 )
 
@@ -41,13 +42,6 @@ func Register(a bot.Actions, db Linker, log *slog.Logger) error {
 	})
 }
 
-func pick(lang, id, en string) string {
-	if lang == "en" {
-		return en
-	}
-	return id
-}
-
 func answer(kv ...any) bot.ActionResult {
 	r := bot.ActionResult{Answers: map[string]any{"error_text": ""}}
 	for i := 0; i+1 < len(kv); i += 2 {
@@ -66,16 +60,16 @@ func link(ctx context.Context, db Linker, log *slog.Logger, call bot.ActionCall)
 	sc, err := db.LinkStaff(ctx, call.Contact.ID, code, call.Now)
 	switch {
 	case errors.Is(err, store.ErrStaffChannel):
-		return answer("error_text", pick(lang,
+		return answer("error_text", idn.Pick(lang,
 			"Maaf, nomor petugas hanya bisa ditautkan dari WhatsApp atau Telegram Bapak/Ibu sendiri, tidak dari web chat.",
 			"Sorry, a staff member can only be linked from their own WhatsApp or Telegram, not from the web chat.")), nil
 	case errors.Is(err, store.ErrBadLinkCode):
 		log.WarnContext(ctx, "staff link code refused", "contact", call.Contact.ID)
-		return answer("error_text", pick(lang,
+		return answer("error_text", idn.Pick(lang,
 			"Maaf, kode itu tidak dikenal, sudah lewat 15 menit, atau sudah dipakai. Mohon minta kode baru ke admin kantor.",
 			"Sorry, that code is unknown, older than 15 minutes or already used. Please ask the office admin for a new one.")), nil
 	case errors.Is(err, store.ErrStaffDisabled), errors.Is(err, store.ErrContactErased):
-		return answer("error_text", pick(lang,
+		return answer("error_text", idn.Pick(lang,
 			"Maaf, akun petugas itu sedang tidak aktif. Mohon hubungi admin kantor.",
 			"Sorry, that staff account is not active. Please contact the office admin.")), nil
 	case err != nil:

@@ -17,7 +17,6 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
-	"time"
 
 	"jejaring/internal/bot"
 	"jejaring/internal/channel"
@@ -123,13 +122,6 @@ func result(kv ...any) bot.ActionResult {
 	return bot.ActionResult{Answers: m}
 }
 
-func pick(lang, id, en string) string {
-	if lang == "en" {
-		return en
-	}
-	return id
-}
-
 // Reading answers: the engine keeps them as JSON values (numbers are
 // float64 after a round trip through Redis).
 
@@ -189,6 +181,3 @@ func boolean(m map[string]any, k string) bool {
 	}
 	return false
 }
-
-// wib is Western Indonesia Time, for times shown to owners.
-var wib = time.FixedZone("WIB", 7*3600)

@@ -9,7 +9,6 @@ import (
 
 	"jejaring/internal/bot"
 	"jejaring/internal/contact"
-	"jejaring/internal/flow"
 	"jejaring/internal/idn"
 	"jejaring/internal/store"
 	"jejaring/internal/umkm"
@@ -150,19 +149,19 @@ func sizeText(class umkm.SizeClass, basis umkm.Basis, capital, sales *int64, lan
 	var fig string
 	switch basis {
 	case umkm.BasisSales:
-		fig = pick(lang, "Dengan omzet "+flow.Rupiah(*sales)+" setahun", "With annual sales of "+flow.Rupiah(*sales))
+		fig = idn.Pick(lang, "Dengan omzet "+idn.Rupiah(*sales)+" setahun", "With annual sales of "+idn.Rupiah(*sales))
 	case umkm.BasisCapital:
-		fig = pick(lang, "Dengan modal usaha "+flow.Rupiah(*capital), "With business capital of "+flow.Rupiah(*capital))
+		fig = idn.Pick(lang, "Dengan modal usaha "+idn.Rupiah(*capital), "With business capital of "+idn.Rupiah(*capital))
 	default:
-		return pick(lang, "Ukuran usaha belum bisa kami hitung karena modal dan omzet belum diisi.",
+		return idn.Pick(lang, "Ukuran usaha belum bisa kami hitung karena modal dan omzet belum diisi.",
 			"We cannot work out the business size yet: capital and sales are missing.")
 	}
 	if class == umkm.Besar {
-		return fig + pick(lang,
+		return fig + idn.Pick(lang,
 			", usaha Bapak/Ibu sudah di atas batas UMKM menurut PP 7/2021 (termasuk usaha besar). Tidak apa-apa: data tetap kami catat dan Bapak/Ibu tetap bisa ikut kegiatan kami.",
 			", your business is above the UMKM limits of PP 7/2021 (a large enterprise). That is fine: we still record it and you are welcome at our events.")
 	}
-	return fig + pick(lang, ", usaha Bapak/Ibu termasuk *"+class.Label(lang)+"* menurut PP 7/2021.",
+	return fig + idn.Pick(lang, ", usaha Bapak/Ibu termasuk *"+class.Label(lang)+"* menurut PP 7/2021.",
 		", your business is a *"+class.Label(lang)+"* under PP 7/2021.")
 }
 
@@ -229,9 +228,9 @@ func (x *actions) businessFrom(b *umkm.Business, call bot.ActionCall) {
 func firstError(err error, lang string) string {
 	var ie *idn.Error
 	if errors.As(err, &ie) {
-		return pick(lang, ie.ID, ie.EN)
+		return idn.Pick(lang, ie.ID, ie.EN)
 	}
-	return pick(lang, "Ada data yang belum benar. Mohon periksa lagi.", "Something in the data is not right. Please check it.")
+	return idn.Pick(lang, "Ada data yang belum benar. Mohon periksa lagi.", "Something in the data is not right. Please check it.")
 }
 
 // register saves the new business: reg_no, business_id, size_class,
@@ -244,7 +243,7 @@ func (x *actions) register(ctx context.Context, call bot.ActionCall) (bot.Action
 			return bot.ActionResult{}, err
 		}
 		if !ok {
-			return result("error_text", pick(lang, "Kami belum mendapat persetujuan Bapak/Ibu untuk menyimpan data. Ketik DAFTAR untuk memulai lagi.",
+			return result("error_text", idn.Pick(lang, "Kami belum mendapat persetujuan Bapak/Ibu untuk menyimpan data. Ketik DAFTAR untuk memulai lagi.",
 				"We do not have your consent to keep the data yet. Type DAFTAR to start again.")), nil
 		}
 	}
@@ -267,7 +266,7 @@ func (x *actions) register(ctx context.Context, call bot.ActionCall) (bot.Action
 	var dup *umkm.DuplicateError
 	if errors.As(err, &dup) {
 		if x.owns(call, dup.Existing) {
-			return result("error_text", pick(lang,
+			return result("error_text", idn.Pick(lang,
 				"Usaha ini sudah terdaftar dengan nomor "+dup.Existing.RegNo+". Ketik UBAH untuk memperbarui datanya.",
 				"This business is already registered as "+dup.Existing.RegNo+". Type UBAH to update it."),
 				"existing", true, "existing_reg_no", dup.Existing.RegNo), nil
@@ -287,7 +286,7 @@ func (x *actions) register(ctx context.Context, call bot.ActionCall) (bot.Action
 // contact's: it reveals nothing of that record and offers the verified
 // ways in.
 func notYoursText(lang string) string {
-	return pick(lang,
+	return idn.Pick(lang,
 		"Nomor HP atau NIB itu tidak bisa dipakai untuk pendaftaran baru dari percakapan ini. Bila usahanya sudah terdaftar atas nama Bapak/Ibu, kirim pesan dari WhatsApp atau Telegram nomor tersebut, atau ketik *HUBUNGKAN* untuk menerima kode di nomor itu, atau hubungi kantor Dinas.",
 		"That phone number or NIB cannot be used for a new registration from this chat. If the business is already registered as yours, write to us from the WhatsApp or Telegram of that number, or type *HUBUNGKAN* to get a code on that number, or contact the office.")
 }
@@ -301,7 +300,7 @@ func (x *actions) recordText(b *umkm.Business, lang string) string {
 		if v == "" {
 			v = "-"
 		}
-		fmt.Fprintf(&sb, "\n• %s: %s", pick(lang, id, en), v)
+		fmt.Fprintf(&sb, "\n• %s: %s", idn.Pick(lang, id, en), v)
 	}
 	fmt.Fprintf(&sb, "*%s* (%s)", b.Name, b.RegNo)
 	line("Pemilik", "Owner", b.OwnerName)
@@ -332,16 +331,16 @@ func (x *actions) recordText(b *umkm.Business, lang string) string {
 		line("Tenaga kerja", "Workers", strconv.Itoa(*b.Workers))
 	}
 	if b.Capital != nil {
-		line("Modal usaha", "Capital", flow.Rupiah(*b.Capital))
+		line("Modal usaha", "Capital", idn.Rupiah(*b.Capital))
 	}
 	if b.AnnualSales != nil {
-		line("Omzet setahun", "Annual sales", flow.Rupiah(*b.AnnualSales))
+		line("Omzet setahun", "Annual sales", idn.Rupiah(*b.AnnualSales))
 	}
 	line("Ukuran usaha", "Size", b.SizeClass.Label(lang))
 	line("NIB", "NIB", b.NIB)
-	line("Ditampilkan ke mitra", "Shown to partners", pick(lang, yesNo(b.ShowToPartners, "ya", "tidak"), yesNo(b.ShowToPartners, "yes", "no")))
+	line("Ditampilkan ke mitra", "Shown to partners", idn.Pick(lang, yesNo(b.ShowToPartners, "ya", "tidak"), yesNo(b.ShowToPartners, "yes", "no")))
 	if !b.Verified {
-		line("Status", "Status", pick(lang, "belum dikonfirmasi pemilik", "not yet confirmed by the owner"))
+		line("Status", "Status", idn.Pick(lang, "belum dikonfirmasi pemilik", "not yet confirmed by the owner"))
 	}
 	return sb.String()
 }

@@ -10,6 +10,7 @@ import (
 
 	"jejaring/internal/bot"
 	"jejaring/internal/contact"
+	"jejaring/internal/idn"
 	"jejaring/internal/store"
 	"jejaring/internal/umkm"
 )
@@ -151,7 +152,7 @@ func (x *actions) update(ctx context.Context, call bot.ActionCall) (bot.ActionRe
 	lang := call.Lang
 	b, err := x.ownBusiness(ctx, call)
 	if errors.Is(err, umkm.ErrNotFound) {
-		return result("error_text", pick(lang, "Data usaha Bapak/Ibu tidak kami temukan. Ketik DAFTAR untuk mendaftar.",
+		return result("error_text", idn.Pick(lang, "Data usaha Bapak/Ibu tidak kami temukan. Ketik DAFTAR untuk mendaftar.",
 			"We could not find your business. Type DAFTAR to register.")), nil
 	}
 	if err != nil {
@@ -172,7 +173,7 @@ func (x *actions) update(ctx context.Context, call bot.ActionCall) (bot.ActionRe
 	var dup *umkm.DuplicateError
 	if errors.As(err, &dup) {
 		// Nothing about the other record is told (no name, no number).
-		return result("error_text", pick(lang, "NIB itu sudah tercatat pada data usaha lain. Mohon periksa lagi, atau hubungi kantor Dinas bila NIB itu memang milik Bapak/Ibu.",
+		return result("error_text", idn.Pick(lang, "NIB itu sudah tercatat pada data usaha lain. Mohon periksa lagi, atau hubungi kantor Dinas bila NIB itu memang milik Bapak/Ibu.",
 			"That NIB is already on record for another business. Please check it, or contact the office if the NIB is yours.")), nil
 	}
 	if err != nil {
@@ -192,28 +193,28 @@ func (x *actions) update(ctx context.Context, call bot.ActionCall) (bot.ActionRe
 		}
 		names = append(names, fieldLabel(c.Field, lang))
 	}
-	text := pick(lang, "Tidak ada yang berubah.", "Nothing changed.")
+	text := idn.Pick(lang, "Tidak ada yang berubah.", "Nothing changed.")
 	if len(names) > 0 {
-		text = pick(lang, "Yang diperbarui: ", "Updated: ") + strings.Join(names, ", ") + "."
+		text = idn.Pick(lang, "Yang diperbarui: ", "Updated: ") + strings.Join(names, ", ") + "."
 	}
 	x.log.InfoContext(ctx, "business updated", "reg_no", nb.RegNo, "contact", call.Contact.ID, "fields", len(changes))
 	return result("changed_count", len(names), "changes_text", text, "size_label", nb.SizeClass.Label(lang),
 		"reg_no", nb.RegNo, "error_text", ""), nil
 }
 
-var fieldLabels = map[string][2]string{
-	"owner_name": {"nama pemilik", "owner's name"}, "owner_phone": {"nomor HP", "phone"}, "nik": {"NIK", "NIK"},
-	"name": {"nama usaha", "business name"}, "products": {"produk", "products"}, "kbli_section": {"bidang usaha", "sector"},
-	"kbli_code": {"kode KBLI", "KBLI code"}, "region_code": {"kecamatan", "district"}, "village": {"nagari", "nagari"},
-	"address": {"alamat", "address"}, "year_started": {"tahun mulai", "year started"}, "workers": {"tenaga kerja", "workers"},
-	"capital": {"modal", "capital"}, "annual_sales": {"omzet", "annual sales"}, "nib": {"NIB", "NIB"},
-	"photo_ref": {"foto produk", "product photo"}, "show_to_partners": {"tampil ke mitra", "shown to partners"},
-	"tags": {"label", "tags"},
+var fieldLabels = map[string]idn.Text{
+	"owner_name": {ID: "nama pemilik", EN: "owner's name"}, "owner_phone": {ID: "nomor HP", EN: "phone"}, "nik": {ID: "NIK", EN: "NIK"},
+	"name": {ID: "nama usaha", EN: "business name"}, "products": {ID: "produk", EN: "products"}, "kbli_section": {ID: "bidang usaha", EN: "sector"},
+	"kbli_code": {ID: "kode KBLI", EN: "KBLI code"}, "region_code": {ID: "kecamatan", EN: "district"}, "village": {ID: "nagari", EN: "nagari"},
+	"address": {ID: "alamat", EN: "address"}, "year_started": {ID: "tahun mulai", EN: "year started"}, "workers": {ID: "tenaga kerja", EN: "workers"},
+	"capital": {ID: "modal", EN: "capital"}, "annual_sales": {ID: "omzet", EN: "annual sales"}, "nib": {ID: "NIB", EN: "NIB"},
+	"photo_ref": {ID: "foto produk", EN: "product photo"}, "show_to_partners": {ID: "tampil ke mitra", EN: "shown to partners"},
+	"tags": {ID: "label", EN: "tags"},
 }
 
 func fieldLabel(f, lang string) string {
 	if l, ok := fieldLabels[f]; ok {
-		return pick(lang, l[0], l[1])
+		return l.In(lang)
 	}
 	return f
 }
@@ -222,7 +223,7 @@ func fieldLabel(f, lang string) string {
 func (x *actions) myData(ctx context.Context, call bot.ActionCall) (bot.ActionResult, error) {
 	lang := call.Lang
 	var sb strings.Builder
-	sb.WriteString(pick(lang, "*Data Bapak/Ibu yang kami simpan*", "*The data we keep about you*"))
+	sb.WriteString(idn.Pick(lang, "*Data Bapak/Ibu yang kami simpan*", "*The data we keep about you*"))
 	if call.Contact.ID != 0 {
 		c, err := x.db.ContactByID(ctx, call.Contact.ID)
 		if err != nil && !errors.Is(err, contact.ErrNotFound) {
@@ -230,11 +231,11 @@ func (x *actions) myData(ctx context.Context, call bot.ActionCall) (bot.ActionRe
 		}
 		if err == nil {
 			fmt.Fprintf(&sb, "\n\n%s\n• %s: %s\n• %s: %s\n• %s: %s\n• %s: %s",
-				pick(lang, "Kontak:", "Contact:"),
-				pick(lang, "Nama di aplikasi", "Name in the app"), dash(c.DisplayName),
-				pick(lang, "Nomor HP", "Phone"), phoneLine(c, lang),
-				pick(lang, "Saluran", "Channel"), c.Channel,
-				pick(lang, "Terima undangan", "Receives invitations"), pick(lang, yesNo(!c.Stopped, "ya", "tidak (BERHENTI)"), yesNo(!c.Stopped, "yes", "no (BERHENTI)")))
+				idn.Pick(lang, "Kontak:", "Contact:"),
+				idn.Pick(lang, "Nama di aplikasi", "Name in the app"), dash(c.DisplayName),
+				idn.Pick(lang, "Nomor HP", "Phone"), phoneLine(c, lang),
+				idn.Pick(lang, "Saluran", "Channel"), c.Channel,
+				idn.Pick(lang, "Terima undangan", "Receives invitations"), idn.Pick(lang, yesNo(!c.Stopped, "ya", "tidak (BERHENTI)"), yesNo(!c.Stopped, "yes", "no (BERHENTI)")))
 		}
 	}
 	bs, err := x.repo.BusinessesOf(ctx, call.Contact.ID, call.Contact.Phone)
@@ -242,7 +243,7 @@ func (x *actions) myData(ctx context.Context, call bot.ActionCall) (bot.ActionRe
 		return bot.ActionResult{}, err
 	}
 	if len(bs) == 0 {
-		sb.WriteString(pick(lang, "\n\nBelum ada usaha yang terhubung dengan percakapan ini. Bila usaha Bapak/Ibu didaftarkan dari WhatsApp, Telegram atau oleh petugas, ketik *HUBUNGKAN*.",
+		sb.WriteString(idn.Pick(lang, "\n\nBelum ada usaha yang terhubung dengan percakapan ini. Bila usaha Bapak/Ibu didaftarkan dari WhatsApp, Telegram atau oleh petugas, ketik *HUBUNGKAN*.",
 			"\n\nNo business is linked to this chat. If your business was registered on WhatsApp, Telegram or by the office, type *HUBUNGKAN*."))
 	}
 	for i := range bs {
@@ -258,11 +259,11 @@ func (x *actions) myData(ctx context.Context, call bot.ActionCall) (bot.ActionRe
 			return bot.ActionResult{}, err
 		}
 		if len(cs) > 0 {
-			sb.WriteString(pick(lang, "\n\nPersetujuan:", "\n\nConsents:"))
+			sb.WriteString(idn.Pick(lang, "\n\nPersetujuan:", "\n\nConsents:"))
 			for _, c := range cs {
-				fmt.Fprintf(&sb, "\n• %s %s: %s (%s %s)", c.CreatedAt.In(wib).Format("02-01-2006 15:04"), purposeLabel(c.Purpose, lang),
-					pick(lang, yesNo(c.Granted, "setuju", "tidak setuju"), yesNo(c.Granted, "agreed", "declined")),
-					pick(lang, "versi", "version"), c.NoticeVersion)
+				fmt.Fprintf(&sb, "\n• %s %s: %s (%s %s)", c.CreatedAt.In(idn.WIB).Format("02-01-2006 15:04"), purposeLabel(c.Purpose, lang),
+					idn.Pick(lang, yesNo(c.Granted, "setuju", "tidak setuju"), yesNo(c.Granted, "agreed", "declined")),
+					idn.Pick(lang, "versi", "version"), c.NoticeVersion)
 			}
 		}
 	}
@@ -272,10 +273,10 @@ func (x *actions) myData(ctx context.Context, call bot.ActionCall) (bot.ActionRe
 			return bot.ActionResult{}, err
 		}
 		if all > 0 {
-			fmt.Fprintf(&sb, pick(lang, "\n\nPertanyaan ke kantor (TANYA): %d, belum dijawab %d", "\n\nQuestions to the office (TANYA): %d, not answered yet %d"), all, open)
+			fmt.Fprintf(&sb, idn.Pick(lang, "\n\nPertanyaan ke kantor (TANYA): %d, belum dijawab %d", "\n\nQuestions to the office (TANYA): %d, not answered yet %d"), all, open)
 		}
 	}
-	sb.WriteString(pick(lang, "\n\nKetik UBAH untuk memperbaiki, HAPUSDATA untuk menghapus.", "\n\nType UBAH to correct it, HAPUSDATA to delete it."))
+	sb.WriteString(idn.Pick(lang, "\n\nKetik UBAH untuk memperbaiki, HAPUSDATA untuk menghapus.", "\n\nType UBAH to correct it, HAPUSDATA to delete it."))
 	return result("mydata_text", sb.String()), nil
 }
 
@@ -287,11 +288,11 @@ func phoneLine(c contact.Contact, lang string) string {
 	}
 	switch contact.PhoneSource(c.PhoneSource) {
 	case contact.SourceWhatsAppSender:
-		return p + pick(lang, " (dari WhatsApp)", " (from WhatsApp)")
+		return p + idn.Pick(lang, " (dari WhatsApp)", " (from WhatsApp)")
 	case contact.SourceTelegramContact:
-		return p + pick(lang, " (dibagikan di Telegram)", " (shared on Telegram)")
+		return p + idn.Pick(lang, " (dibagikan di Telegram)", " (shared on Telegram)")
 	case contact.SourceOTP:
-		return p + pick(lang, " (dikonfirmasi dengan kode)", " (confirmed with a code)")
+		return p + idn.Pick(lang, " (dikonfirmasi dengan kode)", " (confirmed with a code)")
 	}
 	return p
 }
@@ -306,11 +307,11 @@ func dash(s string) string {
 func purposeLabel(p, lang string) string {
 	switch p {
 	case contact.PurposeData:
-		return pick(lang, "penyimpanan data usaha", "keeping business data")
+		return idn.Pick(lang, "penyimpanan data usaha", "keeping business data")
 	case contact.PurposePartners:
-		return pick(lang, "tampil ke mitra", "shown to partners")
+		return idn.Pick(lang, "tampil ke mitra", "shown to partners")
 	case contact.PurposeBroadcasts:
-		return pick(lang, "undangan dan pengumuman", "invitations and announcements")
+		return idn.Pick(lang, "undangan dan pengumuman", "invitations and announcements")
 	}
 	return p
 }

@@ -22,6 +22,7 @@ import (
 	"jejaring/internal/channel"
 	"jejaring/internal/contact"
 	"jejaring/internal/flow"
+	"jejaring/internal/idn"
 	"jejaring/internal/session"
 	"jejaring/internal/session/sessiontest"
 	"jejaring/internal/store"
@@ -30,7 +31,7 @@ import (
 
 // Start is the harness clock's first reading: Monday 30 November 2026, 09:00
 // WIB.
-var Start = time.Date(2026, 11, 30, 9, 0, 0, 0, time.FixedZone("WIB", 7*3600))
+var Start = time.Date(2026, 11, 30, 9, 0, 0, 0, idn.WIB)
 
 // Harness is a bot wired to test services.
 type Harness struct {

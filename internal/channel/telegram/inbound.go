@@ -162,39 +162,33 @@ func (a *Adapter) reply(ctx context.Context, chatID int64, in channel.Inbound, s
 	return nil
 }
 
-// handle calls the handler (durable when it is one), retrying twice on
-// error; if it keeps failing the user gets a polite apology instead of
-// silence.
-//
-// An error wrapping channel.ErrUnavailable (Redis or the database out of
-// reach) is returned instead: the update stays in the inbox and is handed
-// in again (see dispatch), and this chat's later updates wait behind it.
+// handle calls the handler (durable when it is one) once. The bot answers
+// its own failures with its one apology (internal/bot) and returns an error
+// only when nothing can be said now: channel.ErrUnavailable (Redis or the
+// database out of reach) or a turn that must run again goes back to
+// dispatch — the update stays in the inbox, is handed in again after a
+// back-off, and this chat's later updates wait behind it; a handler that
+// ran out of HandleTimeout is given up (the update is not retried). There
+// is no second retry or apology here.
 func (a *Adapter) handle(ctx context.Context, in channel.Inbound, durable channel.DurableHandler) (channel.Replies, error) {
-	wait := 500 * time.Millisecond
+	var r channel.Replies
 	var err error
-	for attempt := 0; attempt < 3; attempt++ {
-		var r channel.Replies
-		if durable != nil {
-			r, err = durable.HandleDurable(ctx, in)
-		} else {
-			r.Out, err = a.cfg.Handler.Handle(ctx, in)
-		}
-		if err == nil {
-			return r, nil
-		}
-		if errors.Is(err, channel.ErrUnavailable) {
-			return channel.Replies{}, fmt.Errorf("telegram update %s: %w", in.MessageID, err)
-		}
-		if ctx.Err() != nil || !sleep(ctx, wait) {
-			return channel.Replies{}, nil
-		}
-		wait *= 2
+	if durable != nil {
+		r, err = durable.HandleDurable(ctx, in)
+	} else {
+		r.Out, err = a.cfg.Handler.Handle(ctx, in)
 	}
-	a.log.Error("telegram: handler failed", "chat", in.From.ExternalID, "message", in.MessageID, "kind", in.Kind, "err", err)
-	if in.Language == "en" {
-		return channel.Replies{Out: []channel.Outbound{{Text: "Sorry, something went wrong on our side. Please try again in a moment."}}}, nil
+	switch {
+	case err == nil:
+		return r, nil
+	case ctx.Err() != nil && !errors.Is(err, channel.ErrUnavailable):
+		// The handler ran out of HandleTimeout (or we are stopping): the
+		// update is not tried again, so a stuck handler cannot hold the
+		// chat forever.
+		a.log.Error("telegram: handler did not finish; the update is dropped", "chat", in.From.ExternalID, "message", in.MessageID, "err", err)
+		return channel.Replies{}, nil
 	}
-	return channel.Replies{Out: []channel.Outbound{{Text: "Mohon maaf, sedang ada gangguan di sistem kami. Silakan coba lagi sebentar lagi."}}}, nil
+	return channel.Replies{}, fmt.Errorf("telegram update %s: %w", in.MessageID, err)
 }
 
 // inbound turns an update into an Inbound. ok is false for updates that need

@@ -13,6 +13,7 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"jejaring/internal/channel"
+	"jejaring/internal/idn"
 )
 
 // A multi-choice question (Outbound.Multi) gets toggle buttons and a Done
@@ -28,7 +29,7 @@ const (
 	pickedMark  = "✅ "
 )
 
-var doneLabel = [2]string{"Selesai ✓", "Done ✓"}
+var doneLabel = idn.Text{ID: "Selesai ✓", EN: "Done ✓"}
 
 // multiKeyboard lays the options out as keyboard does, plus a Done row.
 func multiKeyboard(choices []channel.Choice, lang string) *models.InlineKeyboardMarkup {
@@ -58,7 +59,7 @@ func multiKeyboard(choices []channel.Choice, lang string) *models.InlineKeyboard
 	if len(row) > 0 {
 		kb.InlineKeyboard = append(kb.InlineKeyboard, row)
 	}
-	kb.InlineKeyboard = append(kb.InlineKeyboard, []models.InlineKeyboardButton{{Text: label(doneLabel, lang), CallbackData: multiDone}})
+	kb.InlineKeyboard = append(kb.InlineKeyboard, []models.InlineKeyboardButton{{Text: doneLabel.In(lang), CallbackData: multiDone}})
 	return kb
 }
 
@@ -85,7 +86,7 @@ func (a *Adapter) multiCallback(ctx context.Context, q *models.CallbackQuery, up
 	for _, row := range msg.ReplyMarkup.InlineKeyboard {
 		for _, b := range row {
 			if b.CallbackData == multiDone {
-				en = b.Text == doneLabel[1]
+				en = b.Text == doneLabel.EN
 			} else if i, err := strconv.Atoi(strings.TrimPrefix(b.CallbackData, multiPrefix)); err == nil && strings.HasPrefix(b.CallbackData, multiPrefix) {
 				labels[i] = strings.TrimPrefix(b.Text, pickedMark)
 			}

@@ -16,6 +16,7 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"jejaring/internal/channel"
+	"jejaring/internal/idn"
 )
 
 // Telegram's limits.
@@ -28,17 +29,9 @@ const (
 // Labels of the reply-keyboard buttons, Indonesian and English (by
 // Outbound.Lang).
 var (
-	sharePhoneLabel    = [2]string{"📱 Bagikan nomor saya", "📱 Share my number"}
-	shareLocationLabel = [2]string{"📍 Kirim lokasi saya", "📍 Share my location"}
+	sharePhoneLabel    = idn.Text{ID: "📱 Bagikan nomor saya", EN: "📱 Share my number"}
+	shareLocationLabel = idn.Text{ID: "📍 Kirim lokasi saya", EN: "📍 Share my location"}
 )
-
-// label picks the Indonesian or English label for lang.
-func label(pair [2]string, lang string) string {
-	if channel.English(lang) {
-		return pair[1]
-	}
-	return pair[0]
-}
 
 // ErrRejected wraps a 400 answer for a message Telegram will never accept as
 // sent (too long, bad markup, ...). Retrying it is pointless.
@@ -103,14 +96,14 @@ func (a *Adapter) deliver(ctx context.Context, chatID int64, msg channel.Outboun
 		markup, inline = kb, true
 	case msg.Expect == "phone":
 		markup = &models.ReplyKeyboardMarkup{
-			Keyboard:       [][]models.KeyboardButton{{{Text: label(sharePhoneLabel, msg.Lang), RequestContact: true}}},
+			Keyboard:       [][]models.KeyboardButton{{{Text: sharePhoneLabel.In(msg.Lang), RequestContact: true}}},
 			ResizeKeyboard: true, OneTimeKeyboard: true,
 			InputFieldPlaceholder: "0812-3456-7890",
 		}
 		showsReplyKB = true
 	case msg.Expect == "location":
 		markup = &models.ReplyKeyboardMarkup{
-			Keyboard:       [][]models.KeyboardButton{{{Text: label(shareLocationLabel, msg.Lang), RequestLocation: true}}},
+			Keyboard:       [][]models.KeyboardButton{{{Text: shareLocationLabel.In(msg.Lang), RequestLocation: true}}},
 			ResizeKeyboard: true, OneTimeKeyboard: true,
 		}
 		showsReplyKB = true

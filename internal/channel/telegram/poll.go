@@ -19,6 +19,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"jejaring/internal/channel"
+	"jejaring/internal/idn"
 )
 
 // errConflict is getUpdates' 409: a webhook is set or another poller runs.
@@ -177,9 +178,9 @@ func (a *Adapter) dispatch(ctx context.Context, u *models.Update) {
 
 // holdNotice is the one message an owner gets while their update waits
 // for Redis or the database to come back.
-var holdNotice = [2]string{
-	"Mohon tunggu sebentar ya, Bapak/Ibu. Pesan Anda sudah kami terima dan segera kami jawab.",
-	"Please wait a moment. We have your message and will answer shortly.",
+var holdNotice = idn.Text{
+	ID: "Mohon tunggu sebentar ya, Bapak/Ibu. Pesan Anda sudah kami terima dan segera kami jawab.",
+	EN: "Please wait a moment. We have your message and will answer shortly.",
 }
 
 func (a *Adapter) holdNotice(ctx context.Context, u *models.Update) {
@@ -187,10 +188,11 @@ func (a *Adapter) holdNotice(ctx context.Context, u *models.Update) {
 	if chatID == 0 || (u.Message == nil && u.CallbackQuery == nil) {
 		return
 	}
-	text := holdNotice[0]
-	if u.Message != nil && u.Message.From != nil && u.Message.From.LanguageCode == "en" {
-		text = holdNotice[1]
+	lang := ""
+	if u.Message != nil && u.Message.From != nil {
+		lang = u.Message.From.LanguageCode
 	}
+	text := holdNotice.In(lang)
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
 	if _, err := a.deliver(sctx, chatID, channel.Outbound{Text: text}, nil, false); err != nil {

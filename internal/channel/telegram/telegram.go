@@ -32,6 +32,22 @@
 // to the channel errors (*channel.RateLimitError, channel.ErrBlocked,
 // channel.ErrUnknownRecipient) so the dispatcher decides.
 //
+// Three queues stand between an update and its reply; one keeps order.
+// The Redis inbox with this package's per-chat dispatcher (dispatch.go)
+// keeps it: updates enter the inbox in update_id order, and a chat's next
+// update is not handed to the handler until the one before it was handled
+// or given up — also across the back-offs while Redis or the database are
+// away — so a chat's messages reach the bot one at a time, in the order
+// Telegram numbered them. Behind it the bot's in-process per-contact queue
+// (internal/bot, queue.go) is FIFO too, but on this path it never holds
+// more than the one update the dispatcher let through; it matters for the
+// web chat, whose concurrent requests can hand in several at once. The Redis
+// contact lock (internal/session) only keeps replicas apart: its waiters
+// retry with a back-off and are served in no particular order, which is
+// why order must already be decided above it. Failures are answered once,
+// by the bot's apology; this package adds no retry or apology of its own
+// (handle in inbound.go).
+//
 // Only private chats are served; messages from groups and channels are
 // ignored. One process should poll a bot token at a time (Telegram answers
 // 409 to a second poller); run several replicas in webhook mode.

@@ -9,6 +9,7 @@ import (
 	"go.mau.fi/whatsmeow/types/events"
 
 	"jejaring/internal/channel"
+	"jejaring/internal/idn"
 )
 
 // apology is sent when the bot fails to answer at all.
@@ -72,7 +73,7 @@ func (a *Adapter) process(ctx context.Context, evt *events.Message) {
 		return
 	}
 	if err != nil {
-		a.log.Error("whatsapp message not handled", "from", maskPhone(in.From.ExternalID), "id", in.MessageID, "err", err)
+		a.log.Error("whatsapp message not handled", "from", idn.MaskPhone(in.From.ExternalID), "id", in.MessageID, "err", err)
 		if len(r.Out) == 0 {
 			r = channel.Replies{Out: []channel.Outbound{{Text: apology}}}
 		}
@@ -85,18 +86,18 @@ func (a *Adapter) process(ctx context.Context, evt *events.Message) {
 			continue
 		}
 		if channel.Permanent(err) {
-			a.log.Warn("whatsapp reply refused; the rest of the turn's replies are dropped", "to", maskPhone(in.From.ExternalID), "err", err)
+			a.log.Warn("whatsapp reply refused; the rest of the turn's replies are dropped", "to", idn.MaskPhone(in.From.ExternalID), "err", err)
 			a.confirm(ctx, durable, in, total)
 			break
 		}
 		// Not out after ReplyRetryFor, or shutting down: the message
 		// stays in the spool and the next start sends what is left.
-		a.log.Error("whatsapp reply not sent; kept for the next start", "to", maskPhone(in.From.ExternalID), "err", err)
+		a.log.Error("whatsapp reply not sent; kept for the next start", "to", idn.MaskPhone(in.From.ExternalID), "err", err)
 		a.spool.forget(evt)
 		return
 	}
 	a.spool.done(evt)
-	a.log.Debug("whatsapp message answered", "from", maskPhone(in.From.ExternalID), "kind", in.Kind, "replies", len(r.Out), "took", time.Since(start))
+	a.log.Debug("whatsapp message answered", "from", idn.MaskPhone(in.From.ExternalID), "kind", in.Kind, "replies", len(r.Out), "took", time.Since(start))
 }
 
 // awaitSender waits until there is a connection to answer on (a message
@@ -134,14 +135,14 @@ func (a *Adapter) handleHeld(ctx context.Context, in channel.Inbound, chat types
 		if !told && time.Since(start) >= a.holdNoticeAfter {
 			told = true
 			text := holdNotice[0]
-			if channel.English(in.Language) {
+			if idn.English(in.Language) {
 				text = holdNotice[1]
 			}
 			if _, serr := a.sendTo(ctx, in.From.ExternalID, chat, channel.Outbound{Text: text}); serr != nil {
-				a.log.Warn("whatsapp hold notice not sent", "to", maskPhone(in.From.ExternalID), "err", serr)
+				a.log.Warn("whatsapp hold notice not sent", "to", idn.MaskPhone(in.From.ExternalID), "err", serr)
 			}
 		}
-		a.log.Warn("whatsapp message kept for later: a service is unreachable", "from", maskPhone(in.From.ExternalID), "id", in.MessageID)
+		a.log.Warn("whatsapp message kept for later: a service is unreachable", "from", idn.MaskPhone(in.From.ExternalID), "id", in.MessageID)
 		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
@@ -191,6 +192,6 @@ func (a *Adapter) confirm(ctx context.Context, d channel.DurableHandler, in chan
 	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
 	if err := d.Delivered(cctx, in, upto); err != nil {
-		a.log.Warn("whatsapp reply delivered but not confirmed", "to", maskPhone(in.From.ExternalID), "err", err)
+		a.log.Warn("whatsapp reply delivered but not confirmed", "to", idn.MaskPhone(in.From.ExternalID), "err", err)
 	}
 }

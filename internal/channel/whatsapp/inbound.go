@@ -16,6 +16,7 @@ import (
 	"go.mau.fi/whatsmeow/types/events"
 
 	"jejaring/internal/channel"
+	"jejaring/internal/idn"
 )
 
 // sender is the part of *whatsmeow.Client the adapter uses once connected.
@@ -103,7 +104,7 @@ func (a *Adapter) inbound(ctx context.Context, evt *events.Message) (channel.Inb
 		in.Kind, in.Text = channel.KindPhoto, img.GetCaption()
 		att, err := a.download(ctx, evt.Info, img, img.GetMimetype(), "", img.GetFileLength())
 		if err != nil {
-			a.log.Warn("whatsapp image download failed", "id", evt.Info.ID, "from", maskPhone(in.From.ExternalID), "err", err)
+			a.log.Warn("whatsapp image download failed", "id", evt.Info.ID, "from", idn.MaskPhone(in.From.ExternalID), "err", err)
 			in.Kind = channel.KindOther
 		}
 		in.Attachment = att
@@ -112,7 +113,7 @@ func (a *Adapter) inbound(ctx context.Context, evt *events.Message) (channel.Inb
 		in.Kind, in.Text = channel.KindDocument, doc.GetCaption()
 		att, err := a.download(ctx, evt.Info, doc, doc.GetMimetype(), doc.GetFileName(), doc.GetFileLength())
 		if err != nil {
-			a.log.Warn("whatsapp document download failed", "id", evt.Info.ID, "from", maskPhone(in.From.ExternalID), "err", err)
+			a.log.Warn("whatsapp document download failed", "id", evt.Info.ID, "from", idn.MaskPhone(in.From.ExternalID), "err", err)
 			in.Kind = channel.KindOther
 		}
 		in.Attachment = att
@@ -178,7 +179,7 @@ func (a *Adapter) address(ctx context.Context, info types.MessageInfo) (channel.
 		if lids != nil {
 			pn, err := lids.GetPNForLID(ctx, sender)
 			if err != nil {
-				a.log.Warn("whatsapp LID lookup failed", "lid", maskPhone(sender.String()), "err", err)
+				a.log.Warn("whatsapp LID lookup failed", "lid", idn.MaskPhone(sender.String()), "err", err)
 			} else if pn.Server == types.DefaultUserServer && pn.User != "" {
 				return channel.Address{Channel: channel.WhatsApp, ExternalID: pn.User}, "+" + pn.User
 			}

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"jejaring/internal/idn"
+
 	"go.mau.fi/whatsmeow"
 	"go.mau.fi/whatsmeow/store/sqlstore"
 	"go.mau.fi/whatsmeow/types/events"
@@ -87,7 +89,7 @@ func (s *Session) Link(ctx context.Context, opts LinkOptions) (string, error) {
 	if phone, err := s.LinkedPhone(ctx); err != nil {
 		return "", err
 	} else if phone != "" {
-		return phone, fmt.Errorf("%w (%s): remove it from the phone's Linked devices first, then link again", ErrAlreadyLinked, maskPhone(phone))
+		return phone, fmt.Errorf("%w (%s): remove it from the phone's Linked devices first, then link again", ErrAlreadyLinked, idn.MaskPhone(phone))
 	}
 	if opts.Timeout <= 0 {
 		opts.Timeout = 3 * time.Minute

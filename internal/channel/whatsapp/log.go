@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"strings"
 
+	"jejaring/internal/idn"
+
 	waLog "go.mau.fi/whatsmeow/util/log"
 )
 
@@ -30,7 +32,7 @@ func (w *walog) log(level slog.Level, msg string, args []any) {
 		return
 	}
 	text := longDigits.ReplaceAllStringFunc(fmt.Sprintf(msg, args...), func(d string) string {
-		return strings.TrimPrefix(maskPhone(d), "+")
+		return strings.TrimPrefix(idn.MaskPhone(d), "+")
 	})
 	w.l.Log(context.Background(), level, text, "whatsmeow", w.module)
 }
@@ -41,22 +43,4 @@ func (w *walog) Infof(msg string, args ...any)  { w.log(slog.LevelDebug, msg, ar
 func (w *walog) Debugf(msg string, args ...any) { w.log(slog.LevelDebug-4, msg, args) }
 func (w *walog) Sub(module string) waLog.Logger {
 	return &walog{l: w.l, module: w.module + "/" + module}
-}
-
-// maskPhone hides the middle of a phone number for logs: +62812****789.
-// Anything that is not a phone number (a LID) is masked the same way.
-func maskPhone(s string) string {
-	if s == "" {
-		return ""
-	}
-	s, server, _ := strings.Cut(s, "@")
-	digits := strings.TrimPrefix(s, "+")
-	if len(digits) <= 8 {
-		return "+" + strings.Repeat("*", len(digits))
-	}
-	out := "+" + digits[:5] + "****" + digits[len(digits)-3:]
-	if server != "" && server != "s.whatsapp.net" {
-		out = strings.TrimPrefix(out, "+") + "@" + server
-	}
-	return out
 }

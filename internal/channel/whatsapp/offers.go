@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"jejaring/internal/channel"
+	"jejaring/internal/idn"
 )
 
 // offer is the numbered choices last shown to a contact. WhatsApp has no
@@ -139,7 +140,7 @@ func (a *Adapter) storedOffer(ctx context.Context, key string) (offer, bool) {
 	}
 	choices, sentAt, ok, err := a.cfg.LastSent(ctx, key)
 	if err != nil {
-		a.log.Warn("whatsapp: read the last outbox message", "to", maskPhone(key), "err", err)
+		a.log.Warn("whatsapp: read the last outbox message", "to", idn.MaskPhone(key), "err", err)
 		return offer{}, false
 	}
 	if !ok || len(choices) == 0 {

@@ -14,6 +14,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"jejaring/internal/channel"
+	"jejaring/internal/idn"
 )
 
 // Poll limits WhatsApp enforces.
@@ -44,7 +45,7 @@ func (a *Adapter) sender() sender {
 func (a *Adapter) Send(ctx context.Context, to channel.Address, msg channel.Outbound) (channel.SendResult, error) {
 	jid, err := parseAddress(to.ExternalID)
 	if err != nil {
-		return channel.SendResult{}, fmt.Errorf("whatsapp send to %s: %w", maskPhone(to.ExternalID), err)
+		return channel.SendResult{}, fmt.Errorf("whatsapp send to %s: %w", idn.MaskPhone(to.ExternalID), err)
 	}
 	if until := a.Status().PausedUntil; until.After(a.cfg.Now()) {
 		// A temporary ban: the outbox pauses the whole channel on a
@@ -56,11 +57,11 @@ func (a *Adapter) Send(ctx context.Context, to channel.Address, msg channel.Outb
 		return channel.SendResult{}, fmt.Errorf("whatsapp send: %w: %s", channel.ErrNotConnected, a.Status().Describe())
 	}
 	if err := a.checkKnown(ctx, jid); err != nil {
-		return channel.SendResult{}, fmt.Errorf("whatsapp send to %s: %w", maskPhone(to.ExternalID), err)
+		return channel.SendResult{}, fmt.Errorf("whatsapp send to %s: %w", idn.MaskPhone(to.ExternalID), err)
 	}
 	id, err := a.sendTo(ctx, contactKey(jid), jid, msg)
 	if err != nil {
-		return channel.SendResult{}, fmt.Errorf("whatsapp send to %s: %w", maskPhone(to.ExternalID), err)
+		return channel.SendResult{}, fmt.Errorf("whatsapp send to %s: %w", idn.MaskPhone(to.ExternalID), err)
 	}
 	return channel.SendResult{MessageID: id}, nil
 }
@@ -109,7 +110,7 @@ func parseAddress(ext string) (types.JID, error) {
 	}
 	digits := nonDigits.ReplaceAllString(ext, "")
 	if len(digits) < 8 || len(digits) > 15 || strings.HasPrefix(digits, "0") {
-		return types.JID{}, fmt.Errorf("%w: %q is not an international phone number", channel.ErrUnknownRecipient, maskPhone(digits))
+		return types.JID{}, fmt.Errorf("%w: %q is not an international phone number", channel.ErrUnknownRecipient, idn.MaskPhone(digits))
 	}
 	return types.NewJID(digits, types.DefaultUserServer), nil
 }
@@ -184,7 +185,7 @@ func numbered(text string, choices []channel.Choice, multi bool, lang string, ty
 	b.WriteByte('\n')
 	n := len(choices)
 	if typed {
-		if channel.English(lang) {
+		if idn.English(lang) {
 			if n == 1 {
 				return b.String() + "Or reply with the number 1."
 			}
@@ -195,7 +196,7 @@ func numbered(text string, choices []channel.Choice, multi bool, lang string, ty
 		}
 		return b.String() + fmt.Sprintf("Atau balas dengan angka 1–%d.", n)
 	}
-	if channel.English(lang) {
+	if idn.English(lang) {
 		switch {
 		case n == 1:
 			b.WriteString("Reply with the number 1.")
@@ -230,7 +231,7 @@ func pollFor(out channel.Outbound) *pollPart {
 		return nil
 	}
 	p := &pollPart{name: pollTitle}
-	if channel.English(out.Lang) {
+	if idn.English(out.Lang) {
 		p.name = pollTitleEN
 	}
 	if len(out.Choices) == 0 {
@@ -299,7 +300,7 @@ func (a *Adapter) sendTo(ctx context.Context, key string, jid types.JID, out cha
 		}
 		err = sendError(err)
 		if p.poll != nil && first != "" {
-			a.log.Warn("whatsapp poll not sent; the numbered question went out", "to", maskPhone(jid.String()), "err", err)
+			a.log.Warn("whatsapp poll not sent; the numbered question went out", "to", idn.MaskPhone(jid.String()), "err", err)
 			continue
 		}
 		return first, err

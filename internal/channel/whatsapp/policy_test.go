@@ -76,17 +76,3 @@ func TestPolicyGapIsSlowAndVaried(t *testing.T) {
 		t.Errorf("gap = %s, want MinGap when it is the larger", g)
 	}
 }
-
-func TestMaskPhone(t *testing.T) {
-	t.Parallel()
-	for in, want := range map[string]string{
-		"6281234567890":       "+62812****890",
-		"+6281234567890":      "+62812****890",
-		"123456789012345@lid": "12345****345@lid",
-		"1234":                "+****",
-	} {
-		if got := maskPhone(in); got != want {
-			t.Errorf("maskPhone(%q) = %q, want %q", in, got, want)
-		}
-	}
-}

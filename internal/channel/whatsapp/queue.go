@@ -6,6 +6,8 @@ import (
 	"sync"
 
 	"go.mau.fi/whatsmeow/types/events"
+
+	"jejaring/internal/idn"
 )
 
 // chatQueue runs incoming messages one at a time per chat, in arrival order,
@@ -40,7 +42,7 @@ func (q *chatQueue) push(ctx context.Context, chat string, evt *events.Message) 
 	pending, busy := q.chats[chat]
 	if len(pending) >= q.perChat {
 		q.mu.Unlock()
-		q.log.Warn("whatsapp chat queue full; message dropped", "chat", maskPhone(chat), "id", evt.Info.ID)
+		q.log.Warn("whatsapp chat queue full; message dropped", "chat", idn.MaskPhone(chat), "id", evt.Info.ID)
 		if q.dropped != nil {
 			q.dropped(evt)
 		}

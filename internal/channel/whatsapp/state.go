@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"jejaring/internal/idn"
 )
 
 // ConnStatus names where the connection stands.
@@ -48,7 +50,7 @@ type State struct {
 func (s State) Describe() string {
 	switch s.Status {
 	case StatusConnected:
-		return "connected as " + maskPhone(s.Phone)
+		return "connected as " + idn.MaskPhone(s.Phone)
 	case StatusNotLinked:
 		return "not linked: run `jejaring whatsapp link` to link the office number"
 	case StatusLoggedOut:

@@ -9,11 +9,11 @@ package flowtest
 
 import (
 	"context"
-	"flag"
 	"testing"
 
 	"jejaring/internal/flow"
 	"jejaring/internal/flow/script"
+	"jejaring/internal/testflags"
 )
 
 // Run plays the script in file through d as a test. With the test binary's
@@ -44,10 +44,8 @@ func Run(t *testing.T, set *flow.Set, file string, d script.Driver) {
 	}
 }
 
-func updating() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
+// updating is the one -update flag (internal/testflags).
+func updating() bool { return testflags.Update() }
 
 // RunEngine plays the script in file on the pure engine as a test.
 func RunEngine(t *testing.T, set *flow.Set, file string) {

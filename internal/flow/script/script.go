@@ -25,6 +25,7 @@ import (
 	"github.com/goccy/go-yaml/ast"
 
 	"jejaring/internal/flow"
+	"jejaring/internal/idn"
 )
 
 // Driver sends one input to a conversation and returns the bot's messages
@@ -85,7 +86,7 @@ func (s *Script) Clock() time.Time {
 			return t
 		}
 	}
-	return time.Date(2026, 11, 30, 9, 0, 0, 0, time.FixedZone("WIB", 7*3600))
+	return time.Date(2026, 11, 30, 9, 0, 0, 0, idn.WIB)
 }
 
 // Turn is one message from the user and what must follow.

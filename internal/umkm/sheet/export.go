@@ -1,8 +1,6 @@
 package sheet
 
 import (
-	"time"
-
 	"jejaring/internal/idn"
 	"jejaring/internal/umkm"
 )
@@ -47,11 +45,8 @@ func BusinessRecord(b *umkm.Business, data *umkm.Data, fullNIK, fullPhone bool) 
 	}
 	return []any{b.RegNo, b.Name, b.OwnerName, phone, nik, b.NIB, b.Products, b.KBLISection, b.KBLICode,
 		kec, b.Village, b.Address, optInt(b.YearStarted), optInt(b.Workers), optInt64(b.Capital), optInt64(b.AnnualSales),
-		b.SizeClass.Label("id"), verified, b.Source, b.CreatedAt.In(wibZone).Format("2006-01-02")}
+		b.SizeClass.Label("id"), verified, b.Source, b.CreatedAt.In(idn.WIB).Format("2006-01-02")}
 }
-
-// wibZone is Asia/Jakarta time for the registration date.
-var wibZone = time.FixedZone("WIB", 7*3600)
 
 // BusinessTable is a business export: every business of list under
 // BusinessHeader, phone, NIK and NIB as text cells.
