@@ -12,9 +12,6 @@ import (
 	"jejaring/internal/idn"
 )
 
-// apology is sent when the bot fails to answer at all.
-const apology = "Mohon maaf Bapak/Ibu, pesan belum bisa kami proses saat ini. Silakan coba kirim lagi beberapa saat lagi."
-
 // holdNotice is the one message an owner gets while their message waits
 // for the database or Redis to come back.
 var holdNotice = [2]string{
@@ -73,10 +70,10 @@ func (a *Adapter) process(ctx context.Context, evt *events.Message) {
 		return
 	}
 	if err != nil {
+		// The bot apologizes for its own failures (one apology, in bot); an
+		// error here means nothing can be said now, so only what the bot
+		// did answer is sent.
 		a.log.Error("whatsapp message not handled", "from", idn.MaskPhone(in.From.ExternalID), "id", in.MessageID, "err", err)
-		if len(r.Out) == 0 {
-			r = channel.Replies{Out: []channel.Outbound{{Text: apology}}}
-		}
 	}
 	total := r.From + len(r.Out)
 	for i, out := range r.Out {
