@@ -165,18 +165,14 @@ func (e *eventCmd) parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
-// parseWIB reads "2006-01-02 15:04" (WIB), "2006-01-02" or RFC 3339.
+// parseWIB reads "2006-01-02 15:04" (WIB), "2006-01-02" or RFC 3339:
+// event.ParseWIB, the parser the dashboard's event form uses too.
 func parseWIB(s string) (time.Time, error) {
-	s = strings.TrimSpace(s)
-	for _, layout := range []string{"2006-01-02 15:04", "2006-01-02T15:04", "2006-01-02 15.04", "2006-01-02"} {
-		if t, err := time.ParseInLocation(layout, s, idn.WIB); err == nil {
-			return t, nil
-		}
+	t, err := event.ParseWIB(s)
+	if err != nil {
+		return time.Time{}, usagef("time %q: want YYYY-MM-DD HH:MM (WIB)", strings.TrimSpace(s))
 	}
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t, nil
-	}
-	return time.Time{}, usagef("time %q: want YYYY-MM-DD HH:MM (WIB)", s)
+	return t, nil
 }
 
 type segmentFlags struct {

@@ -104,7 +104,7 @@ func (a *App) handler(ctx context.Context) (channel.Handler, error) {
 	a.Sessions = session.New(a.Redis, a.Config.RedisPrefix, a.Config.SessionTTL,
 		session.Encrypt(sealer), session.WithLogger(a.Log.With("component", "session")))
 	forget := Forgetter{Sessions: a.Sessions, Redis: a.Redis, Prefix: a.Config.RedisPrefix, DataDir: a.Config.DataDir, DB: a.DB}
-	acts, err := actions(a.DB, data, a.office(), a.Log.With("component", "actions"), eventactions.Deps{Events: a.Events, ChannelOn: a.channelOn}, forget)
+	acts, err := actions(a.DB, data, a.office(), a.Log.With("component", "actions"), eventactions.Deps{Events: a.Events, ChannelOn: a.channelOn, Region: data.Region}, forget)
 	if err != nil {
 		return nil, fmt.Errorf("actions: %w", err)
 	}

@@ -31,38 +31,9 @@ func (r *EventRepo) Recipients(ctx context.Context, seg event.Segment) ([]Recipi
 }
 
 func (r *EventRepo) recipients(ctx context.Context, q sqlx.QueryerContext, seg event.Segment) ([]Recipient, error) {
+	where, args := segmentWhere(seg, true)
 	query := `SELECT c.id, c.channel, c.external_id, COALESCE(NULLIF(b.owner_name, ''), c.display_name), c.language, c.stopped, c.blocked
- FROM contacts c JOIN businesses b ON b.contact_id = c.id AND b.deleted_at IS NULL WHERE 1=1`
-	var args []any
-	in := func(col string, vals []string) {
-		if len(vals) == 0 {
-			return
-		}
-		query += ` AND ` + col + ` IN (?` + strings.Repeat(", ?", len(vals)-1) + `)`
-		for _, v := range vals {
-			args = append(args, v)
-		}
-	}
-	in("b.region_code", seg.RegionCodes)
-	in("b.size_class", seg.SizeClasses)
-	in("b.kbli_section", seg.KBLISections)
-	in("c.channel", seg.Channels)
-	if len(seg.Tags) > 0 {
-		var ors []string
-		for _, t := range seg.Tags {
-			ors = append(ors, `(',' || REPLACE(b.tags, ' ', '') || ',') LIKE ?`)
-			args = append(args, "%,"+strings.ReplaceAll(strings.TrimSpace(t), " ", "")+",%")
-		}
-		query += ` AND (` + strings.Join(ors, " OR ") + `)`
-	}
-	if seg.VerifiedOnly {
-		query += ` AND b.verified = ?`
-		args = append(args, true)
-	}
-	if !seg.RegisteredSince.IsZero() {
-		query += ` AND b.created_at >= ?`
-		args = append(args, seg.RegisteredSince.UTC())
-	}
+ FROM contacts c JOIN businesses b ON b.contact_id = c.id AND b.deleted_at IS NULL WHERE 1=1` + where
 	query += ` ORDER BY c.id, b.id`
 	rows, err := q.QueryxContext(ctx, r.db.Rebind(query), args...)
 	if err != nil {
@@ -85,6 +56,46 @@ func (r *EventRepo) recipients(ctx context.Context, q sqlx.QueryerContext, seg e
 		out = append(out, rc)
 	}
 	return out, rows.Err()
+}
+
+// segmentWhere is the segment as SQL conditions (" AND ...") over
+// businesses b and contacts c, with their arguments; the channel condition
+// only when withChannel (a business with no chat has no channel).
+func segmentWhere(seg event.Segment, withChannel bool) (string, []any) {
+	var query string
+	var args []any
+	in := func(col string, vals []string) {
+		if len(vals) == 0 {
+			return
+		}
+		query += ` AND ` + col + ` IN (?` + strings.Repeat(", ?", len(vals)-1) + `)`
+		for _, v := range vals {
+			args = append(args, v)
+		}
+	}
+	in("b.region_code", seg.RegionCodes)
+	in("b.size_class", seg.SizeClasses)
+	in("b.kbli_section", seg.KBLISections)
+	if withChannel {
+		in("c.channel", seg.Channels)
+	}
+	if len(seg.Tags) > 0 {
+		var ors []string
+		for _, t := range seg.Tags {
+			ors = append(ors, `(',' || REPLACE(b.tags, ' ', '') || ',') LIKE ?`)
+			args = append(args, "%,"+strings.ReplaceAll(strings.TrimSpace(t), " ", "")+",%")
+		}
+		query += ` AND (` + strings.Join(ors, " OR ") + `)`
+	}
+	if seg.VerifiedOnly {
+		query += ` AND b.verified = ?`
+		args = append(args, true)
+	}
+	if !seg.RegisteredSince.IsZero() {
+		query += ` AND b.created_at >= ?`
+		args = append(args, seg.RegisteredSince.UTC())
+	}
+	return query, args
 }
 
 // SegmentCount is what staff see before confirming a broadcast.

@@ -154,31 +154,36 @@ func (r *EventRepo) promote(ctx context.Context, tx *sqlx.Tx, ev *event.Event, n
 	}
 	promoted := event.Promote(ev, taken, waiting)
 	for i := range promoted {
-		p := &promoted[i]
-		if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE invitations SET status = 'going', waitlisted_at = NULL WHERE id = ?`), p.ID); err != nil {
-			return nil, fmt.Errorf("promote: %w", err)
-		}
-		p.Status = event.Going
-		ci, err := r.contactInfo(ctx, tx, p.ContactID)
-		if err != nil {
-			return nil, err
-		}
-		notice, err := event.PromotedNotice(ev, p, ci.to(p.ContactID), now)
-		if err != nil {
-			return nil, err
-		}
-		if _, err := Enqueue(ctx, tx, []outbox.Message{{
-			Kind: outbox.KindPromote, To: ci.Address, ContactID: p.ContactID, EventID: ev.ID, InvitationID: p.ID,
-			DedupeKey: fmt.Sprintf("promote:%d:%d", p.ID, now.UnixNano()),
-			Payload:   outbox.NoticePayload(notice), Priority: outbox.PriorityPersonal, NotBefore: now, NotAfter: ev.StartsAt,
-		}}, now); err != nil {
-			return nil, err
-		}
-		if err := scheduleReminders(ctx, tx, ev, p, ci, now); err != nil {
+		if err := r.promoteOne(ctx, tx, ev, &promoted[i], now); err != nil {
 			return nil, err
 		}
 	}
 	return promoted, nil
+}
+
+// promoteOne gives a waiting invitation its seat: going, the promoted
+// owner's notice with calendar file and QR code, and the reminders.
+func (r *EventRepo) promoteOne(ctx context.Context, tx *sqlx.Tx, ev *event.Event, p *event.Invitation, now time.Time) error {
+	if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE invitations SET status = 'going', waitlisted_at = NULL WHERE id = ?`), p.ID); err != nil {
+		return fmt.Errorf("promote: %w", err)
+	}
+	p.Status = event.Going
+	ci, err := r.contactInfo(ctx, tx, p.ContactID)
+	if err != nil {
+		return err
+	}
+	notice, err := event.PromotedNotice(ev, p, ci.to(p.ContactID), now)
+	if err != nil {
+		return err
+	}
+	if _, err := Enqueue(ctx, tx, []outbox.Message{{
+		Kind: outbox.KindPromote, To: ci.Address, ContactID: p.ContactID, EventID: ev.ID, InvitationID: p.ID,
+		DedupeKey: fmt.Sprintf("promote:%d:%d", p.ID, now.UnixNano()),
+		Payload:   outbox.NoticePayload(notice), Priority: outbox.PriorityPersonal, NotBefore: now, NotAfter: ev.StartsAt,
+	}}, now); err != nil {
+		return err
+	}
+	return scheduleReminders(ctx, tx, ev, p, ci, now)
 }
 
 // CheckIn marks the attendee with code present. It refuses an unknown code

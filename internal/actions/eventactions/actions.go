@@ -23,6 +23,7 @@ import (
 	"jejaring/internal/event"
 	"jejaring/internal/outbox"
 	"jejaring/internal/store"
+	"jejaring/internal/umkm"
 )
 
 // Deps are what the actions need.
@@ -34,12 +35,17 @@ type Deps struct {
 	ChannelOn func(ctx context.Context, ch string) bool
 	// Now overrides the call's time (tests); nil uses ActionCall.Now.
 	Now func() time.Time
+	// Region names the kecamatan in the staff menu (nil: the built-in
+	// default region); Limits are the outbox's paces for "how long it
+	// takes" (nil: outbox.DefaultLimits).
+	Region *umkm.Region
+	Limits map[channel.Name]outbox.Limit
 }
 
 // Names lists the actions Register adds, for `flows check`.
 var Names = []string{
 	"rsvp.load", "rsvp.answer", "rsvp.cancel", "events.mine", "events.pick", "events.upcoming",
-	"staff.events", "staff.pick_event", "staff.segment_count", "staff.broadcast", "staff.checkin", "staff.attendance",
+	"staff.events", "staff.pick_event", "staff.event_audience", "staff.segment_count", "staff.broadcast", "staff.checkin", "staff.attendance",
 }
 
 // Register adds the event actions to a.
@@ -47,7 +53,11 @@ func Register(a bot.Actions, deps Deps) error {
 	if deps.Events == nil {
 		return errors.New("eventactions: Deps.Events is required")
 	}
-	h := &handlers{deps: deps}
+	desk, err := NewDesk(Desk{Events: deps.Events, Region: deps.Region, ChannelOn: deps.ChannelOn, Limits: deps.Limits})
+	if err != nil {
+		return err
+	}
+	h := &handlers{deps: deps, desk: desk}
 	for name, fn := range map[string]bot.Action{
 		"rsvp.load":           h.rsvpLoad,
 		"rsvp.answer":         h.rsvpAnswer,
@@ -57,6 +67,7 @@ func Register(a bot.Actions, deps Deps) error {
 		"events.upcoming":     h.eventsUpcoming,
 		"staff.events":        h.staffOnly(h.staffEvents),
 		"staff.pick_event":    h.staffOnly(h.staffPickEvent),
+		"staff.event_audience": h.staffOnly(h.staffEventAudience),
 		"staff.segment_count": h.staffOnly(h.staffSegmentCount),
 		"staff.broadcast":     h.staffOnly(h.staffBroadcast),
 		"staff.checkin":       h.staffOnly(h.staffCheckin),
@@ -69,7 +80,10 @@ func Register(a bot.Actions, deps Deps) error {
 	return nil
 }
 
-type handlers struct{ deps Deps }
+type handlers struct {
+	deps Deps
+	desk *Desk
+}
 
 func (h *handlers) now(call bot.ActionCall) time.Time {
 	if h.deps.Now != nil {

@@ -346,15 +346,16 @@ func TestStaffFlow(t *testing.T) {
 		c.say("1")
 		c.expect("Acara yang mana?", "1. Temu Bisnis Rendang")
 		c.say("1")
-		c.expect("ke semua UMKM terdaftar?")
-		c.say("tidak")
+		c.expect("Sasaran yang tersimpan untuk *Temu Bisnis Rendang*: semua UMKM terdaftar.", "Pakai sasaran ini?")
+		c.say("Pilih sasaran lain")
 		c.expect("Kecamatan mana saja?")
 		c.say("7")
 		c.expect("Skala usaha")
 		c.say("lewati")
 		c.expect("sudah diverifikasi?")
 		c.say("tidak")
-		c.expect("Akan menerima: 2 UMKM (web chat 2)", "Contoh pesan", "Bapak/Ibu Siti", "Kirim sekarang?")
+		c.expect("Sasaran: kecamatan Koto XI Tarusan.", "Akan menerima: 2 UMKM (web chat 2)", "Perkiraan lama pengiriman: web chat kurang dari 1 menit",
+			"Contoh pesan", "Bapak/Ibu Siti", "Kirim sekarang?")
 		c.say("ya")
 		c.expect("2 undangan masuk antrean")
 		ev, _ := f.repo.Event(ctx, f.ev.ID)
@@ -385,6 +386,55 @@ func TestStaffFlow(t *testing.T) {
 		c.expect("Sudah check-in 1")
 		if c.sess != nil {
 			t.Fatal("flow did not end")
+		}
+	})
+}
+
+// TestStaffFlowStoredAudience: the phone broadcast offers the audience
+// stored with the event, by kecamatan name, and one "ya" keeps it: the
+// invitations go to that kecamatan only, never to the whole regency, and
+// no kecamatan code reaches the staff member.
+func TestStaffFlowStoredAudience(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := setup(t, db, event.Seminar, 0, 2, false)
+		// A third owner elsewhere (Bayang) must not be invited.
+		other, err := store.InsertID(ctx, db, db.Dialect, `INSERT INTO contacts (channel, external_id, display_name, first_seen, last_seen) VALUES ('webchat', 'c9', 'Kontak 9', ?, ?)`, t0, t0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.ExecContext(ctx, db.Rebind(`INSERT INTO businesses (contact_id, owner_name, name, region_code, size_class, created_at, updated_at) VALUES (?, 'Rini', 'Usaha', '13.01.06', 'mikro', ?, ?)`), other, t0, t0); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.repo.UpdateDetails(ctx, f.ev.ID, store.EventDetails{Title: f.ev.Title, Kind: f.ev.Kind, MaxParty: 2, RSVPDeadline: f.ev.RSVPDeadline,
+			Segment: event.Segment{RegionCodes: []string{"13.01.07"}}}, t0); err != nil {
+			t.Fatal(err)
+		}
+		c := newConvo(t, db, f.staff)
+		var said []string
+		c.start("staff_broadcast", "")
+		said = append(said, c.texts...)
+		for _, in := range []string{"1", "1", "ya"} {
+			c.say(in)
+			said = append(said, c.texts...)
+		}
+		c.expect("Sasaran: kecamatan Koto XI Tarusan.", "Akan menerima: 2 UMKM (web chat 2)")
+		c.say("ya")
+		said = append(said, c.texts...)
+		c.expect("2 undangan masuk antrean")
+		for _, text := range said {
+			if strings.Contains(text, "13.01.") || strings.Contains(text, "semua UMKM terdaftar") {
+				t.Errorf("staff read a kecamatan code or the whole regency: %q", text)
+			}
+		}
+		rows, _ := f.repo.ExportRows(ctx, f.ev.ID)
+		if len(rows) != 2 {
+			t.Fatalf("%d invitations, want the 2 in Koto XI Tarusan", len(rows))
+		}
+		for _, r := range rows {
+			if r.Invitation.ContactID == other {
+				t.Error("the owner in Bayang was invited")
+			}
 		}
 	})
 }

@@ -60,13 +60,13 @@ func (h *handlers) staffPickEvent(ctx context.Context, call bot.ActionCall) (bot
 
 func eventID(call bot.ActionCall) int64 { return argInt(call, "event_id") }
 
-// segmentFromArgs reads args everyone (true/false), regions and sizes
-// (comma-separated), verified (true/false).
+// segmentFromArgs reads the arg audience: "custom" takes regions and
+// sizes (comma-separated codes, as the flow's options give them) and
+// verified (true/false); anything else, and no audience at all, is the
+// audience stored with the event, so that a broadcast never widens to the
+// whole regency by a default.
 func segmentFromArgs(call bot.ActionCall, ev *event.Event) event.Segment {
-	if arg(call, "everyone") == "true" {
-		return event.Segment{}
-	}
-	if arg(call, "use_event_segment") == "true" {
+	if arg(call, "audience") != "custom" {
 		return ev.Segment
 	}
 	var seg event.Segment
@@ -86,6 +86,17 @@ func segmentFromArgs(call bot.ActionCall, ev *event.Event) event.Segment {
 	return seg
 }
 
+// staffEventAudience: args event_id. Answers: audience_text, the
+// audience stored with the event in words (kecamatan by name), and
+// audience_everyone (the stored audience is every business).
+func (h *handlers) staffEventAudience(ctx context.Context, call bot.ActionCall) (bot.ActionResult, error) {
+	ev, res, err := h.loadEvent(ctx, call)
+	if res != nil || err != nil {
+		return deref(res), err
+	}
+	return ok(map[string]any{"audience_text": h.desk.Describe(ev.Segment, call.Lang), "audience_everyone": ev.Segment.Empty()})
+}
+
 func (h *handlers) loadEvent(ctx context.Context, call bot.ActionCall) (*event.Event, *bot.ActionResult, error) {
 	ev, err := h.deps.Events.Event(ctx, eventID(call))
 	if errors.Is(err, event.ErrNotFound) {
@@ -103,38 +114,9 @@ func (h *handlers) staffSegmentCount(ctx context.Context, call bot.ActionCall) (
 		return deref(res), err
 	}
 	seg := segmentFromArgs(call, ev)
-	sc, err := h.deps.Events.CountSegment(ctx, ev.ID, seg)
+	v, err := h.desk.Audience(ctx, ev.ID, seg, call.Lang)
 	if err != nil {
 		return bot.ActionResult{}, err
-	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "Sasaran: %s.\nAkan menerima: %s UMKM", seg.Describe(), idn.Thousands(sc.Total, "id"))
-	chs := make([]string, 0, len(sc.ByChannel))
-	for ch := range sc.ByChannel {
-		chs = append(chs, ch)
-	}
-	sort.Strings(chs)
-	var parts []string
-	for _, ch := range chs {
-		parts = append(parts, fmt.Sprintf("%s %s", channelLabel(ch), idn.Thousands(sc.ByChannel[ch], "id")))
-	}
-	if len(parts) > 0 {
-		fmt.Fprintf(&b, " (%s)", strings.Join(parts, ", "))
-	}
-	b.WriteString(".")
-	if sc.Already > 0 {
-		fmt.Fprintf(&b, "\nSudah diundang sebelumnya (tidak dikirim lagi): %s.", idn.Thousands(sc.Already, "id"))
-	}
-	if sc.Skipped > 0 {
-		fmt.Fprintf(&b, "\nDilewati karena berhenti/memblokir: %s.", idn.Thousands(sc.Skipped, "id"))
-	}
-	if h.deps.ChannelOn != nil {
-		for _, ch := range chs {
-			if !h.deps.ChannelOn(ctx, ch) {
-				fmt.Fprintf(&b, "\nPerhatian: saluran %s tidak aktif saat ini. Bila tetap tidak aktif, %s undangan lewat %s tidak terkirim dan dihitung dilewati.",
-					channelLabel(ch), idn.Thousands(sc.ByChannel[ch], "id"), channelLabel(ch))
-			}
-		}
 	}
 	preview := event.InvitationText(ev, "Siti", 0, call.Lang) + "\n"
 	for i, c := range event.RSVPChoices("", call.Lang) {
@@ -143,7 +125,7 @@ func (h *handlers) staffSegmentCount(ctx context.Context, call bot.ActionCall) (
 		}
 		preview += "[" + c.Label + "]"
 	}
-	return ok(map[string]any{"count_text": b.String(), "preview_text": preview, "total": sc.Total})
+	return ok(map[string]any{"count_text": h.desk.CountText(v, call.Lang), "preview_text": preview, "total": v.Total})
 }
 
 func channelLabel(ch string) string {
