@@ -59,19 +59,19 @@ func Register(a bot.Actions, deps Deps) error {
 	}
 	h := &handlers{deps: deps, desk: desk}
 	for name, fn := range map[string]bot.Action{
-		"rsvp.load":           h.rsvpLoad,
-		"rsvp.answer":         h.rsvpAnswer,
-		"rsvp.cancel":         h.rsvpCancel,
-		"events.mine":         h.eventsMine,
-		"events.pick":         h.eventsPick,
-		"events.upcoming":     h.eventsUpcoming,
-		"staff.events":        h.staffOnly(h.staffEvents),
-		"staff.pick_event":    h.staffOnly(h.staffPickEvent),
+		"rsvp.load":            h.rsvpLoad,
+		"rsvp.answer":          h.rsvpAnswer,
+		"rsvp.cancel":          h.rsvpCancel,
+		"events.mine":          h.eventsMine,
+		"events.pick":          h.eventsPick,
+		"events.upcoming":      h.eventsUpcoming,
+		"staff.events":         h.staffOnly(h.staffEvents),
+		"staff.pick_event":     h.staffOnly(h.staffPickEvent),
 		"staff.event_audience": h.staffOnly(h.staffEventAudience),
-		"staff.segment_count": h.staffOnly(h.staffSegmentCount),
-		"staff.broadcast":     h.staffOnly(h.staffBroadcast),
-		"staff.checkin":       h.staffOnly(h.staffCheckin),
-		"staff.attendance":    h.staffOnly(h.staffAttendance),
+		"staff.segment_count":  h.staffOnly(h.staffSegmentCount),
+		"staff.broadcast":      h.staffOnly(h.staffBroadcast),
+		"staff.checkin":        h.staffOnly(h.staffCheckin),
+		"staff.attendance":     h.staffOnly(h.staffAttendance),
 	} {
 		if err := a.Register(name, fn); err != nil {
 			return err
