@@ -91,3 +91,23 @@ func TestNotice(ev *Event, to Addressee) Notice {
 	n.Text = pick(to.Lang, "[UJI COBA — pesan ini hanya untuk petugas]\n\n", "[TEST — this message is for staff only]\n\n") + n.Text
 	return n
 }
+
+// NeedLabelIn names a temu bisnis need in lang.
+func NeedLabelIn(n, lang string) string {
+	if !en(lang) {
+		return NeedLabel(n)
+	}
+	switch n {
+	case "modal":
+		return "Capital / financing"
+	case "pembeli":
+		return "Buyers / market"
+	case "pemasok":
+		return "Suppliers"
+	case "pendampingan":
+		return "Business mentoring"
+	case "perizinan":
+		return "Permits"
+	}
+	return n
+}

@@ -577,3 +577,6 @@ func (r *EventRepo) PromoteByHand(ctx context.Context, eventID, invitationID int
 		return r.promoteOne(ctx, tx, ev, inv, now)
 	})
 }
+
+// TelegramUsername is the bot's username for deep links, "" while unknown.
+func (r *EventRepo) TelegramUsername() string { return r.telegramBot() }

@@ -38,6 +38,9 @@ type Options struct {
 	Idle, Max      time.Duration // sign-in idle and absolute timeouts
 	Log            *slog.Logger
 	Now            func() time.Time // nil: time.Now
+	// Events serves the event pages (nil: the desk on DB with the default
+	// paces, every channel taken as on).
+	Events EventDesk
 }
 
 // Sign-in limits: per account (an attacker trying passwords on one name)
@@ -59,6 +62,7 @@ type Server struct {
 	counts   officeCounts
 	handler  http.Handler
 	location *time.Location
+	ev       *eventPages
 }
 
 // New checks opt and parses the templates.
@@ -75,6 +79,13 @@ func New(opt Options) (*Server, error) {
 	if opt.Log == nil {
 		opt.Log = slog.New(slog.DiscardHandler)
 	}
+	if opt.Events == nil {
+		d, err := defaultEventDesk(opt)
+		if err != nil {
+			return nil, err
+		}
+		opt.Events = d
+	}
 	counts, err := loadOfficeCounts()
 	if err != nil {
 		return nil, err
@@ -83,7 +94,7 @@ func New(opt Options) (*Server, error) {
 	s := &Server{
 		opt: opt, biz: store.NewBusinessRepo(opt.DB), events: store.NewEventRepo(opt.DB),
 		sess:    &sessions{rdb: opt.Redis, prefix: opt.KeyPrefix, idle: opt.Idle, max: opt.Max},
-		limiter: redis_rate.NewLimiter(opt.Redis), counts: counts, location: wib,
+		limiter: redis_rate.NewLimiter(opt.Redis), counts: counts, location: wib, ev: newEventPages(),
 	}
 	if err := s.parse(); err != nil {
 		return nil, err
@@ -128,6 +139,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /dashboard/users/{name}/{op}", s.need(store.RoleAdmin, s.userAction))
 	mux.Handle("GET /dashboard/me", s.need(store.RoleViewer, s.me))
 	mux.Handle("POST /dashboard/me/link", s.need(store.RoleStaff, s.linkMine))
+	s.eventRoutes(mux)
 	mux.Handle("/dashboard/", s.need(store.RoleViewer, func(w http.ResponseWriter, r *http.Request, u store.StaffUser) {
 		s.fail(w, r, u, http.StatusNotFound, "err.notfound")
 	}))

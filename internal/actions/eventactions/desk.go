@@ -251,9 +251,9 @@ type AudienceView struct {
 	Takes       time.Duration
 }
 
-// Audience counts who a broadcast of eventID (0: none yet) to seg would
+// Plan counts who a broadcast of eventID (0: none yet) to seg would
 // reach per channel, who it cannot and why, and how long it would take.
-func (d *Desk) Audience(ctx context.Context, eventID int64, seg event.Segment, lang string) (AudienceView, error) {
+func (d *Desk) Plan(ctx context.Context, eventID int64, seg event.Segment, lang string) (AudienceView, error) {
 	sc, err := d.Events.CountSegment(ctx, eventID, seg)
 	if err != nil {
 		return AudienceView{}, err
@@ -425,4 +425,11 @@ func WayText(key, lang string) string {
 			"Their channel is off — turn it on first on the Channels page, or they are skipped")
 	}
 	return key
+}
+
+// Backend is the desk with the event repository: everything the
+// dashboard's event pages call (internal/web declares the interface).
+type Backend struct {
+	*Desk
+	*store.EventRepo
 }

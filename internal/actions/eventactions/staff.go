@@ -114,7 +114,7 @@ func (h *handlers) staffSegmentCount(ctx context.Context, call bot.ActionCall) (
 		return deref(res), err
 	}
 	seg := segmentFromArgs(call, ev)
-	v, err := h.desk.Audience(ctx, ev.ID, seg, call.Lang)
+	v, err := h.desk.Plan(ctx, ev.ID, seg, call.Lang)
 	if err != nil {
 		return bot.ActionResult{}, err
 	}
