@@ -43,6 +43,7 @@ import (
 	"jejaring/internal/session"
 	"jejaring/internal/store"
 	"jejaring/internal/umkm"
+	"jejaring/internal/web"
 )
 
 // StopTimeout bounds a graceful stop, from the signal to the last close.
@@ -82,6 +83,8 @@ type App struct {
 	// dispatcher sends the outbox; set in New, before Run (the Telegram
 	// replies share its rate through ReplyTurn).
 	dispatcher *outbox.Dispatcher
+	// dashboard is the staff dashboard; its live streams end at shutdown.
+	dashboard *web.Server
 
 	mini     *miniredis.Miniredis
 	ln       net.Listener
@@ -263,6 +266,9 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (a *App, err
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	a.srv.RegisterOnShutdown(a.WebChat.Close)
+	if a.dashboard != nil {
+		a.srv.RegisterOnShutdown(a.dashboard.Close)
+	}
 	return a, nil
 }
 
@@ -372,15 +378,7 @@ func (a *App) markBlocked(ctx context.Context, addr channel.Address) {
 // addDispatcher runs the outbox dispatcher over every started channel, with
 // the WhatsApp bulk policy turned into its rate limit.
 func (a *App) addDispatcher() {
-	limits := outbox.DefaultLimits()
-	if wa, ok := a.Channels[channel.WhatsApp].(*whatsapp.Adapter); ok {
-		p := wa.Policy()
-		l := limits[channel.WhatsApp]
-		l.PerSecond = float64(p.PerMinute) / 60
-		l.MinGap = p.MinGap
-		l.Jitter = p.MaxJitter
-		limits[channel.WhatsApp] = l
-	}
+	limits := a.outboxLimits()
 	d := outbox.NewDispatcher(outbox.Config{
 		Store:     store.NewOutboxRepo(a.DB),
 		Channels:  a.Channels,
@@ -392,6 +390,22 @@ func (a *App) addDispatcher() {
 	})
 	a.dispatcher = d
 	a.AddLoop("outbox", d.Run)
+}
+
+// outboxLimits are the outbox's per-channel paces: the defaults, with
+// the WhatsApp bulk policy as its rate. The dashboard's "how long it
+// takes" reads the same.
+func (a *App) outboxLimits() map[channel.Name]outbox.Limit {
+	limits := outbox.DefaultLimits()
+	if wa, ok := a.Channels[channel.WhatsApp].(*whatsapp.Adapter); ok {
+		p := wa.Policy()
+		l := limits[channel.WhatsApp]
+		l.PerSecond = float64(p.PerMinute) / 60
+		l.MinGap = p.MinGap
+		l.Jitter = p.MaxJitter
+		limits[channel.WhatsApp] = l
+	}
+	return limits
 }
 
 // AddHealth makes /readyz report h under name.

@@ -3,6 +3,8 @@ package app
 import (
 	"fmt"
 
+	"jejaring/internal/actions/eventactions"
+	"jejaring/internal/store"
 	"jejaring/internal/umkm"
 	"jejaring/internal/web"
 )
@@ -14,14 +16,23 @@ func (a *App) mountDashboard() error {
 	if err != nil {
 		return fmt.Errorf("region data: %w", err)
 	}
+	if a.Events == nil {
+		a.Events = store.NewEventRepo(a.DB)
+	}
+	desk, err := eventactions.NewDesk(eventactions.Desk{Events: a.Events, Region: data.Region, ChannelOn: a.channelOn, Limits: a.outboxLimits()})
+	if err != nil {
+		return fmt.Errorf("staff dashboard: %w", err)
+	}
 	d, err := web.New(web.Options{
 		DB: a.DB, Data: data, Redis: a.Redis, KeyPrefix: a.Config.RedisPrefix + "web:",
 		TrustedProxies: a.Config.TrustedProxies, Idle: a.Config.WebSessionIdle, Max: a.Config.WebSessionMax,
-		Log: a.Log.With("component", "dashboard"),
+		Log:    a.Log.With("component", "dashboard"),
+		Events: eventactions.Backend{Desk: desk, EventRepo: a.Events},
 	})
 	if err != nil {
 		return fmt.Errorf("staff dashboard: %w", err)
 	}
 	d.Mount(a.Mux)
+	a.dashboard = d
 	return nil
 }

@@ -385,11 +385,16 @@ func (s *Server) eventEdit(w http.ResponseWriter, r *http.Request, u store.Staff
 // redirectOK goes to path with the flash text key and its numbers, shown
 // by flashOf on the page (keys only: no text of the link's own is shown).
 func redirectOK(w http.ResponseWriter, r *http.Request, path, key string, nums ...int) {
+	path = strings.TrimSuffix(path, "?")
 	q := url.Values{"ok": {key}}
 	for _, n := range nums {
 		q.Add("n", strconv.Itoa(n))
 	}
-	http.Redirect(w, r, path+"?"+q.Encode(), http.StatusSeeOther)
+	sep := "?"
+	if strings.Contains(path, "?") {
+		sep = "&"
+	}
+	http.Redirect(w, r, path+sep+q.Encode(), http.StatusSeeOther)
 }
 
 // flashOf is the flash text of an event page's ?ok=ev.…&n=….
@@ -444,7 +449,7 @@ func (s *Server) eventShow(w http.ResponseWriter, r *http.Request, u store.Staff
 		return
 	}
 	d := eventShowData{Ev: ev, A: a, Audience: s.opt.Events.Describe(ev.Segment, lang), Broadcasts: bs,
-		CanSend: ev.Status != event.Cancelled && s.opt.Now().Before(ev.StartsAt),
+		CanSend:  ev.Status != event.Cancelled && s.opt.Now().Before(ev.StartsAt),
 		Deadline: event.FormatDateIn(ev.Deadline(), lang) + " " + event.FormatClockIn(ev.Deadline(), lang)}
 	s.render(w, r, &u, http.StatusOK, "events_show", "ev.event", page{Data: d, Flash: flashOf(r, lang)})
 }

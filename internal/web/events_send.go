@@ -152,7 +152,8 @@ func (s *Server) audiencePage(w http.ResponseWriter, r *http.Request, u store.St
 	lang := langOf(w, r)
 	seg := ev.Segment
 	var errText string
-	if r.URL.RawQuery != "" && r.URL.Query().Get("lang") == "" || r.URL.Query().Has("region") || r.URL.Query().Has("size") {
+	q := r.URL.Query()
+	if q.Has("region") || q.Has("size") || q.Has("sector") || q.Has("tags") || q.Has("channel") || q.Has("verified") || q.Has("since") || q.Has("built") {
 		var err error
 		if seg, err = s.opt.Events.Segment(segmentForm(r)); err != nil {
 			errText = t(lang, "aud.bad") + " " + err.Error()
