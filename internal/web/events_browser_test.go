@@ -211,8 +211,11 @@ func mustID(t *testing.T, s string) int64 {
 	return id
 }
 
-// shotAt writes the current page at phone and desktop width.
-func shotAt(t *testing.T, ctx context.Context, name string) {
+// shotAt writes the current page at phone and desktop width, whole
+// (long pages: the first screen only, when top is set).
+func shotAt(t *testing.T, ctx context.Context, name string) { shotOf(t, ctx, name, false) }
+
+func shotOf(t *testing.T, ctx context.Context, name string, top bool) {
 	t.Helper()
 	dir := filepath.Join("..", "..", "docs", "screenshots")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -223,7 +226,11 @@ func shotAt(t *testing.T, ctx context.Context, name string) {
 			t.Fatal(err)
 		}
 		time.Sleep(150 * time.Millisecond)
-		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(90))
+		shot := chromedp.FullScreenshot(100)
+		if top {
+			shot = chromedp.CaptureScreenshot()
+		}
+		png, err := chromedp.Run(ctx, shot)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -246,6 +253,6 @@ func shootEvents(t *testing.T, ctx context.Context, base, evID string) {
 		if err := chromedp.Do(ctx, chromedp.Navigate(base+p.path), chromedp.WaitVisible(chromedp.CSS("main h1"))); err != nil {
 			t.Fatal(err)
 		}
-		shotAt(t, ctx, p.name)
+		shotOf(t, ctx, p.name, p.name == "events-answers" || p.name == "events-badges")
 	}
 }

@@ -44,7 +44,7 @@ type Deps struct {
 
 // Names lists the actions Register adds, for `flows check`.
 var Names = []string{
-	"rsvp.load", "rsvp.answer", "rsvp.cancel", "events.mine", "events.pick", "events.upcoming",
+	"rsvp.load", "rsvp.answer", "rsvp.cancel", "events.mine", "events.pick", "events.upcoming", "events.open", "events.join",
 	"staff.events", "staff.pick_event", "staff.event_audience", "staff.segment_count", "staff.broadcast", "staff.checkin", "staff.attendance",
 }
 
@@ -65,6 +65,8 @@ func Register(a bot.Actions, deps Deps) error {
 		"events.mine":          h.eventsMine,
 		"events.pick":          h.eventsPick,
 		"events.upcoming":      h.eventsUpcoming,
+		"events.open":          h.eventsOpen,
+		"events.join":          h.eventsJoin,
 		"staff.events":         h.staffOnly(h.staffEvents),
 		"staff.pick_event":     h.staffOnly(h.staffPickEvent),
 		"staff.event_audience": h.staffOnly(h.staffEventAudience),

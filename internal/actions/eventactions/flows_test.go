@@ -292,10 +292,34 @@ func TestAcaraChangeAnswer(t *testing.T) {
 		if inv.Status != event.Declined {
 			t.Fatalf("status %s, want declined", inv.Status)
 		}
-		// Someone with no invitations.
+		// Someone with no invitation sees the published event as open,
+		// joins it and answers Hadir: their own invitation, no message
+		// sent for it.
 		c = newConvo(t, db, f.staff)
 		c.start("acara", "")
-		c.expect("Belum ada undangan")
+		c.expect("Acara terbuka yang bisa Bapak/Ibu ikuti:", "1. *Temu Bisnis Rendang*", "Tempat: Aula Painan")
+		c.say("1")
+		c.expect("Jawaban Bapak/Ibu saat ini: Belum dijawab")
+		c.say("Hadir")
+		c.expect("sudah kami catat")
+		var st string
+		if err := db.GetContext(context.Background(), &st, db.Rebind(`SELECT status FROM invitations WHERE event_id = ? AND contact_id = ?`), f.ev.ID, f.staff.ID); err != nil || st != "going" {
+			t.Fatalf("joined invitation: %q, %v", st, err)
+		}
+		// Joined once: it is now among their invitations, not offered again.
+		c = newConvo(t, db, f.staff)
+		c.start("acara", "")
+		c.expect("Undangan Bapak/Ibu:")
+		if strings.Contains(strings.Join(c.texts, "\n"), "Acara terbuka") {
+			t.Error("an event joined is still offered as open")
+		}
+		// After the deadline nothing is open.
+		c = newConvo(t, db, f.owners[0])
+		c.now = f.ev.RSVPDeadline.Add(time.Minute)
+		c.start("acara", "")
+		if strings.Contains(strings.Join(c.texts, "\n"), "Acara terbuka") {
+			t.Error("an event past its deadline is offered")
+		}
 	})
 }
 
@@ -327,7 +351,12 @@ func TestRSVPInEnglish(t *testing.T) {
 		}
 		c = newConvo(t, db, flow.Contact{ID: f.staff.ID, Channel: f.staff.Channel, Lang: "en"})
 		c.start("acara", "")
-		c.expect("You have no event invitations")
+		c.expect("Open events you can join:", "Friday, 4 December 2026", "Venue: Aula Painan", "Type a number")
+		for _, text := range c.texts {
+			if strings.Contains(text, "Bapak/Ibu") || strings.Contains(text, "Tempat") {
+				t.Errorf("Indonesian in an English list: %q", text)
+			}
+		}
 	})
 }
 

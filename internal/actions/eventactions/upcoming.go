@@ -7,6 +7,7 @@ import (
 
 	"jejaring/internal/bot"
 	"jejaring/internal/event"
+	"jejaring/internal/idn"
 	"jejaring/internal/store"
 )
 
@@ -26,12 +27,12 @@ func (h *handlers) eventsUpcoming(ctx context.Context, call bot.ActionCall) (bot
 	var b strings.Builder
 	for i := range evs {
 		ev := &evs[i]
-		fmt.Fprintf(&b, "%d. *%s* — %s", i+1, ev.Title, event.FormatWhen(ev))
+		fmt.Fprintf(&b, "%d. *%s* — %s", i+1, ev.Title, event.FormatWhenIn(ev, call.Lang))
 		if ev.Venue != "" {
-			fmt.Fprintf(&b, "\n   Tempat: %s", ev.Venue)
+			fmt.Fprintf(&b, idn.Pick(call.Lang, "\n   Tempat: %s", "\n   Venue: %s"), ev.Venue)
 		}
 		if ev.MapURL != "" {
-			fmt.Fprintf(&b, "\n   Peta: %s", ev.MapURL)
+			fmt.Fprintf(&b, idn.Pick(call.Lang, "\n   Peta: %s", "\n   Map: %s"), ev.MapURL)
 		}
 		b.WriteByte('\n')
 	}
