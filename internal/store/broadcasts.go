@@ -45,77 +45,73 @@ type AudienceReach struct {
 	Reachable map[string]int
 }
 
-// chatReach is what the audience needs of one matching business: its
-// chat, if any. It is the one place that decides "reachable by chat"
-// (a linked contact that has not stopped or blocked us) until the reach
-// package's ReachOf takes over.
-type chatReach struct {
-	business int64
-	contact  int64 // 0: no chat linked
-	channel  string
-	stopped  bool
-	blocked  bool
-}
-
-func (r *EventRepo) chatReach(ctx context.Context, seg event.Segment) ([]chatReach, error) {
+// AudienceCount is the audience builder's count in one aggregate query:
+// who a broadcast of eventID (0: none yet) to seg would queue per channel
+// (as CountSegment counts and Broadcast queues), and who matches but
+// cannot be reached, and why. Reachable by chat means a linked contact
+// that has not stopped or blocked us: the one place that decides it
+// until the reach package's ReachOf takes over. A chat with several
+// businesses counts once.
+func (r *EventRepo) AudienceCount(ctx context.Context, eventID int64, seg event.Segment) (SegmentCount, AudienceReach, error) {
 	where, args := segmentWhere(seg, false)
-	rows, err := r.db.QueryxContext(ctx, r.db.Rebind(`SELECT b.id, c.id, c.channel, c.stopped, c.blocked
+	args = append([]any{false, false, eventID}, args...)
+	rows, err := r.db.QueryxContext(ctx, r.db.Rebind(`SELECT COALESCE(c.channel, ''), COALESCE(c.stopped, ?), COALESCE(c.blocked, ?),
+ CASE WHEN i.id IS NULL THEN 0 ELSE 1 END, COUNT(DISTINCT c.id), COUNT(*) - COUNT(c.id), COUNT(*)
  FROM businesses b LEFT JOIN contacts c ON c.id = b.contact_id
- WHERE b.deleted_at IS NULL`+where+` ORDER BY b.id`), args...)
+ LEFT JOIN invitations i ON i.contact_id = c.id AND i.event_id = ?
+ WHERE b.deleted_at IS NULL`+where+`
+ GROUP BY 1, 2, 3, 4`), args...)
 	if err != nil {
-		return nil, fmt.Errorf("audience reach: %w", err)
+		return SegmentCount{}, AudienceReach{}, fmt.Errorf("audience count: %w", err)
 	}
 	defer rows.Close()
-	var out []chatReach
-	for rows.Next() {
-		var cr chatReach
-		var id sql.NullInt64
-		var ch sql.NullString
-		var stopped, blocked sql.NullBool
-		if err := rows.Scan(&cr.business, &id, &ch, &stopped, &blocked); err != nil {
-			return nil, fmt.Errorf("audience reach: %w", err)
-		}
-		cr.contact, cr.channel, cr.stopped, cr.blocked = id.Int64, ch.String, stopped.Bool, blocked.Bool
-		out = append(out, cr)
-	}
-	return out, rows.Err()
-}
-
-// Audience says who seg matches and who of them a chat can reach. A chat
-// with several businesses counts once.
-func (r *EventRepo) Audience(ctx context.Context, seg event.Segment) (AudienceReach, error) {
-	crs, err := r.chatReach(ctx, seg)
-	if err != nil {
-		return AudienceReach{}, err
-	}
+	sc := SegmentCount{ByChannel: map[string]int{}}
 	a := AudienceReach{Reachable: map[string]int{}}
 	wanted := map[string]bool{}
 	for _, c := range seg.Channels {
 		wanted[c] = true
 	}
-	seen := map[int64]bool{}
-	for _, cr := range crs {
-		a.Businesses++
-		if cr.contact == 0 {
-			a.NoChat++
+	for rows.Next() {
+		var ch string
+		var stopped, blocked bool
+		var invited, contacts, noChat, businesses int
+		if err := rows.Scan(&ch, &stopped, &blocked, &invited, &contacts, &noChat, &businesses); err != nil {
+			return SegmentCount{}, AudienceReach{}, fmt.Errorf("audience count: %w", err)
+		}
+		a.Businesses += businesses
+		a.NoChat += noChat
+		if ch == "" {
 			continue
 		}
-		if seen[cr.contact] {
+		if len(wanted) > 0 && !wanted[ch] {
+			a.OtherChannel += contacts
 			continue
 		}
-		seen[cr.contact] = true
 		switch {
-		case len(wanted) > 0 && !wanted[cr.channel]:
-			a.OtherChannel++
-		case cr.stopped:
-			a.Stopped++
-		case cr.blocked:
-			a.Blocked++
+		case stopped || blocked:
+			sc.Skipped += contacts
+			if stopped {
+				a.Stopped += contacts
+			} else {
+				a.Blocked += contacts
+			}
+		case invited == 1:
+			sc.Already += contacts
+			a.Reachable[ch] += contacts
 		default:
-			a.Reachable[cr.channel]++
+			sc.ByChannel[ch] += contacts
+			sc.Total += contacts
+			a.Reachable[ch] += contacts
 		}
 	}
-	return a, nil
+	return sc, a, rows.Err()
+}
+
+// Audience says who seg matches and who of them a chat can reach
+// (AudienceCount without an event).
+func (r *EventRepo) Audience(ctx context.Context, seg event.Segment) (AudienceReach, error) {
+	_, a, err := r.AudienceCount(ctx, 0, seg)
+	return a, err
 }
 
 // BroadcastInfo is one broadcast of an event.

@@ -254,11 +254,7 @@ type AudienceView struct {
 // Plan counts who a broadcast of eventID (0: none yet) to seg would
 // reach per channel, who it cannot and why, and how long it would take.
 func (d *Desk) Plan(ctx context.Context, eventID int64, seg event.Segment, lang string) (AudienceView, error) {
-	sc, err := d.Events.CountSegment(ctx, eventID, seg)
-	if err != nil {
-		return AudienceView{}, err
-	}
-	reach, err := d.Events.Audience(ctx, seg)
+	sc, reach, err := d.Events.AudienceCount(ctx, eventID, seg)
 	if err != nil {
 		return AudienceView{}, err
 	}
