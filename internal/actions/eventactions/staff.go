@@ -24,13 +24,13 @@ func (h *handlers) staffEvents(ctx context.Context, call bot.ActionCall) (bot.Ac
 	var b strings.Builder
 	ids := make([]any, 0, len(evs))
 	for i, ev := range evs {
-		status := "terbit"
+		status := idn.Pick(call.Lang, "terbit", "published")
 		if ev.Status == event.Draft {
-			status = "draf"
+			status = idn.Pick(call.Lang, "draf", "draft")
 		} else if ev.Status == event.Changed {
-			status = "diubah"
+			status = idn.Pick(call.Lang, "diubah", "changed")
 		}
-		fmt.Fprintf(&b, "%d. %s — %s (%s)\n", i+1, ev.Title, event.FormatWhen(&ev), status)
+		fmt.Fprintf(&b, "%d. %s — %s (%s)\n", i+1, ev.Title, event.FormatWhenIn(&ev, call.Lang), status)
 		ids = append(ids, ev.ID)
 	}
 	return ok(map[string]any{"events_text": strings.TrimRight(b.String(), "\n"), "events_count": len(evs), "event_ids": ids})
@@ -167,13 +167,14 @@ func (h *handlers) staffBroadcast(ctx context.Context, call bot.ActionCall) (bot
 	case err != nil:
 		return bot.ActionResult{}, err
 	}
-	text := fmt.Sprintf("Siap! %s undangan masuk antrean pengiriman", idn.Thousands(br.Queued, "id"))
+	lang := call.Lang
+	text := fmt.Sprintf(idn.Pick(lang, "Siap! %s undangan masuk antrean pengiriman", "Done! %s invitations are queued"), idn.Thousands(br.Queued, lang))
 	if br.Already > 0 {
-		text += fmt.Sprintf(" (%s sudah diundang sebelumnya)", idn.Thousands(br.Already, "id"))
+		text += fmt.Sprintf(idn.Pick(lang, " (%s sudah diundang sebelumnya)", " (%s were invited before)"), idn.Thousands(br.Already, lang))
 	}
-	text += ". Saya kabari perkembangannya di sini."
+	text += idn.Pick(lang, ". Saya kabari perkembangannya di sini.", ". I will report the progress here.")
 	if br.Queued == 0 {
-		text = "Tidak ada penerima baru untuk sasaran ini; tidak ada yang dikirim."
+		text = idn.Pick(lang, "Tidak ada penerima baru untuk sasaran ini; tidak ada yang dikirim.", "Nobody new matches this audience; nothing was sent.")
 	}
 	return ok(map[string]any{"result_text": text, "queued": br.Queued})
 }
