@@ -376,13 +376,24 @@ func TestStaffFlow(t *testing.T) {
 		c.expect("Acara yang mana?", "1. Temu Bisnis Rendang")
 		c.say("1")
 		c.expect("Sasaran yang tersimpan untuk *Temu Bisnis Rendang*: semua UMKM terdaftar.", "Pakai sasaran ini?")
+		noCode := func() {
+			t.Helper()
+			for _, text := range c.texts {
+				if strings.Contains(text, "13.01.") {
+					t.Errorf("a kecamatan code reached staff: %q", text)
+				}
+			}
+		}
 		c.say("Pilih sasaran lain")
 		c.expect("Kecamatan mana saja?")
+		noCode()
 		c.say("7")
 		c.expect("Skala usaha")
+		noCode()
 		c.say("lewati")
 		c.expect("sudah diverifikasi?")
 		c.say("tidak")
+		noCode()
 		c.expect("Sasaran: kecamatan Koto XI Tarusan.", "Akan menerima: 2 UMKM (web chat 2)", "Perkiraan lama pengiriman: web chat kurang dari 1 menit",
 			"Contoh pesan", "Bapak/Ibu Siti", "Kirim sekarang?")
 		c.say("ya")
