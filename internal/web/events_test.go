@@ -255,6 +255,55 @@ func TestEventPages(t *testing.T) {
 		if n := count(t, db, `SELECT COUNT(*) FROM outbox WHERE event_id = ? AND kind = 'change'`, id); n != 2 {
 			t.Errorf("change notices %d, want 2 (both going)", n)
 		}
+		// A viewer reads the event and its funnel, not the audience or the answers.
+		if r := viewer.get(funnel); r.code != http.StatusOK || strings.Contains(r.body, "fun-resend") {
+			t.Errorf("viewer's funnel: %d, resend offered: %v", r.code, strings.Contains(r.body, "fun-resend"))
+		}
+		if r := viewer.get(path); r.code != http.StatusOK || strings.Contains(r.body, `id="ev-send"`) {
+			t.Errorf("viewer's event page: %d", r.code)
+		}
+		for _, p := range []string{path + "/audience", path + "/answers", funnel + "/csv?status=all"} {
+			if r := viewer.get(p); r.code != http.StatusForbidden {
+				t.Errorf("viewer GET %s: %d, want 403", p, r.code)
+			}
+		}
+		if r := viewer.post(funnel+"/resend", url.Values{}); r.code != http.StatusForbidden {
+			t.Errorf("viewer resend: %d", r.code)
+		}
+		// The live stream: its first event carries the funnel's figures;
+		// a user holds a few streams at once, not more.
+		var bodies []*http.Response
+		for i := range 5 {
+			req, _ := http.NewRequest("GET", h.srv.URL+funnel+"/live", nil)
+			res, err := viewer.hc.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			bodies = append(bodies, res)
+			if i < 4 && res.StatusCode != http.StatusOK {
+				t.Fatalf("stream %d: %d", i, res.StatusCode)
+			}
+			if i == 4 && res.StatusCode != http.StatusTooManyRequests {
+				t.Errorf("fifth stream: %d, want 429", res.StatusCode)
+			}
+		}
+		buf := make([]byte, 0, 4096)
+		chunk := make([]byte, 1024)
+		for !strings.Contains(string(buf), "\n\n") || !strings.Contains(string(buf), "event: funnel") {
+			k, err := bodies[0].Body.Read(chunk)
+			if err != nil {
+				t.Fatalf("stream: %v (%q)", err, buf)
+			}
+			buf = append(buf, chunk[:k]...)
+		}
+		for _, want := range []string{`"queued":5`, `"going":2`, `"answered":2`} {
+			if !strings.Contains(string(buf), want) {
+				t.Errorf("stream's first event lacks %s: %s", want, buf)
+			}
+		}
+		for _, b := range bodies {
+			b.Body.Close()
+		}
 		if !has(h.actions("staff:rina"), "event.broadcast") {
 			t.Error("the broadcast is not in the audit log")
 		}
