@@ -37,7 +37,7 @@ func (s *Server) loadBusiness(w http.ResponseWriter, r *http.Request, u store.St
 		s.fail(w, r, u, http.StatusNotFound, "err.notfound")
 		return nil, false
 	}
-	b, err := s.biz.GetBusiness(r.Context(), id)
+	b, err := s.opt.Businesses.GetBusiness(r.Context(), id)
 	if errors.Is(err, umkm.ErrNotFound) || err == nil && b.DeletedAt != nil {
 		s.fail(w, r, u, http.StatusNotFound, "err.notfound")
 		return nil, false
@@ -120,9 +120,9 @@ func (s *Server) renderBusiness(w http.ResponseWriter, r *http.Request, u store.
 		{t(lang, "f.created_at"), b.CreatedAt.In(s.location).Format("02-01-2006 15:04") + " WIB"},
 	}
 	if b.ContactID != nil {
-		if c, err := s.opt.DB.ContactByID(ctx, *b.ContactID); err == nil {
+		if c, err := s.opt.Contacts.ContactByID(ctx, *b.ContactID); err == nil {
 			d.Contact = c.Channel + " · " + c.DisplayName
-			cs, err := s.opt.DB.ConsentsOf(ctx, c.ID)
+			cs, err := s.opt.Contacts.ConsentsOf(ctx, c.ID)
 			if err != nil {
 				s.serverError(w, r, u, err)
 				return
@@ -134,7 +134,7 @@ func (s *Server) renderBusiness(w http.ResponseWriter, r *http.Request, u store.
 				}
 				d.Consents = append(d.Consents, consentRow{x.CreatedAt.In(s.location).Format("02-01-2006 15:04"), x.Purpose, ans, x.NoticeVersion})
 			}
-			invs, err := s.events.MyInvitations(ctx, c.ID, s.opt.Now())
+			invs, err := s.opt.Events.MyInvitations(ctx, c.ID, s.opt.Now())
 			if err != nil {
 				s.serverError(w, r, u, err)
 				return
@@ -144,7 +144,7 @@ func (s *Server) renderBusiness(w http.ResponseWriter, r *http.Request, u store.
 			}
 		}
 	}
-	log, err := s.opt.DB.AuditFor(ctx, "business", strconv.FormatInt(b.ID, 10))
+	log, err := s.opt.Audit.AuditFor(ctx, "business", strconv.FormatInt(b.ID, 10))
 	if err != nil {
 		s.serverError(w, r, u, err)
 		return
@@ -294,7 +294,7 @@ func (s *Server) edit(w http.ResponseWriter, r *http.Request, u store.StaffUser)
 		return
 	}
 	nb.Classify()
-	changes, err := s.biz.UpdateBusiness(r.Context(), &nb, store.ActorStaff(u.Username), now)
+	changes, err := s.opt.Businesses.UpdateBusiness(r.Context(), &nb, store.ActorStaff(u.Username), now)
 	var dup *umkm.DuplicateError
 	if errors.As(err, &dup) {
 		errs["nib"] = page{Lang: lang}.T("f.nib") + ": " + dup.Existing.RegNo

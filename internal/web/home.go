@@ -56,7 +56,7 @@ type officeTile struct {
 const homeWeeks = 12
 
 func (s *Server) charts(ctx context.Context, lang string) (homeData, error) {
-	st, err := s.biz.BusinessStats(ctx)
+	st, err := s.opt.Stats.BusinessStats(ctx)
 	if err != nil {
 		return homeData{}, err
 	}
@@ -101,7 +101,7 @@ func (s *Server) charts(ctx context.Context, lang string) (homeData, error) {
 	}
 
 	now := s.opt.Now()
-	weeks, err := s.biz.BusinessesPerWeek(ctx, now.AddDate(0, 0, -7*(homeWeeks-1)), now)
+	weeks, err := s.opt.Stats.BusinessesPerWeek(ctx, now.AddDate(0, 0, -7*(homeWeeks-1)), now)
 	if err != nil {
 		return homeData{}, err
 	}
