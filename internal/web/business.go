@@ -14,8 +14,6 @@ import (
 
 type field struct{ Label, Value string }
 
-type historyRow struct{ When, Who, Action, Details string }
-
 type consentRow struct{ When, Purpose, Answer, Notice string }
 
 type eventRow struct{ Title, When, Status string }
@@ -102,7 +100,7 @@ func (s *Server) renderBusiness(w http.ResponseWriter, r *http.Request, u store.
 		if p == nil {
 			return ""
 		}
-		return "Rp " + thousands(*p)
+		return idn.Rupiah(*p)
 	}
 	yes := t(lang, "dir.no")
 	if b.Verified {
@@ -116,7 +114,7 @@ func (s *Server) renderBusiness(w http.ResponseWriter, r *http.Request, u store.
 		{t(lang, "f.address"), b.Address}, {t(lang, "f.year_started"), num(b.YearStarted)}, {t(lang, "f.workers"), num(b.Workers)},
 		{t(lang, "f.capital"), money(b.Capital)}, {t(lang, "f.annual_sales"), money(b.AnnualSales)},
 		{t(lang, "f.size_class"), sizeLabel(lang, string(b.SizeClass))}, {t(lang, "f.verified"), yes},
-		{t(lang, "f.source"), b.Source}, {t(lang, "f.tags"), b.Tags},
+		{t(lang, "f.source"), sourceLabel(b.Source, lang)}, {t(lang, "f.tags"), b.Tags},
 		{t(lang, "f.created_at"), b.CreatedAt.In(s.location).Format("02-01-2006 15:04") + " WIB"},
 	}
 	if b.ContactID != nil {
@@ -149,33 +147,8 @@ func (s *Server) renderBusiness(w http.ResponseWriter, r *http.Request, u store.
 		s.serverError(w, r, u, err)
 		return
 	}
-	for i := len(log) - 1; i >= 0; i-- {
-		e := log[i]
-		action := t(lang, "act."+e.Action)
-		if action == "" {
-			action = e.Action
-		}
-		d.History = append(d.History, historyRow{e.At.In(s.location).Format("02-01-2006 15:04"), e.Actor, action, e.Details})
-	}
+	d.History = s.history(log, lang)
 	s.render(w, r, &u, code, "business", "biz.data", page{Data: d, Error: errText})
-}
-
-// thousands writes 1500000 as 1.500.000, the Indonesian way.
-func thousands(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte('.')
-		}
-		b.WriteRune(r)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
 }
 
 // editData is the edit form: the values as typed and the errors by field.

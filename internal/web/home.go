@@ -2,13 +2,13 @@ package web
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
 	"net/http"
 	"strings"
 
 	"jejaring/internal/store"
 	"jejaring/internal/umkm"
+	"jejaring/internal/umkm/sheet"
 )
 
 // chart is one figure of the home page: bars, and the same numbers as a
@@ -162,22 +162,22 @@ func (s *Server) chartCSV(w http.ResponseWriter, r *http.Request, u store.StaffU
 		if c.Name != name {
 			continue
 		}
+		table := sheet.Table{Name: c.Name, Header: []string{t(lang, "col.what"), t(lang, "col.count")}}
+		if c.RefCol != "" {
+			table.Header = append(table.Header, c.RefCol)
+		}
+		for _, row := range c.Rows {
+			rec := []any{row.Label, row.N}
+			if c.RefCol != "" {
+				rec = append(rec, row.Ref)
+			}
+			table.Rows = append(table.Rows, rec)
+		}
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="jejaring-%s.csv"`, c.Name))
-		cw := csv.NewWriter(w)
-		head := []string{t(lang, "col.what"), t(lang, "col.count")}
-		if c.RefCol != "" {
-			head = append(head, c.RefCol)
+		if err := sheet.WriteCSV(w, table); err != nil {
+			s.opt.Log.Error("dashboard: chart csv", "chart", c.Name, "err", err)
 		}
-		_ = cw.Write(head)
-		for _, row := range c.Rows {
-			rec := []string{neutralise(row.Label), fmt.Sprint(row.N)}
-			if c.RefCol != "" {
-				rec = append(rec, fmt.Sprint(row.Ref))
-			}
-			_ = cw.Write(rec)
-		}
-		cw.Flush()
 		return
 	}
 	s.fail(w, r, u, http.StatusNotFound, "err.notfound")
