@@ -7,6 +7,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"jejaring/internal/contact"
+	"jejaring/internal/event"
 	"jejaring/internal/idn"
 	"jejaring/internal/store"
 	"jejaring/internal/umkm"
@@ -14,16 +16,28 @@ import (
 
 type field struct{ Label, Value string }
 
-type consentRow struct{ When, Purpose, Answer, Notice string }
+type consentRow struct{ When, Purpose, Answer, Notice, Channel string }
 
-type eventRow struct{ Title, When, Status string }
+// eventRow is one invitation on the business page: the event, the
+// answer (with party size and wishes), and whether they came.
+type eventRow struct {
+	Title, When, Answer, Answered, Attended string
+	Past, Cancelled                         bool
+}
+
+// contactInfo is the chat contact, masked: the channel, the name the
+// platform gives, the account or phone with its middle hidden.
+type contactInfo struct {
+	Channel, Name, Account, Phone, LastSeen string
+	Stopped, Blocked                        bool
+}
 
 type bizData struct {
 	B        umkm.Business
 	Fields   []field
 	Full     bool
 	Consents []consentRow
-	Contact  string
+	Contact  *contactInfo
 	Events   []eventRow
 	History  []historyRow
 	Reason   string
@@ -118,27 +132,32 @@ func (s *Server) renderBusiness(w http.ResponseWriter, r *http.Request, u store.
 		{t(lang, "f.created_at"), b.CreatedAt.In(s.location).Format("02-01-2006 15:04") + " WIB"},
 	}
 	if b.ContactID != nil {
-		if c, err := s.opt.Contacts.ContactByID(ctx, *b.ContactID); err == nil {
-			d.Contact = c.Channel + " · " + c.DisplayName
+		c, err := s.opt.Contacts.ContactByID(ctx, *b.ContactID)
+		if err != nil && !errors.Is(err, contact.ErrNotFound) {
+			s.serverError(w, r, u, err)
+			return
+		}
+		if err == nil {
+			d.Contact = s.contactRow(c, lang)
 			cs, err := s.opt.Contacts.ConsentsOf(ctx, c.ID)
 			if err != nil {
 				s.serverError(w, r, u, err)
 				return
 			}
 			for _, x := range cs {
-				ans := t(lang, "dir.no")
+				ans := t(lang, "consent.no")
 				if x.Granted {
-					ans = t(lang, "dir.yes")
+					ans = t(lang, "consent.yes")
 				}
-				d.Consents = append(d.Consents, consentRow{x.CreatedAt.In(s.location).Format("02-01-2006 15:04"), x.Purpose, ans, x.NoticeVersion})
+				d.Consents = append(d.Consents, consentRow{x.CreatedAt.In(s.location).Format("02-01-2006 15:04") + " WIB", purposeLabel(x.Purpose, lang), ans, x.NoticeVersion, x.Channel})
 			}
-			invs, err := s.opt.Events.MyInvitations(ctx, c.ID, s.opt.Now())
+			invs, err := s.opt.Events.InvitationsOf(ctx, c.ID)
 			if err != nil {
 				s.serverError(w, r, u, err)
 				return
 			}
 			for _, inv := range invs {
-				d.Events = append(d.Events, eventRow{inv.Event.Title, inv.Event.StartsAt.In(s.location).Format("02-01-2006 15:04"), string(inv.Invitation.Status)})
+				d.Events = append(d.Events, s.eventRow(inv, lang))
 			}
 		}
 	}
@@ -298,4 +317,66 @@ func idnErr(err error, lang, id, en string) string {
 		return en
 	}
 	return id
+}
+
+func (s *Server) contactRow(c contact.Contact, lang string) *contactInfo {
+	account := idn.MaskID(c.ExternalID) // a Telegram id, a web chat session
+	if c.Channel == "whatsapp" {
+		account = idn.MaskPhone(c.ExternalID)
+	}
+	ci := &contactInfo{Channel: channelLabel(c.Channel), Name: c.DisplayName, Account: account,
+		Phone: idn.MaskPhone(c.VerifiedPhone()), Stopped: c.Stopped, Blocked: c.Blocked}
+	if !c.LastSeen.IsZero() {
+		ci.LastSeen = c.LastSeen.In(s.location).Format("02-01-2006 15:04") + " WIB"
+	}
+	return ci
+}
+
+func channelLabel(ch string) string {
+	switch ch {
+	case "whatsapp":
+		return "WhatsApp"
+	case "telegram":
+		return "Telegram"
+	case "webchat":
+		return "Web chat"
+	}
+	return ch
+}
+
+func purposeLabel(p, lang string) string {
+	if l := t(lang, "purpose."+p); l != "" {
+		return l
+	}
+	return p
+}
+
+func (s *Server) eventRow(inv store.MyInvitation, lang string) eventRow {
+	now := s.opt.Now()
+	e, i := inv.Event, inv.Invitation
+	row := eventRow{Title: e.Title, When: e.StartsAt.In(s.location).Format("02-01-2006 15:04") + " WIB",
+		Past: !e.EndsAt.After(now), Cancelled: e.Status == event.Cancelled, Answer: t(lang, "rsvp."+string(i.Status))}
+	if row.Answer == "" {
+		row.Answer = string(i.Status)
+	}
+	if i.Status == event.Going && i.PartySize > 1 {
+		row.Answer += " · " + page{Lang: lang}.Tf("rsvp.party", i.PartySize)
+	}
+	if len(i.Needs) > 0 {
+		row.Answer += " · " + t(lang, "rsvp.needs") + ": " + strings.Join(i.Needs, ", ")
+	}
+	if !i.AnsweredAt.IsZero() {
+		row.Answered = i.AnsweredAt.In(s.location).Format("02-01-2006 15:04") + " WIB"
+	}
+	switch {
+	case !i.CheckedInAt.IsZero():
+		row.Attended = t(lang, "rsvp.came") + " " + i.CheckedInAt.In(s.location).Format("15:04") + " WIB"
+	case row.Cancelled:
+		row.Attended = t(lang, "rsvp.cancelled")
+	case row.Past:
+		row.Attended = t(lang, "rsvp.notcame")
+	default:
+		row.Attended = t(lang, "rsvp.upcoming")
+	}
+	return row
 }

@@ -60,8 +60,10 @@ type ContactStore interface {
 	ConsentsOf(ctx context.Context, contactID int64) ([]contact.Consent, error)
 }
 
-// EventStore is a business's invitations on the business page
+// EventStore is the events: a contact's invitations, past ones included,
+// on the business page, and the events held on the home page
 // (store.EventRepo).
 type EventStore interface {
-	MyInvitations(ctx context.Context, contactID int64, now time.Time) ([]store.MyInvitation, error)
+	InvitationsOf(ctx context.Context, contactID int64) ([]store.MyInvitation, error)
+	EventFigures(ctx context.Context, now time.Time) (store.EventFigures, error)
 }
