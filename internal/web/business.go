@@ -210,6 +210,13 @@ func (s *Server) editPage(w http.ResponseWriter, r *http.Request, u store.StaffU
 	if !ok {
 		return
 	}
+	// The form holds the owner's phone in full, to change it: the view
+	// is audited like the reveal (the NIK is not on the form).
+	details := map[string]any{"reg_no": b.RegNo, "view": "edit", "fields": []string{"owner_phone"}}
+	if err := s.audit(r.Context(), u, store.AuditDataView, "business", strconv.FormatInt(b.ID, 10), details); err != nil {
+		s.serverError(w, r, u, err)
+		return
+	}
 	s.renderEdit(w, r, u, b, formOf(b), b.Verified, nil, http.StatusOK)
 }
 

@@ -99,13 +99,14 @@ func (s *Server) row(b umkm.Business, lang string) row {
 }
 
 type dirData struct {
-	Form                          dirForm
-	Rows                          []row
-	Total                         int
-	Kecamatan, Sizes, Sectors     []option
-	Sorts, Sources                []option
-	PrevURL, NextURL, ExportQuery string
-	From, To                      int
+	Form                      dirForm
+	Rows                      []row
+	Total                     int
+	Kecamatan, Sizes, Sectors []option
+	Sorts, Sources            []option
+	PrevURL, NextURL          string
+	ExportURL, ExportXLSXURL  string // the filtered set, as the form has it
+	From, To                  int
 }
 
 const dirPageSize = 25
@@ -143,7 +144,12 @@ func (s *Server) directory(w http.ResponseWriter, r *http.Request, u store.Staff
 		d.Rows = append(d.Rows, s.row(b, lang))
 	}
 	q := f.query()
-	d.ExportQuery = q.Encode()
+	// Whole URLs: html/template would escape a bare query in an href
+	// (= and & as %3d and %26), and the export would lose the filters.
+	d.ExportURL = "/dashboard/businesses/export?" + q.Encode()
+	qx := f.query()
+	qx.Set("format", "xlsx")
+	d.ExportXLSXURL = "/dashboard/businesses/export?" + qx.Encode()
 	if len(d.Rows) > 0 {
 		d.From = (f.Page-1)*dirPageSize + 1
 		d.To = d.From + len(d.Rows) - 1

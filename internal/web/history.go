@@ -75,6 +75,9 @@ func (s *Server) notes(action string, d map[string]json.RawMessage, lang string)
 	var out []string
 	switch action {
 	case store.AuditDataView:
+		if str("view") == "edit" {
+			out = append(out, t(lang, "hist.edit"))
+		}
 		if str("view") == "full" {
 			out = append(out, t(lang, "hist.full"))
 			if r := str("reason"); r != "" {
