@@ -104,6 +104,7 @@ var msgs = map[string]tr{
 	"dir.no":                     {"Belum", "No"},
 	"dir.found":                  {"%d usaha ditemukan", "%d businesses found"},
 	"dir.none":                   {"Belum ada usaha yang cocok. Coba kata lain atau kurangi saringan.", "No business matches. Try other words or fewer filters."},
+	"dir.pages":                  {"Halaman hasil", "Result pages"},
 	"dir.prev":                   {"Sebelumnya", "Previous"},
 	"dir.next":                   {"Berikutnya", "Next"},
 	"dir.export":                 {"Unduh hasil (CSV)", "Download results (CSV)"},

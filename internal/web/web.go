@@ -241,6 +241,7 @@ type page struct {
 	User  *store.StaffUser
 	Title string
 	Path  string
+	Query url.Values // the request's query without lang, for the language switch
 	Flash string
 	Error string
 	Data  any
@@ -270,10 +271,17 @@ func (p page) OtherLang() string {
 	return langEN
 }
 
-// LangURL is the current page in the other language.
+// LangURL is the current page in the other language, its filters kept.
 func (p page) LangURL() string {
-	u := url.URL{Path: p.Path}
-	return u.String() + "?lang=" + p.OtherLang()
+	q := url.Values{}
+	for k, v := range p.Query {
+		if k != "lang" && k != "ok" {
+			q[k] = v
+		}
+	}
+	q.Set("lang", p.OtherLang())
+	u := url.URL{Path: p.Path, RawQuery: q.Encode()}
+	return u.String()
 }
 
 var funcs = template.FuncMap{
@@ -318,6 +326,9 @@ func (s *Server) parse() error {
 // render writes a page with the layout.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, u *store.StaffUser, code int, name, title string, p page) {
 	p.Lang, p.User, p.Path, p.s = langOf(w, r), u, r.URL.Path, s
+	if r.Method == http.MethodGet {
+		p.Query = r.URL.Query()
+	}
 	p.Title = t(p.Lang, title)
 	if p.Flash == "" {
 		p.Flash = t(p.Lang, r.URL.Query().Get("ok"))
