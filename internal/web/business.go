@@ -149,7 +149,7 @@ func (s *Server) renderBusiness(w http.ResponseWriter, r *http.Request, u store.
 				if x.Granted {
 					ans = t(lang, "consent.yes")
 				}
-				d.Consents = append(d.Consents, consentRow{x.CreatedAt.In(s.location).Format("02-01-2006 15:04") + " WIB", purposeLabel(x.Purpose, lang), ans, x.NoticeVersion, x.Channel})
+				d.Consents = append(d.Consents, consentRow{x.CreatedAt.In(s.location).Format("02-01-2006 15:04") + " WIB", purposeLabel(x.Purpose, lang), ans, x.NoticeVersion, channelLabel(x.Channel)})
 			}
 			invs, err := s.opt.Events.InvitationsOf(ctx, c.ID)
 			if err != nil {

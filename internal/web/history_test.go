@@ -27,7 +27,7 @@ func TestHistoryReadable(t *testing.T) {
 			t.Fatalf("reveal: %d", r.code)
 		}
 		r := staff.get(b.path)
-		i := strings.Index(r.body, `<table class="history">`)
+		i := strings.Index(r.body, `<table class="history stack">`)
 		if i < 0 {
 			t.Fatalf("no history table: %s", r.body)
 		}
