@@ -47,7 +47,7 @@ func (r *BusinessRepo) SearchBusinesses(ctx context.Context, s umkm.Search) (umk
 	text := strings.ToLower(strings.TrimSpace(s.Text))
 	byName := text != "" && !hasDigit(text)
 	if byName && !r.db.IsPostgres() {
-		return r.searchNamesInGo(ctx, s, text, conds, args, limit, offset)
+		return r.searchNamesInGo(ctx, s, text, conds, args, limit, offset, true)
 	}
 	var order string
 	var orderArgs []any
@@ -212,14 +212,14 @@ func ftsIDMatch(text string) (string, bool) {
 
 // searchNamesInGo is the SQLite name search: the filtered rows' names are
 // scored here, the best page is then read by id.
-func (r *BusinessRepo) searchNamesInGo(ctx context.Context, s umkm.Search, text string, conds []string, args []any, limit, offset int) (umkm.SearchPage, error) {
+func (r *BusinessRepo) searchNamesInGo(ctx context.Context, s umkm.Search, text string, conds []string, args []any, limit, offset int, prefilter bool) (umkm.SearchPage, error) {
 	var rows []struct {
 		ID        int64     `db:"id"`
 		Names     string    `db:"names"`
 		RegNo     string    `db:"reg_no"`
 		CreatedAt time.Time `db:"created_at"`
 	}
-	if cond, condArgs, ok := ftsNameCandidates(text); ok {
+	if cond, condArgs, ok := ftsNameCandidates(text); ok && prefilter {
 		// Only these rows can reach nameThreshold: score only them.
 		conds, args = append(slices.Clone(conds), cond), append(slices.Clone(args), condArgs...)
 	}
