@@ -29,7 +29,7 @@ func TestEveryPageLabelledAndBilingual(t *testing.T) {
 		b := f.bizByContact[f.contacts[0]]
 		admin := h.signedIn("admin")
 		anon := h.client()
-		pages := []string{"/dashboard/", "/dashboard/businesses", "/dashboard/businesses?q=usaha&partners=yes&sort=name", b.path, b.path + "/edit",
+		pages := []string{"/dashboard/", "/dashboard/businesses", "/dashboard/businesses?q=usaha&partners=yes&sort=name", b.path, b.path + "/edit", "/dashboard/businesses/new",
 			"/dashboard/users", "/dashboard/me", "/login"}
 		for _, lang := range []string{"id", "en"} {
 			for _, p := range pages {

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"jejaring/internal/contact"
@@ -172,13 +173,14 @@ func (s *Server) renderBusiness(w http.ResponseWriter, r *http.Request, u store.
 
 // editData is the edit form: the values as typed and the errors by field.
 type editData struct {
-	ID        int64
-	RegNo     string
-	V         map[string]string
-	Errs      map[string]string
-	Verified  bool
-	Kecamatan []option
-	Sectors   []option
+	ID           int64
+	RegNo        string
+	Action, Back string // where the form posts, where Cancel leads
+	V            map[string]string
+	Errs         map[string]string
+	Verified     bool
+	Kecamatan    []option
+	Sectors      []option
 }
 
 // editFields are the fields staff may change here (NIK, consents, the
@@ -223,12 +225,17 @@ func (s *Server) editPage(w http.ResponseWriter, r *http.Request, u store.StaffU
 func (s *Server) renderEdit(w http.ResponseWriter, r *http.Request, u store.StaffUser, b *umkm.Business, v map[string]string, verified bool, errs map[string]string, code int) {
 	lang := langOf(w, r)
 	d := editData{ID: b.ID, RegNo: b.RegNo, V: v, Errs: errs, Verified: verified}
+	d.Action, d.Back = "/dashboard/businesses/"+strconv.FormatInt(b.ID, 10)+"/edit", "/dashboard/businesses/"+strconv.FormatInt(b.ID, 10)
+	title := "biz.edit"
+	if b.ID == 0 {
+		d.Action, d.Back, d.RegNo, title = "/dashboard/businesses/new", "/dashboard/businesses", t(lang, "nav.directory"), "biz.new"
+	}
 	d.Kecamatan, _, d.Sectors, _, _ = s.options(lang)
 	p := page{Data: d}
 	if len(errs) > 0 {
 		p.Error = t(lang, "biz.fix")
 	}
-	s.render(w, r, &u, code, "edit", "biz.edit", p)
+	s.render(w, r, &u, code, "edit", title, p)
 }
 
 // edit saves the form with the chat's rules: the same parsers for money
@@ -242,52 +249,7 @@ func (s *Server) edit(w http.ResponseWriter, r *http.Request, u store.StaffUser)
 	}
 	lang := langOf(w, r)
 	now := s.opt.Now()
-	v := map[string]string{}
-	for _, f := range editFields {
-		v[f] = idn.CleanText(strings.TrimSpace(r.PostFormValue(f)))
-	}
-	verified := r.PostFormValue("verified") == "on"
-	errs := map[string]string{}
-	nb := *b
-	nb.Name, nb.OwnerName, nb.OwnerPhone, nb.NIB, nb.Products = v["name"], v["owner_name"], v["owner_phone"], v["nib"], v["products"]
-	nb.KBLISection, nb.RegionCode, nb.Village, nb.Address, nb.Tags = v["kbli_section"], v["region_code"], v["village"], v["address"], v["tags"]
-	nb.Verified = verified
-	if nb.KBLISection != b.KBLISection {
-		nb.KBLICode, nb.KBLIVersion = "", "" // a new section drops the old code
-	}
-	intField := func(name string) *int {
-		if v[name] == "" {
-			return nil
-		}
-		f, err := idn.ParseNumber(v[name])
-		if err != nil || f != float64(int(f)) {
-			errs[name] = idnErr(err, lang, "Isi dengan angka, contoh: 3", "Write a number, for example: 3")
-			return nil
-		}
-		n := int(f)
-		return &n
-	}
-	moneyField := func(name string) *int64 {
-		if v[name] == "" {
-			return nil
-		}
-		m, err := idn.ParseMoney(v[name])
-		if err != nil {
-			errs[name] = idnErr(err, lang, "Isi dengan jumlah rupiah, contoh: 50 juta", "Write an amount in rupiah, for example: 50 juta")
-			return nil
-		}
-		return &m
-	}
-	nb.YearStarted, nb.Workers = intField("year_started"), intField("workers")
-	nb.Capital, nb.AnnualSales = moneyField("capital"), moneyField("annual_sales")
-	if err := nb.Validate(s.opt.Data.Region, now); err != nil {
-		var ve umkm.ValidationErrors
-		if errors.As(err, &ve) {
-			for _, fe := range ve {
-				errs[fe.Field] = idnErr(fe.Err, lang, fe.Err.Error(), fe.Err.Error())
-			}
-		}
-	}
+	nb, v, verified, errs := s.readBusinessForm(r, lang, *b, now)
 	if len(errs) > 0 {
 		s.renderEdit(w, r, u, b, v, verified, errs, http.StatusUnprocessableEntity)
 		return
@@ -386,4 +348,95 @@ func (s *Server) eventRow(inv store.MyInvitation, lang string) eventRow {
 		row.Attended = t(lang, "rsvp.upcoming")
 	}
 	return row
+}
+
+// readBusinessForm reads the edit (or new) form over base with the chat's
+// rules: the same parsers for money ("50 juta") and numbers, and
+// umkm.Business.Validate against the region. errs are by field.
+func (s *Server) readBusinessForm(r *http.Request, lang string, base umkm.Business, now time.Time) (umkm.Business, map[string]string, bool, map[string]string) {
+	v := map[string]string{}
+	for _, f := range editFields {
+		v[f] = idn.CleanText(strings.TrimSpace(r.PostFormValue(f)))
+	}
+	verified := r.PostFormValue("verified") == "on"
+	errs := map[string]string{}
+	nb := base
+	nb.Name, nb.OwnerName, nb.OwnerPhone, nb.NIB, nb.Products = v["name"], v["owner_name"], v["owner_phone"], v["nib"], v["products"]
+	nb.KBLISection, nb.RegionCode, nb.Village, nb.Address, nb.Tags = v["kbli_section"], v["region_code"], v["village"], v["address"], v["tags"]
+	nb.Verified = verified
+	if nb.KBLISection != base.KBLISection {
+		nb.KBLICode, nb.KBLIVersion = "", "" // a new section drops the old code
+	}
+	intField := func(name string) *int {
+		if v[name] == "" {
+			return nil
+		}
+		f, err := idn.ParseNumber(v[name])
+		if err != nil || f != float64(int(f)) {
+			errs[name] = idnErr(err, lang, "Isi dengan angka, contoh: 3", "Write a number, for example: 3")
+			return nil
+		}
+		n := int(f)
+		return &n
+	}
+	moneyField := func(name string) *int64 {
+		if v[name] == "" {
+			return nil
+		}
+		m, err := idn.ParseMoney(v[name])
+		if err != nil {
+			errs[name] = idnErr(err, lang, "Isi dengan jumlah rupiah, contoh: 50 juta", "Write an amount in rupiah, for example: 50 juta")
+			return nil
+		}
+		return &m
+	}
+	nb.YearStarted, nb.Workers = intField("year_started"), intField("workers")
+	nb.Capital, nb.AnnualSales = moneyField("capital"), moneyField("annual_sales")
+	if err := nb.Validate(s.opt.Data.Region, now); err != nil {
+		var ve umkm.ValidationErrors
+		if errors.As(err, &ve) {
+			for _, fe := range ve {
+				errs[fe.Field] = idnErr(fe.Err, lang, fe.Err.Error(), fe.Err.Error())
+			}
+		}
+	}
+	return nb, v, verified, errs
+}
+
+// newPage is the form for a business staff enter themselves (from a paper
+// form or a visit): the edit form, empty.
+func (s *Server) newPage(w http.ResponseWriter, r *http.Request, u store.StaffUser) {
+	s.renderEdit(w, r, u, &umkm.Business{}, map[string]string{}, false, nil, http.StatusOK)
+}
+
+// create registers the form's business with the same rules as the edit
+// and the chat, source "dashboard", its registration number from the
+// region's counter and its business.create audit entry in one
+// transaction (store's RegisterBusiness).
+func (s *Server) create(w http.ResponseWriter, r *http.Request, u store.StaffUser) {
+	lang := langOf(w, r)
+	now := s.opt.Now()
+	empty := &umkm.Business{}
+	nb, v, verified, errs := s.readBusinessForm(r, lang, umkm.Business{Source: umkm.SourceDashboard}, now)
+	if len(errs) > 0 {
+		s.renderEdit(w, r, u, empty, v, verified, errs, http.StatusUnprocessableEntity)
+		return
+	}
+	nb.Classify()
+	err := s.opt.Businesses.RegisterBusiness(r.Context(), &nb, s.opt.Data.Region.Prefix, store.ActorStaff(u.Username), now)
+	var dup *umkm.DuplicateError
+	if errors.As(err, &dup) {
+		field := "owner_phone"
+		if dup.By == "nib" {
+			field = "nib"
+		}
+		errs[field] = t(lang, "biz.duplicate") + " " + dup.Existing.RegNo
+		s.renderEdit(w, r, u, empty, v, verified, errs, http.StatusConflict)
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, u, err)
+		return
+	}
+	http.Redirect(w, r, "/dashboard/businesses/"+strconv.FormatInt(nb.ID, 10)+"?ok=biz.created", http.StatusSeeOther)
 }

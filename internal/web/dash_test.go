@@ -352,3 +352,39 @@ func TestAuditOfFullViews(t *testing.T) {
 		}
 	})
 }
+
+// Staff add a business themselves: the chat's rules, source "dashboard",
+// a registration number, an audit entry; a viewer cannot.
+func TestNewBusinessFromTheDashboard(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		h := newHarness(t, db)
+		staff, viewer := h.signedIn("rina"), h.signedIn("tamu")
+		form := url.Values{"name": {"Songket Pandai Sikek"}, "owner_name": {"Yenni Koto"}, "owner_phone": {"0812-7777-6666"},
+			"region_code": {"13.01.07"}, "kbli_section": {"C"}, "workers": {"3"}, "capital": {"25 juta"}}
+		if r := viewer.post("/dashboard/businesses/new", form); r.code != http.StatusForbidden {
+			t.Errorf("viewer adds a business: %d", r.code)
+		}
+		if r := staff.post("/dashboard/businesses/new", with(form, "owner_phone", "12")); r.code != http.StatusUnprocessableEntity || !strings.Contains(r.body, `aria-invalid="true"`) {
+			t.Errorf("a bad phone: %d", r.code)
+		}
+		r := staff.post("/dashboard/businesses/new", form)
+		if r.code != http.StatusSeeOther || !strings.HasPrefix(r.loc, "/dashboard/businesses/") {
+			t.Fatalf("add: %d %s", r.code, r.body)
+		}
+		id, _ := strconv.ParseInt(strings.TrimPrefix(strings.Split(r.loc, "?")[0], "/dashboard/businesses/"), 10, 64)
+		b, err := store.NewBusinessRepo(db).GetBusiness(context.Background(), id)
+		if err != nil || b.Source != umkm.SourceDashboard || b.RegNo == "" || b.OwnerPhone != "+6281277776666" || b.Capital == nil || *b.Capital != 25_000_000 || b.SizeClass == "" {
+			t.Fatalf("the new business: %+v %v", b, err)
+		}
+		if page := staff.get(r.loc); !strings.Contains(page.body, "Dasbor petugas") || !strings.Contains(page.body, "Didaftarkan") || !strings.Contains(page.body, "rina (petugas)") {
+			t.Errorf("the new business's page: %s", page.body)
+		}
+		if r := staff.get("/dashboard/businesses?source=dashboard"); !strings.Contains(r.body, "1 usaha ditemukan") || !strings.Contains(r.body, "Songket Pandai Sikek") {
+			t.Errorf("source filter: %s", r.body)
+		}
+		if r := staff.post("/dashboard/businesses/new", with(form, "name", "Songket Lain")); r.code != http.StatusConflict || !strings.Contains(r.body, b.RegNo) {
+			t.Errorf("the same phone again: %d", r.code)
+		}
+	})
+}

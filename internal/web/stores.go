@@ -34,10 +34,11 @@ type AuditLog interface {
 	AuditFor(ctx context.Context, entity, entityID string) ([]store.AuditEntry, error)
 }
 
-// BusinessStore is the business page and its edit form
-// (store.BusinessRepo).
+// BusinessStore is the business page, its edit form and the form for a
+// new business (store.BusinessRepo).
 type BusinessStore interface {
 	GetBusiness(ctx context.Context, id int64) (*umkm.Business, error)
+	RegisterBusiness(ctx context.Context, b *umkm.Business, prefix, actor string, now time.Time) error
 	UpdateBusiness(ctx context.Context, b *umkm.Business, actor string, now time.Time) ([]umkm.Change, error)
 }
 

@@ -126,6 +126,8 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /dashboard/businesses", s.need(store.RoleViewer, s.directory))
 	mux.Handle("GET /dashboard/businesses/export", s.need(store.RoleStaff, s.exportMasked))
 	mux.Handle("POST /dashboard/businesses/export", s.need(store.RoleAdmin, s.exportFull))
+	mux.Handle("GET /dashboard/businesses/new", s.need(store.RoleStaff, s.newPage))
+	mux.Handle("POST /dashboard/businesses/new", s.need(store.RoleStaff, s.create))
 	mux.Handle("GET /dashboard/businesses/{id}", s.need(store.RoleViewer, s.business))
 	mux.Handle("POST /dashboard/businesses/{id}/reveal", s.need(store.RoleStaff, s.reveal))
 	mux.Handle("GET /dashboard/businesses/{id}/edit", s.need(store.RoleStaff, s.editPage))
