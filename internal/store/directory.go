@@ -70,6 +70,34 @@ func (r *BusinessRepo) SearchBusinesses(ctx context.Context, s umkm.Search) (umk
 	}
 	where := " WHERE " + strings.Join(conds, " AND ")
 	var page umkm.SearchPage
+	if text != "" && r.db.IsPostgres() {
+		// A search matches few rows, found by a trigram index. Left to
+		// itself, the planner walked an order's index (the newest first)
+		// testing each row until 25 matched, reading the whole register
+		// for a phone number (73 ms of 20,000); the matches are taken
+		// first (a materialized CTE, through the index), then sorted and
+		// counted in one pass (no second count query).
+		var rows []struct {
+			umkm.Business
+			Total int `db:"total"`
+		}
+		// Only the sort keys are materialized; the page's 25 rows are then
+		// read whole.
+		q := `WITH m AS MATERIALIZED (SELECT id, created_at, reg_no, name, owner_name FROM businesses` + where + `),
+ p AS (SELECT id, COUNT(*) OVER () AS total FROM m ORDER BY ` + order + fmt.Sprintf(` LIMIT %d OFFSET %d`, limit, offset) + `)
+ SELECT ` + businessCols + `, p.total FROM p JOIN businesses USING (id) ORDER BY ` + order
+		orderArgs = append(slices.Clone(orderArgs), orderArgs...)
+		if err := r.db.SelectContext(ctx, &rows, r.db.Rebind(q), append(args, orderArgs...)...); err != nil {
+			return page, fmt.Errorf("search businesses: %w", err)
+		}
+		for _, row := range rows {
+			page.Businesses, page.Total = append(page.Businesses, row.Business), row.Total
+		}
+		if len(rows) > 0 || offset == 0 {
+			return page, nil
+		}
+		// Past the last page: the count alone.
+	}
 	if err := r.db.GetContext(ctx, &page.Total, r.db.Rebind(`SELECT COUNT(*) FROM businesses`+where), args...); err != nil {
 		return page, fmt.Errorf("search businesses: count: %w", err)
 	}
