@@ -241,7 +241,7 @@ var fillColumns = map[string][]string{
 	"capital": {"capital"}, "annual_sales": {"annual_sales"},
 }
 
-// nullable columns are NULL when empty; the others are ''.
+// nullable columns are NULL when empty; the others are ”.
 var nullable = map[string]bool{"owner_phone": true, "nik": true, "nib": true, "year_started": true, "workers": true,
 	"capital": true, "annual_sales": true}
 

@@ -351,6 +351,7 @@ func (p *parser) row(sheet string, line int, cells []string, cols []Column, shee
 		issue(Refused, "noName", colName, "", nil)
 	} else if total(b.Name) || total(get(colNo)) {
 		issue(Refused, "totalRow", colName, b.Name, nil)
+		return r
 	}
 	b.OwnerName = get(colOwner)
 	b.Address = get(colAddress)
@@ -489,7 +490,12 @@ func (p *parser) row(sheet string, line int, cells []string, cols []Column, shee
 	}
 	// The record's own checks (the chat's): a field that fails is left
 	// out; a missing owner's name is noted (the chat asks for it).
-	if err := b.Validate(p.data.Region, p.now); err != nil {
+	// The phone is normalised already (NormalizePhone is the costly one).
+	phone := b.OwnerPhone
+	b.OwnerPhone = ""
+	err := b.Validate(p.data.Region, p.now)
+	b.OwnerPhone = phone
+	if err != nil {
 		var ve umkm.ValidationErrors
 		if !errors.As(err, &ve) {
 			issue(Refused, "invalid", colName, "", err)

@@ -123,10 +123,24 @@ func splitPhones(s string) []string {
 			return -1
 		}, p)
 		if len(digits) >= 20 {
-			if f := strings.Fields(p); len(f) == 2 {
-				out = append(out, f...)
-				continue
+			// a new number starts at a 0 or +62 once the current one has
+			// enough digits.
+			var cur []string
+			n := 0
+			for _, f := range strings.Fields(p) {
+				if n >= 9 && (strings.HasPrefix(f, "0") || strings.HasPrefix(f, "+")) {
+					out = append(out, strings.Join(cur, " "))
+					cur, n = nil, 0
+				}
+				cur = append(cur, f)
+				for _, r := range f {
+					if r >= '0' && r <= '9' {
+						n++
+					}
+				}
 			}
+			out = append(out, strings.Join(cur, " "))
+			continue
 		}
 		out = append(out, p)
 	}
