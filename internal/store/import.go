@@ -396,12 +396,14 @@ func (r *BusinessRepo) ImportRegister(ctx context.Context, bs []umkm.Business, o
 			}
 			set = append(set, "size_class = ?", "updated_at = ?")
 			args = append(args, string(t.b.SizeClass), now, t.b.ID)
+			// The item first: it copies the record's time as the database
+			// holds it, to put back exactly on undo.
+			if _, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO import_items (batch_id, business_id, action, fields, prev_size, prev_updated, stamp)
+				SELECT ?, id, 'fill', ?, size_class, updated_at, ? FROM businesses WHERE id = ?`), id, strings.Join(t.filled, ","), now, t.b.ID); err != nil {
+				return fmt.Errorf("import: batch item: %w", err)
+			}
 			if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE businesses SET `+strings.Join(set, ", ")+` WHERE id = ?`), args...); err != nil {
 				return fmt.Errorf("import: fill business %s: %w", t.b.RegNo, err)
-			}
-			if _, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO import_items (batch_id, business_id, action, fields, prev_size, prev_updated, stamp)
-				VALUES (?, ?, 'fill', ?, ?, ?, ?)`), id, t.b.ID, strings.Join(t.filled, ","), string(t.prev.SizeClass), t.prev.UpdatedAt, now); err != nil {
-				return fmt.Errorf("import: batch item: %w", err)
 			}
 		}
 		return addAudit(ctx, tx, r.db.Dialect, now, opt.Actor, AuditImport, "import_batch", strconv.FormatInt(id, 10),
@@ -466,7 +468,7 @@ var (
 
 // UndoRefusedError says why a batch cannot be undone: records it added or
 // filled have changed since (edited in chat or by staff, confirmed, linked
-// to a chat, deleted on request, or filled by a later import).
+// to a chat, deleted on request, or filled by a later import not undone).
 type UndoRefusedError struct {
 	Changed []string // registration numbers, at most 10
 	Count   int
@@ -522,7 +524,9 @@ func (r *BusinessRepo) UndoImport(ctx context.Context, id int64, actor string, n
 		if err := tx.SelectContext(ctx, &changed, tx.Rebind(`SELECT COALESCE(b.reg_no, CAST(i.business_id AS TEXT))
 			FROM import_items i LEFT JOIN businesses b ON b.id = i.business_id
 			WHERE i.batch_id = ? AND (b.id IS NULL OR b.updated_at <> i.stamp OR b.deleted_at IS NOT NULL
-				OR (i.action = 'insert' AND (b.contact_id IS NOT NULL OR b.verified)))
+				OR (i.action = 'insert' AND (b.contact_id IS NOT NULL OR b.verified))
+				OR EXISTS (SELECT 1 FROM import_items j JOIN import_batches jb ON jb.id = j.batch_id
+					WHERE j.business_id = i.business_id AND j.batch_id > i.batch_id AND jb.undone_at IS NULL))
 			ORDER BY i.business_id`), id); err != nil {
 			return fmt.Errorf("undo import %d: check records: %w", id, err)
 		}
@@ -530,13 +534,11 @@ func (r *BusinessRepo) UndoImport(ctx context.Context, id int64, actor string, n
 			return &UndoRefusedError{Changed: changed[:min(10, len(changed))], Count: len(changed)}
 		}
 		type item struct {
-			BusinessID  int64      `db:"business_id"`
-			Fields      string     `db:"fields"`
-			PrevSize    string     `db:"prev_size"`
-			PrevUpdated *time.Time `db:"prev_updated"`
+			BusinessID int64  `db:"business_id"`
+			Fields     string `db:"fields"`
 		}
 		var fills []item
-		if err := tx.SelectContext(ctx, &fills, tx.Rebind(`SELECT business_id, fields, prev_size, prev_updated FROM import_items
+		if err := tx.SelectContext(ctx, &fills, tx.Rebind(`SELECT business_id, fields FROM import_items
 			WHERE batch_id = ? AND action = 'fill'`), id); err != nil {
 			return fmt.Errorf("undo import %d: read items: %w", id, err)
 		}
@@ -552,8 +554,9 @@ func (r *BusinessRepo) UndoImport(ctx context.Context, id int64, actor string, n
 					}
 				}
 			}
-			set = append(set, "size_class = ?", "updated_at = ?")
-			args = append(args, it.PrevSize, it.PrevUpdated, it.BusinessID)
+			set = append(set, "size_class = (SELECT prev_size FROM import_items WHERE batch_id = ? AND business_id = ?)",
+				"updated_at = (SELECT prev_updated FROM import_items WHERE batch_id = ? AND business_id = ?)")
+			args = append(args, id, it.BusinessID, id, it.BusinessID, it.BusinessID)
 			if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE businesses SET `+strings.Join(set, ", ")+` WHERE id = ?`), args...); err != nil {
 				return fmt.Errorf("undo import %d: business %d: %w", id, it.BusinessID, err)
 			}

@@ -77,6 +77,44 @@ var reasonNames = map[string][2]string{
 	"sheetKecamatan":   {"Kecamatan dari nama lembar", "Kecamatan from the sheet's name"},
 }
 
+// byNames say how a row was found to be a business already there.
+var byNames = map[string][2]string{
+	"nib": {"NIB sama", "same NIB"}, "nik": {"NIK sama", "same NIK"}, "phone": {"No HP terverifikasi sama", "same verified phone"},
+	"name": {"nama usaha, kecamatan dan pemilik sama", "same business name, kecamatan and owner"},
+}
+
+var fieldLabels = map[string][2]string{
+	"owner_name": {"Pemilik", "Owner"}, "owner_phone": {"No HP", "Phone"}, "nik": {"NIK", "NIK"}, "nib": {"NIB", "NIB"},
+	"products": {"Produk", "Products"}, "kbli": {"KBLI", "KBLI"}, "region_code": {"Kecamatan", "Kecamatan"},
+	"village": {"Nagari", "Nagari"}, "address": {"Alamat", "Address"}, "year_started": {"Tahun berdiri", "Year started"},
+	"workers": {"Tenaga kerja", "Workers"}, "capital": {"Modal/aset", "Capital/assets"}, "annual_sales": {"Omzet setahun", "Annual sales"},
+}
+
+// FieldLabel names a record field (the register's: owner_phone, capital,
+// …) in lang.
+func FieldLabel(field, lang string) string {
+	n, ok := fieldLabels[field]
+	if !ok {
+		return field
+	}
+	if lang == "en" {
+		return n[1]
+	}
+	return n[0]
+}
+
+// ByName names a match's kind ("nib", "nik", "phone", "name") in lang.
+func ByName(by, lang string) string {
+	n, ok := byNames[by]
+	if !ok {
+		return by
+	}
+	if lang == "en" {
+		return n[1]
+	}
+	return n[0]
+}
+
 // msg formats the message key in lang ("en", else Indonesian).
 func msg(lang, key string, args ...any) string {
 	m := messages[key]
