@@ -211,4 +211,3 @@ func TestImportUsage(t *testing.T) {
 		t.Errorf("pdf: %d %s", code, errw.String())
 	}
 }
-

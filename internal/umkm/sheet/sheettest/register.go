@@ -49,7 +49,7 @@ var headerTarusan = []any{"No", "Nama UMKM", "Pemilik", "NIK Pemilik", "Telp", "
 	"Kekayaan Bersih", "Omzet per Bulan", "Jumlah Tenaga Kerja (orang)", "Mulai Usaha", "NIB"}
 
 type biz struct {
-	validNIK string
+	validNIK                                                                               string
 	name, owner, nik, phone, kec, nagari, addr, sector, capital, sales, workers, year, nib any
 }
 
