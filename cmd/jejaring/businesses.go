@@ -119,30 +119,17 @@ type importSummary struct {
 }
 
 // applyRegister adds the register's matches and conflicts to the rows of
-// the import as issues, for the report and the rejected-rows file.
+// the import, for the report and the rejected-rows file.
 func applyRegister(p *sheet.Import, res store.ImportResult) {
-	for _, m := range res.Matches {
-		code, where := "existing", m.RegNo
-		if m.Earlier >= 0 {
-			r := p.Rows[m.Earlier]
-			code, where = "merged", sheet.Issue{Sheet: r.Sheet, Row: r.Line}.Place(p.Lang)
-		}
-		p.AddIssue(m.Index, sheet.Issue{Code: code, Level: sheet.Note, Value: where, Detail: sheet.ByName(m.By, p.Lang)})
+	merges := make([]sheet.Merge, len(res.Matches))
+	for i, m := range res.Matches {
+		merges[i] = sheet.Merge(m)
 	}
-	for _, c := range res.Conflicts {
-		code := "conflict"
-		if c.Verified {
-			code = "conflictVerified"
-		}
-		have, got := c.Have, c.Got
-		switch c.Field {
-		case "nik":
-			have, got = idn.MaskNIK(have), idn.MaskNIK(got)
-		case "owner_phone":
-			have, got = idn.MaskPhone(have), idn.MaskPhone(got)
-		}
-		p.AddIssue(c.Index, sheet.Issue{Code: code, Level: sheet.Note, Column: sheet.FieldLabel(c.Field, p.Lang), Value: c.RegNo, Detail: have + " / " + got})
+	conflicts := make([]sheet.Conflict, len(res.Conflicts))
+	for i, c := range res.Conflicts {
+		conflicts[i] = sheet.Conflict(c)
 	}
+	p.ApplyRegister(merges, conflicts)
 }
 
 func importFile(ctx context.Context, db *store.DB, data *umkm.Data, path string, opt importOptions, actor string, now time.Time, t tr, out io.Writer) (importSummary, error) {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"jejaring/internal/idn"
 )
 
 // messages are the words of an import report, Indonesian and English, as
@@ -166,6 +168,53 @@ type Reason struct {
 	Level    string
 	Count    int
 	Examples []Issue
+}
+
+// Merge is a kept row the register found to be a business already there
+// (store.ImportMatch converts to it).
+type Merge struct {
+	Index   int    // kept row
+	Earlier int    // the earlier kept row it is the same business as, or -1 for a registered one
+	RegNo   string // the registered business
+	By      string // nib, nik, phone, name
+	Filled  []string
+}
+
+// Conflict is a field a kept row gives differently from its record, the
+// record's value kept (store.ImportConflict converts to it).
+type Conflict struct {
+	Index     int
+	RegNo     string
+	Field     string
+	Have, Got string
+	Verified  bool
+}
+
+// ApplyRegister adds what the register made of the kept rows (matches and
+// conflicts) to them as notes, for the summary; NIKs and phones are masked.
+func (imp *Import) ApplyRegister(merges []Merge, conflicts []Conflict) {
+	for _, m := range merges {
+		code, where := "existing", m.RegNo
+		if m.Earlier >= 0 && m.Earlier < len(imp.Rows) {
+			r := imp.Rows[m.Earlier]
+			code, where = "merged", Issue{Sheet: r.Sheet, Row: r.Line}.Place(imp.Lang)
+		}
+		imp.AddIssue(m.Index, Issue{Code: code, Level: Note, Value: where, Detail: ByName(m.By, imp.Lang)})
+	}
+	for _, c := range conflicts {
+		code := "conflict"
+		if c.Verified {
+			code = "conflictVerified"
+		}
+		have, got := c.Have, c.Got
+		switch c.Field {
+		case "nik":
+			have, got = idn.MaskNIK(have), idn.MaskNIK(got)
+		case "owner_phone":
+			have, got = idn.MaskPhone(have), idn.MaskPhone(got)
+		}
+		imp.AddIssue(c.Index, Issue{Code: code, Level: Note, Column: FieldLabel(c.Field, imp.Lang), Value: c.RegNo, Detail: have + " / " + got})
+	}
 }
 
 // AddIssue adds an issue (the register's merge or conflict) to kept row i.
