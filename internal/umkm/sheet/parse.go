@@ -351,6 +351,7 @@ func (p *parser) row(sheet string, line int, cells []string, cols []Column, shee
 		issue(Refused, "noName", colName, "", nil)
 	} else if total(b.Name) || total(get(colNo)) {
 		issue(Refused, "totalRow", colName, b.Name, nil)
+		r.Business = b
 		return r
 	}
 	b.OwnerName = get(colOwner)

@@ -35,8 +35,8 @@ var messages = map[string][2]string{
 	"unused":         {"kolom %[1]q tidak dipakai", "column %[1]q is not used"},
 	"sheetSkipped":   {"lembar dilewati: tidak ada baris judul kolom (misalnya lembar petunjuk)", "sheet skipped: no header row (an instructions sheet, for example)"},
 	"sheetKecamatan": {"lembar tanpa kolom kecamatan: barisnya dianggap Kecamatan %[2]s", "sheet without a kecamatan column: its rows are taken as Kecamatan %[2]s"},
-	"merged": {"sama dengan baris %[2]s di berkas ini (%[3]s): digabung",
-		"the same business as row %[2]s of this file (%[3]s): merged"},
+	"merged": {"usaha yang sama dengan %[2]s di berkas ini (%[3]s): digabung",
+		"the same business as %[2]s of this file (%[3]s): merged"},
 	"existing": {"sudah terdaftar sebagai %[2]s (%[3]s): kolom yang kosong diisi",
 		"already registered as %[2]s (%[3]s): empty fields filled"},
 	"conflict": {"%[1]s berbeda dengan %[2]s yang terdaftar: data lama tetap dipakai (%[3]s)",
@@ -131,7 +131,14 @@ func (is Issue) Text(lang string) string {
 	if _, ok := messages[is.Code]; !ok {
 		return is.Code
 	}
-	return msg(lang, is.Code, is.Column, is.Value, is.Detail)
+	m := messages[is.Code][0]
+	if lang == "en" {
+		m = messages[is.Code][1]
+	}
+	if !strings.Contains(m, "%") {
+		return m
+	}
+	return fmt.Sprintf(m, is.Column, is.Value, is.Detail)
 }
 
 // Place is where the issue is: "Tarusan baris 12" / "Tarusan row 12".

@@ -403,3 +403,20 @@ func BenchmarkParse6800(b *testing.B) {
 		}
 	}
 }
+
+// TestIssueTexts: every reason reads as a sentence in both languages, no
+// formatting debris.
+func TestIssueTexts(t *testing.T) {
+	t.Parallel()
+	for code := range reasonNames {
+		if _, ok := messages[code]; !ok {
+			t.Errorf("%s has no message", code)
+		}
+		for _, lang := range []string{"id", "en"} {
+			got := Issue{Code: code, Column: "NIK", Value: "12", Detail: "x"}.Text(lang)
+			if strings.Contains(got, "%!") || got == "" {
+				t.Errorf("%s %s: %q", code, lang, got)
+			}
+		}
+	}
+}
