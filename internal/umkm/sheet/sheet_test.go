@@ -420,3 +420,24 @@ func TestIssueTexts(t *testing.T) {
 		}
 	}
 }
+
+// TestSheetOption: --sheet reads one sheet, by name or number; an unknown
+// one is refused with the sheets there are.
+func TestSheetOption(t *testing.T) {
+	t.Parallel()
+	reg, err := sheettest.Generate(300, 0, 0, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	book, _ := Read("r.xlsx", bytes.NewReader(reg.XLSX))
+	for _, opt := range []string{"Kecamatan Lain", "kecamatan lain", "3"} {
+		imp, err := Parse(book, data(t), Options{Now: now, Sheet: opt})
+		if err != nil || len(imp.Sheets) != 1 || imp.Sheets[0].Name != "Kecamatan Lain" || imp.Total != 200 {
+			t.Errorf("--sheet %q: %+v %v", opt, imp, err)
+		}
+	}
+	if _, err := Parse(book, data(t), Options{Now: now, Sheet: "Bayang", Lang: "en"}); err == nil ||
+		!strings.Contains(err.Error(), `no sheet "Bayang" (the sheets are: Petunjuk, Koto XI Tarusan, Kecamatan Lain)`) {
+		t.Errorf("unknown sheet: %v", err)
+	}
+}
