@@ -22,7 +22,8 @@ const (
 	colProducts = "products"
 	colWorkers  = "workers"
 	colYear     = "year"
-	colNo       = "no"      // the row number column: kept in the file, not a field
+	colSalesMon = "salesMonth" // a month's sales beside a year's column: read when the year's cell is empty
+	colNo       = "no"         // the row number column: kept in the file, not a field
 	colProblem  = "masalah" // the column a rejected-rows file adds
 )
 
@@ -143,19 +144,78 @@ type Column struct {
 
 // findHeader looks for the header row among the first rows of a sheet: the
 // first row that names a business-name column and at least one other
-// field. It returns the row's index and its columns, or -1.
+// field. A second header row under it (merged cells: "OMSET" over "Per
+// Bulan" and "Per Tahun") is read with it. It returns the index of the
+// last header row and the columns, or -1.
 func findHeader(rows [][]string) (int, []Column) {
 	for i := 0; i < len(rows) && i < 30; i++ {
 		cols, named := mapHeader(rows[i])
-		if named >= 2 && hasField(cols, colName) {
-			return i, cols
+		if named < 2 || !hasField(cols, colName) {
+			continue
 		}
+		if i+1 < len(rows) && subHeader(rows[i+1], cols) {
+			joined := joinHeaders(rows[i], rows[i+1])
+			if jc, jn := mapHeader(joined); jn >= named && hasField(jc, colName) {
+				return i + 1, jc
+			}
+		}
+		return i, cols
 	}
 	return -1, nil
 }
 
+// subHeader reports whether row, under a header, is a second header row:
+// its business-name cell is empty (a data row has a name), it has words,
+// and none of its cells is a number.
+func subHeader(row []string, cols []Column) bool {
+	words := 0
+	for i, c := range row {
+		c = strings.TrimSpace(c)
+		if c == "" {
+			continue
+		}
+		if i < len(cols) && cols[i].Field == colName {
+			return false
+		}
+		if strings.IndexFunc(c, unicode.IsLetter) < 0 {
+			return false
+		}
+		words++
+	}
+	return words > 0
+}
+
+// joinHeaders joins a header row and the row under it cell by cell, a
+// merged top cell carried over the empty cells to its right that have a
+// cell below: "OMSET" + "Per Bulan", "OMSET" + "Per Tahun".
+func joinHeaders(top, sub []string) []string {
+	n := max(len(top), len(sub))
+	out := make([]string, n)
+	carry := ""
+	for i := range n {
+		t, b := "", ""
+		if i < len(top) {
+			t = strings.TrimSpace(top[i])
+		}
+		if i < len(sub) {
+			b = strings.TrimSpace(sub[i])
+		}
+		switch {
+		case t != "":
+			carry = t
+		case b != "":
+			t = carry
+		default:
+			carry = ""
+		}
+		out[i] = strings.TrimSpace(t + " " + b)
+	}
+	return out
+}
+
 // mapHeader maps a header row's cells to fields: the first column of a
-// field wins, except that a year's amount wins over a month's.
+// field wins, except that a year's amount wins over a month's (a month's
+// sales beside it is kept as colSalesMon, read when the year's is empty).
 func mapHeader(row []string) ([]Column, int) {
 	cols := make([]Column, len(row))
 	seen := map[string]int{}
@@ -167,9 +227,18 @@ func mapHeader(row []string) ([]Column, int) {
 			continue
 		}
 		if j, dup := seen[f]; dup {
-			if f != colNo && f != colProblem && cols[j].Monthly && !monthly {
+			switch {
+			case f == colSales && cols[j].Monthly && !monthly:
+				cols[j].Field = colSalesMon
+			case f == colSales && !cols[j].Monthly && monthly:
+				if _, has := seen[colSalesMon]; !has {
+					seen[colSalesMon] = i
+					cols[i].Field, cols[i].Monthly = colSalesMon, true
+				}
+				continue
+			case f == colCapital && cols[j].Monthly && !monthly:
 				cols[j].Field, cols[j].Monthly = "", false
-			} else {
+			default:
 				continue
 			}
 		} else if f != colNo && f != colProblem {

@@ -451,6 +451,21 @@ func (p *parser) row(sheet string, line int, cells []string, cols []Column, shee
 		dst   **int64
 	}{{colCapital, &b.Capital}, {colSales, &b.AnnualSales}} {
 		v := get(m.field)
+		if v == "" && m.field == colSales {
+			if v = get(colSalesMon); v != "" {
+				n, per, err := readMoney(v)
+				if err != nil {
+					issue(Dropped, "money", colSalesMon, v, err)
+					continue
+				}
+				if per == "" {
+					per = idn.PerMonth
+				}
+				n *= perYear(per)
+				b.AnnualSales = &n
+				continue
+			}
+		}
 		if v == "" {
 			continue
 		}

@@ -441,3 +441,32 @@ func TestSheetOption(t *testing.T) {
 		t.Errorf("unknown sheet: %v", err)
 	}
 }
+
+// TestTwoHeaderRows: a header of merged cells ("OMSET" over "Per Bulan"
+// and "Per Tahun", "MODAL" over "Sendiri" and "Pinjaman") is read as one:
+// the year's column wins over the month's.
+func TestTwoHeaderRows(t *testing.T) {
+	t.Parallel()
+	csv := "DATA UMKM KECAMATAN BAYANG;;;;;;\n" +
+		"No;Nama Usaha;Pemilik;ASET;OMSET;;Kecamatan\n" +
+		";;;(Rp);Per Bulan;Per Tahun;\n" +
+		"1;Kerupuk Sanjai;Rina;25 jt;2 jt;30 jt;Bayang\n" +
+		"2;Toko Budi;Budi;10 jt;1 jt;;Bayang\n"
+	imp := parse(t, "x.csv", csv, "")
+	if imp.Sheets[0].HeaderRow != 3 || len(imp.Rows) != 2 {
+		t.Fatalf("sheets %+v rows %d", imp.Sheets, len(imp.Rows))
+	}
+	var fields []string
+	for _, c := range imp.Sheets[0].Columns {
+		fields = append(fields, c.Header+"="+c.Field)
+	}
+	if got := strings.Join(fields, ","); got != "No=no,Nama Usaha=name,Pemilik=owner,ASET (Rp)=capital,OMSET Per Bulan=salesMonth,OMSET Per Tahun=sales,Kecamatan=kecamatan" {
+		t.Errorf("columns %s", got)
+	}
+	if b := imp.Rows[0].Business; *b.AnnualSales != 30_000_000 || *b.Capital != 25_000_000 || b.RegionCode != "13.01.06" {
+		t.Errorf("row 4 %+v", b)
+	}
+	if b := imp.Rows[1].Business; b.AnnualSales == nil || *b.AnnualSales != 12_000_000 {
+		t.Errorf("row 5: a month's sales when the year's is empty: %+v", b)
+	}
+}
