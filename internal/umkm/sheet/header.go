@@ -24,7 +24,7 @@ const (
 	colYear     = "year"
 	colSalesMon = "salesMonth" // a month's sales beside a year's column: read when the year's cell is empty
 	colNo       = "no"         // the row number column: kept in the file, not a field
-	colProblem  = "masalah" // the column a rejected-rows file adds
+	colProblem  = "masalah"    // the column a rejected-rows file adds
 )
 
 // ProblemHeader is the column a rejected-rows file adds; an import ignores it.

@@ -392,7 +392,9 @@ func (p *parser) row(sheet string, line int, cells []string, cols []Column, shee
 	}
 	if v := get(colNIK); v != "" {
 		n, err := idn.ParseNIKAt(idDigits(v), p.now)
-		if err != nil {
+		if err != nil && excelNumber(v) {
+			issue(Dropped, "nikNumber", colNIK, v, err)
+		} else if err != nil {
 			issue(Dropped, "nik", colNIK, v, err)
 		} else {
 			b.NIK = n.Digits
@@ -600,4 +602,16 @@ func total(s string) bool {
 		}
 	}
 	return false
+}
+
+// excelNumber reports a long number as Excel keeps it once a NIK was typed
+// into a number cell: 15 significant digits, so the 16th is a 0
+// (1301074506900000, 1.3010745069E+15).
+func excelNumber(s string) bool {
+	t := strings.TrimSpace(s)
+	if strings.ContainsAny(t, "eE") {
+		_, err := strconv.ParseFloat(t, 64)
+		return err == nil
+	}
+	return len(t) == 16 && strings.Trim(t, "0123456789") == "" && strings.HasSuffix(t, "0")
 }

@@ -194,6 +194,11 @@ func TestCellValues(t *testing.T) {
 			t.Errorf("%q not blank", in)
 		}
 	}
+	for in, want := range map[string]bool{"1301074506900000": true, "1.3010745069E+15": true, "1301074506900001": false, "1234": false} {
+		if excelNumber(in) != want {
+			t.Errorf("excelNumber(%q) != %v", in, want)
+		}
+	}
 	if got := splitPhones("0812 3456 7890 0813 1111 2222"); len(got) != 2 {
 		t.Errorf("two numbers with spaces: %q", got)
 	}
