@@ -113,6 +113,10 @@ var importMsgs = map[string]tr{
 	"imp.active":           {"berlaku", "in effect"},
 	"imp.undone":           {"dibatalkan %s oleh %s", "undone %s by %s"},
 	"imp.undo":             {"Batalkan impor %d", "Undo import %d"},
+	"imp.undoTitle":        {"Batalkan impor?", "Undo the import?"},
+	"imp.undoAsk":          {"Impor nomor %d (%s) akan dibatalkan: %d usaha yang ditambahkannya dihapus, dan kolom yang diisinya pada %d usaha terdaftar dikosongkan lagi. Ini hanya bisa bila data itu belum berubah sejak diimpor.", "Import %d (%s) will be undone: the %d businesses it added are deleted, and the fields it filled in %d registered businesses are emptied again. This works only while those records have not changed since."},
+	"imp.undoYes":          {"Ya, batalkan impor %d", "Yes, undo import %d"},
+	"imp.undoNo":           {"Jangan, kembali", "No, go back"},
 	"imp.undoOK":           {"Impor nomor %d dibatalkan: %d usaha baru dihapus, %d usaha terdaftar dikembalikan seperti sebelumnya.", "Import %d undone: %d new businesses deleted, %d registered businesses put back as they were."},
 	"imp.undoRefused":      {"Impor nomor %d tidak bisa dibatalkan: %d data sudah berubah sejak itu (diubah lewat chat atau oleh petugas, dipastikan pemilik, atau dilengkapi impor lain), misalnya %s.", "Import %d cannot be undone: %d records have changed since (edited in chat or by staff, confirmed by the owner, or completed by another import), for example %s."},
 	"imp.undoAlready":      {"Impor nomor %d sudah dibatalkan.", "Import %d was undone already."},
@@ -181,6 +185,7 @@ type importsData struct {
 	First                                                 []importRow
 	Batches                                               []importBatch
 	SheetOpt                                              string
+	Confirm                                               *importBatch // the batch an undo asks about
 }
 
 // imports is the page: the upload form and the batches.
@@ -462,6 +467,28 @@ func (s *Server) commit(w http.ResponseWriter, r *http.Request, u store.StaffUse
 	// not offered.
 	d.Token, d.Done = token, true
 	s.renderImports(w, r, u, http.StatusOK, d, fmt.Sprintf(t(lang, "imp.saved"), res.BatchID, res.Inserted, res.Filled), "")
+}
+
+// undoPage asks before a batch is taken back: it deletes what it added.
+func (s *Server) undoPage(w http.ResponseWriter, r *http.Request, u store.StaffUser) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		s.fail(w, r, u, http.StatusNotFound, "err.notfound")
+		return
+	}
+	list, err := s.importer().ListImports(r.Context(), 1000)
+	if err != nil {
+		s.serverError(w, r, u, err)
+		return
+	}
+	for _, b := range list {
+		if b.ID == id {
+			d := importsData{Confirm: &importBatch{ID: b.ID, File: b.FileName, Inserted: b.Inserted, Filled: b.Filled, Undone: b.UndoneAt != nil}}
+			s.render(w, r, &u, http.StatusOK, "imports", "imp.undoTitle", page{Data: d})
+			return
+		}
+	}
+	s.fail(w, r, u, http.StatusNotFound, "err.notfound")
 }
 
 // undo takes a batch back, or says why it cannot.

@@ -122,6 +122,19 @@ func TestBrowserImport(t *testing.T) {
 		if *screenshots && db.Dialect == store.SQLite {
 			shootImport(t, ctx, "done")
 		}
+		// Undo asks first, then takes the batch back.
+		if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#undo-1")), chromedp.WaitVisible(chromedp.CSS("#undo-confirm button"))); err != nil {
+			t.Fatal(err)
+		}
+		if *screenshots && db.Dialect == store.SQLite {
+			shootImport(t, ctx, "undo")
+		}
+		if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#undo-confirm button")), chromedp.WaitVisible(chromedp.CSS("p.flash"))); err != nil {
+			t.Fatal(err)
+		}
+		if done := text(); !strings.Contains(done, "Impor nomor 1 dibatalkan") {
+			t.Errorf("after undo: %s", done)
+		}
 	})
 }
 

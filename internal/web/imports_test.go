@@ -144,6 +144,12 @@ func TestImportPage(t *testing.T) {
 		if !strings.Contains(page.body, `id="undo-1"`) || !strings.Contains(page.body, "umkm.csv") {
 			t.Errorf("batch list: %s", page.body)
 		}
+		if ask := staff.get("/dashboard/imports/1/undo"); ask.code != 200 || !strings.Contains(ask.body, "2 usaha yang ditambahkannya dihapus") || !strings.Contains(ask.body, "Ya, batalkan impor 1") {
+			t.Errorf("undo question: %d %s", ask.code, ask.body)
+		}
+		if r := viewer.get("/dashboard/imports/1/undo"); r.code != http.StatusForbidden {
+			t.Errorf("viewer undo page: %d", r.code)
+		}
 		undo := staff.post("/dashboard/imports/1/undo", nil)
 		if undo.code != 200 || !strings.Contains(undo.body, "Impor nomor 1 dibatalkan: 2 usaha baru dihapus") || strings.Contains(undo.body, `id="undo-1"`) {
 			t.Errorf("undo: %d %s", undo.code, undo.body)

@@ -133,6 +133,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /dashboard/imports", s.need(store.RoleStaff, s.upload))
 	mux.Handle("GET /dashboard/imports/upload/{token}/rejected", s.need(store.RoleStaff, s.rejected))
 	mux.Handle("POST /dashboard/imports/upload/{token}/commit", s.need(store.RoleStaff, s.commit))
+	mux.Handle("GET /dashboard/imports/{id}/undo", s.need(store.RoleStaff, s.undoPage))
 	mux.Handle("POST /dashboard/imports/{id}/undo", s.need(store.RoleStaff, s.undo))
 	mux.Handle("/dashboard/", s.need(store.RoleViewer, func(w http.ResponseWriter, r *http.Request, u store.StaffUser) {
 		s.fail(w, r, u, http.StatusNotFound, "err.notfound")
