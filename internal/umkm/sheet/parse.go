@@ -380,6 +380,9 @@ func (p *parser) row(sheet string, line int, cells []string, cols []Column, shee
 		b.OwnerPhone = kept
 		r.OtherPhones = others
 		if len(bad) > 0 {
+			for i := range bad {
+				bad[i] = maskLong(bad[i], idn.MaskPhone)
+			}
 			issue(Dropped, "phone", colPhone, strings.Join(bad, " / "), errors.New(msg(p.lang, "phoneDetail")))
 		}
 		if len(others) > 0 {
@@ -393,9 +396,9 @@ func (p *parser) row(sheet string, line int, cells []string, cols []Column, shee
 	if v := get(colNIK); v != "" {
 		n, err := idn.ParseNIKAt(idDigits(v), p.now)
 		if err != nil && excelNumber(v) {
-			issue(Dropped, "nikNumber", colNIK, v, err)
+			issue(Dropped, "nikNumber", colNIK, maskLong(v, idn.MaskNIK), err)
 		} else if err != nil {
-			issue(Dropped, "nik", colNIK, v, err)
+			issue(Dropped, "nik", colNIK, maskLong(v, idn.MaskNIK), err)
 		} else {
 			b.NIK = n.Digits
 		}
@@ -614,4 +617,20 @@ func excelNumber(s string) bool {
 		return err == nil
 	}
 	return len(t) == 16 && strings.Trim(t, "0123456789") == "" && strings.HasSuffix(t, "0")
+}
+
+// maskLong masks a value that may be someone's NIK or phone (ten digits or
+// more) for the report; a shorter one is no one's and helps staff find the
+// mistake as it is.
+func maskLong(v string, mask func(string) string) string {
+	digits := 0
+	for _, r := range v {
+		if r >= '0' && r <= '9' {
+			digits++
+		}
+	}
+	if digits < 10 {
+		return v
+	}
+	return mask(v)
 }

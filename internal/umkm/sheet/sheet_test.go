@@ -8,6 +8,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"jejaring/internal/idn"
 	"jejaring/internal/umkm"
 	"jejaring/internal/umkm/sheet/sheettest"
 )
@@ -188,6 +189,12 @@ func TestCellValues(t *testing.T) {
 		if got := idDigits(in); got != want {
 			t.Errorf("idDigits(%q) = %q", in, got)
 		}
+	}
+	if got := maskLong("1301070000000000", idn.MaskNIK); got != "1301********0000" {
+		t.Errorf("masked NIK %q", got)
+	}
+	if got := maskLong("1234", idn.MaskNIK); got != "1234" {
+		t.Errorf("short value masked: %q", got)
 	}
 	for _, in := range []string{"-", "belum ada", "Tidak Ada", " — ", ""} {
 		if !blank(in) {
