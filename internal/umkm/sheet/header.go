@@ -71,7 +71,7 @@ var headerKeywords = []struct {
 }{
 	{colSales, []string{"omset", "omzet", "omzet", "penjualan", "sales", "turnover", "pendapatan", "omset/tahun"}},
 	{colCapital, []string{"aset", "asset", "aset usaha", "kekayaan", "modal", "capital", "aktiva"}},
-	{colNIK, []string{"nik", "ktp"}},
+	{colNIK, []string{"nik", "ktp", "kependudukan"}},
 	{colNIB, []string{"nib", "izin usaha", "oss"}},
 	{colKBLI, []string{"kbli"}},
 	{colPhone, []string{"hp", "telp", "telepon", "tlp", "wa", "whatsapp", "phone", "kontak", "handphone", "ponsel", "seluler"}},
