@@ -18,7 +18,7 @@ func (a *App) mountDashboard() error {
 	biz := store.NewBusinessRepo(a.DB)
 	d, err := web.New(web.Options{
 		Staff: a.DB, Audit: a.DB, Contacts: a.DB,
-		Businesses: biz, Directory: biz, Stats: biz,
+		Businesses: biz, Directory: biz, Stats: biz, Imports: biz,
 		Events: store.NewEventRepo(a.DB),
 		Data:   data, Redis: a.Redis, KeyPrefix: a.Config.RedisPrefix + "web:",
 		TrustedProxies: a.Config.TrustedProxies, Idle: a.Config.WebSessionIdle, Max: a.Config.WebSessionMax,

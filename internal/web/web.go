@@ -46,6 +46,7 @@ type Options struct {
 	Idle, Max      time.Duration // sign-in idle and absolute timeouts
 	Log            *slog.Logger
 	Now            func() time.Time // nil: time.Now
+	Imports        Importer         // the import page's register (store.BusinessRepo)
 }
 
 // Sign-in limits: per account (an attacker trying passwords on one name)
@@ -137,6 +138,12 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /dashboard/users/{name}/{op}", s.need(store.RoleAdmin, s.userAction))
 	mux.Handle("GET /dashboard/me", s.need(store.RoleViewer, s.me))
 	mux.Handle("POST /dashboard/me/link", s.need(store.RoleStaff, s.linkMine))
+	mux.Handle("GET /dashboard/imports", s.need(store.RoleStaff, s.imports))
+	mux.Handle("POST /dashboard/imports", s.need(store.RoleStaff, s.upload))
+	mux.Handle("GET /dashboard/imports/upload/{token}/rejected", s.need(store.RoleStaff, s.rejected))
+	mux.Handle("POST /dashboard/imports/upload/{token}/commit", s.need(store.RoleStaff, s.commit))
+	mux.Handle("GET /dashboard/imports/{id}/undo", s.need(store.RoleStaff, s.undoPage))
+	mux.Handle("POST /dashboard/imports/{id}/undo", s.need(store.RoleStaff, s.undo))
 	mux.Handle("/dashboard/", s.need(store.RoleViewer, func(w http.ResponseWriter, r *http.Request, u store.StaffUser) {
 		s.fail(w, r, u, http.StatusNotFound, "err.notfound")
 	}))

@@ -63,7 +63,7 @@ func (h *harness) requests(method, path string) []seenRequest {
 func storeOptions(db *store.DB, opt web.Options) web.Options {
 	biz := store.NewBusinessRepo(db)
 	opt.Staff, opt.Audit, opt.Contacts = db, db, db
-	opt.Businesses, opt.Directory, opt.Stats = biz, biz, biz
+	opt.Businesses, opt.Directory, opt.Stats, opt.Imports = biz, biz, biz, biz
 	opt.Events = store.NewEventRepo(db)
 	return opt
 }
