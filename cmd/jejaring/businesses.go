@@ -1,56 +1,84 @@
 package main
 
 // Staff commands for the business register: `jejaring import businesses
-// FILE [--dry-run]`, `jejaring export businesses [--format csv|xlsx] [--out
-// FILE]` and `jejaring stats`. The spreadsheet itself (columns by their
-// header names, cells, rows into businesses, the export's cells) is package
-// internal/umkm/sheet; here are the flags, the database calls and the
-// report: each bad row with its row number and reason, duplicates by phone
-// or NIB skipped, what is added left unverified until the owner confirms it
-// in chat.
+// FILE [--dry-run] [--sheet] [--rejected FILE.xlsx]`, `jejaring import
+// list|undo ID`, `jejaring export businesses [--format csv|xlsx] [--out
+// FILE]` and `jejaring stats`. The spreadsheet itself (the header row below
+// title blocks, columns by their names, cells, rows into businesses, the
+// summary by reason, the rejected-rows file) is package internal/umkm/sheet
+// and the merge into the register with its batches is the store's; here are
+// the flags, the database calls and the report's layout. What is added stays
+// unverified until the owner confirms it in chat.
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
 
+	"jejaring/internal/idn"
 	"jejaring/internal/store"
 	"jejaring/internal/umkm"
 	"jejaring/internal/umkm/sheet"
 )
 
-const importUsage = `Usage: jejaring import businesses FILE [--dry-run] [--region pesisir_selatan]
+const importUsage = `Usage:
+  jejaring import businesses FILE [--dry-run] [--sheet NAME] [--rejected FILE.xlsx] [--examples 5] [--region pesisir_selatan]
+  jejaring import list
+  jejaring import undo ID
 
-Reads an .xlsx (first sheet) or .csv file whose first row names the columns:
-  Nama Usaha / Business Name / Nama UMKM     (required)
-  Pemilik / Nama Pemilik / Owner             (required)
-  No HP / Telepon / WA / Phone
-  Kecamatan / District,  Nagari / Desa / Kelurahan,  Alamat / Address
-  Modal / Capital,  Omzet / Penjualan / Sales
-  NIB,  NIK,  KBLI / Sektor / Bidang Usaha,  Produk / Products
-  Tenaga Kerja / Karyawan / Workers,  Tahun Berdiri / Year Started
-Bad rows are listed with their row number and reason and left out;
-businesses already registered (same phone or NIB) are skipped. Imported
-businesses stay unverified until their owner confirms them in chat.
---dry-run checks everything and saves nothing.
+Reads the office's register, an .xlsx (every sheet with a header row; a
+"Petunjuk" sheet or any sheet without one is skipped; --sheet picks one) or
+a .csv. The header row is found below any title block; columns are known by
+their names, for example:
+  Nama Usaha / Nama UMKM / Business Name     (needed: a row without it is refused)
+  Pemilik / Nama Pemilik / Owner,  NIK,  NIB,  No HP / Telp / WA / Phone
+  Kecamatan / Kec.,  Nagari / Desa / Kelurahan,  Alamat / Address
+  Aset / Modal / Kekayaan Bersih / Capital   (rupiah: "Rp 25.000.000", "25 jt")
+  Omset / Omzet / Penjualan per Tahun / Sales ("per Bulan" columns are multiplied by 12)
+  KBLI / Sektor / Bidang Usaha / Jenis Usaha,  Produk
+  Tenaga Kerja / Karyawan ("3 orang"),  Tahun Berdiri / Mulai Usaha
+A bad cell is left empty with a warning and the row kept. A business
+already registered (same NIB, NIK, verified phone, or name + kecamatan +
+owner) is not added again: its empty fields are filled, and what differs is
+reported, never overwritten. The report is a summary by reason; --rejected
+writes the rows to fix with a "masalah" column, ready to import again once
+fixed. Each import is one batch: "import list" shows them, "import undo ID"
+takes one back while none of its records has changed since.
+--dry-run reads, checks and matches everything and saves nothing.
 `
 
-// runImport runs `jejaring import businesses FILE [--dry-run]`.
+// runImport runs `jejaring import businesses|list|undo`.
 func runImport(ctx context.Context, db *store.DB, args []string, s stdio) int {
 	stdout, stderr := s.out, s.err
-	if len(args) == 0 || args[0] != "businesses" {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, importUsage)
+		return 2
+	}
+	switch args[0] {
+	case "list":
+		return runImportList(ctx, db, args[1:], s)
+	case "undo":
+		return runImportUndo(ctx, db, args[1:], s)
+	case "businesses":
+	default:
 		fmt.Fprint(stderr, importUsage)
 		return 2
 	}
 	fs := flag.NewFlagSet("import businesses", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	dry := fs.Bool("dry-run", false, "check and report, save nothing")
+	var opt importOptions
+	fs.BoolVar(&opt.Dry, "dry-run", false, "check and report, save nothing")
+	fs.StringVar(&opt.Sheet, "sheet", "", "read only this sheet (its name or number)")
+	fs.StringVar(&opt.Rejected, "rejected", "", "write the rows to fix to this .xlsx")
+	fs.IntVar(&opt.Examples, "examples", 5, "examples shown per reason")
 	region := fs.String("region", defaultRegion(s), "region data file (default: $REGION, else pesisir_selatan)")
 	by := fs.String("by", "cli", "staff user name for the audit log")
 	pos, err := parseInterspersed(fs, args[1:])
@@ -66,58 +94,191 @@ func runImport(ctx context.Context, db *store.DB, args []string, s stdio) int {
 		fmt.Fprintf(stderr, "jejaring: %v\n", err)
 		return 2
 	}
-	// Bad rows and duplicates are reported on stdout and do not make the
-	// command fail: the good rows are in. An unreadable file does.
-	if _, err := importFile(ctx, db, data, pos[0], *dry, store.ActorStaff(*by), time.Now(), s.t, stdout); err != nil {
+	// Refused rows and cells left empty are reported on stdout and do not
+	// make the command fail: the good rows are in. An unreadable file does.
+	if _, err := importFile(ctx, db, data, pos[0], opt, store.ActorStaff(*by), time.Now(), s.t, stdout); err != nil {
 		fmt.Fprintf(stderr, "jejaring: import %s: %v\n", pos[0], err)
 		return 1
 	}
 	return 0
 }
 
-// importSummary is what an import did, for tests and the report.
-type importSummary struct {
-	Rows, Imported, Duplicates, Bad int
+// importOptions are the flags of `import businesses`.
+type importOptions struct {
+	Dry      bool
+	Sheet    string
+	Rejected string // path of the rejected-rows .xlsx, "" for none
+	Examples int
 }
 
-func importFile(ctx context.Context, db *store.DB, data *umkm.Data, path string, dry bool, actor string, now time.Time, t tr, out io.Writer) (importSummary, error) {
-	src, err := sheet.Open(path)
+// importSummary is what an import did, for tests and the report.
+type importSummary struct {
+	Rows, Imported, Filled, Merged, Refused, ToFix int
+	Conflicts                                      int
+	Batch                                          int64
+}
+
+// applyRegister adds the register's matches and conflicts to the rows of
+// the import, for the report and the rejected-rows file.
+func applyRegister(p *sheet.Import, res store.ImportResult) {
+	merges := make([]sheet.Merge, len(res.Matches))
+	for i, m := range res.Matches {
+		merges[i] = sheet.Merge(m)
+	}
+	conflicts := make([]sheet.Conflict, len(res.Conflicts))
+	for i, c := range res.Conflicts {
+		conflicts[i] = sheet.Conflict(c)
+	}
+	p.ApplyRegister(merges, conflicts)
+}
+
+func importFile(ctx context.Context, db *store.DB, data *umkm.Data, path string, opt importOptions, actor string, now time.Time, t tr, out io.Writer) (importSummary, error) {
+	if opt.Examples <= 0 {
+		opt.Examples = 5
+	}
+	book, err := sheet.Open(path)
 	if err != nil {
 		return importSummary{}, err
 	}
-	p, err := sheet.Parse(src, data, now, t.lang())
-	src.Close()
+	p, err := sheet.Parse(book, data, sheet.Options{Now: now, Lang: t.lang(), Sheet: opt.Sheet})
 	if err != nil {
 		return importSummary{}, err
 	}
 	repo := store.NewBusinessRepo(db)
-	res, err := repo.ImportBusinesses(ctx, p.Businesses, data.Region.Prefix, actor, now, 500, dry)
+	bs := p.Businesses()
+	res, err := repo.ImportRegister(ctx, bs, store.ImportOptions{Prefix: data.Region.Prefix, Actor: actor, FileName: filepath.Base(path),
+		Now: now, DryRun: opt.Dry, Rows: p.Total, Refused: len(p.Rejected)})
 	if err != nil {
 		return importSummary{}, err
 	}
-	sum := importSummary{Rows: p.Total, Imported: res.Inserted, Duplicates: len(res.Duplicates), Bad: len(p.Bad)}
-	if len(p.Unmapped) > 0 {
-		fmt.Fprintln(out, t.f("import.unused", strings.Join(p.Unmapped, ", ")))
-	}
-	for _, b := range p.Bad {
-		fmt.Fprintln(out, t.f("import.bad", b.Row, b.Reason))
-	}
-	for _, d := range res.Duplicates {
-		with := t.f("import.dupEarlier")
-		if d.Existing != "" {
-			with = d.Existing
+	applyRegister(p, res)
+	sum := importSummary{Rows: p.Total, Imported: res.Inserted, Filled: res.Filled, Merged: res.Merged, Refused: len(p.Rejected),
+		ToFix: p.RejectedCount(), Conflicts: len(res.Conflicts), Batch: res.BatchID}
+	writeImportReport(out, p, sum, opt, filepath.Base(path), t)
+	if opt.Rejected != "" && sum.ToFix > 0 {
+		f, err := createPrivate(opt.Rejected)
+		if err != nil {
+			return sum, err
 		}
-		fmt.Fprintln(out, t.f("import.dup", p.Rows[d.Index], t.or("import.by."+d.By, d.By), with))
+		if err := sheet.WriteXLSX(f, p.RejectedTables()...); err != nil {
+			f.Close()
+			return sum, fmt.Errorf("write %s: %w", opt.Rejected, err)
+		}
+		if err := f.Close(); err != nil {
+			return sum, err
+		}
+		fmt.Fprintln(out, t.f("import.rejectedWritten", sum.ToFix, opt.Rejected))
+	} else if sum.ToFix > 0 {
+		fmt.Fprintln(out, t.f("import.rejectedHint", sum.ToFix))
 	}
-	summary := "import.summary"
-	if dry {
-		summary = "import.summaryDry"
+	if !opt.Dry && sum.Batch > 0 {
+		fmt.Fprintln(out, t.f("import.batch", sum.Batch, sum.Batch))
 	}
-	fmt.Fprintln(out, t.f(summary, sum.Rows, sum.Imported, sum.Duplicates, sum.Bad))
-	if !dry && sum.Imported > 0 {
+	if !opt.Dry && sum.Imported > 0 {
 		fmt.Fprintln(out, t.f("import.unverified"))
 	}
 	return sum, nil
+}
+
+// writeImportReport is the summary staff act on: the sheets read, the
+// columns used, the counts, then each reason with its count and the first
+// few rows.
+func writeImportReport(w io.Writer, p *sheet.Import, sum importSummary, opt importOptions, name string, t tr) {
+	lang := t.lang()
+	for _, s := range p.Sheets {
+		if s.HeaderRow == 0 {
+			fmt.Fprintln(w, t.f("import.sheetSkipped", s.Name))
+			continue
+		}
+		var used []string
+		for _, c := range s.Columns {
+			if c.Field != "" && c.Field != "no" && c.Field != "masalah" {
+				used = append(used, c.Header+" → "+t.f("import.field."+c.Field))
+			}
+		}
+		fmt.Fprintln(w, t.f("import.sheet", s.Name, s.HeaderRow, s.Rows, strings.Join(used, ", ")))
+	}
+	key := "import.summary"
+	if opt.Dry {
+		key = "import.summaryDry"
+	}
+	fmt.Fprintln(w, t.f(key, name, sum.Rows, sum.Imported, sum.Filled, sum.Merged, sum.Refused))
+	reasons := p.Summary(opt.Examples)
+	if len(reasons) > 0 {
+		fmt.Fprintln(w, t.f("import.reasons", opt.Examples))
+	}
+	for _, r := range reasons {
+		fmt.Fprintf(w, "  %s: %d\n", sheet.ReasonName(r.Code, lang), r.Count)
+		for _, is := range r.Examples {
+			fmt.Fprintf(w, "    %s: %s\n", is.Place(lang), is.Text(lang))
+		}
+		if r.Count > len(r.Examples) {
+			fmt.Fprintln(w, "    "+t.f("import.more", r.Count-len(r.Examples)))
+		}
+	}
+}
+
+// runImportList runs `jejaring import list`.
+func runImportList(ctx context.Context, db *store.DB, args []string, s stdio) int {
+	list, err := store.NewBusinessRepo(db).ListImports(ctx, 50)
+	if err != nil {
+		fmt.Fprintf(s.err, "jejaring: import list: %v\n", err)
+		return 1
+	}
+	if len(list) == 0 {
+		fmt.Fprintln(s.out, s.t.f("import.none"))
+		return 0
+	}
+	tw := tabwriter.NewWriter(s.out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, s.t.f("import.listHead"))
+	for _, b := range list {
+		state := s.t.f("import.active")
+		if b.UndoneAt != nil {
+			state = s.t.f("import.undoneAt", b.UndoneAt.In(idn.WIB).Format("2006-01-02 15:04"), b.UndoneBy)
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d\t%s\n", b.ID, b.At.In(idn.WIB).Format("2006-01-02 15:04"), b.FileName, b.Actor,
+			b.Rows, b.Inserted, b.Filled, b.Merged, b.Refused, state)
+	}
+	tw.Flush()
+	return 0
+}
+
+// runImportUndo runs `jejaring import undo ID`.
+func runImportUndo(ctx context.Context, db *store.DB, args []string, s stdio) int {
+	fs := flag.NewFlagSet("import undo", flag.ContinueOnError)
+	fs.SetOutput(s.err)
+	by := fs.String("by", "cli", "staff user name for the audit log")
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return 2
+	}
+	if len(pos) != 1 {
+		fmt.Fprint(s.err, importUsage)
+		return 2
+	}
+	id, err := strconv.ParseInt(pos[0], 10, 64)
+	if err != nil {
+		fmt.Fprintf(s.err, "jejaring: import undo %s: %s\n", pos[0], s.t.f("import.badID"))
+		return 2
+	}
+	b, err := store.NewBusinessRepo(db).UndoImport(ctx, id, store.ActorStaff(*by), time.Now())
+	var refused *store.UndoRefusedError
+	switch {
+	case errors.As(err, &refused):
+		fmt.Fprintln(s.err, s.t.f("import.undoRefused", id, refused.Count, strings.Join(refused.Changed, ", ")))
+		return 1
+	case errors.Is(err, store.ErrImportNotFound):
+		fmt.Fprintln(s.err, s.t.f("import.undoNotFound", id))
+		return 1
+	case errors.Is(err, store.ErrImportUndone):
+		fmt.Fprintln(s.err, s.t.f("import.undoAlready", id))
+		return 1
+	case err != nil:
+		fmt.Fprintf(s.err, "jejaring: import undo %d: %v\n", id, err)
+		return 1
+	}
+	fmt.Fprintln(s.out, s.t.f("import.undone", b.ID, b.FileName, b.Inserted, b.Filled))
+	return 0
 }
 
 // runExport runs `jejaring export businesses [--format csv|xlsx] [--out FILE]`.

@@ -76,7 +76,7 @@ func TestExportBusinessesNeutralisesFormulas(t *testing.T) {
 		}
 		// It reads back as it was.
 		fresh := storetest.New(t, db.Dialect)
-		if _, err := importFile(ctx, fresh, testData(t), path, false, "staff:test", importNow, tr{}, &out); err != nil {
+		if _, err := importFile(ctx, fresh, testData(t), path, importOptions{}, "staff:test", importNow, tr{}, &out); err != nil {
 			t.Fatal(err)
 		}
 		list, _ := store.NewBusinessRepo(fresh).ListBusinesses(ctx, umkm.Filter{})

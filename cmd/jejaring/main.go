@@ -70,7 +70,7 @@ func commands() map[string]command {
 			return runFlows(ctx, args, app.ActionNames(), s.out, s.err)
 		}},
 		"event":  {"create, publish, change, cancel, check in and export events", eventCommand()},
-		"import": {"import businesses FILE [--dry-run]: the office's .xlsx or .csv into the register", withDB(runImport)},
+		"import": {"import businesses FILE [--dry-run] [--rejected FIX.xlsx], import list, import undo ID: the office's .xlsx or .csv into the register", withDB(runImport)},
 		"export": {"export businesses [--format csv|xlsx] [--out FILE]: the register as a spreadsheet", withDB(runExport)},
 		"claim": {"claim REG_NO [--new]: a record's one-time claim token, for the office to print or send its owner", withDB(func(ctx context.Context, db *store.DB, args []string, s stdio) int {
 			return runClaim(ctx, db, args, s.out, s.err)

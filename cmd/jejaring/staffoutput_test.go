@@ -33,15 +33,13 @@ func TestImportReportInIndonesian(t *testing.T) {
 		t    tr
 		want []string
 	}{
-		{tr{}, []string{"Kolom yang tidak dipakai: Catatan", "baris 3: No HP: ", "baris 4: Kecamatan: \"Kota Padang\" bukan kecamatan di",
-			"baris 5: dilewati, No HP sama dengan baris sebelumnya di berkas ini",
-			"4 baris: akan diimpor 1 (uji coba, tidak ada yang disimpan), dilewati 1 ganda, 2 baris salah"}},
-		{english, []string{"Columns not used: Catatan", "row 3: No HP: ", "row 4: Kecamatan: \"Kota Padang\" is not a kecamatan of",
-			"row 5: skipped, same phone as an earlier row of this file",
-			"4 rows: would import 1 (dry run, nothing saved), skipped 1 duplicates, 2 bad rows"}},
+		{tr{}, []string{"kolom \"Catatan\" tidak dipakai", "umkm baris 3: No HP \"12\" dikosongkan", "umkm baris 4: Kecamatan \"Kota Padang\" dikosongkan: bukan kecamatan di",
+			"umkm.csv (uji coba, tidak ada yang disimpan): 4 baris dibaca; akan ada 4 usaha baru", "Per alasan"}},
+		{english, []string{"column \"Catatan\" is not used", "umkm row 3: No HP \"12\" left empty", "umkm row 4: Kecamatan \"Kota Padang\" left empty: not a kecamatan of",
+			"umkm.csv (dry run, nothing saved): 4 rows read; would add 4 new businesses", "By reason"}},
 	} {
 		var out bytes.Buffer
-		if _, err := importFile(context.Background(), db, testData(t), path, true, "staff:test", importNow, tt.t, &out); err != nil {
+		if _, err := importFile(context.Background(), db, testData(t), path, importOptions{Dry: true}, "staff:test", importNow, tt.t, &out); err != nil {
 			t.Fatal(err)
 		}
 		for _, w := range tt.want {

@@ -23,11 +23,15 @@ func (a *App) mountDashboard() error {
 	if err != nil {
 		return fmt.Errorf("staff dashboard: %w", err)
 	}
+	biz := store.NewBusinessRepo(a.DB)
 	d, err := web.New(web.Options{
-		DB: a.DB, Data: data, Redis: a.Redis, KeyPrefix: a.Config.RedisPrefix + "web:",
+		Staff: a.DB, Audit: a.DB, Contacts: a.DB,
+		Businesses: biz, Directory: biz, Stats: biz, Imports: biz,
+		Events: a.Events,
+		Data:   data, Redis: a.Redis, KeyPrefix: a.Config.RedisPrefix + "web:",
 		TrustedProxies: a.Config.TrustedProxies, Idle: a.Config.WebSessionIdle, Max: a.Config.WebSessionMax,
-		Log:    a.Log.With("component", "dashboard"),
-		Events: eventactions.Backend{Desk: desk, EventRepo: a.Events},
+		Log:       a.Log.With("component", "dashboard"),
+		EventDesk: eventactions.Backend{Desk: desk, EventRepo: a.Events},
 	})
 	if err != nil {
 		return fmt.Errorf("staff dashboard: %w", err)

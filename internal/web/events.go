@@ -105,10 +105,14 @@ func (s *Server) Close() {
 	}
 }
 
-// defaultEventDesk is the desk on opt.DB with the default paces and every
-// channel taken as on, for a dashboard started without one.
+// defaultEventDesk is the desk on opt.Events (a *store.EventRepo) with
+// the default paces and every channel taken as on, for a dashboard
+// started without one.
 func defaultEventDesk(opt Options) (EventDesk, error) {
-	repo := store.NewEventRepo(opt.DB)
+	repo, ok := opt.Events.(*store.EventRepo)
+	if !ok {
+		return nil, errors.New("web: EventDesk is required when Events is not a *store.EventRepo")
+	}
 	d, err := eventactions.NewDesk(eventactions.Desk{Events: repo, Region: opt.Data.Region})
 	if err != nil {
 		return nil, err
@@ -171,7 +175,7 @@ func (s *Server) eventOf(w http.ResponseWriter, r *http.Request, u store.StaffUs
 		s.fail(w, r, u, http.StatusNotFound, "err.notfound")
 		return nil, false
 	}
-	ev, err := s.opt.Events.Event(r.Context(), id)
+	ev, err := s.opt.EventDesk.Event(r.Context(), id)
 	if errors.Is(err, event.ErrNotFound) {
 		s.fail(w, r, u, http.StatusNotFound, "err.notfound")
 		return nil, false
@@ -197,7 +201,7 @@ type eventListData struct {
 
 func (s *Server) eventList(w http.ResponseWriter, r *http.Request, u store.StaffUser) {
 	ctx := r.Context()
-	evs, err := s.opt.Events.ListEvents(ctx, store.EventFilter{})
+	evs, err := s.opt.EventDesk.ListEvents(ctx, store.EventFilter{})
 	if err != nil {
 		s.serverError(w, r, u, err)
 		return
@@ -205,7 +209,7 @@ func (s *Server) eventList(w http.ResponseWriter, r *http.Request, u store.Staff
 	now := s.opt.Now()
 	var d eventListData
 	for _, ev := range evs {
-		a, err := s.opt.Events.Attendance(ctx, ev.ID)
+		a, err := s.opt.EventDesk.Attendance(ctx, ev.ID)
 		if err != nil {
 			s.serverError(w, r, u, err)
 			return
@@ -290,7 +294,7 @@ func (s *Server) eventCreate(w http.ResponseWriter, r *http.Request, u store.Sta
 	ev, err := f.Event()
 	if err == nil {
 		ev.CreatedBy = "staff:" + u.Username
-		_, err = s.opt.Events.CreateEvent(r.Context(), ev, s.opt.Now())
+		_, err = s.opt.EventDesk.CreateEvent(r.Context(), ev, s.opt.Now())
 	}
 	if err != nil {
 		if !errors.Is(err, event.ErrInvalid) && !errors.As(err, new(eventactions.FormError)) {
@@ -356,7 +360,7 @@ func (s *Server) eventEdit(w http.ResponseWriter, r *http.Request, u store.Staff
 	// The deadline is checked against the new start: change time first.
 	notices := 0
 	if !ch.StartsAt.IsZero() || !ch.EndsAt.IsZero() || ch.Venue != nil || ch.MapURL != nil {
-		if notices, err = s.opt.Events.Change(ctx, old.ID, ch, now); err != nil {
+		if notices, err = s.opt.EventDesk.Change(ctx, old.ID, ch, now); err != nil {
 			if errors.Is(err, event.ErrInvalid) {
 				again(err)
 				return
@@ -365,7 +369,7 @@ func (s *Server) eventEdit(w http.ResponseWriter, r *http.Request, u store.Staff
 			return
 		}
 	}
-	promoted, err := s.opt.Events.UpdateDetails(ctx, old.ID, store.EventDetails{Title: ev.Title, Description: ev.Description, Kind: ev.Kind,
+	promoted, err := s.opt.EventDesk.UpdateDetails(ctx, old.ID, store.EventDetails{Title: ev.Title, Description: ev.Description, Kind: ev.Kind,
 		Capacity: ev.Capacity, MaxParty: ev.MaxParty, RSVPDeadline: ev.RSVPDeadline, Segment: old.Segment}, now)
 	if err != nil {
 		if errors.Is(err, event.ErrInvalid) {
@@ -438,17 +442,17 @@ func (s *Server) eventShow(w http.ResponseWriter, r *http.Request, u store.Staff
 	}
 	ctx := r.Context()
 	lang := langOf(w, r)
-	a, err := s.opt.Events.Attendance(ctx, ev.ID)
+	a, err := s.opt.EventDesk.Attendance(ctx, ev.ID)
 	if err != nil {
 		s.serverError(w, r, u, err)
 		return
 	}
-	bs, err := s.opt.Events.Broadcasts(ctx, ev.ID)
+	bs, err := s.opt.EventDesk.Broadcasts(ctx, ev.ID)
 	if err != nil {
 		s.serverError(w, r, u, err)
 		return
 	}
-	d := eventShowData{Ev: ev, A: a, Audience: s.opt.Events.Describe(ev.Segment, lang), Broadcasts: bs,
+	d := eventShowData{Ev: ev, A: a, Audience: s.opt.EventDesk.Describe(ev.Segment, lang), Broadcasts: bs,
 		CanSend:  ev.Status != event.Cancelled && s.opt.Now().Before(ev.StartsAt),
 		Deadline: event.FormatDateIn(ev.Deadline(), lang) + " " + event.FormatClockIn(ev.Deadline(), lang)}
 	s.render(w, r, &u, http.StatusOK, "events_show", "ev.event", page{Data: d, Flash: flashOf(r, lang)})
@@ -459,7 +463,7 @@ func (s *Server) eventPublish(w http.ResponseWriter, r *http.Request, u store.St
 	if !ok {
 		return
 	}
-	if err := s.opt.Events.Publish(r.Context(), ev.ID, s.opt.Now()); err != nil {
+	if err := s.opt.EventDesk.Publish(r.Context(), ev.ID, s.opt.Now()); err != nil {
 		if errors.Is(err, event.ErrClosed) {
 			s.fail(w, r, u, http.StatusConflict, "ev.iscancelled")
 			return
@@ -483,7 +487,7 @@ func (s *Server) eventCancel(w http.ResponseWriter, r *http.Request, u store.Sta
 		redirectOK(w, r, eventPath(ev.ID), "ev.cancelconfirm")
 		return
 	}
-	n, err := s.opt.Events.Cancel(r.Context(), ev.ID, s.opt.Now())
+	n, err := s.opt.EventDesk.Cancel(r.Context(), ev.ID, s.opt.Now())
 	if err != nil {
 		s.serverError(w, r, u, err)
 		return
@@ -500,7 +504,7 @@ func (s *Server) eventDuplicate(w http.ResponseWriter, r *http.Request, u store.
 	if !ok {
 		return
 	}
-	id, err := s.opt.Events.Duplicate(r.Context(), ev.ID, "staff:"+u.Username, s.opt.Now())
+	id, err := s.opt.EventDesk.Duplicate(r.Context(), ev.ID, "staff:"+u.Username, s.opt.Now())
 	if err != nil {
 		s.serverError(w, r, u, err)
 		return

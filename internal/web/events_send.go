@@ -131,14 +131,14 @@ func (s *Server) audienceData(ev *event.Event, seg event.Segment, lang string) a
 // count builds the live count of seg for ev.
 func (s *Server) count(r *http.Request, ev *event.Event, seg event.Segment, lang string) audienceCountData {
 	c := audienceCountData{EventID: ev.ID, Lang: lang, CanSend: ev.Status != event.Cancelled && s.opt.Now().Before(ev.StartsAt)}
-	v, err := s.opt.Events.Plan(r.Context(), ev.ID, seg, lang)
+	v, err := s.opt.EventDesk.Plan(r.Context(), ev.ID, seg, lang)
 	if err != nil {
 		s.opt.Log.Error("dashboard: audience count", "event", ev.ID, "err", err)
 		c.Err = t(lang, "err.server")
 		return c
 	}
 	c.View = v
-	c.Previews = s.opt.Events.Previews(ev, lang, s.opt.Events.TelegramUsername())
+	c.Previews = s.opt.EventDesk.Previews(ev, lang, s.opt.EventDesk.TelegramUsername())
 	return c
 }
 
@@ -155,7 +155,7 @@ func (s *Server) audiencePage(w http.ResponseWriter, r *http.Request, u store.St
 	q := r.URL.Query()
 	if q.Has("region") || q.Has("size") || q.Has("sector") || q.Has("tags") || q.Has("channel") || q.Has("verified") || q.Has("since") || q.Has("built") {
 		var err error
-		if seg, err = s.opt.Events.Segment(segmentForm(r)); err != nil {
+		if seg, err = s.opt.EventDesk.Segment(segmentForm(r)); err != nil {
 			errText = t(lang, "aud.bad") + " " + err.Error()
 			seg = ev.Segment
 		}
@@ -174,7 +174,7 @@ func (s *Server) audienceCount(w http.ResponseWriter, r *http.Request, u store.S
 	}
 	lang := langOf(w, r)
 	var c audienceCountData
-	seg, err := s.opt.Events.Segment(segmentForm(r))
+	seg, err := s.opt.EventDesk.Segment(segmentForm(r))
 	if err != nil {
 		c = audienceCountData{EventID: ev.ID, Lang: lang, Err: t(lang, "aud.bad") + " " + err.Error()}
 	} else {
@@ -199,7 +199,7 @@ func (s *Server) audiencePost(w http.ResponseWriter, r *http.Request, u store.St
 		return
 	}
 	ctx, now, lang := r.Context(), s.opt.Now(), langOf(w, r)
-	seg, err := s.opt.Events.Segment(segmentForm(r))
+	seg, err := s.opt.EventDesk.Segment(segmentForm(r))
 	back := eventPath(ev.ID) + "/audience"
 	if err != nil {
 		d := s.audienceData(ev, ev.Segment, lang)
@@ -208,7 +208,7 @@ func (s *Server) audiencePost(w http.ResponseWriter, r *http.Request, u store.St
 		return
 	}
 	save := func() error {
-		_, err := s.opt.Events.UpdateDetails(ctx, ev.ID, store.EventDetails{Title: ev.Title, Description: ev.Description, Kind: ev.Kind,
+		_, err := s.opt.EventDesk.UpdateDetails(ctx, ev.ID, store.EventDetails{Title: ev.Title, Description: ev.Description, Kind: ev.Kind,
 			Capacity: ev.Capacity, MaxParty: ev.MaxParty, RSVPDeadline: ev.RSVPDeadline, Segment: seg}, now)
 		return err
 	}
@@ -220,7 +220,7 @@ func (s *Server) audiencePost(w http.ResponseWriter, r *http.Request, u store.St
 		}
 		redirectOK(w, r, back+"?"+segmentQuery(seg), "ev.audsaved")
 	case "test":
-		all, err := s.opt.DB.ListStaffContacts(ctx)
+		all, err := s.opt.Staff.ListStaffContacts(ctx)
 		if err != nil {
 			s.serverError(w, r, u, err)
 			return
@@ -237,7 +237,7 @@ func (s *Server) audiencePost(w http.ResponseWriter, r *http.Request, u store.St
 			s.render(w, r, &u, http.StatusConflict, "events_audience", "aud.title", page{Data: d, Error: t(lang, "aud.nophone")})
 			return
 		}
-		n, err := s.opt.Events.TestSend(ctx, ev.ID, mine, now)
+		n, err := s.opt.EventDesk.TestSend(ctx, ev.ID, mine, now)
 		if err != nil {
 			s.serverError(w, r, u, err)
 			return
@@ -254,7 +254,7 @@ func (s *Server) audiencePost(w http.ResponseWriter, r *http.Request, u store.St
 			s.serverError(w, r, u, err)
 			return
 		}
-		res, err := s.opt.Events.Broadcast(ctx, store.BroadcastRequest{EventID: ev.ID, Segment: &seg, CreatedBy: "staff:" + u.Username}, now)
+		res, err := s.opt.EventDesk.Broadcast(ctx, store.BroadcastRequest{EventID: ev.ID, Segment: &seg, CreatedBy: "staff:" + u.Username}, now)
 		switch {
 		case errors.Is(err, event.ErrClosed):
 			s.fail(w, r, u, http.StatusConflict, "ev.iscancelled")
@@ -288,7 +288,7 @@ func (s *Server) broadcastOf(w http.ResponseWriter, r *http.Request, u store.Sta
 		s.fail(w, r, u, http.StatusNotFound, "err.notfound")
 		return nil, store.Funnel{}, false
 	}
-	f, err := s.opt.Events.Funnel(r.Context(), bid)
+	f, err := s.opt.EventDesk.Funnel(r.Context(), bid)
 	if errors.Is(err, event.ErrNotFound) || err == nil && f.EventID != ev.ID {
 		s.fail(w, r, u, http.StatusNotFound, "err.notfound")
 		return nil, store.Funnel{}, false
@@ -334,7 +334,7 @@ func (s *Server) funnelPage(w http.ResponseWriter, r *http.Request, u store.Staf
 		return
 	}
 	lang := langOf(w, r)
-	d := funnelData{Ev: ev, F: f, Figures: funnelFigures(f), Audience: s.opt.Events.Describe(f.Segment, lang), Statuses: store.FunnelStatuses,
+	d := funnelData{Ev: ev, F: f, Figures: funnelFigures(f), Audience: s.opt.EventDesk.Describe(f.Segment, lang), Statuses: store.FunnelStatuses,
 		CanSend: ev.Status.Open() && s.opt.Now().Before(ev.Deadline())}
 	s.render(w, r, &u, http.StatusOK, "events_funnel", "fun.title", page{Data: d, Flash: flashOf(r, lang)})
 }
@@ -393,7 +393,7 @@ func (s *Server) funnelLive(w http.ResponseWriter, r *http.Request, u store.Staf
 			}
 		case <-tick.C:
 		}
-		nf, err := s.opt.Events.Funnel(ctx, f.ID)
+		nf, err := s.opt.EventDesk.Funnel(ctx, f.ID)
 		if err != nil {
 			if ctx.Err() == nil {
 				s.opt.Log.Warn("dashboard: live funnel", "broadcast", f.ID, "err", err)
@@ -417,7 +417,7 @@ func (s *Server) funnelCSV(w http.ResponseWriter, r *http.Request, u store.Staff
 	if which == "" {
 		which = "all"
 	}
-	rows, err := s.opt.Events.FunnelRows(r.Context(), f.ID, which)
+	rows, err := s.opt.EventDesk.FunnelRows(r.Context(), f.ID, which)
 	if errors.Is(err, event.ErrInvalid) {
 		s.fail(w, r, u, http.StatusBadRequest, "err.notfound")
 		return
@@ -458,7 +458,7 @@ func (s *Server) funnelResend(w http.ResponseWriter, r *http.Request, u store.St
 	if !ok {
 		return
 	}
-	res, err := s.opt.Events.Resend(r.Context(), f.ID, "staff:"+u.Username, s.opt.Now())
+	res, err := s.opt.EventDesk.Resend(r.Context(), f.ID, "staff:"+u.Username, s.opt.Now())
 	switch {
 	case errors.Is(err, event.ErrClosed):
 		s.fail(w, r, u, http.StatusConflict, "ev.iscancelled")
@@ -517,12 +517,12 @@ func (s *Server) answers(w http.ResponseWriter, r *http.Request, u store.StaffUs
 		return answersData{}, false
 	}
 	ctx := r.Context()
-	a, err := s.opt.Events.Attendance(ctx, ev.ID)
+	a, err := s.opt.EventDesk.Attendance(ctx, ev.ID)
 	if err != nil {
 		s.serverError(w, r, u, err)
 		return answersData{}, false
 	}
-	rows, err := s.opt.Events.ExportRows(ctx, ev.ID)
+	rows, err := s.opt.EventDesk.ExportRows(ctx, ev.ID)
 	if err != nil {
 		s.serverError(w, r, u, err)
 		return answersData{}, false
@@ -590,7 +590,7 @@ func (s *Server) answerPromote(w http.ResponseWriter, r *http.Request, u store.S
 		s.fail(w, r, u, http.StatusNotFound, "err.notfound")
 		return
 	}
-	err = s.opt.Events.PromoteByHand(r.Context(), ev.ID, inv, s.opt.Now())
+	err = s.opt.EventDesk.PromoteByHand(r.Context(), ev.ID, inv, s.opt.Now())
 	switch {
 	case errors.Is(err, event.ErrNotFound):
 		s.fail(w, r, u, http.StatusNotFound, "err.notfound")

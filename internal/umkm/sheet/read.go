@@ -13,43 +13,12 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-// Rows yields the rows of a spreadsheet, header first.
-type Rows interface {
-	Next() ([]string, error) // io.EOF at the end
-	Close() error
-}
-
-type csvRows struct {
-	c io.Closer
-	r *csv.Reader
-}
-
-func (c *csvRows) Next() ([]string, error) { return c.r.Read() }
-func (c *csvRows) Close() error            { return c.c.Close() }
-
-type xlsxRows struct {
-	f    *excelize.File
-	rows *excelize.Rows
-	c    io.Closer
-}
-
-func (x *xlsxRows) Next() ([]string, error) {
-	if !x.rows.Next() {
-		if err := x.rows.Error(); err != nil {
-			return nil, err
-		}
-		return nil, io.EOF
-	}
-	return x.rows.Columns()
-}
-
-func (x *xlsxRows) Close() error {
-	x.rows.Close()
-	err := x.f.Close()
-	if cerr := x.c.Close(); err == nil {
-		err = cerr
-	}
-	return err
+// Sheet is one sheet of a workbook as text: every row, title rows and
+// blank rows included, each cell as the file holds it (numbers unformatted,
+// so a NIK or an amount keeps all its digits).
+type Sheet struct {
+	Name string
+	Rows [][]string
 }
 
 // format is "csv" or "xlsx" for a file name, or an error naming the file.
@@ -63,9 +32,9 @@ func format(name string) (string, error) {
 	return "", fmt.Errorf("%s: want a .xlsx or .csv file", filepath.Base(name))
 }
 
-// Open reads the spreadsheet at path: the first sheet of an .xlsx, or a
-// .csv.
-func Open(path string) (Rows, error) {
+// Open reads the spreadsheet at path: every sheet of an .xlsx, or a .csv as
+// one sheet.
+func Open(path string) ([]Sheet, error) {
 	if _, err := format(path); err != nil {
 		return nil, err
 	}
@@ -73,28 +42,21 @@ func Open(path string) (Rows, error) {
 	if err != nil {
 		return nil, err
 	}
-	rows, err := Read(path, f)
-	if err != nil {
-		f.Close()
-		return nil, err
-	}
-	return rows, nil
+	defer f.Close()
+	return Read(path, f)
 }
 
 // Read reads a spreadsheet from r (an upload), its format told by name's
-// extension. Closing the Rows closes r when it is an io.Closer.
-func Read(name string, r io.Reader) (Rows, error) {
+// extension: every sheet of an .xlsx in order, or a .csv (comma or, as the
+// office's Excel saves it in an Indonesian locale, semicolon) as one sheet
+// named after the file.
+func Read(name string, r io.Reader) ([]Sheet, error) {
 	kind, err := format(name)
 	if err != nil {
 		return nil, err
 	}
-	c, ok := r.(io.Closer)
-	if !ok {
-		c = io.NopCloser(nil)
-	}
 	if kind == "csv" {
 		br := bufio.NewReaderSize(r, 4096)
-		// The office's Excel saves CSV with ';' in an Indonesian locale.
 		head, _ := br.Peek(4096)
 		line := string(head)
 		if i := strings.IndexByte(line, '\n'); i >= 0 {
@@ -106,21 +68,28 @@ func Read(name string, r io.Reader) (Rows, error) {
 		}
 		cr.FieldsPerRecord = -1
 		cr.LazyQuotes = true
-		return &csvRows{c: c, r: cr}, nil
+		rows, err := cr.ReadAll()
+		if err != nil {
+			return nil, fmt.Errorf("read csv %s: %w", filepath.Base(name), err)
+		}
+		return []Sheet{{Name: strings.TrimSuffix(filepath.Base(name), filepath.Ext(name)), Rows: rows}}, nil
 	}
 	f, err := excelize.OpenReader(r)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("read xlsx %s: %w", filepath.Base(name), err)
 	}
-	sheets := f.GetSheetList()
-	if len(sheets) == 0 {
-		f.Close()
+	defer f.Close()
+	names := f.GetSheetList()
+	if len(names) == 0 {
 		return nil, errors.New("the workbook has no sheet")
 	}
-	rows, err := f.Rows(sheets[0])
-	if err != nil {
-		f.Close()
-		return nil, err
+	out := make([]Sheet, 0, len(names))
+	for _, n := range names {
+		rows, err := f.GetRows(n, excelize.Options{RawCellValue: true})
+		if err != nil {
+			return nil, fmt.Errorf("read sheet %s: %w", n, err)
+		}
+		out = append(out, Sheet{Name: n, Rows: rows})
 	}
-	return &xlsxRows{f: f, rows: rows, c: c}, nil
+	return out, nil
 }
