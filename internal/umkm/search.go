@@ -13,6 +13,7 @@ type Search struct {
 	Verified    *bool
 	Source      string
 	Since       time.Time // registered on or after
+	Reach       string    // a reach.Filter (internal/umkm/reach): a reach status or group; "" all
 	Sort        string    // SortRelevance (default with Text), SortNewest, SortName, SortRegNo
 	Limit       int       // at most MaxSearchLimit; 0: DefaultSearchLimit
 	Offset      int
