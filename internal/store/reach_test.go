@@ -41,19 +41,16 @@ func reachFixture(t *testing.T, db *store.DB) map[reach.Status]int64 {
 		t.Fatal(err)
 	}
 	add(reach.Stopped, stopped, "", "13.01.03")
+	// Two records as an import leaves them: no chat, one with a phone.
 	imp := []umkm.Business{
-		{OwnerName: "Rina", OwnerPhone: "+6281377778888", Name: "Lapau Rina", RegionCode: "13.01.03"},
-		{OwnerName: "Darman", Name: "Bengkel Darman", RegionCode: "13.01.03"},
-	}
-	if _, err := repo.ImportBusinesses(ctx, imp, "PSS", "staff:admin", bt0, 0, false); err != nil {
-		t.Fatal(err)
+		{OwnerName: "Rina", OwnerPhone: "+6281377778888", Name: "Lapau Rina", RegionCode: "13.01.03", Source: umkm.SourceImport},
+		{OwnerName: "Darman", Name: "Bengkel Darman", RegionCode: "13.01.03", Source: umkm.SourceImport},
 	}
 	for i, st := range []reach.Status{reach.PhoneOnly, reach.NoPhone} {
-		b, err := repo.BusinessByRegNo(ctx, imp[i].RegNo)
-		if err != nil {
+		if err := repo.CreateBusiness(ctx, &imp[i], "PSS", bt0); err != nil {
 			t.Fatal(err)
 		}
-		ids[st] = b.ID
+		ids[st] = imp[i].ID
 	}
 	return ids
 }

@@ -233,3 +233,23 @@ func FirstContactText(o Office, owner, business, token string, now time.Time) st
 	b.WriteString("Bila bukan, atau tidak ingin dihubungi lagi, cukup balas *BERHENTI*. Terima kasih.")
 	return b.String()
 }
+
+// Campaign is one first-contact campaign and what it has done so far.
+type Campaign struct {
+	ID          int64
+	Status      string // CampaignRunning, CampaignStopped, CampaignFinished
+	RegionCodes []string
+	DailyCap    int
+	StartedBy   string
+	StartedAt   time.Time
+	NextAt      time.Time
+	StoppedAt   *time.Time
+	StopReason  string
+	// Counts of its messages by outbox status (pending, sending, sent,
+	// failed, skipped, cancelled …) and in all.
+	Messages map[string]int
+	Queued   int
+}
+
+// Running reports whether the campaign is still going.
+func (c Campaign) Running() bool { return c.Status == CampaignRunning }
