@@ -294,3 +294,45 @@ func (r *BusinessRepo) queueFirstContact(ctx context.Context, tx *sqlx.Tx, c cam
 	}
 	return true, nil
 }
+
+// MaxLetters is the most letters one document holds.
+const MaxLetters = 2000
+
+// LetterBusinesses returns the live businesses of s (at most MaxLetters),
+// each with a claim token (one is issued where missing), for letters; it
+// audits the issue (reach.letters: who, how many, which records; the
+// tokens are not written).
+func (r *BusinessRepo) LetterBusinesses(ctx context.Context, s umkm.Search, actor string, now time.Time) ([]umkm.Business, error) {
+	s.Export = true
+	page, err := r.SearchBusinesses(ctx, s)
+	if err != nil {
+		return nil, err
+	}
+	bs := page.Businesses
+	if len(bs) > MaxLetters {
+		bs = bs[:MaxLetters]
+	}
+	regs := make([]string, len(bs))
+	err = r.db.InTx(ctx, func(tx *sqlx.Tx) error {
+		for i := range bs {
+			regs[i] = bs[i].RegNo
+			if _, ok := umkm.NormalizeClaimToken(bs[i].ClaimToken); ok {
+				continue
+			}
+			tok, err := umkm.NewClaimToken()
+			if err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE businesses SET claim_token = ? WHERE id = ?`), tok, bs[i].ID); err != nil {
+				return fmt.Errorf("letters: claim token of %s: %w", bs[i].RegNo, err)
+			}
+			bs[i].ClaimToken = tok
+		}
+		return addAudit(ctx, tx, r.db.Dialect, now.UTC(), actor, AuditLetters, "business", "",
+			map[string]any{"count": len(bs), "reg_nos": regs, "reach": s.Reach, "region_codes": s.RegionCodes})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return bs, nil
+}

@@ -147,6 +147,10 @@ func Warning(s State) string {
 	for _, o := range s.Outcomes {
 		e := strings.ToLower(o.LastError)
 		switch {
+		case o.Status == "skipped":
+			// Campaign rows have no contact to stop or block: a skip
+			// means no running Jejaring serves WhatsApp.
+			return "WhatsApp is not running: " + o.LastError
 		case e == "" || strings.Contains(e, unknownRecipient):
 		case o.Status == "failed" && strings.Contains(e, "blocked"):
 			return "a recipient blocked the number: " + o.LastError
