@@ -1,13 +1,18 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"jejaring/internal/idn"
 	"jejaring/internal/store"
+	"jejaring/internal/store/storetest"
 	"jejaring/internal/umkm"
 )
 
@@ -72,4 +77,44 @@ func TestReachCommand(t *testing.T) {
 	if code, _, _ = runIn(t, "", envOf("DATA_DIR="+dir), "reach", "letters"); code != 2 {
 		t.Errorf("letters without any channel: %d", code)
 	}
+}
+
+// The office's case of issue 12: `event publish` to an audience of 646
+// imported businesses says who is left out and why, and how to reach them.
+func TestPublishSaysWhoIsLeftOut(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		now := time.Now().UTC()
+		cid, err := store.InsertID(ctx, db, db.Dialect, `INSERT INTO contacts (channel, external_id, display_name, first_seen, last_seen) VALUES ('telegram', 'lo-1', 'X', ?, ?)`, now, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Exec(db.Rebind(`INSERT INTO businesses (contact_id, owner_name, name, region_code, source, created_at, updated_at) VALUES (?, 'Bu Rina', 'Rendang Rina', '13.01.07', 'import', ?, ?)`), cid, now, now); err != nil {
+			t.Fatal(err)
+		}
+		for i := range 645 {
+			phone := any(nil)
+			if i%5 != 0 {
+				phone = fmt.Sprintf("+628130%07d", i)
+			}
+			if _, err := db.Exec(db.Rebind(`INSERT INTO businesses (owner_name, owner_phone, name, region_code, source, created_at, updated_at) VALUES ('Pemilik', ?, 'Usaha', '13.01.07', 'import', ?, ?)`), phone, now, now); err != nil {
+				t.Fatal(err)
+			}
+		}
+		start := time.Now().In(idn.WIB).Add(7 * 24 * time.Hour).Format("2006-01-02")
+		var out, errb bytes.Buffer
+		if code := runEvent(ctx, db, []string{"create", "--title", "Pelatihan", "--kind", "pelatihan", "--start", start + " 09:00", "--end", start + " 12:00", "--regions", "13.01.07"}, testIOIn(tr{}, &out, &errb)); code != 0 {
+			t.Fatalf("create: %s", errb.String())
+		}
+		id := strings.TrimSpace(out.String())
+		out.Reset()
+		if code := runEvent(ctx, db, []string{"publish", id}, testIOIn(tr{}, &out, &errb)); code != 0 {
+			t.Fatalf("publish: %s", errb.String())
+		}
+		want := "646 sesuai; 1 bisa dihubungi lewat chat; 645 belum pernah menghubungi kami (belum bisa dihubungi lewat chat; 516 dengan nomor HP, 129 tanpa HP); 0 berhenti."
+		if !strings.Contains(out.String(), want) || !strings.Contains(out.String(), "surat undangan") || !strings.Contains(out.String(), "kampanye") {
+			t.Errorf("publish says:\n%s\nwant %q", out.String(), want)
+		}
+	})
 }
