@@ -14,10 +14,14 @@ func (a *App) mountDashboard() error {
 	if err != nil {
 		return fmt.Errorf("region data: %w", err)
 	}
+	reachDeps, err := a.reachDeps()
+	if err != nil {
+		return fmt.Errorf("staff dashboard: %w", err)
+	}
 	d, err := web.New(web.Options{
 		DB: a.DB, Data: data, Redis: a.Redis, KeyPrefix: a.Config.RedisPrefix + "web:",
 		TrustedProxies: a.Config.TrustedProxies, Idle: a.Config.WebSessionIdle, Max: a.Config.WebSessionMax,
-		Log: a.Log.With("component", "dashboard"),
+		Log: a.Log.With("component", "dashboard"), Reach: reachDeps,
 	})
 	if err != nil {
 		return fmt.Errorf("staff dashboard: %w", err)

@@ -6,6 +6,7 @@ import (
 	"jejaring/internal/channel/whatsapp"
 	"jejaring/internal/store"
 	"jejaring/internal/umkm/reach"
+	"jejaring/internal/web"
 )
 
 // ReachOffice is what letters, posters and the campaign say of the office:
@@ -49,4 +50,17 @@ func (a *App) addReachCampaign() {
 	}
 	c := a.reachCampaign()
 	a.AddLoop("reach campaign", c.Run)
+}
+
+// reachDeps are the dashboard's reach pages' dependencies.
+func (a *App) reachDeps() (*web.ReachDeps, error) {
+	repo := store.NewBusinessRepo(a.DB)
+	office := a.ReachOffice()
+	docs, err := reachactions.NewDocuments(repo, a.data.Region, office)
+	if err != nil {
+		return nil, err
+	}
+	docs.OfficeOf = a.ReachOffice
+	_, wa := a.Channels[channel.WhatsApp]
+	return &web.ReachDeps{Store: repo, Docs: docs, Campaign: a.reachCampaign(), Office: office, WhatsApp: wa, DailyCap: a.Config.ReachDailyCap}, nil
 }

@@ -45,6 +45,7 @@ type homeData struct {
 	Total, Verified int
 	Office          []officeTile
 	Charts          []chart
+	Reach           *reachTable // the funnel per kecamatan (reach.go); nil without Options.Reach
 }
 
 type officeTile struct {
@@ -110,6 +111,9 @@ func (s *Server) charts(ctx context.Context, lang string) (homeData, error) {
 		perWeek.add(w.Start.Format("02-01-2006"), w.Count, 0)
 	}
 	d.Charts = []chart{vs, size, region, sector, perWeek}
+	if d.Reach, err = s.reachHome(ctx, lang, &d.Charts); err != nil {
+		return homeData{}, err
+	}
 	for i := range d.Charts {
 		d.Charts[i].ColWhat, d.Charts[i].ColCount, d.Charts[i].CSVLabel = t(lang, "col.what"), t(lang, "col.count"), t(lang, "home.csv")
 	}

@@ -38,6 +38,9 @@ type Options struct {
 	Idle, Max      time.Duration // sign-in idle and absolute timeouts
 	Log            *slog.Logger
 	Now            func() time.Time // nil: time.Now
+	// Reach are the reach pages' dependencies (reach.go); nil: no reach
+	// page, no funnel on the home page.
+	Reach *ReachDeps
 }
 
 // Sign-in limits: per account (an attacker trying passwords on one name)
@@ -126,6 +129,11 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /dashboard/users", s.need(store.RoleAdmin, s.users))
 	mux.Handle("POST /dashboard/users", s.need(store.RoleAdmin, s.addUser))
 	mux.Handle("POST /dashboard/users/{name}/{op}", s.need(store.RoleAdmin, s.userAction))
+	mux.Handle("GET /dashboard/reach", s.need(store.RoleStaff, s.reachPage))
+	mux.Handle("GET /dashboard/reach/letters", s.need(store.RoleStaff, s.reachLetters))
+	mux.Handle("GET /dashboard/reach/posters", s.need(store.RoleStaff, s.reachPosters))
+	mux.Handle("GET /dashboard/reach/funnel.csv", s.need(store.RoleViewer, s.reachFunnelCSV))
+	mux.Handle("POST /dashboard/reach/campaign/{op}", s.need(store.RoleStaff, s.reachCampaign))
 	mux.Handle("GET /dashboard/me", s.need(store.RoleViewer, s.me))
 	mux.Handle("POST /dashboard/me/link", s.need(store.RoleStaff, s.linkMine))
 	mux.Handle("/dashboard/", s.need(store.RoleViewer, func(w http.ResponseWriter, r *http.Request, u store.StaffUser) {

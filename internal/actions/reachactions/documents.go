@@ -20,11 +20,14 @@ type DocStore interface {
 
 // Documents writes the printable letters and posters.
 type Documents struct {
-	Store   DocStore
-	Region  *umkm.Region
-	Office  reach.Office
-	Printer *reach.Printer
-	Now     func() time.Time // nil: time.Now
+	Store  DocStore
+	Region *umkm.Region
+	Office reach.Office
+	// OfficeOf, when set, is asked at each document instead of Office
+	// (the Telegram bot's username is learned after the start).
+	OfficeOf func() reach.Office
+	Printer  *reach.Printer
+	Now      func() time.Time // nil: time.Now
 }
 
 // NewDocuments builds Documents with its printer.
@@ -34,6 +37,13 @@ func NewDocuments(st DocStore, region *umkm.Region, office reach.Office) (*Docum
 		return nil, err
 	}
 	return &Documents{Store: st, Region: region, Office: office, Printer: p}, nil
+}
+
+func (d *Documents) office() reach.Office {
+	if d.OfficeOf != nil {
+		return d.OfficeOf()
+	}
+	return d.Office
 }
 
 func (d *Documents) now() time.Time {
@@ -62,9 +72,10 @@ func (d *Documents) LetterData(ctx context.Context, s umkm.Search, actor string)
 	if err != nil {
 		return nil, err
 	}
+	office := d.office()
 	out := make([]reach.Letter, 0, len(bs))
 	for _, b := range bs {
-		l, err := d.Office.NewLetter(b.RegNo, b.Name, b.OwnerName, b.OwnerPhone, b.NIK, d.Place(b), b.Products, b.ClaimToken)
+		l, err := office.NewLetter(b.RegNo, b.Name, b.OwnerName, b.OwnerPhone, b.NIK, d.Place(b), b.Products, b.ClaimToken)
 		if err != nil {
 			return nil, fmt.Errorf("letter of %s: %w", b.RegNo, err)
 		}
@@ -79,7 +90,7 @@ func (d *Documents) Letters(ctx context.Context, w io.Writer, s umkm.Search, act
 	if err != nil {
 		return 0, err
 	}
-	return len(ls), d.Printer.Letters(w, d.Office, ls)
+	return len(ls), d.Printer.Letters(w, d.office(), ls)
 }
 
 // Posters writes one poster per kecamatan of regionCodes (none: every
@@ -97,17 +108,21 @@ func (d *Documents) Posters(ctx context.Context, w io.Writer, regionCodes []stri
 	for _, c := range regionCodes {
 		want[c] = true
 	}
+	office := d.office()
 	var ps []reach.Poster
 	for _, k := range d.Region.Kecamatan {
 		if len(want) > 0 && !want[k.Code] {
 			continue
 		}
 		c := by[k.Code]
-		p, err := d.Office.NewPoster(k.Name, c.Total, c.Reachable())
+		p, err := office.NewPoster(k.Name, c.Total, c.Reachable())
 		if err != nil {
 			return 0, err
 		}
 		ps = append(ps, p)
 	}
-	return len(ps), d.Printer.Posters(w, d.Office, ps)
+	return len(ps), d.Printer.Posters(w, office, ps)
 }
+
+// StyleHash is the CSP source of the documents' inline style.
+func (d *Documents) StyleHash() string { return d.Printer.StyleHash() }
