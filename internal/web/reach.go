@@ -106,14 +106,7 @@ func init() {
 // reachCharts are the home page's reach figures (as charts, so their
 // tables and CSV come with them): the funnel's three stages, and the
 // channels.
-func (s *Server) reachCharts(ctx context.Context, lang string) ([]chart, error) {
-	if s.opt.Reach == nil {
-		return nil, nil
-	}
-	f, err := s.opt.Reach.Store.ReachFunnel(ctx)
-	if err != nil {
-		return nil, err
-	}
+func reachCharts(f reach.Funnel, lang string) []chart {
 	tot := f.Total
 	fun := chart{Name: "reach", Title: t(lang, "reach.funnel")}
 	fun.add(t(lang, "reach.registered"), tot.Total, 0)
@@ -124,7 +117,7 @@ func (s *Server) reachCharts(ctx context.Context, lang string) ([]chart, error) 
 	for _, st := range reach.Statuses() {
 		chs.add(st.Label(lang), tot.Of(st), 0)
 	}
-	return []chart{fun, chs}, nil
+	return []chart{fun, chs}
 }
 
 // reachTable is the funnel per kecamatan (the home page's partial and its
@@ -134,14 +127,7 @@ type reachTable struct {
 	Rows  [][]string
 }
 
-func (s *Server) reachTable(ctx context.Context, lang string) (*reachTable, error) {
-	if s.opt.Reach == nil {
-		return nil, nil
-	}
-	f, err := s.opt.Reach.Store.ReachFunnel(ctx)
-	if err != nil {
-		return nil, err
-	}
+func (s *Server) reachTable(f reach.Funnel, lang string) *reachTable {
 	tb := &reachTable{Heads: []string{t(lang, "dir.kecamatan"), t(lang, "reach.registered"), t(lang, "reach.imported"), "WhatsApp", "Telegram", "Web chat",
 		reach.Stopped.Label(lang), t(lang, "reach.neverwrote"), t(lang, "reach.reachable"), t(lang, "reach.confirmed")}}
 	add := func(name string, c reach.Counts) {
@@ -152,17 +138,22 @@ func (s *Server) reachTable(ctx context.Context, lang string) (*reachTable, erro
 		add(s.kecamatanName(r.RegionCode, lang), r.Counts)
 	}
 	add(idn.Pick(lang, "Jumlah", "Total"), f.Total)
-	return tb, nil
+	return tb
 }
 
 // reachFunnelCSV serves the funnel per kecamatan.
 func (s *Server) reachFunnelCSV(w http.ResponseWriter, r *http.Request, u store.StaffUser) {
 	lang := langOf(w, r)
-	tb, err := s.reachTable(r.Context(), lang)
+	if s.opt.Reach == nil {
+		s.fail(w, r, u, http.StatusNotFound, "err.notfound")
+		return
+	}
+	f, err := s.opt.Reach.Store.ReachFunnel(r.Context())
 	if err != nil {
 		s.serverError(w, r, u, err)
 		return
 	}
+	tb := s.reachTable(f, lang)
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="jejaring-reach-kecamatan.csv"`)
 	cw := csv.NewWriter(w)
@@ -417,12 +408,15 @@ func (s *Server) reachCampaign(w http.ResponseWriter, r *http.Request, u store.S
 // appended to charts (so their tables and CSV come with them), and the
 // table per kecamatan.
 func (s *Server) reachHome(ctx context.Context, lang string, charts *[]chart) (*reachTable, error) {
-	cs, err := s.reachCharts(ctx, lang)
+	if s.opt.Reach == nil {
+		return nil, nil
+	}
+	f, err := s.opt.Reach.Store.ReachFunnel(ctx) // one query for all three
 	if err != nil {
 		return nil, err
 	}
-	*charts = append(*charts, cs...)
-	return s.reachTable(ctx, lang)
+	*charts = append(*charts, reachCharts(f, lang)...)
+	return s.reachTable(f, lang), nil
 }
 
 // reachOptions are the directory's reach filter choices.
