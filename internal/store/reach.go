@@ -72,30 +72,44 @@ func (r *BusinessRepo) ReachOf(ctx context.Context, ids []int64) (map[int64]reac
 
 // reachCounts groups the live businesses matching where (over b and c)
 // by kecamatan, reach status, source and verified.
+//
+// Two grouped queries: the records linked to no chat need no join (most
+// of an imported register), the linked ones join their contact.
 func (r *BusinessRepo) reachCounts(ctx context.Context, where string, args []any) (map[string]reach.Counts, error) {
-	q := `SELECT b.region_code, ` + reachExpr + ` AS st, b.source, b.verified, COUNT(*)` + reachFrom +
-		` WHERE b.deleted_at IS NULL` + where + ` GROUP BY b.region_code, st, b.source, b.verified`
+	out := map[string]reach.Counts{}
+	unlinked := `SELECT b.region_code, CASE WHEN COALESCE(b.owner_phone, '') <> '' THEN 'phone_only' ELSE 'no_phone' END AS st, b.source, b.verified, COUNT(*)
+ FROM businesses b WHERE b.deleted_at IS NULL AND b.contact_id IS NULL` + where + ` GROUP BY b.region_code, st, b.source, b.verified`
+	linked := `SELECT b.region_code, CASE WHEN c.stopped OR c.blocked THEN 'stopped' ELSE c.channel END AS st, b.source, b.verified, COUNT(*)
+ FROM businesses b JOIN contacts c ON c.id = b.contact_id WHERE b.deleted_at IS NULL` + where + ` GROUP BY b.region_code, st, b.source, b.verified`
+	for _, q := range []string{unlinked, linked} {
+		if err := r.addReachCounts(ctx, out, q, args); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func (r *BusinessRepo) addReachCounts(ctx context.Context, out map[string]reach.Counts, q string, args []any) error {
 	rows, err := r.db.QueryxContext(ctx, r.db.Rebind(q), args...)
 	if err != nil {
-		return nil, fmt.Errorf("reach counts: %w", err)
+		return fmt.Errorf("reach counts: %w", err)
 	}
 	defer rows.Close()
-	out := map[string]reach.Counts{}
 	for rows.Next() {
 		var region, st, source string
 		var verified bool
 		var n int
 		if err := rows.Scan(&region, &st, &source, &verified, &n); err != nil {
-			return nil, fmt.Errorf("reach counts: %w", err)
+			return fmt.Errorf("reach counts: %w", err)
 		}
 		c := out[region]
 		c.Add(readStatus(st), source == "import", verified, n)
 		out[region] = c
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("reach counts: %w", err)
+		return fmt.Errorf("reach counts: %w", err)
 	}
-	return out, nil
+	return nil
 }
 
 // ReachFunnel counts the whole register by kecamatan and reach status:
