@@ -12,7 +12,7 @@ import (
 
 // The first-contact campaign: one WhatsApp message to each imported phone
 // whose owner never wrote to us, only when staff start it. WhatsApp bans
-// numbers that write in bulk to people with no chat history (DOMAIN.md:
+// numbers that write in bulk to people with no chat history (docs/domain.md:
 // restrictions reported after 15–20 such messages a day, new numbers
 // needing days of warm-up), so the pace is deliberately slow: one message
 // at a time, random gaps of many minutes, office hours only, a small cap
