@@ -336,3 +336,27 @@ func (r *BusinessRepo) LetterBusinesses(ctx context.Context, s umkm.Search, acto
 	}
 	return bs, nil
 }
+
+// eraseCampaignMessages blanks the first-contact messages sent to the
+// businesses erased on request (EraseContact): those outbox rows have no
+// contact, so the contact's own erasure does not reach them. A pending
+// one is cancelled; every one loses its text, address and the phone in
+// its dedupe key.
+func eraseCampaignMessages(ctx context.Context, tx *sqlx.Tx, businessIDs []int64, now time.Time) (int, error) {
+	cancelled := 0
+	for _, id := range businessIDs {
+		sub := `id IN (SELECT outbox_id FROM reach_campaign_messages WHERE business_id = ?)`
+		res, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE outbox SET status = 'cancelled', last_error = ?, updated_at = ? WHERE status = 'pending' AND `+sub),
+			"data erased on request", now, id)
+		if err != nil {
+			return 0, fmt.Errorf("erase campaign messages of business %d: %w", id, err)
+		}
+		n, _ := res.RowsAffected()
+		cancelled += int(n)
+		if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE outbox SET payload = ?, external_id = '', dedupe_key = ? || CAST(id AS TEXT),
+			last_error = CASE WHEN status = 'cancelled' THEN last_error ELSE '' END WHERE `+sub), erasedPayload, campaignKeyPrefix+"erased-", id); err != nil {
+			return 0, fmt.Errorf("erase campaign messages of business %d: %w", id, err)
+		}
+	}
+	return cancelled, nil
+}

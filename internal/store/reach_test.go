@@ -2,10 +2,13 @@ package store_test
 
 import (
 	"context"
+	"strings"
 	"testing"
+	"time"
 
 	"jejaring/internal/contact"
 	"jejaring/internal/event"
+	"jejaring/internal/idn"
 	"jejaring/internal/store"
 	"jejaring/internal/store/storetest"
 	"jejaring/internal/umkm"
@@ -131,4 +134,45 @@ func containsStatus(sts []reach.Status, s reach.Status) bool {
 		}
 	}
 	return false
+}
+
+// TestEraseReachesCampaignMessages: hapusdata from the owner's WhatsApp
+// blanks the first-contact message sent to their imported record (a row
+// without a contact), its phone in the dedupe key included.
+func TestEraseReachesCampaignMessages(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		repo := store.NewBusinessRepo(db)
+		b := umkm.Business{OwnerName: "Rina", OwnerPhone: "+6281377778888", Name: "Lapau Rina", RegionCode: "13.01.03", Source: umkm.SourceImport}
+		if err := repo.CreateBusiness(ctx, &b, "PSS", bt0); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := repo.StartCampaign(ctx, nil, 10, "staff:admin", bt0); err != nil {
+			t.Fatal(err)
+		}
+		at := time.Date(2026, 12, 1, 10, 0, 0, 0, idn.WIB)
+		if st, err := repo.CampaignTick(ctx, reach.DefaultPace(), reach.Office{Name: "Dinas"}, false, "", nil, at); err != nil || st.Kind != reach.Send {
+			t.Fatalf("tick %+v %v", st, err)
+		}
+		c, _, err := db.UpsertContact(ctx, contact.Seen{Channel: "whatsapp", ExternalID: "6281377778888", Phone: "+6281377778888", PhoneSource: contact.SourceWhatsAppSender, At: at})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := repo.EraseContact(ctx, c.ID, "contact:1", at); err != nil {
+			t.Fatal(err)
+		}
+		var rows []struct {
+			Payload string `db:"payload"`
+			Ext     string `db:"external_id"`
+			Key     string `db:"dedupe_key"`
+			Status  string `db:"status"`
+		}
+		if err := db.SelectContext(ctx, &rows, `SELECT payload, external_id, dedupe_key, status FROM outbox WHERE kind = 'campaign'`); err != nil {
+			t.Fatal(err)
+		}
+		if len(rows) != 1 || strings.Contains(rows[0].Payload, "Rina") || rows[0].Ext != "" || strings.Contains(rows[0].Key, "778888") || rows[0].Status != "cancelled" {
+			t.Errorf("campaign row after the erasure: %+v", rows)
+		}
+	})
 }
