@@ -71,6 +71,7 @@ func commands() map[string]command {
 		}},
 		"event":  {"create, publish, change, cancel, check in and export events", eventCommand()},
 		"import": {"import businesses FILE [--dry-run] [--rejected FIX.xlsx], import list, import undo ID: the office's .xlsx or .csv into the register", withDB(runImport)},
+		"reach":  {"reach [funnel] | letters | posters | campaign status|start|stop: who the office can reach, letters and posters with QR codes, the first-contact campaign", runReach},
 		"export": {"export businesses [--format csv|xlsx] [--out FILE]: the register as a spreadsheet", withDB(runExport)},
 		"claim": {"claim REG_NO [--new]: a record's one-time claim token, for the office to print or send its owner", withDB(func(ctx context.Context, db *store.DB, args []string, s stdio) int {
 			return runClaim(ctx, db, args, s.out, s.err)

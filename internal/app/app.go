@@ -243,6 +243,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (a *App, err
 	}
 
 	a.addDispatcher()
+	a.addReachCampaign()
 	a.addWebChatRetention()
 	a.addRetention()
 	a.routes()

@@ -38,6 +38,9 @@ func actions(db *store.DB, data *umkm.Data, office string, log *slog.Logger, eve
 	if err := umkmactions.Register(a, umkmactions.Deps{DB: db, Data: data, Office: office, Logger: log, Forget: forget}); err != nil {
 		return nil, err
 	}
+	if events.Reach == nil {
+		events.Reach = store.NewBusinessRepo(db).SegmentReach
+	}
 	if err := eventactions.Register(a, events); err != nil {
 		return nil, err
 	}

@@ -16,13 +16,17 @@ func (a *App) mountDashboard() error {
 		return fmt.Errorf("region data: %w", err)
 	}
 	biz := store.NewBusinessRepo(a.DB)
+	reachDeps, err := a.reachDeps()
+	if err != nil {
+		return fmt.Errorf("staff dashboard: %w", err)
+	}
 	d, err := web.New(web.Options{
 		Staff: a.DB, Audit: a.DB, Contacts: a.DB,
 		Businesses: biz, Directory: biz, Stats: biz, Imports: biz,
 		Events: store.NewEventRepo(a.DB),
 		Data:   data, Redis: a.Redis, KeyPrefix: a.Config.RedisPrefix + "web:",
 		TrustedProxies: a.Config.TrustedProxies, Idle: a.Config.WebSessionIdle, Max: a.Config.WebSessionMax,
-		Log: a.Log.With("component", "dashboard"),
+		Log: a.Log.With("component", "dashboard"), Reach: reachDeps,
 	})
 	if err != nil {
 		return fmt.Errorf("staff dashboard: %w", err)

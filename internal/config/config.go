@@ -88,6 +88,15 @@ type Config struct {
 	// OutboxLease is how long a dispatcher's claim on outbox rows lasts
 	// before another may take them over (after a crash).
 	OutboxLease time.Duration
+	// OfficeWhatsApp is the office's WhatsApp number (E.164) the reach
+	// letters' and posters' wa.me QR codes open; "" none.
+	OfficeWhatsApp string
+	// TelegramBotUsername is the bot's username for the t.me QR codes
+	// (without "@"); "" asks the running bot (getMe) where it can.
+	TelegramBotUsername string
+	// ReachDailyCap is the first-contact campaign's daily cap once the
+	// number is warmed up.
+	ReachDailyCap int
 
 	// raw holds every setting as resolved text (flag, env or default), for
 	// packages that parse their own settings (whatsapp.ParsePolicy).
@@ -149,6 +158,9 @@ var vars = []Var{
 	{Env: "WEBCHAT_TRUSTED_PROXIES", Default: "", Usage: "reverse proxies (IPs or CIDRs, comma-separated) whose X-Forwarded-For names the visitor for the web chat limits and the dashboard's sign-in limit; empty: none"},
 	{Env: "WEB_SESSION_IDLE", Default: "30m", Usage: "a staff dashboard sign-in ends after this long without a click (5m to 24h)"},
 	{Env: "WEB_SESSION_MAX", Default: "12h", Usage: "a staff dashboard sign-in ends this long after signing in, however busy (at least WEB_SESSION_IDLE, at most 720h)"},
+	{Env: "OFFICE_WHATSAPP", Default: "", Usage: "the office's WhatsApp number (0812…, +62812…) that the QR codes of reach letters and posters open; empty: no WhatsApp QR code"},
+	{Env: "TELEGRAM_BOT_USERNAME", Default: "", Usage: "the Telegram bot's username for the QR codes of reach letters and posters; empty: asked of the running bot"},
+	{Env: "REACH_DAILY_CAP", Default: "15", Usage: "most first-contact WhatsApp messages a day once the number is warmed up (1-40; the first days are lower)"},
 }
 
 // flagName turns DATABASE_URL into database-url.
@@ -284,6 +296,9 @@ func build(raw map[string]string) (*Config, error) {
 	}
 	if c.DataDir == "" {
 		return nil, errors.New("DATA_DIR: must not be empty")
+	}
+	if err := c.buildReach(raw); err != nil {
+		return nil, err
 	}
 	if err := checkDatabaseURL(c.DatabaseURL); err != nil {
 		return nil, err

@@ -47,6 +47,9 @@ type Options struct {
 	Log            *slog.Logger
 	Now            func() time.Time // nil: time.Now
 	Imports        Importer         // the import page's register (store.BusinessRepo)
+	// Reach are the reach pages' dependencies (reach.go); nil: no reach
+	// page, no funnel on the home page.
+	Reach *ReachDeps
 }
 
 // Sign-in limits: per account (an attacker trying passwords on one name)
@@ -136,6 +139,11 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /dashboard/users", s.need(store.RoleAdmin, s.users))
 	mux.Handle("POST /dashboard/users", s.need(store.RoleAdmin, s.addUser))
 	mux.Handle("POST /dashboard/users/{name}/{op}", s.need(store.RoleAdmin, s.userAction))
+	mux.Handle("GET /dashboard/reach", s.need(store.RoleStaff, s.reachPage))
+	mux.Handle("GET /dashboard/reach/letters", s.need(store.RoleStaff, s.reachLetters))
+	mux.Handle("GET /dashboard/reach/posters", s.need(store.RoleStaff, s.reachPosters))
+	mux.Handle("GET /dashboard/reach/funnel.csv", s.need(store.RoleViewer, s.reachFunnelCSV))
+	mux.Handle("POST /dashboard/reach/campaign/{op}", s.need(store.RoleStaff, s.reachCampaign))
 	mux.Handle("GET /dashboard/me", s.need(store.RoleViewer, s.me))
 	mux.Handle("POST /dashboard/me/link", s.need(store.RoleStaff, s.linkMine))
 	mux.Handle("GET /dashboard/imports", s.need(store.RoleStaff, s.imports))

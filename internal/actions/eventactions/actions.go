@@ -23,6 +23,7 @@ import (
 	"jejaring/internal/event"
 	"jejaring/internal/outbox"
 	"jejaring/internal/store"
+	"jejaring/internal/umkm/reach"
 )
 
 // Deps are what the actions need.
@@ -34,6 +35,10 @@ type Deps struct {
 	ChannelOn func(ctx context.Context, ch string) bool
 	// Now overrides the call's time (tests); nil uses ActionCall.Now.
 	Now func() time.Time
+	// Reach counts a segment's businesses by reach status
+	// (store.BusinessRepo.SegmentReach): the staff preview and result
+	// say who is left out and why (reach.LeftOut). nil: not said.
+	Reach func(ctx context.Context, seg event.Segment) (reach.Counts, error)
 }
 
 // Names lists the actions Register adds, for `flows check`.
