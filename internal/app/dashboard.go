@@ -1,21 +1,30 @@
 package app
 
 import (
+	"context"
 	"fmt"
 
+	"jejaring/internal/store"
 	"jejaring/internal/umkm"
 	"jejaring/internal/web"
 )
 
 // mountDashboard serves the staff dashboard (internal/web) at /login,
 // /logout, /admin and /dashboard/.
-func (a *App) mountDashboard() error {
+func (a *App) mountDashboard(ctx context.Context) error {
 	data, err := umkm.LoadData("")
 	if err != nil {
 		return fmt.Errorf("region data: %w", err)
 	}
+	read, err := store.OpenReadReplica(ctx, a.Config.DatabaseReadURL, a.DB)
+	if err != nil {
+		return err
+	}
+	if read != a.DB {
+		a.closers = append(a.closers, func() { read.Close() })
+	}
 	d, err := web.New(web.Options{
-		DB: a.DB, Data: data, Redis: a.Redis, KeyPrefix: a.Config.RedisPrefix + "web:",
+		DB: a.DB, ReadDB: read, Data: data, Redis: a.Redis, KeyPrefix: a.Config.RedisPrefix + "web:",
 		TrustedProxies: a.Config.TrustedProxies, Idle: a.Config.WebSessionIdle, Max: a.Config.WebSessionMax,
 		Log: a.Log.With("component", "dashboard"),
 	})

@@ -122,7 +122,7 @@ func (s *Server) options(lang string) (kec, sizes, sectors, sorts, sources []opt
 func (s *Server) directory(w http.ResponseWriter, r *http.Request, u store.StaffUser) {
 	lang := langOf(w, r)
 	f := readDirForm(r.URL.Query())
-	res, err := s.biz.SearchBusinesses(r.Context(), s.search(f, dirPageSize))
+	res, err := s.reads.SearchBusinesses(r.Context(), s.search(f, dirPageSize))
 	if err != nil {
 		s.serverError(w, r, u, err)
 		return

@@ -122,7 +122,7 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request, u store.StaffUse
 	f.Page = 1
 	q := s.search(f, 0)
 	q.Export = true
-	res, err := s.biz.SearchBusinesses(r.Context(), q)
+	res, err := s.reads.SearchBusinesses(r.Context(), q)
 	if err != nil {
 		s.serverError(w, r, u, err)
 		return

@@ -56,7 +56,7 @@ type officeTile struct {
 const homeWeeks = 12
 
 func (s *Server) charts(ctx context.Context, lang string) (homeData, error) {
-	st, err := s.biz.BusinessStats(ctx)
+	st, err := s.reads.BusinessStats(ctx)
 	if err != nil {
 		return homeData{}, err
 	}

@@ -30,7 +30,10 @@ var assetFS embed.FS
 
 // Options are what the dashboard needs from the application.
 type Options struct {
-	DB             *store.DB
+	DB *store.DB
+	// ReadDB serves the directory, its export and the home page's counts
+	// (DATABASE_READ_URL, a read replica); nil: DB.
+	ReadDB         *store.DB
 	Data           *umkm.Data
 	Redis          redis.UniversalClient
 	KeyPrefix      string // Redis key prefix of the dashboard's keys (sessions, limits)
@@ -52,6 +55,7 @@ var (
 type Server struct {
 	opt      Options
 	biz      *store.BusinessRepo
+	reads    *store.BusinessRepo // on Options.ReadDB
 	events   *store.EventRepo
 	sess     *sessions
 	limiter  *redis_rate.Limiter
@@ -80,8 +84,13 @@ func New(opt Options) (*Server, error) {
 		return nil, err
 	}
 	wib := time.FixedZone("WIB", 7*3600)
+	read := opt.ReadDB
+	if read == nil {
+		read = opt.DB
+	}
 	s := &Server{
-		opt: opt, biz: store.NewBusinessRepo(opt.DB), events: store.NewEventRepo(opt.DB),
+		reads: store.NewBusinessRepo(read),
+		opt:   opt, biz: store.NewBusinessRepo(opt.DB), events: store.NewEventRepo(opt.DB),
 		sess:    &sessions{rdb: opt.Redis, prefix: opt.KeyPrefix, idle: opt.Idle, max: opt.Max},
 		limiter: redis_rate.NewLimiter(opt.Redis), counts: counts, location: wib,
 	}
