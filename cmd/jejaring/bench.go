@@ -66,9 +66,11 @@ func runBench(ctx context.Context, args []string, s stdio) int {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.SetOutput(s.err)
 	users := fs.Int("users", 200, "owners registering at the same time")
+	rate := fs.Float64("rate", 0, "offer this many messages per second, open loop, for -duration (0: -users owners at once)")
+	duration := fs.Duration("duration", 30*time.Second, "how long -rate offers messages")
 	useEnv := fs.Bool("use-config", false, "use DATABASE_URL and REDIS_URL from the environment instead of a fresh local-mode store (writes test records there)")
 	fs.Usage = func() {
-		fmt.Fprintln(s.err, "Usage: jejaring bench [-users N] [-use-config]")
+		fmt.Fprintln(s.err, "Usage: jejaring bench [-users N | -rate R -duration D] [-use-config]\n       jejaring bench db [-businesses N] [-outbox N] [-plans]")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -76,6 +78,9 @@ func runBench(ctx context.Context, args []string, s stdio) int {
 			return 0
 		}
 		return 2
+	}
+	if *rate < 0 || *duration <= 0 {
+		return s.failf("bench: -rate must not be negative and -duration must be positive")
 	}
 	if *users < 1 {
 		return s.failf("bench: -users must be at least 1")
@@ -121,6 +126,9 @@ func runBench(ctx context.Context, args []string, s stdio) int {
 	floorRedis, floorSQL, err := benchFloor(ctx, a)
 	if err != nil {
 		return s.failf("bench: %v", err)
+	}
+	if *rate > 0 {
+		return benchLoadReport(ctx, a, cfg, *rate, *duration, s)
 	}
 	res := benchRun(ctx, a, *users)
 	if res.err != nil {
