@@ -286,7 +286,7 @@ func runBenchDB(ctx context.Context, args []string, s stdio) int {
 	fs := flag.NewFlagSet("bench db", flag.ContinueOnError)
 	fs.SetOutput(s.err)
 	businesses := fs.Int("businesses", 1_000_000, "businesses to generate")
-	rows := fs.Int("outbox", 5_000_000, "outbox rows to generate (1 in 500 due)")
+	rows := fs.Int("outbox", 5_000_000, "outbox rows to generate (2 in 500 due)")
 	claims := fs.Int("claims", 200, "claims of 50 rows to time")
 	plans := fs.Bool("plans", false, "print every statement's plan")
 	keep := fs.Bool("keep", false, "keep the generated schema")

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -30,7 +31,7 @@ import (
 // ScaleOptions size the generated data.
 type ScaleOptions struct {
 	Businesses int // rows in businesses (default 1,000,000)
-	Outbox     int // rows in outbox (default 5,000,000), 1 in 500 due
+	Outbox     int // rows in outbox (default 5,000,000), 2 in 500 due
 	Claims     int // claims of 50 rows timed at the end (default 200)
 	// Keep leaves the schema in place (its name is in the report).
 	Keep bool
@@ -41,9 +42,24 @@ type ScaleOptions struct {
 // ScaleStatement is one repository call at scale: the SQL statements it
 // ran, each with its plan, and the call's wall time.
 type ScaleStatement struct {
-	Name  string
-	Took  time.Duration
-	Plans []string // auto_explain's text, one per statement
+	Name   string
+	Took   time.Duration // the call's wall time, the round trips included
+	Server time.Duration // the statements' time in the server (auto_explain's durations)
+	Plans  []string      // auto_explain's text, one per statement
+}
+
+// planDuration reads auto_explain's "duration: 1.234 ms".
+func planDuration(plan string) time.Duration {
+	_, rest, ok := strings.Cut(plan, "duration: ")
+	if !ok {
+		return 0
+	}
+	ms, _, _ := strings.Cut(rest, " ")
+	f, err := strconv.ParseFloat(ms, 64)
+	if err != nil {
+		return 0
+	}
+	return time.Duration(f * float64(time.Millisecond))
 }
 
 // ScaleReport is what Scale measured.
@@ -185,7 +201,11 @@ func Scale(ctx context.Context, baseURL string, o ScaleOptions) (ScaleReport, er
 		if err := c.fn(); err != nil {
 			return rep, fmt.Errorf("bench db: %s: %w", c.name, err)
 		}
-		rep.Statements = append(rep.Statements, ScaleStatement{Name: c.name, Took: time.Since(start), Plans: notices.take()})
+		st := ScaleStatement{Name: c.name, Took: time.Since(start), Plans: notices.take()}
+		for _, p := range st.Plans {
+			st.Server += planDuration(p)
+		}
+		rep.Statements = append(rep.Statements, st)
 	}
 	if _, err := db.ExecContext(ctx, `SET auto_explain.log_min_duration = -1`); err != nil {
 		return rep, fmt.Errorf("bench db: auto_explain off: %w", err)
@@ -240,6 +260,7 @@ func (n *noticeLog) take() []string {
 
 // openExplained opens one PostgreSQL connection whose notices are kept.
 func openExplained(ctx context.Context, dsn string) (*DB, *noticeLog, error) {
+	dsn = pgDefaults(dsn)
 	c, err := pq.NewConnector(dsn)
 	if err != nil {
 		return nil, nil, fmt.Errorf("bench db: %w", err)
@@ -309,17 +330,18 @@ FROM generate_series($1::bigint, $2::bigint) g`, lo, hi)
 	}
 	for lo := 1; lo <= o.Outbox; lo += chunk {
 		hi := min(lo+chunk-1, o.Outbox)
-		// Per 500 rows: 1 due, 1 scheduled for later, 1 in a live lease,
-		// 1 failed, the rest delivered over the past 90 days. The last
+		// Per 500 rows: 2 due (one per channel), 1 scheduled for later, 1
+		// in a live lease, 1 failed, the rest delivered over the past 90
+		// days. The last
 		// 20,000 rows belong to an open broadcast.
 		_, err := db.ExecContext(ctx, `INSERT INTO outbox (kind, channel, external_id, broadcast_id, dedupe_key, payload, priority, status, attempts,
  not_before, lease_until, claimed_by, sent_at, created_at, updated_at)
 SELECT CASE WHEN g % 7 = 0 THEN 'reminder' ELSE 'invite' END, (ARRAY['telegram','whatsapp'])[1 + g % 2], (100000 + g)::text,
  CASE WHEN g > $3::bigint - 20000 THEN $4::bigint END, 'scale:' || g, '{"text":"Undangan"}', 5 + g % 3,
- CASE g % 500 WHEN 1 THEN 'pending' WHEN 2 THEN 'pending' WHEN 3 THEN 'sending' WHEN 4 THEN 'failed' ELSE 'sent' END, 1,
- CASE g % 500 WHEN 2 THEN now() + interval '3 days' ELSE now() - ((g % 7776000) || ' seconds')::interval END,
- CASE g % 500 WHEN 3 THEN now() + interval '1 minute' END, CASE g % 500 WHEN 3 THEN 'other' ELSE '' END,
- CASE WHEN g % 500 > 4 OR g % 500 = 0 THEN now() - ((g % 7776000) || ' seconds')::interval END,
+ CASE g % 500 WHEN 1 THEN 'pending' WHEN 2 THEN 'pending' WHEN 3 THEN 'pending' WHEN 4 THEN 'sending' WHEN 5 THEN 'failed' ELSE 'sent' END, 1,
+ CASE g % 500 WHEN 3 THEN now() + interval '3 days' ELSE now() - ((g % 7776000) || ' seconds')::interval END,
+ CASE g % 500 WHEN 4 THEN now() + interval '1 minute' END, CASE g % 500 WHEN 4 THEN 'other' ELSE '' END,
+ CASE WHEN g % 500 > 5 OR g % 500 = 0 THEN now() - ((g % 7776000) || ' seconds')::interval END,
  now() - ((g % 7776000) || ' seconds')::interval, now() - ((g % 7776000) || ' seconds')::interval
 FROM generate_series($1::bigint, $2::bigint) g`, lo, hi, o.Outbox, bcast)
 		if err != nil {
@@ -357,7 +379,7 @@ func WriteScaleReport(w io.Writer, rep ScaleReport, plans bool) {
 		fmt.Fprintf(w, "  %-11s %6.0f MB with indexes\n", k, float64(rep.TableBytes[k])/1e6)
 	}
 	for _, s := range rep.Statements {
-		fmt.Fprintf(w, "  %-58s %9s  %d statement(s)\n", s.Name, s.Took.Round(10*time.Microsecond), len(s.Plans))
+		fmt.Fprintf(w, "  %-58s server %10s  wall %10s  %d statement(s)\n", s.Name, s.Server.Round(10*time.Microsecond), s.Took.Round(10*time.Microsecond), len(s.Plans))
 		if plans {
 			for _, p := range s.Plans {
 				for _, line := range strings.Split(strings.TrimSpace(p), "\n") {

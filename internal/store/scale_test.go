@@ -25,8 +25,8 @@ func TestScaleShortForm(t *testing.T) {
 		t.Fatalf("only %d statements", len(rep.Statements))
 	}
 	for _, s := range rep.Statements {
-		if len(s.Plans) == 0 {
-			t.Errorf("%s: no plan came back", s.Name)
+		if len(s.Plans) == 0 || s.Server <= 0 {
+			t.Errorf("%s: no plan came back (%d plans, server time %v)", s.Name, len(s.Plans), s.Server)
 		}
 		for _, p := range s.Plans {
 			if !strings.Contains(p, "duration:") || !strings.Contains(p, "actual time") {
