@@ -105,14 +105,15 @@ const claimCols = `id, kind, channel, external_id, COALESCE(contact_id, 0), payl
 // its partial index of migration 00470 (due: pending rows in claim order;
 // lapsed: sending rows by lease), at most limit of each, and the best
 // limit of those are claimed: the cost does not grow with the delivered
-// rows the table keeps (docs/scaling.md). The lapsed rows' ORDER BY sorts
-// only rows whose lease ran out, a handful after a crash.
+// rows the table keeps (docs/scaling.md). Lapsed rows are taken oldest
+// lease first, in index order, so even thousands of them after a crash
+// are not sorted; among the candidates priority decides as before.
 func (r *OutboxRepo) claimSQL() string {
 	if r.db.IsPostgres() {
 		return `WITH due AS (SELECT id, priority, not_before FROM outbox WHERE channel = ? AND status = 'pending' AND not_before <= ?
    ORDER BY priority, not_before, id LIMIT ? FOR UPDATE SKIP LOCKED),
  lapsed AS (SELECT id, priority, not_before FROM outbox WHERE channel = ? AND status = 'sending' AND lease_until < ?
-   ORDER BY priority, not_before, id LIMIT ? FOR UPDATE SKIP LOCKED)
+   ORDER BY lease_until LIMIT ? FOR UPDATE SKIP LOCKED)
 UPDATE outbox SET status = 'sending', claimed_by = ?, lease_until = ?, updated_at = ?
  WHERE id IN (SELECT id FROM (SELECT * FROM due UNION ALL SELECT * FROM lapsed) c ORDER BY priority, not_before, id LIMIT ?)
  RETURNING ` + claimCols

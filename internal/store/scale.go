@@ -332,17 +332,17 @@ FROM generate_series($1::bigint, $2::bigint) g`, lo, hi)
 		hi := min(lo+chunk-1, o.Outbox)
 		// Per 500 rows: 2 due (one per channel), 1 scheduled for later, 1
 		// in a live lease, 1 failed, the rest delivered over the past 90
-		// days. The last
+		// days, older rows first as ids grow with time. The last
 		// 20,000 rows belong to an open broadcast.
 		_, err := db.ExecContext(ctx, `INSERT INTO outbox (kind, channel, external_id, broadcast_id, dedupe_key, payload, priority, status, attempts,
  not_before, lease_until, claimed_by, sent_at, created_at, updated_at)
 SELECT CASE WHEN g % 7 = 0 THEN 'reminder' ELSE 'invite' END, (ARRAY['telegram','whatsapp'])[1 + g % 2], (100000 + g)::text,
  CASE WHEN g > $3::bigint - 20000 THEN $4::bigint END, 'scale:' || g, '{"text":"Undangan"}', 5 + g % 3,
  CASE g % 500 WHEN 1 THEN 'pending' WHEN 2 THEN 'pending' WHEN 3 THEN 'pending' WHEN 4 THEN 'sending' WHEN 5 THEN 'failed' ELSE 'sent' END, 1,
- CASE g % 500 WHEN 3 THEN now() + interval '3 days' ELSE now() - ((g % 7776000) || ' seconds')::interval END,
+ CASE g % 500 WHEN 3 THEN now() + interval '3 days' ELSE now() - ((($3::bigint - g) * 7776000 / $3::bigint) || ' seconds')::interval END,
  CASE g % 500 WHEN 4 THEN now() + interval '1 minute' END, CASE g % 500 WHEN 4 THEN 'other' ELSE '' END,
- CASE WHEN g % 500 > 5 OR g % 500 = 0 THEN now() - ((g % 7776000) || ' seconds')::interval END,
- now() - ((g % 7776000) || ' seconds')::interval, now() - ((g % 7776000) || ' seconds')::interval
+ CASE WHEN g % 500 > 5 OR g % 500 = 0 THEN now() - ((($3::bigint - g) * 7776000 / $3::bigint) || ' seconds')::interval END,
+ now() - ((($3::bigint - g) * 7776000 / $3::bigint) || ' seconds')::interval, now() - ((($3::bigint - g) * 7776000 / $3::bigint) || ' seconds')::interval
 FROM generate_series($1::bigint, $2::bigint) g`, lo, hi, o.Outbox, bcast)
 		if err != nil {
 			return fmt.Errorf("bench db: generate outbox: %w", err)
