@@ -169,7 +169,7 @@ func benchLoad(ctx context.Context, a *app.App, rate float64, duration time.Dura
 	res.wall = time.Since(start)
 	res.cpu = processCPU() - cpu0
 	if ok {
-		time.Sleep(1200 * time.Millisecond) // table statistics reach the view within a second
+		time.Sleep(11 * time.Second) // an idle backend flushes its table statistics within 10 s
 		r1, w1, _ := pgTableStats(ctx, a)
 		res.sqlReads, res.sqlWrites, res.sqlStats = r1-r0, w1-w0, true
 	}
