@@ -79,7 +79,7 @@ func commands() map[string]command {
 		"questions": {"owners' questions to the office (TANYA): list [--open], answer ID \"TEXT\" [--by NAME]",
 			withDB(runQuestions)},
 		"stats":  {"businesses by size class, kecamatan and sector (the yearly report table)", withDB(runStats)},
-		"bench":  {"measure the message pipeline: N owners registering at once [-users N]", runBench},
+		"bench":  {"measure the message pipeline: N owners registering at once [-users N], a sustained load [-rate R -duration D], or PostgreSQL at scale (bench db)", runBench},
 		"match":  {"temu bisnis meetings: solve INSTANCE.json, check INSTANCE.json SCHEDULE.json, plan --slots --tables --owners", runMatch},
 		"backup": {"back up the live SQLite database [--out FILE]; on PostgreSQL: the pg_dump command to use", runBackup},
 	}

@@ -62,7 +62,7 @@ var commandSummaryID = map[string]string{
 	"export":      "export businesses [--format csv|xlsx] [--out BERKAS]: daftar UMKM sebagai spreadsheet",
 	"questions":   "pertanyaan pemilik usaha ke kantor (TANYA): list [--open], answer ID \"TEKS\" [--by NAMA]",
 	"stats":       "jumlah usaha per kelas, kecamatan dan sektor (tabel laporan tahunan)",
-	"bench":       "mengukur alur pesan: N pemilik mendaftar bersamaan [-users N]",
+	"bench":       "mengukur alur pesan: N pemilik mendaftar bersamaan [-users N], beban tetap [-rate R -duration D], atau PostgreSQL skala besar (bench db)",
 	"backup":      "mencadangkan basis data SQLite yang sedang berjalan [--out BERKAS]; untuk PostgreSQL: perintah pg_dump",
 }
 

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"fmt"
 
 	"jejaring/internal/store"
@@ -10,11 +11,21 @@ import (
 
 // mountDashboard serves the staff dashboard (internal/web) at /login,
 // /logout, /admin and /dashboard/.
-func (a *App) mountDashboard() error {
+func (a *App) mountDashboard(ctx context.Context) error {
 	data, err := umkm.LoadData("")
 	if err != nil {
 		return fmt.Errorf("region data: %w", err)
 	}
+	read, err := store.OpenReadReplica(ctx, a.Config.DatabaseReadURL, a.DB)
+	if err != nil {
+		return err
+	}
+	if read != a.DB {
+		a.closers = append(a.closers, func() { read.Close() })
+	}
+	// The directory, its export and the home page's counts read from
+	// DATABASE_READ_URL when set (a PostgreSQL replica).
+	reads := store.NewBusinessRepo(read)
 	biz := store.NewBusinessRepo(a.DB)
 	reachDeps, err := a.reachDeps()
 	if err != nil {
@@ -22,7 +33,7 @@ func (a *App) mountDashboard() error {
 	}
 	d, err := web.New(web.Options{
 		Staff: a.DB, Audit: a.DB, Contacts: a.DB,
-		Businesses: biz, Directory: biz, Stats: biz, Imports: biz,
+		Businesses: biz, Directory: reads, Stats: reads, Imports: biz,
 		Events: store.NewEventRepo(a.DB),
 		Data:   data, Redis: a.Redis, KeyPrefix: a.Config.RedisPrefix + "web:",
 		TrustedProxies: a.Config.TrustedProxies, Idle: a.Config.WebSessionIdle, Max: a.Config.WebSessionMax,

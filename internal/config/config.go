@@ -31,6 +31,7 @@ import (
 // Config is the parsed, validated configuration.
 type Config struct {
 	DatabaseURL        string        // "" = SQLite file under DataDir
+	DatabaseReadURL    string        // "" = the dashboard reads from DatabaseURL too
 	RedisURL           string        // "" = in-process Redis (local mode)
 	RedisPrefix        string        // prefix of every Redis key
 	DataDir            string        // SQLite file, WhatsApp session, media
@@ -125,6 +126,7 @@ type Var struct {
 // vars is the one table of settings, in the order help lists them.
 var vars = []Var{
 	{Env: "DATABASE_URL", Default: "", Usage: "postgres://user:pass@host:5432/db or sqlite:PATH; empty: SQLite file jejaring.db in DATA_DIR", Secret: true},
+	{Env: "DATABASE_READ_URL", Default: "", Usage: "postgres:// URL of a read replica of DATABASE_URL for the dashboard's directory, export and counts; empty: DATABASE_URL", Secret: true},
 	{Env: "REDIS_URL", Default: "", Usage: "redis://host:6379/0; empty: an in-process Redis (local mode, lost on exit)", Secret: true},
 	{Env: "REDIS_PREFIX", Default: "jejaring:", Usage: "prefix of every Redis key, so several Jejarings (or tests) can share one Redis"},
 	{Env: "DATA_DIR", Default: "./data", Usage: "folder for the SQLite file, the WhatsApp session and received media"},
@@ -251,6 +253,7 @@ func FromEnv(getenv func(string) string) (*Config, error) {
 func build(raw map[string]string) (*Config, error) {
 	c := &Config{
 		DatabaseURL:        raw["DATABASE_URL"],
+		DatabaseReadURL:    raw["DATABASE_READ_URL"],
 		RedisURL:           raw["REDIS_URL"],
 		RedisPrefix:        raw["REDIS_PREFIX"],
 		DataDir:            raw["DATA_DIR"],
@@ -301,6 +304,9 @@ func build(raw map[string]string) (*Config, error) {
 		return nil, err
 	}
 	if err := checkDatabaseURL(c.DatabaseURL); err != nil {
+		return nil, err
+	}
+	if err := checkReadURL(c.DatabaseReadURL, c.DatabaseURL); err != nil {
 		return nil, err
 	}
 	if c.RedisURL != "" {
@@ -494,6 +500,24 @@ func checkDatabaseURL(s string) error {
 	default:
 		return fmt.Errorf("DATABASE_URL: want postgres://... or sqlite:PATH, got %q", redactURL(s))
 	}
+}
+
+// checkReadURL: a read replica is PostgreSQL's, beside a PostgreSQL
+// DATABASE_URL.
+func checkReadURL(s, primary string) error {
+	if s == "" {
+		return nil
+	}
+	if !strings.HasPrefix(s, "postgres://") && !strings.HasPrefix(s, "postgresql://") {
+		return fmt.Errorf("DATABASE_READ_URL: want postgres://user:pass@replica:5432/db, got %q", redactURL(s))
+	}
+	if u, err := url.Parse(s); err != nil || u.Host == "" {
+		return fmt.Errorf("DATABASE_READ_URL: want postgres://user:pass@replica:5432/db, got %q", redactURL(s))
+	}
+	if !strings.HasPrefix(primary, "postgres://") && !strings.HasPrefix(primary, "postgresql://") {
+		return errors.New("DATABASE_READ_URL: a read replica needs a PostgreSQL DATABASE_URL")
+	}
+	return nil
 }
 
 func checkHTTPURL(name, s string, httpsOnly bool) error {
