@@ -167,7 +167,9 @@ func cleanList(in []string, f func(string) string) []string {
 // Validate reports every problem of the profile at once.
 func (p *PartnerProfile) Validate() error {
 	var errs []error
-	bad := func(f string, a ...any) { errs = append(errs, fmt.Errorf("%w: "+f, append([]any{ErrInvalidPartner}, a...)...)) }
+	bad := func(f string, a ...any) {
+		errs = append(errs, fmt.Errorf("%w: "+f, append([]any{ErrInvalidPartner}, a...)...))
+	}
 	if mustKind(p.Kind) == "" {
 		bad("jenis mitra %q tidak dikenal / unknown partner kind", p.Kind)
 	}

@@ -246,8 +246,9 @@ type RunResult struct {
 // SaveRun replaces an event's meetings by the new booking (a kept pair
 // keeps its row and id; a moved one loses its announced mark; a pair no
 // longer booked is deleted with its pending nudges), records the figures,
-// and queues msgs (the change notices) in the same transaction.
-func (r *MatchRepo) SaveRun(ctx context.Context, eventID int64, booked []match.Booked, sch *match.Schedule, msgs []outbox.Message, now time.Time) ([]match.Booked, error) {
+// and queues the messages notices builds from the saved rows (with their
+// ids; nil: none) in the same transaction.
+func (r *MatchRepo) SaveRun(ctx context.Context, eventID int64, booked []match.Booked, sch *match.Schedule, notices func(saved []match.Booked) []outbox.Message, now time.Time) ([]match.Booked, error) {
 	now = now.UTC()
 	out := append([]match.Booked(nil), booked...)
 	err := r.db.InTx(ctx, func(tx *sqlx.Tx) error {
@@ -298,8 +299,10 @@ func (r *MatchRepo) SaveRun(ctx context.Context, eventID int64, booked []match.B
 				return fmt.Errorf("record the run: %w", err)
 			}
 		}
-		if _, err := Enqueue(ctx, tx, msgs, now); err != nil {
-			return err
+		if notices != nil {
+			if _, err := Enqueue(ctx, tx, notices(out), now); err != nil {
+				return err
+			}
 		}
 		return nil
 	})
