@@ -229,7 +229,7 @@ func BuildInstance(in *EventInput) (*Instance, []Meeting) {
 				}
 			}
 		}
-		var out []int
+		out := []int{} // not nil: nil would mean every slot
 		for i := 0; i < s.Slots; i++ {
 			if set[i] && i >= open && (absentFrom < 0 || i < absentFrom) {
 				out = append(out, i)

@@ -147,14 +147,17 @@ func (r *MatchRepo) EventPartnerProfiles(ctx context.Context, eventID int64) ([]
  WHERE mp.event_id = ? ORDER BY p.id`, eventID)
 }
 
-// prefixCols qualifies a column list with a table alias.
+// prefixCols qualifies partnerCols with a table alias.
 func prefixCols(alias, cols string) string {
 	parts := strings.Split(cols, ",")
 	for i, c := range parts {
 		c = strings.TrimSpace(c)
-		if strings.HasPrefix(c, "COALESCE(") {
+		switch {
+		case strings.HasPrefix(c, "COALESCE("):
 			c = "COALESCE(" + alias + strings.TrimPrefix(c, "COALESCE(")
-		} else {
+		case strings.HasSuffix(c, ")"):
+			// the COALESCE's default
+		default:
 			c = alias + c
 		}
 		parts[i] = c
