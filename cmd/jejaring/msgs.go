@@ -50,6 +50,7 @@ func (t tr) or(key, fallback string) string {
 // subcommand; the English one is the summary in commands(). A subcommand
 // missing here shows its English summary.
 var commandSummaryID = map[string]string{
+	"match":       "temu bisnis: setup/plan/run/publish/schedule ACARA, partners import|list; solve, check, plan --slots (tanpa basis data)",
 	"serve":       "menjalankan Jejaring: web chat, kanal, pengiriman di latar belakang (bawaan)",
 	"migrate":     "menerapkan migrasi basis data (up) atau menampilkannya (status)",
 	"user":        "mengelola petugas: add NAMA [-admin], passwd NAMA, list",

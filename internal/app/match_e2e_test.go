@@ -76,7 +76,9 @@ func temuEndToEnd(t *testing.T, a *App, base string, fake *tgtest.Server) {
 	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
 	defer cancel()
 	now := time.Now()
-	phase := func(what string) { t.Logf("%s: %s after %s", a.DB.Dialect, what, time.Since(now).Round(time.Millisecond)) }
+	phase := func(what string) {
+		t.Logf("%s: %s after %s", a.DB.Dialect, what, time.Since(now).Round(time.Millisecond))
+	}
 	events := store.NewEventRepo(a.DB)
 	svc := matchactions.NewService(a.DB, events)
 	ev := &event.Event{Title: "Temu Bisnis Kuliner", Kind: event.TemuBisnis, Venue: "Aula Dinas, Painan",

@@ -581,3 +581,42 @@ func hash(s string) uint32 {
 	}
 	return h
 }
+
+// ScheduleRow is one line of the master schedule.
+type ScheduleRow struct {
+	MeetingID      int64
+	Slot, Table    int
+	Start, End     time.Time
+	Owner, Partner string
+	OwnerAbout     string
+	PartnerAbout   string
+	Locked         bool
+	InvitationID   int64
+	PartnerID      int64
+}
+
+// MasterSchedule is every meeting of the event by slot and table, with
+// the names staff print (the per-table sheets are the same rows by table).
+func (s *Service) MasterSchedule(ctx context.Context, eventID int64) ([]ScheduleRow, error) {
+	c, err := s.context(ctx, eventID)
+	if err != nil {
+		return nil, err
+	}
+	ms, err := s.Match.Meetings(ctx, eventID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ScheduleRow, 0, len(ms))
+	for _, m := range ms {
+		r := ScheduleRow{MeetingID: m.ID, Slot: m.Slot, Table: m.Table, Start: c.setup.SlotStart(m.Slot), End: c.setup.SlotEnd(m.Slot),
+			Locked: m.Locked, InvitationID: m.InvitationID, PartnerID: m.PartnerID}
+		if o := c.ownerBy[m.InvitationID]; o != nil {
+			r.Owner, r.OwnerAbout = ownerName(o), ownerAbout(o, "id")
+		}
+		if p := c.partnerBy[m.PartnerID]; p != nil {
+			r.Partner, r.PartnerAbout = partnerName(p), partnerAbout(p, "id")
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
