@@ -3,6 +3,7 @@ package app
 import (
 	"fmt"
 
+	"jejaring/internal/actions/matchactions"
 	"jejaring/internal/umkm"
 	"jejaring/internal/web"
 )
@@ -17,7 +18,8 @@ func (a *App) mountDashboard() error {
 	d, err := web.New(web.Options{
 		DB: a.DB, Data: data, Redis: a.Redis, KeyPrefix: a.Config.RedisPrefix + "web:",
 		TrustedProxies: a.Config.TrustedProxies, Idle: a.Config.WebSessionIdle, Max: a.Config.WebSessionMax,
-		Log: a.Log.With("component", "dashboard"),
+		Log:   a.Log.With("component", "dashboard"),
+		Match: matchactions.NewService(a.DB, a.Events),
 	})
 	if err != nil {
 		return fmt.Errorf("staff dashboard: %w", err)

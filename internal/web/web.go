@@ -38,6 +38,7 @@ type Options struct {
 	Idle, Max      time.Duration // sign-in idle and absolute timeouts
 	Log            *slog.Logger
 	Now            func() time.Time // nil: time.Now
+	Match          Matchmaking      // the temu bisnis pages (match.go); nil: not offered
 }
 
 // Sign-in limits: per account (an attacker trying passwords on one name)
@@ -128,6 +129,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /dashboard/users/{name}/{op}", s.need(store.RoleAdmin, s.userAction))
 	mux.Handle("GET /dashboard/me", s.need(store.RoleViewer, s.me))
 	mux.Handle("POST /dashboard/me/link", s.need(store.RoleStaff, s.linkMine))
+	s.routesMatch(mux)
 	mux.Handle("/dashboard/", s.need(store.RoleViewer, func(w http.ResponseWriter, r *http.Request, u store.StaffUser) {
 		s.fail(w, r, u, http.StatusNotFound, "err.notfound")
 	}))

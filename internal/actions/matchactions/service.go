@@ -16,6 +16,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -25,6 +26,7 @@ import (
 	"jejaring/internal/match"
 	"jejaring/internal/outbox"
 	"jejaring/internal/store"
+	"jejaring/internal/umkm/sheet"
 )
 
 // Service is the matchmaking of one database.
@@ -619,4 +621,119 @@ func (s *Service) MasterSchedule(ctx context.Context, eventID int64) ([]Schedule
 		out = append(out, r)
 	}
 	return out, nil
+}
+
+// TemuEvents lists the temu bisnis events not yet ended (id, title).
+func (s *Service) TemuEvents(ctx context.Context, now time.Time) ([][2]string, error) {
+	return s.Match.TemuEvents(ctx, now)
+}
+
+// Partners lists every partner.
+func (s *Service) Partners(ctx context.Context) ([]match.PartnerProfile, error) {
+	return s.Match.ListPartners(ctx)
+}
+
+// AddPartner saves a profile staff entered and, with eventID, enters the
+// partner into that event with its seats.
+func (s *Service) AddPartner(ctx context.Context, p *match.PartnerProfile, eventID int64, seats int, now time.Time) error {
+	return s.Match.ImportPartners(ctx, []match.PartnerProfile{*p}, eventID, []int{seats}, now)
+}
+
+// ImportPartners reads a spreadsheet upload (name tells .xlsx or .csv) and
+// saves its good rows; the problems of the others are in the result.
+func (s *Service) ImportPartners(ctx context.Context, name string, r io.Reader, eventID int64, now time.Time) (*PartnerImport, error) {
+	rows, err := sheet.Read(name, r)
+	if err != nil {
+		return nil, err
+	}
+	imp, err := ReadPartners(rows)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Match.ImportPartners(ctx, imp.Partners, eventID, imp.Seats, now); err != nil {
+		return nil, err
+	}
+	return imp, nil
+}
+
+// SetupOf is the event's grid (match.ErrNotFound before staff set one).
+func (s *Service) SetupOf(ctx context.Context, eventID int64) (*match.Setup, error) {
+	return s.Match.Setup(ctx, eventID)
+}
+
+// SaveSetup stores the event's grid.
+func (s *Service) SaveSetup(ctx context.Context, st *match.Setup, now time.Time) error {
+	if _, err := s.Events.Event(ctx, st.EventID); err != nil {
+		return err
+	}
+	return s.Match.SaveSetup(ctx, st, now)
+}
+
+// Cell is one owner–partner pair of the wish matrix.
+type Cell struct {
+	OwnerRank  int  // the owner's pick, 1..5 (0: none)
+	PartnerYes bool // "ingin bertemu"
+	Veto       bool // a "tidak" from either side, or staff
+	Staff      bool // a staff recommendation
+	Meeting    bool // booked
+}
+
+// Matrix is the wish matrix of an event: owners down, partners across.
+type Matrix struct {
+	Owners   []match.OwnerProfile
+	Partners []match.PartnerProfile
+	Cells    map[[2]int64]Cell
+}
+
+// Cell is the pair's cell.
+func (m *Matrix) Cell(invitationID, partnerID int64) Cell {
+	return m.Cells[[2]int64{invitationID, partnerID}]
+}
+
+// Matrix builds the event's wish matrix.
+func (s *Service) Matrix(ctx context.Context, eventID int64) (*Matrix, error) {
+	m := &Matrix{Cells: map[[2]int64]Cell{}}
+	var err error
+	if m.Owners, err = s.Match.Owners(ctx, eventID); err != nil {
+		return nil, err
+	}
+	if m.Partners, err = s.Match.EventPartnerProfiles(ctx, eventID); err != nil {
+		return nil, err
+	}
+	ws, err := s.Match.Wishes(ctx, eventID)
+	if err != nil {
+		return nil, err
+	}
+	for _, w := range ws {
+		k := [2]int64{w.InvitationID, w.PartnerID}
+		c := m.Cells[k]
+		switch {
+		case w.No:
+			c.Veto = true
+		case w.Side == match.SideOwner:
+			c.OwnerRank = w.Rank
+		case w.Side == match.SidePartner:
+			c.PartnerYes = true
+		case w.Side == match.SideStaff:
+			c.Staff = true
+		}
+		m.Cells[k] = c
+	}
+	ms, err := s.Match.Meetings(ctx, eventID)
+	if err != nil {
+		return nil, err
+	}
+	for _, b := range ms {
+		k := [2]int64{b.InvitationID, b.PartnerID}
+		c := m.Cells[k]
+		c.Meeting = true
+		m.Cells[k] = c
+	}
+	return m, nil
+}
+
+// Recommend records a staff recommendation for a pair, or with veto a
+// "tidak" staff were told (by phone, at the desk).
+func (s *Service) Recommend(ctx context.Context, eventID, invitationID, partnerID int64, veto bool, by string, now time.Time) error {
+	return s.Match.SetWish(ctx, eventID, invitationID, partnerID, match.SideStaff, veto, by, now)
 }
