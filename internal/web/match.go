@@ -390,7 +390,10 @@ func (s *Server) matchAction(w http.ResponseWriter, r *http.Request, u store.Sta
 	now := s.opt.Now()
 	lang := langOf(w, r)
 	op := r.PathValue("op")
-	num := func(name string) int64 { n, _ := strconv.ParseInt(strings.TrimSpace(r.PostFormValue(name)), 10, 64); return n }
+	num := func(name string) int64 {
+		n, _ := strconv.ParseInt(strings.TrimSpace(r.PostFormValue(name)), 10, 64)
+		return n
+	}
 	var err error
 	okKey := "ok.match.saved"
 	details := map[string]any{}
