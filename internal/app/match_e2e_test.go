@@ -452,6 +452,28 @@ func temuEndToEnd(t *testing.T, a *App, base string, fake *tgtest.Server) {
 		t.Errorf("the freed place (partner %d, slot %d) was not given to a waiting owner who wished for that partner", freed.PartnerID, freed.Slot)
 	}
 	t.Logf("%s: cancellation told %d people; %d meetings after", a.DB.Dialect, len(wantTold), len(after))
+
+	// Another owner at a first-slot meeting that stayed presses "Saya
+	// sudah di meja" on the nudge.
+	var arrived *person
+	var at match.Booked
+	for _, m := range after {
+		if o := ownerByInv(owners, m.InvitationID); m.Slot == 0 && o != nil && !o.isWeb() && !changed[match.SideOwner+strconv.FormatInt(o.id, 10)] && arrived == nil {
+			arrived, at = o, m
+		}
+	}
+	if arrived == nil {
+		t.Fatal("no unchanged first-slot meeting on Telegram")
+	}
+	expect(arrived, "Sepuluh menit lagi")
+	if _, err := fake.PressButton(arrived.chat, "Saya sudah di meja"); err != nil {
+		t.Fatal(err)
+	}
+	expect(arrived, fmt.Sprintf("sudah di meja %d", at.Table))
+	var marked int
+	if err := a.DB.QueryRowxContext(ctx, a.DB.Rebind(`SELECT COUNT(*) FROM match_meetings WHERE id = ? AND owner_arrived_at IS NOT NULL`), at.ID).Scan(&marked); err != nil || marked != 1 {
+		t.Errorf("arrival not recorded: %d %v", marked, err)
+	}
 }
 
 // ownerRSVP is one owner answering Hadir and picking partners.

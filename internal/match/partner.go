@@ -180,8 +180,8 @@ func (p *PartnerProfile) Validate() error {
 		bad("yang ditawarkan paling panjang 500 huruf / the offer is at most 500 letters")
 	}
 	for _, s := range p.Sectors {
-		if len(s) != 1 || s[0] < 'A' || s[0] > 'U' {
-			bad("seksi KBLI %q tidak dikenal (A sampai U) / unknown KBLI section %q (A to U)", s, s)
+		if len(s) != 1 || s[0] < 'A' || s[0] > 'V' {
+			bad("seksi KBLI %q tidak dikenal (A sampai V) / unknown KBLI section %q (A to V)", s, s)
 		}
 	}
 	for _, s := range []string{p.SizeMin, p.SizeMax} {
