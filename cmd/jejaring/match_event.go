@@ -36,10 +36,11 @@ func matchEvent(ctx context.Context, args []string, s stdio) int {
 	// The database is opened only once the arguments are read: a typo
 	// must not create an empty SQLite file.
 	var svc *matchactions.Service
+	code := 1
 	open := func() bool {
-		db, _, code := openDB(ctx, s, config.FromEnv, migrated)
+		db, _, c := openDB(ctx, s, config.FromEnv, migrated)
 		if db == nil {
-			_ = code
+			code = c
 			return false
 		}
 		svc = matchactions.NewService(db, nil)
@@ -85,7 +86,7 @@ func matchEvent(ctx context.Context, args []string, s stdio) int {
 			return s.failf("--start: %v", err)
 		}
 		if !open() {
-			return 1
+			return code
 		}
 		if _, err := svc.Events.Event(ctx, id); err != nil {
 			return s.failf("%v", err)
@@ -107,7 +108,7 @@ func matchEvent(ctx context.Context, args []string, s stdio) int {
 			return 2
 		}
 		if !open() {
-			return 1
+			return code
 		}
 		switch args[0] {
 		case "plan":
@@ -152,7 +153,7 @@ func matchEvent(ctx context.Context, args []string, s stdio) int {
 		switch args[1] {
 		case "list":
 			if !open() {
-				return 1
+				return code
 			}
 			ps, err := svc.Match.ListPartners(ctx)
 			if err != nil {
@@ -184,7 +185,7 @@ func matchEvent(ctx context.Context, args []string, s stdio) int {
 				return s.failf("%s: %v", pos[0], err)
 			}
 			if !open() {
-				return 1
+				return code
 			}
 			for _, p := range imp.Problems {
 				fmt.Fprintln(s.err, p)

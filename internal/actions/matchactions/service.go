@@ -300,7 +300,10 @@ func (s *Service) Move(ctx context.Context, eventID, meetingID int64, slot, tabl
 	if _, _, err := match.ValidateMeetings(inst, ms); err != nil {
 		return err
 	}
-	old, _ := s.Match.Meetings(ctx, eventID)
+	old, err := s.Match.Meetings(ctx, eventID)
+	if err != nil {
+		return err
+	}
 	booked := append([]match.Booked(nil), in.Meetings...)
 	published := in.Setup.Version > 0
 	for i := range booked {
