@@ -80,7 +80,7 @@ func commands() map[string]command {
 			withDB(runQuestions)},
 		"stats":  {"businesses by size class, kecamatan and sector (the yearly report table)", withDB(runStats)},
 		"bench":  {"measure the message pipeline: N owners registering at once [-users N], a sustained load [-rate R -duration D], or PostgreSQL at scale (bench db)", runBench},
-		"match":  {"temu bisnis meetings: solve INSTANCE.json, check INSTANCE.json SCHEDULE.json, plan --slots --tables --owners", runMatch},
+		"match":  {"temu bisnis: setup/plan/run/publish/schedule EVENT, partners import|list; solve, check, plan --slots (no database)", runMatch},
 		"backup": {"back up the live SQLite database [--out FILE]; on PostgreSQL: the pg_dump command to use", runBackup},
 	}
 }

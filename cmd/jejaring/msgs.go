@@ -51,6 +51,7 @@ func (t tr) or(key, fallback string) string {
 // missing here shows its English summary.
 var commandSummaryID = map[string]string{
 	"reach":       "reach [funnel] | letters | posters | campaign status|start|stop: siapa yang bisa dihubungi, surat dan poster ber-QR, kampanye sapaan pertama",
+	"match":       "temu bisnis: setup/plan/run/publish/schedule ACARA, partners import|list; solve, check, plan --slots (tanpa basis data)",
 	"serve":       "menjalankan Jejaring: web chat, kanal, pengiriman di latar belakang (bawaan)",
 	"migrate":     "menerapkan migrasi basis data (up) atau menampilkannya (status)",
 	"user":        "mengelola petugas: add NAMA [-admin], passwd NAMA, list",

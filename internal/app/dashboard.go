@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"jejaring/internal/actions/matchactions"
 	"jejaring/internal/store"
 	"jejaring/internal/umkm"
 	"jejaring/internal/web"
@@ -38,6 +39,7 @@ func (a *App) mountDashboard(ctx context.Context) error {
 		Data:   data, Redis: a.Redis, KeyPrefix: a.Config.RedisPrefix + "web:",
 		TrustedProxies: a.Config.TrustedProxies, Idle: a.Config.WebSessionIdle, Max: a.Config.WebSessionMax,
 		Log: a.Log.With("component", "dashboard"), Reach: reachDeps,
+		Match: matchactions.NewService(a.DB, a.Events),
 	})
 	if err != nil {
 		return fmt.Errorf("staff dashboard: %w", err)

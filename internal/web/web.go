@@ -50,6 +50,7 @@ type Options struct {
 	// Reach are the reach pages' dependencies (reach.go); nil: no reach
 	// page, no funnel on the home page.
 	Reach *ReachDeps
+	Match Matchmaking // the temu bisnis pages (match.go); nil: not offered
 }
 
 // Sign-in limits: per account (an attacker trying passwords on one name)
@@ -152,6 +153,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /dashboard/imports/upload/{token}/commit", s.need(store.RoleStaff, s.commit))
 	mux.Handle("GET /dashboard/imports/{id}/undo", s.need(store.RoleStaff, s.undoPage))
 	mux.Handle("POST /dashboard/imports/{id}/undo", s.need(store.RoleStaff, s.undo))
+	s.routesMatch(mux)
 	mux.Handle("/dashboard/", s.need(store.RoleViewer, func(w http.ResponseWriter, r *http.Request, u store.StaffUser) {
 		s.fail(w, r, u, http.StatusNotFound, "err.notfound")
 	}))
