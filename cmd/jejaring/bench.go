@@ -17,6 +17,7 @@ import (
 	"jejaring/internal/app"
 	"jejaring/internal/channel"
 	"jejaring/internal/config"
+	"jejaring/internal/store"
 )
 
 // benchStep is one message of a simulated owner registering in the web chat,
@@ -59,12 +60,17 @@ var benchScript = []benchStep{
 // bare Redis and SQL round trips. No channel is started: nothing leaves the
 // machine.
 func runBench(ctx context.Context, args []string, s stdio) int {
+	if len(args) > 0 && args[0] == "db" {
+		return runBenchDB(ctx, args[1:], s)
+	}
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.SetOutput(s.err)
 	users := fs.Int("users", 200, "owners registering at the same time")
+	rate := fs.Float64("rate", 0, "offer this many messages per second, open loop, for -duration (0: -users owners at once)")
+	duration := fs.Duration("duration", 30*time.Second, "how long -rate offers messages")
 	useEnv := fs.Bool("use-config", false, "use DATABASE_URL and REDIS_URL from the environment instead of a fresh local-mode store (writes test records there)")
 	fs.Usage = func() {
-		fmt.Fprintln(s.err, "Usage: jejaring bench [-users N] [-use-config]")
+		fmt.Fprintln(s.err, "Usage: jejaring bench [-users N | -rate R -duration D] [-use-config]\n       jejaring bench db [-businesses N] [-outbox N] [-plans]")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -72,6 +78,9 @@ func runBench(ctx context.Context, args []string, s stdio) int {
 			return 0
 		}
 		return 2
+	}
+	if *rate < 0 || *duration <= 0 {
+		return s.failf("bench: -rate must not be negative and -duration must be positive")
 	}
 	if *users < 1 {
 		return s.failf("bench: -users must be at least 1")
@@ -117,6 +126,9 @@ func runBench(ctx context.Context, args []string, s stdio) int {
 	floorRedis, floorSQL, err := benchFloor(ctx, a)
 	if err != nil {
 		return s.failf("bench: %v", err)
+	}
+	if *rate > 0 {
+		return benchLoadReport(ctx, a, cfg, *rate, *duration, s)
 	}
 	res := benchRun(ctx, a, *users)
 	if res.err != nil {
@@ -262,4 +274,46 @@ func printBench(w io.Writer, cfg *config.Config, users, stored int, r benchResul
 		fmt.Fprintf(w, "  process CPU           %s per message\n", (r.cpu / time.Duration(r.msgs)).Round(time.Microsecond))
 	}
 	fmt.Fprintf(w, "  bare round trips      Redis PING %s, SQL SELECT %s\n", redisRT.Round(time.Microsecond), sqlRT.Round(time.Microsecond))
+}
+
+// runBenchDB is `jejaring bench db`: PostgreSQL at scale (issue 19). It
+// fills a throwaway schema of DATABASE_URL's database with a country-sized
+// register and outbox, runs the dashboard's and the dispatcher's
+// statements on it with their plans (auto_explain, so the database user
+// must be allowed to LOAD it: a superuser), times the claim, and drops the
+// schema. The whole form takes minutes; its short form is a test.
+func runBenchDB(ctx context.Context, args []string, s stdio) int {
+	fs := flag.NewFlagSet("bench db", flag.ContinueOnError)
+	fs.SetOutput(s.err)
+	businesses := fs.Int("businesses", 1_000_000, "businesses to generate")
+	rows := fs.Int("outbox", 5_000_000, "outbox rows to generate (2 in 500 due)")
+	claims := fs.Int("claims", 200, "claims of 50 rows to time")
+	plans := fs.Bool("plans", false, "print every statement's plan")
+	keep := fs.Bool("keep", false, "keep the generated schema")
+	fs.Usage = func() {
+		fmt.Fprintln(s.err, "Usage: jejaring bench db [-businesses N] [-outbox N] [-claims N] [-plans] [-keep]")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	cfg, err := config.FromEnv(s.getenv)
+	if err != nil {
+		s.failf("%v", err)
+		return 2
+	}
+	if cfg.DatabaseURL == "" {
+		return s.failf("bench db: set DATABASE_URL to a PostgreSQL database (a schema is created there and dropped)")
+	}
+	rep, err := store.Scale(ctx, cfg.DatabaseURL, store.ScaleOptions{
+		Businesses: *businesses, Outbox: *rows, Claims: *claims, Keep: *keep, Progress: s.err,
+	})
+	if err != nil {
+		return s.failf("%v", err)
+	}
+	store.WriteScaleReport(s.out, rep, *plans)
+	return 0
 }

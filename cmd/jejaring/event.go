@@ -17,6 +17,7 @@ import (
 	"jejaring/internal/event"
 	"jejaring/internal/idn"
 	"jejaring/internal/store"
+	"jejaring/internal/umkm/reach"
 	"jejaring/internal/umkm/sheet"
 )
 
@@ -412,6 +413,16 @@ func (e *eventCmd) publish(ctx context.Context, args []string) error {
 		per = " (" + strings.Join(chs, ", ") + ")"
 	}
 	fmt.Fprintln(e.out, e.t.f("event.published", ev.ID, res.Queued, per, res.Already, res.Skipped, res.BroadcastID))
+	// Who is left out and why, and how to reach them (issue 12).
+	seg := ev.Segment
+	if req.Segment != nil {
+		seg = *req.Segment
+	}
+	if c, err := store.NewBusinessRepo(e.db).SegmentReach(ctx, seg); err == nil {
+		fmt.Fprintln(e.out, reach.LeftOut(c, e.t.lang()))
+	} else {
+		fmt.Fprintln(e.errw, "jejaring: event publish: reach: "+err.Error())
+	}
 	return nil
 }
 

@@ -71,6 +71,7 @@ func commands() map[string]command {
 		}},
 		"event":  {"create, publish, change, cancel, check in and export events", eventCommand()},
 		"import": {"import businesses FILE [--dry-run] [--rejected FIX.xlsx], import list, import undo ID: the office's .xlsx or .csv into the register", withDB(runImport)},
+		"reach":  {"reach [funnel] | letters | posters | campaign status|start|stop: who the office can reach, letters and posters with QR codes, the first-contact campaign", runReach},
 		"export": {"export businesses [--format csv|xlsx] [--out FILE]: the register as a spreadsheet", withDB(runExport)},
 		"claim": {"claim REG_NO [--new]: a record's one-time claim token, for the office to print or send its owner", withDB(func(ctx context.Context, db *store.DB, args []string, s stdio) int {
 			return runClaim(ctx, db, args, s.out, s.err)
@@ -78,8 +79,8 @@ func commands() map[string]command {
 		"questions": {"owners' questions to the office (TANYA): list [--open], answer ID \"TEXT\" [--by NAME]",
 			withDB(runQuestions)},
 		"stats":  {"businesses by size class, kecamatan and sector (the yearly report table)", withDB(runStats)},
-		"bench":  {"measure the message pipeline: N owners registering at once [-users N]", runBench},
-		"match":  {"temu bisnis meetings: solve INSTANCE.json, check INSTANCE.json SCHEDULE.json, plan --slots --tables --owners", runMatch},
+		"bench":  {"measure the message pipeline: N owners registering at once [-users N], a sustained load [-rate R -duration D], or PostgreSQL at scale (bench db)", runBench},
+		"match":  {"temu bisnis: setup/plan/run/publish/schedule EVENT, partners import|list; solve, check, plan --slots (no database)", runMatch},
 		"backup": {"back up the live SQLite database [--out FILE]; on PostgreSQL: the pg_dump command to use", runBackup},
 	}
 }

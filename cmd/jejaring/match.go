@@ -17,6 +17,7 @@ import (
 
 const matchUsage = `Usage: jejaring match COMMAND
 
+Offline (no database):
   solve INSTANCE.json [--previous SCHEDULE.json]
                                   schedule the meetings; the schedule (JSON) on stdout, a summary on
                                   stderr; --previous re-runs from an announced schedule (after
@@ -33,15 +34,16 @@ INSTANCE.json: {"slots": 12, "tables": 30, "max_per_owner": 3,
 Slots are numbered from 0, tables from 1; "available" left out means every slot.
 `
 
-// runMatch is `jejaring match`: the temu bisnis scheduler offline. It needs
-// no database.
-func runMatch(_ context.Context, args []string, s stdio) int {
+// runMatch is `jejaring match`: the temu bisnis scheduler offline (solve,
+// check, plan --slots…, which need no database) and per event (setup, plan
+// EVENT, run, publish, schedule, partners: match_event.go).
+func runMatch(ctx context.Context, args []string, s stdio) int {
 	if len(args) == 0 {
-		fmt.Fprint(s.err, matchUsage)
+		fmt.Fprint(s.err, matchUsage+matchEventUsage)
 		return 2
 	}
 	if args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
-		fmt.Fprint(s.out, matchUsage)
+		fmt.Fprint(s.out, matchUsage+matchEventUsage)
 		return 0
 	}
 	switch args[0] {
@@ -50,7 +52,12 @@ func runMatch(_ context.Context, args []string, s stdio) int {
 	case "check":
 		return matchCheck(args[1:], s)
 	case "plan":
+		if len(args) > 1 && !strings.HasPrefix(args[1], "-") {
+			return matchEvent(ctx, args, s) // plan EVENT
+		}
 		return matchPlan(args[1:], s)
+	case "setup", "run", "publish", "schedule", "partners":
+		return matchEvent(ctx, args, s)
 	}
 	fmt.Fprintf(s.err, "jejaring: perintah match tidak dikenal / unknown match command %q\n\n%s", args[0], matchUsage)
 	return 2
@@ -160,8 +167,7 @@ func matchPlan(args []string, s stdio) int {
 		return 2
 	}
 	if len(pos) > 0 {
-		fmt.Fprintln(s.err, "jejaring: rencana per acara (match plan ACARA) belum tersedia, karena acara belum menyimpan sesi dan meja; pakai --slots, --tables dan --owners")
-		fmt.Fprintln(s.err, "jejaring: the per-event plan (match plan EVENT) is not available yet: events do not store slots and tables; use --slots, --tables and --owners")
+		fmt.Fprintln(s.err, "jejaring: match plan ACARA tidak memakai --slots/--tables/--owners (diambil dari acaranya) / match plan EVENT takes no --slots, --tables or --owners (they come from the event)")
 		return 2
 	}
 	if *slots < 1 || *tables < 1 || *owners < 0 {

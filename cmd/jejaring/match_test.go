@@ -190,7 +190,7 @@ func TestMatchPlan(t *testing.T) {
 	if code != 0 || out != want {
 		t.Errorf("code %d\n%s%s", code, out, errs)
 	}
-	if code, _, errs := runMatchT(t, "plan", "temu-2026"); code != 2 || !strings.Contains(errs, "belum tersedia") {
+	if code, _, errs := runMatchT(t, "plan", "temu-2026"); code != 2 || !strings.Contains(errs, "tidak sah") {
 		t.Errorf("plan EVENT: code %d %s", code, errs)
 	}
 	if code, _, errs := runMatchT(t, "plan", "--slots", "12"); code != 2 || !strings.Contains(errs, "--tables") {

@@ -50,6 +50,8 @@ func (t tr) or(key, fallback string) string {
 // subcommand; the English one is the summary in commands(). A subcommand
 // missing here shows its English summary.
 var commandSummaryID = map[string]string{
+	"reach":       "reach [funnel] | letters | posters | campaign status|start|stop: siapa yang bisa dihubungi, surat dan poster ber-QR, kampanye sapaan pertama",
+	"match":       "temu bisnis: setup/plan/run/publish/schedule ACARA, partners import|list; solve, check, plan --slots (tanpa basis data)",
 	"serve":       "menjalankan Jejaring: web chat, kanal, pengiriman di latar belakang (bawaan)",
 	"migrate":     "menerapkan migrasi basis data (up) atau menampilkannya (status)",
 	"user":        "mengelola petugas: add NAMA [-admin], passwd NAMA, list",
@@ -61,7 +63,7 @@ var commandSummaryID = map[string]string{
 	"export":      "export businesses [--format csv|xlsx] [--out BERKAS]: daftar UMKM sebagai spreadsheet",
 	"questions":   "pertanyaan pemilik usaha ke kantor (TANYA): list [--open], answer ID \"TEKS\" [--by NAMA]",
 	"stats":       "jumlah usaha per kelas, kecamatan dan sektor (tabel laporan tahunan)",
-	"bench":       "mengukur alur pesan: N pemilik mendaftar bersamaan [-users N]",
+	"bench":       "mengukur alur pesan: N pemilik mendaftar bersamaan [-users N], beban tetap [-rate R -duration D], atau PostgreSQL skala besar (bench db)",
 	"backup":      "mencadangkan basis data SQLite yang sedang berjalan [--out BERKAS]; untuk PostgreSQL: perintah pg_dump",
 }
 

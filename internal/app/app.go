@@ -246,10 +246,11 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (a *App, err
 	}
 
 	a.addDispatcher()
+	a.addReachCampaign()
 	a.addWebChatRetention()
 	a.addRetention()
 	a.routes()
-	if err := a.mountDashboard(); err != nil {
+	if err := a.mountDashboard(ctx); err != nil {
 		return a, err
 	}
 

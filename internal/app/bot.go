@@ -11,6 +11,7 @@ import (
 	"jejaring/flows"
 	"jejaring/internal/actions/demo"
 	"jejaring/internal/actions/eventactions"
+	"jejaring/internal/actions/matchactions"
 	"jejaring/internal/actions/officeactions"
 	"jejaring/internal/actions/staffactions"
 	"jejaring/internal/actions/umkmactions"
@@ -38,6 +39,9 @@ func actions(db *store.DB, data *umkm.Data, office string, log *slog.Logger, eve
 	if err := umkmactions.Register(a, umkmactions.Deps{DB: db, Data: data, Office: office, Logger: log, Forget: forget}); err != nil {
 		return nil, err
 	}
+	if events.Reach == nil {
+		events.Reach = store.NewBusinessRepo(db).SegmentReach
+	}
 	if err := eventactions.Register(a, events); err != nil {
 		return nil, err
 	}
@@ -50,6 +54,9 @@ func actions(db *store.DB, data *umkm.Data, office string, log *slog.Logger, eve
 	if err := demo.Register(a); err != nil {
 		return nil, err
 	}
+	if err := matchactions.Register(a, matchactions.Deps{Service: matchactions.NewService(db, events.Events)}); err != nil {
+		return nil, err
+	}
 	return a, nil
 }
 
@@ -59,6 +66,7 @@ func ActionNames() []string {
 	names := append(umkmactions.Names(), eventactions.Names...)
 	names = append(names, staffactions.Names()...)
 	names = append(names, officeactions.Names()...)
+	names = append(names, matchactions.Names...)
 	return append(names, demo.Save)
 }
 

@@ -1,9 +1,11 @@
 package app
 
 import (
+	"context"
 	"fmt"
 
 	"jejaring/internal/actions/eventactions"
+	"jejaring/internal/actions/matchactions"
 	"jejaring/internal/store"
 	"jejaring/internal/umkm"
 	"jejaring/internal/web"
@@ -11,7 +13,7 @@ import (
 
 // mountDashboard serves the staff dashboard (internal/web) at /login,
 // /logout, /admin and /dashboard/.
-func (a *App) mountDashboard() error {
+func (a *App) mountDashboard(ctx context.Context) error {
 	data, err := umkm.LoadData("")
 	if err != nil {
 		return fmt.Errorf("region data: %w", err)
@@ -23,14 +25,29 @@ func (a *App) mountDashboard() error {
 	if err != nil {
 		return fmt.Errorf("staff dashboard: %w", err)
 	}
+	read, err := store.OpenReadReplica(ctx, a.Config.DatabaseReadURL, a.DB)
+	if err != nil {
+		return err
+	}
+	if read != a.DB {
+		a.closers = append(a.closers, func() { read.Close() })
+	}
+	// The directory, its export and the home page's counts read from
+	// DATABASE_READ_URL when set (a PostgreSQL replica).
+	reads := store.NewBusinessRepo(read)
 	biz := store.NewBusinessRepo(a.DB)
+	reachDeps, err := a.reachDeps()
+	if err != nil {
+		return fmt.Errorf("staff dashboard: %w", err)
+	}
 	d, err := web.New(web.Options{
 		Staff: a.DB, Audit: a.DB, Contacts: a.DB,
-		Businesses: biz, Directory: biz, Stats: biz, Imports: biz,
+		Businesses: biz, Directory: reads, Stats: reads, Imports: biz,
 		Events: a.Events,
 		Data:   data, Redis: a.Redis, KeyPrefix: a.Config.RedisPrefix + "web:",
 		TrustedProxies: a.Config.TrustedProxies, Idle: a.Config.WebSessionIdle, Max: a.Config.WebSessionMax,
-		Log:       a.Log.With("component", "dashboard"),
+		Log: a.Log.With("component", "dashboard"), Reach: reachDeps,
+		Match:     matchactions.NewService(a.DB, a.Events),
 		EventDesk: eventactions.Backend{Desk: desk, EventRepo: a.Events},
 	})
 	if err != nil {

@@ -118,6 +118,10 @@ type Outbound struct {
 	// what the adapter adds around the text: Telegram's share-number
 	// button, WhatsApp's "Balas dengan angka 1–3" line.
 	Lang string `json:"lang,omitempty"`
+	// FirstContact marks a message staff chose to send to someone who
+	// never wrote to us (the reach campaign, internal/umkm/reach): the
+	// WhatsApp adapter lets it past its only-known-contacts rule.
+	FirstContact bool `json:"first_contact,omitempty"`
 }
 
 // SendResult is what a platform said about a sent message.

@@ -31,6 +31,7 @@ import (
 // Config is the parsed, validated configuration.
 type Config struct {
 	DatabaseURL        string        // "" = SQLite file under DataDir
+	DatabaseReadURL    string        // "" = the dashboard reads from DatabaseURL too
 	RedisURL           string        // "" = in-process Redis (local mode)
 	RedisPrefix        string        // prefix of every Redis key
 	DataDir            string        // SQLite file, WhatsApp session, media
@@ -88,6 +89,15 @@ type Config struct {
 	// OutboxLease is how long a dispatcher's claim on outbox rows lasts
 	// before another may take them over (after a crash).
 	OutboxLease time.Duration
+	// OfficeWhatsApp is the office's WhatsApp number (E.164) the reach
+	// letters' and posters' wa.me QR codes open; "" none.
+	OfficeWhatsApp string
+	// TelegramBotUsername is the bot's username for the t.me QR codes
+	// (without "@"); "" asks the running bot (getMe) where it can.
+	TelegramBotUsername string
+	// ReachDailyCap is the first-contact campaign's daily cap once the
+	// number is warmed up.
+	ReachDailyCap int
 
 	// raw holds every setting as resolved text (flag, env or default), for
 	// packages that parse their own settings (whatsapp.ParsePolicy).
@@ -116,6 +126,7 @@ type Var struct {
 // vars is the one table of settings, in the order help lists them.
 var vars = []Var{
 	{Env: "DATABASE_URL", Default: "", Usage: "postgres://user:pass@host:5432/db or sqlite:PATH; empty: SQLite file jejaring.db in DATA_DIR", Secret: true},
+	{Env: "DATABASE_READ_URL", Default: "", Usage: "postgres:// URL of a read replica of DATABASE_URL for the dashboard's directory, export and counts; empty: DATABASE_URL", Secret: true},
 	{Env: "REDIS_URL", Default: "", Usage: "redis://host:6379/0; empty: an in-process Redis (local mode, lost on exit)", Secret: true},
 	{Env: "REDIS_PREFIX", Default: "jejaring:", Usage: "prefix of every Redis key, so several Jejarings (or tests) can share one Redis"},
 	{Env: "DATA_DIR", Default: "./data", Usage: "folder for the SQLite file, the WhatsApp session and received media"},
@@ -149,6 +160,9 @@ var vars = []Var{
 	{Env: "WEBCHAT_TRUSTED_PROXIES", Default: "", Usage: "reverse proxies (IPs or CIDRs, comma-separated) whose X-Forwarded-For names the visitor for the web chat limits and the dashboard's sign-in limit; empty: none"},
 	{Env: "WEB_SESSION_IDLE", Default: "30m", Usage: "a staff dashboard sign-in ends after this long without a click (5m to 24h)"},
 	{Env: "WEB_SESSION_MAX", Default: "12h", Usage: "a staff dashboard sign-in ends this long after signing in, however busy (at least WEB_SESSION_IDLE, at most 720h)"},
+	{Env: "OFFICE_WHATSAPP", Default: "", Usage: "the office's WhatsApp number (0812…, +62812…) that the QR codes of reach letters and posters open; empty: no WhatsApp QR code"},
+	{Env: "TELEGRAM_BOT_USERNAME", Default: "", Usage: "the Telegram bot's username for the QR codes of reach letters and posters; empty: asked of the running bot"},
+	{Env: "REACH_DAILY_CAP", Default: "15", Usage: "most first-contact WhatsApp messages a day once the number is warmed up (1-40; the first days are lower)"},
 }
 
 // flagName turns DATABASE_URL into database-url.
@@ -239,6 +253,7 @@ func FromEnv(getenv func(string) string) (*Config, error) {
 func build(raw map[string]string) (*Config, error) {
 	c := &Config{
 		DatabaseURL:        raw["DATABASE_URL"],
+		DatabaseReadURL:    raw["DATABASE_READ_URL"],
 		RedisURL:           raw["REDIS_URL"],
 		RedisPrefix:        raw["REDIS_PREFIX"],
 		DataDir:            raw["DATA_DIR"],
@@ -285,7 +300,13 @@ func build(raw map[string]string) (*Config, error) {
 	if c.DataDir == "" {
 		return nil, errors.New("DATA_DIR: must not be empty")
 	}
+	if err := c.buildReach(raw); err != nil {
+		return nil, err
+	}
 	if err := checkDatabaseURL(c.DatabaseURL); err != nil {
+		return nil, err
+	}
+	if err := checkReadURL(c.DatabaseReadURL, c.DatabaseURL); err != nil {
 		return nil, err
 	}
 	if c.RedisURL != "" {
@@ -479,6 +500,24 @@ func checkDatabaseURL(s string) error {
 	default:
 		return fmt.Errorf("DATABASE_URL: want postgres://... or sqlite:PATH, got %q", redactURL(s))
 	}
+}
+
+// checkReadURL: a read replica is PostgreSQL's, beside a PostgreSQL
+// DATABASE_URL.
+func checkReadURL(s, primary string) error {
+	if s == "" {
+		return nil
+	}
+	if !strings.HasPrefix(s, "postgres://") && !strings.HasPrefix(s, "postgresql://") {
+		return fmt.Errorf("DATABASE_READ_URL: want postgres://user:pass@replica:5432/db, got %q", redactURL(s))
+	}
+	if u, err := url.Parse(s); err != nil || u.Host == "" {
+		return fmt.Errorf("DATABASE_READ_URL: want postgres://user:pass@replica:5432/db, got %q", redactURL(s))
+	}
+	if !strings.HasPrefix(primary, "postgres://") && !strings.HasPrefix(primary, "postgresql://") {
+		return errors.New("DATABASE_READ_URL: a read replica needs a PostgreSQL DATABASE_URL")
+	}
+	return nil
 }
 
 func checkHTTPURL(name, s string, httpsOnly bool) error {

@@ -87,19 +87,39 @@ func Step(def *Definition, sess *Session, in Input, now time.Time) (Result, erro
 	}
 	s := *sess
 	s.Answers = maps.Clone(sess.Answers)
-	if s.Answers == nil {
-		s.Answers = map[string]any{}
-	}
 	// Copies, not views: kembali and pop shorten these slices and a later
 	// append must not write into the caller's session.
 	s.History = slices.Clone(sess.History)
 	s.Stack = slices.Clone(sess.Stack)
+	return step(def, &s, in, now), nil
+}
+
+// StepOwned is Step for a session the caller hands over, such as one just
+// decoded from storage: it works on sess itself (its answers, history and
+// stack) instead of a copy, and the caller must not use sess afterwards
+// except through the Result. It saves the copy of the answers Step makes
+// on every message.
+func StepOwned(def *Definition, sess *Session, in Input, now time.Time) (Result, error) {
+	if sess == nil {
+		return Result{}, ErrNoSession
+	}
+	if def == nil {
+		return Result{}, errors.New("flow: step: no definition")
+	}
+	return step(def, sess, in, now), nil
+}
+
+// step is Step on a session it may change.
+func step(def *Definition, s *Session, in Input, now time.Time) Result {
+	if s.Answers == nil {
+		s.Answers = map[string]any{}
+	}
 	s.LastActive = now
 	if s.Lang != "en" {
 		s.Lang = "id"
 	}
-	r := &run{root: def, sess: &s, now: now}
-	r.env.sess = &s
+	r := &run{root: def, sess: s, now: now}
+	r.env.sess = s
 	r.cur = def
 	if s.FlowID != def.ID {
 		r.cur = def.set.Get(s.FlowID)
@@ -114,13 +134,13 @@ func Step(def *Definition, sess *Session, in Input, now time.Time) (Result, erro
 	if r.cur == nil {
 		r.say(sysText("gone", s.Lang))
 		r.end(EndGone)
-		return r.result(), nil
+		return r.result()
 	}
 	if r.changed() {
-		return r.result(), nil
+		return r.result()
 	}
 	r.step(in)
-	return r.result(), nil
+	return r.result()
 }
 
 func (r *run) result() Result {

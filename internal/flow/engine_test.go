@@ -545,3 +545,33 @@ steps:
 		t.Fatalf("start mid-flow: %q %v", got, r.Session.Answers)
 	}
 }
+
+// TestStepOwnedIsStep: handing the session over gives what Step gives on
+// a copy, answer by answer through a whole registration.
+func TestStepOwnedIsStep(t *testing.T) {
+	t.Parallel()
+	def, inputs := registration(t)
+	r, err := Start(def, Contact{ID: 42, Name: "Siti Aminah", Channel: "whatsapp", Lang: "id"}, "", nil, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := roundTrip(t, r.Session)
+	for i, in := range append(inputs, Input{Kind: InText, Text: "kembali"}, Input{Kind: InText, Text: "ya"}) {
+		want, err := Step(def, s, in, t0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		owned := roundTrip(t, s)
+		got, err := StepOwned(def, owned, in, t0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(roundTrip(t, got.Session), roundTrip(t, want.Session)) || !reflect.DeepEqual(got.Messages, want.Messages) || got.Ended != want.Ended {
+			t.Fatalf("answer %d %q: StepOwned differs from Step:\n got %+v\nwant %+v", i, in.Text, got, want)
+		}
+		if want.Session == nil {
+			return
+		}
+		s = roundTrip(t, want.Session)
+	}
+}

@@ -112,11 +112,13 @@ type Payload struct {
 	// words the adapter adds; the Then messages inherit it when they have
 	// none. Event notices carry the contact's language (NoticePayload).
 	Lang string `json:"lang,omitempty"`
+	// FirstContact is channel.Outbound.FirstContact (the reach campaign).
+	FirstContact bool `json:"first_contact,omitempty"`
 }
 
 // PayloadOf stores an Outbound.
 func PayloadOf(o channel.Outbound) Payload {
-	p := Payload{Text: o.Text, Choices: o.Choices, Lang: o.Lang}
+	p := Payload{Text: o.Text, Choices: o.Choices, Lang: o.Lang, FirstContact: o.FirstContact}
 	if o.Media != nil {
 		p.Media = &Media{Kind: o.Media.Kind, Name: o.Media.Name, MIME: o.Media.MIME, Data: o.Media.Data, Caption: o.Media.Caption}
 	}
@@ -125,7 +127,7 @@ func PayloadOf(o channel.Outbound) Payload {
 
 // Outbounds returns the messages to send, in order.
 func (p Payload) Outbounds() []channel.Outbound {
-	o := channel.Outbound{Text: p.Text, Choices: p.Choices, Lang: p.Lang}
+	o := channel.Outbound{Text: p.Text, Choices: p.Choices, Lang: p.Lang, FirstContact: p.FirstContact}
 	if p.Media != nil {
 		o.Media = &channel.Media{Kind: p.Media.Kind, Name: p.Media.Name, MIME: p.Media.MIME, Data: p.Media.Data, Caption: p.Media.Caption}
 	}

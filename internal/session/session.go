@@ -35,7 +35,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -113,11 +112,11 @@ func (s *Store) Get(ctx context.Context, addr channel.Address) (*flow.Session, e
 	if !ok {
 		return nil, nil
 	}
-	var sess flow.Session
-	if err := json.Unmarshal(b, &sess); err != nil {
-		return nil, fmt.Errorf("decode session %s: %w", addr, err)
+	sess, _, err := Unmarshal(b)
+	if err != nil {
+		return nil, fmt.Errorf("session %s: %w", addr, err)
 	}
-	return &sess, nil
+	return sess, nil
 }
 
 // ErrLocked means someone else holds the lock.

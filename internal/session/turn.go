@@ -2,7 +2,6 @@ package session
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -53,14 +52,6 @@ type Turn struct {
 // the encoding holds.
 func (t *Turn) KeepReplies(replies string, n int) { t.keep, t.keepN = replies, n }
 
-// record is how a session is stored: the flow's session with the bot's
-// note beside it. The note is one more JSON field, so a session stored
-// without it (or read with Store.Get) is the plain flow.Session.
-type record struct {
-	*flow.Session
-	Note string `json:"bot_note,omitempty"`
-}
-
 // Begin takes addr's contact lock for lockTTL, waiting up to wait (retrying
 // with a backoff growing from 5 ms to 100 ms), and in the same round trip reads whether message
 // msgID ("" for none) was already handled and the stored session. It returns
@@ -110,12 +101,12 @@ func (s *Store) Begin(ctx context.Context, addr channel.Address, msgID string, l
 					t.unreadable = true // no session; Commit removes it
 					break
 				}
-				rec := record{Session: &flow.Session{}}
-				if err := json.Unmarshal(b, &rec); err != nil {
+				sess, note, err := Unmarshal(b)
+				if err != nil {
 					t.Release(ctx)
-					return nil, fmt.Errorf("decode session %s: %w", addr, err)
+					return nil, fmt.Errorf("session %s: %w", addr, err)
 				}
-				t.Session, t.Note = rec.Session, rec.Note
+				t.Session, t.Note = sess, note
 			}
 			return t, nil
 		}
@@ -170,7 +161,7 @@ func (t *Turn) CommitNote(ctx context.Context, sess *flow.Session, note string, 
 	mode, data := "keep", ""
 	switch {
 	case sess != nil:
-		b, err := json.Marshal(record{Session: sess, Note: note})
+		b, err := Marshal(sess, note)
 		if err != nil {
 			return fmt.Errorf("encode session %s: %w", t.addr, err)
 		}

@@ -11,6 +11,7 @@ import (
 	"unicode"
 
 	"jejaring/internal/umkm"
+	"jejaring/internal/umkm/reach"
 )
 
 // The staff dashboard's directory (issue 13): one search, both dialects.
@@ -131,6 +132,11 @@ func searchConds(s umkm.Search) ([]string, []any) {
 	}
 	if !s.Since.IsZero() {
 		conds, args = append(conds, "created_at >= ?"), append(args, s.Since.UTC())
+	}
+	if c, a, ok := reachCond(reach.Filter(s.Reach)); !ok {
+		conds = append(conds, "1 = 0") // a filter naming nothing matches nothing
+	} else if c != "" {
+		conds, args = append(conds, c), append(args, a...)
 	}
 	return conds, args
 }

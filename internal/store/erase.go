@@ -109,6 +109,11 @@ func (r *BusinessRepo) EraseContact(ctx context.Context, contactID int64, actor 
 				return err
 			}
 		}
+		n, err := eraseCampaignMessages(ctx, tx, out.Businesses, now) // reach_campaign.go
+		if err != nil {
+			return err
+		}
+		out.Cancelled += n
 		events := map[int64]bool{} // events where a seat was freed
 		for _, id := range out.Contacts {
 			addr, err := eraseContactRow(ctx, tx, id, now)

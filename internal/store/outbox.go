@@ -100,22 +100,39 @@ const claimCols = `id, kind, channel, external_id, COALESCE(contact_id, 0), payl
 
 // claimSQL differs by dialect: PostgreSQL lets concurrent dispatchers skip
 // each other's rows; SQLite has one writer, so the UPDATE is atomic as is.
+//
+// On PostgreSQL the two kinds of claimable rows are read apart, each from
+// its partial index of migration 00470 (due: pending rows in claim order;
+// lapsed: sending rows by lease), at most limit of each, and the best
+// limit of those are claimed: the cost does not grow with the delivered
+// rows the table keeps (docs/scaling.md). Lapsed rows are taken oldest
+// lease first, in index order, so even thousands of them after a crash
+// are not sorted; among the candidates priority decides as before.
 func (r *OutboxRepo) claimSQL() string {
-	lock := ""
 	if r.db.IsPostgres() {
-		lock = " FOR UPDATE SKIP LOCKED"
+		return `WITH due AS (SELECT id, priority, not_before FROM outbox WHERE channel = ? AND status = 'pending' AND not_before <= ?
+   ORDER BY priority, not_before, id LIMIT ? FOR UPDATE SKIP LOCKED),
+ lapsed AS (SELECT id, priority, not_before FROM outbox WHERE channel = ? AND status = 'sending' AND lease_until < ?
+   ORDER BY lease_until LIMIT ? FOR UPDATE SKIP LOCKED)
+UPDATE outbox SET status = 'sending', claimed_by = ?, lease_until = ?, updated_at = ?
+ WHERE id IN (SELECT id FROM (SELECT * FROM due UNION ALL SELECT * FROM lapsed) c ORDER BY priority, not_before, id LIMIT ?)
+ RETURNING ` + claimCols
 	}
 	return `UPDATE outbox SET status = 'sending', claimed_by = ?, lease_until = ?, updated_at = ?
  WHERE id IN (SELECT id FROM outbox WHERE channel = ?
    AND ((status = 'pending' AND not_before <= ?) OR (status = 'sending' AND lease_until < ?))
-   ORDER BY priority, not_before, id LIMIT ?` + lock + `)
+   ORDER BY priority, not_before, id LIMIT ?)
  RETURNING ` + claimCols
 }
 
 // Claim implements outbox.Store.
 func (r *OutboxRepo) Claim(ctx context.Context, ch outbox.ChannelName, worker string, now time.Time, lease time.Duration, limit int) ([]outbox.Row, error) {
 	now = now.UTC()
-	rows, err := r.db.QueryxContext(ctx, r.db.Rebind(r.claimSQL()), worker, now.Add(lease), now, string(ch), now, now, limit)
+	args := []any{worker, now.Add(lease), now, string(ch), now, now, limit}
+	if r.db.IsPostgres() {
+		args = []any{string(ch), now, limit, string(ch), now, limit, worker, now.Add(lease), now, limit}
+	}
+	rows, err := r.db.QueryxContext(ctx, r.db.Rebind(r.claimSQL()), args...)
 	if err != nil {
 		return nil, fmt.Errorf("claim outbox rows: %w", err)
 	}

@@ -136,7 +136,7 @@ func parseURL(databaseURL, dataDir string) (dialect, dsn string, err error) {
 		}
 		return SQLite, sqliteDSN(filepath.Join(dataDir, "jejaring.db")), nil
 	case strings.HasPrefix(databaseURL, "postgres://"), strings.HasPrefix(databaseURL, "postgresql://"):
-		return Postgres, databaseURL, nil
+		return Postgres, pgDefaults(databaseURL), nil
 	case strings.HasPrefix(databaseURL, "sqlite:"):
 		path := strings.TrimPrefix(strings.TrimPrefix(databaseURL, "sqlite:"), "//")
 		if path == "" {

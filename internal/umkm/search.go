@@ -16,6 +16,7 @@ type Search struct {
 	// did not (false) agree to be shown to partners (show_to_partners).
 	Partners *bool
 	Since    time.Time // registered on or after
+	Reach    string    // a reach.Filter (internal/umkm/reach): a reach status or group; "" all
 	Sort     string    // SortRelevance (default with Text), SortNewest, SortName, SortRegNo
 	Limit    int       // at most MaxSearchLimit; 0: DefaultSearchLimit
 	Offset   int

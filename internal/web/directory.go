@@ -18,6 +18,7 @@ type dirForm struct {
 	Q, Kecamatan, Size, Sector, Verified, Source, Since, Sort string
 	Partners                                                  string // "yes", "no" or "" (consent to be shown to partners)
 	Page                                                      int
+	Reach                                                     string // a reach.Filter
 }
 
 func readDirForm(v url.Values) dirForm {
@@ -26,6 +27,7 @@ func readDirForm(v url.Values) dirForm {
 	f.Partners = v.Get("partners")
 	f.Page, _ = strconv.Atoi(v.Get("page"))
 	f.Page = max(f.Page, 1)
+	f.Reach = v.Get("reach")
 	return f
 }
 
@@ -33,7 +35,7 @@ func readDirForm(v url.Values) dirForm {
 func (f dirForm) query() url.Values {
 	v := url.Values{}
 	for k, s := range map[string]string{"q": f.Q, "kecamatan": f.Kecamatan, "size": f.Size, "sector": f.Sector,
-		"verified": f.Verified, "source": f.Source, "since": f.Since, "sort": f.Sort, "partners": f.Partners} {
+		"verified": f.Verified, "source": f.Source, "since": f.Since, "sort": f.Sort, "partners": f.Partners, "reach": f.Reach} {
 		if s != "" {
 			v.Set(k, s)
 		}
@@ -53,7 +55,7 @@ func (f dirForm) Hidden() map[string]string {
 // search turns the form into a store search. The kecamatan is chosen by
 // name; the store is given its code.
 func (s *Server) search(f dirForm, limit int) umkm.Search {
-	q := umkm.Search{Text: f.Q, SizeClass: umkm.SizeClass(f.Size), KBLISection: f.Sector, Source: f.Source, Sort: f.Sort, Limit: limit, Offset: (f.Page - 1) * limit}
+	q := umkm.Search{Text: f.Q, SizeClass: umkm.SizeClass(f.Size), KBLISection: f.Sector, Source: f.Source, Sort: f.Sort, Limit: limit, Offset: (f.Page - 1) * limit, Reach: f.Reach}
 	if f.Kecamatan != "" {
 		if _, ok := s.opt.Data.Region.KecamatanByCode(f.Kecamatan); ok {
 			q.RegionCodes = []string{f.Kecamatan}
@@ -104,6 +106,7 @@ type dirData struct {
 	Total                     int
 	Kecamatan, Sizes, Sectors []option
 	Sorts, Sources            []option
+	Reaches                   []option // the reach filter (reach.go)
 	PrevURL, NextURL          string
 	ExportURL, ExportXLSXURL  string // the filtered set, as the form has it
 	From, To                  int
@@ -140,6 +143,7 @@ func (s *Server) directory(w http.ResponseWriter, r *http.Request, u store.Staff
 	}
 	d := dirData{Form: f, Total: res.Total}
 	d.Kecamatan, d.Sizes, d.Sectors, d.Sorts, d.Sources = s.options(lang)
+	d.Reaches = reachOptions(lang)
 	for _, b := range res.Businesses {
 		d.Rows = append(d.Rows, s.row(b, lang))
 	}

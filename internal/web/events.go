@@ -168,8 +168,8 @@ func (p page) StatusLabel(st event.Status) string { return t(p.Lang, "ev.status.
 // AnswerLabel names an invitation's answer.
 func (p page) AnswerLabel(a event.Answer) string { return t(p.Lang, "ev.answer."+string(a)) }
 
-// eventOf loads the event of the path's {id}; a missing one is answered.
-func (s *Server) eventOf(w http.ResponseWriter, r *http.Request, u store.StaffUser) (*event.Event, bool) {
+// eventByPath loads the event of the path's {id}; a missing one is answered.
+func (s *Server) eventByPath(w http.ResponseWriter, r *http.Request, u store.StaffUser) (*event.Event, bool) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
 		s.fail(w, r, u, http.StatusNotFound, "err.notfound")
@@ -313,7 +313,7 @@ func (s *Server) eventCreate(w http.ResponseWriter, r *http.Request, u store.Sta
 }
 
 func (s *Server) eventEditPage(w http.ResponseWriter, r *http.Request, u store.StaffUser) {
-	ev, ok := s.eventOf(w, r, u)
+	ev, ok := s.eventByPath(w, r, u)
 	if !ok {
 		return
 	}
@@ -324,7 +324,7 @@ func (s *Server) eventEditPage(w http.ResponseWriter, r *http.Request, u store.S
 // a moved time or venue through Change, which sends the CLI's notices to
 // those who answered Hadir or Mungkin when the event is published.
 func (s *Server) eventEdit(w http.ResponseWriter, r *http.Request, u store.StaffUser) {
-	old, ok := s.eventOf(w, r, u)
+	old, ok := s.eventByPath(w, r, u)
 	if !ok {
 		return
 	}
@@ -436,7 +436,7 @@ type eventShowData struct {
 }
 
 func (s *Server) eventShow(w http.ResponseWriter, r *http.Request, u store.StaffUser) {
-	ev, ok := s.eventOf(w, r, u)
+	ev, ok := s.eventByPath(w, r, u)
 	if !ok {
 		return
 	}
@@ -459,7 +459,7 @@ func (s *Server) eventShow(w http.ResponseWriter, r *http.Request, u store.Staff
 }
 
 func (s *Server) eventPublish(w http.ResponseWriter, r *http.Request, u store.StaffUser) {
-	ev, ok := s.eventOf(w, r, u)
+	ev, ok := s.eventByPath(w, r, u)
 	if !ok {
 		return
 	}
@@ -479,7 +479,7 @@ func (s *Server) eventPublish(w http.ResponseWriter, r *http.Request, u store.St
 }
 
 func (s *Server) eventCancel(w http.ResponseWriter, r *http.Request, u store.StaffUser) {
-	ev, ok := s.eventOf(w, r, u)
+	ev, ok := s.eventByPath(w, r, u)
 	if !ok {
 		return
 	}
@@ -500,7 +500,7 @@ func (s *Server) eventCancel(w http.ResponseWriter, r *http.Request, u store.Sta
 }
 
 func (s *Server) eventDuplicate(w http.ResponseWriter, r *http.Request, u store.StaffUser) {
-	ev, ok := s.eventOf(w, r, u)
+	ev, ok := s.eventByPath(w, r, u)
 	if !ok {
 		return
 	}

@@ -145,7 +145,7 @@ func (s *Server) count(r *http.Request, ev *event.Event, seg event.Segment, lang
 // audiencePage is the builder with its count. Without a query it starts
 // from the audience stored with the event.
 func (s *Server) audiencePage(w http.ResponseWriter, r *http.Request, u store.StaffUser) {
-	ev, ok := s.eventOf(w, r, u)
+	ev, ok := s.eventByPath(w, r, u)
 	if !ok {
 		return
 	}
@@ -168,7 +168,7 @@ func (s *Server) audiencePage(w http.ResponseWriter, r *http.Request, u store.St
 // audienceCount is the count block alone, for the page's script to swap
 // in as the builder changes.
 func (s *Server) audienceCount(w http.ResponseWriter, r *http.Request, u store.StaffUser) {
-	ev, ok := s.eventOf(w, r, u)
+	ev, ok := s.eventByPath(w, r, u)
 	if !ok {
 		return
 	}
@@ -194,7 +194,7 @@ func (s *Server) audienceCount(w http.ResponseWriter, r *http.Request, u store.S
 // send the invitations to the audience, which is saved on the event
 // first, so the chat's staff menu offers the same one.
 func (s *Server) audiencePost(w http.ResponseWriter, r *http.Request, u store.StaffUser) {
-	ev, ok := s.eventOf(w, r, u)
+	ev, ok := s.eventByPath(w, r, u)
 	if !ok {
 		return
 	}
@@ -279,7 +279,7 @@ func (s *Server) audiencePost(w http.ResponseWriter, r *http.Request, u store.St
 
 // broadcastOf loads the path's {bid} of the path's event.
 func (s *Server) broadcastOf(w http.ResponseWriter, r *http.Request, u store.StaffUser) (*event.Event, store.Funnel, bool) {
-	ev, ok := s.eventOf(w, r, u)
+	ev, ok := s.eventByPath(w, r, u)
 	if !ok {
 		return nil, store.Funnel{}, false
 	}
@@ -512,7 +512,7 @@ func (p page) NeedLabels(ns []string) string {
 // answers loads an event's answers with a view audited (names and
 // masked phones of owners are personal data).
 func (s *Server) answers(w http.ResponseWriter, r *http.Request, u store.StaffUser, action string) (answersData, bool) {
-	ev, ok := s.eventOf(w, r, u)
+	ev, ok := s.eventByPath(w, r, u)
 	if !ok {
 		return answersData{}, false
 	}
@@ -581,7 +581,7 @@ func (s *Server) answersCSV(w http.ResponseWriter, r *http.Request, u store.Staf
 }
 
 func (s *Server) answerPromote(w http.ResponseWriter, r *http.Request, u store.StaffUser) {
-	ev, ok := s.eventOf(w, r, u)
+	ev, ok := s.eventByPath(w, r, u)
 	if !ok {
 		return
 	}

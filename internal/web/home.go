@@ -48,6 +48,7 @@ type homeData struct {
 	Held, Attendees, Live int
 	Office                []officeTile
 	Charts                []chart
+	Reach                 *reachTable // the funnel per kecamatan (reach.go); nil without Options.Reach
 }
 
 type officeTile struct {
@@ -134,6 +135,9 @@ func (s *Server) charts(ctx context.Context, lang string) (homeData, error) {
 	attended.add(t(lang, "home.nevercame"), ev.Businesses-ev.Attendees, 0)
 
 	d.Charts = []chart{vs, size, region, sector, perWeek, verified, events, attended}
+	if d.Reach, err = s.reachHome(ctx, lang, &d.Charts); err != nil {
+		return homeData{}, err
+	}
 	for i := range d.Charts {
 		c := &d.Charts[i]
 		c.ColWhat, c.ColCount, c.CSVLabel = t(lang, "col.what"), t(lang, "col.count"), t(lang, "home.csv")

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"jejaring/internal/contact"
+	"jejaring/internal/event"
 	"jejaring/internal/store"
 	"jejaring/internal/umkm"
 )
@@ -67,4 +68,5 @@ type ContactStore interface {
 type EventStore interface {
 	InvitationsOf(ctx context.Context, contactID int64) ([]store.MyInvitation, error)
 	EventFigures(ctx context.Context, now time.Time) (store.EventFigures, error)
+	Event(ctx context.Context, id int64) (*event.Event, error)
 }

@@ -50,6 +50,10 @@ type Options struct {
 	// EventDesk serves the event pages (nil: the desk on Events when it
 	// is a *store.EventRepo, with the default paces, every channel on).
 	EventDesk EventDesk
+	// Reach are the reach pages' dependencies (reach.go); nil: no reach
+	// page, no funnel on the home page.
+	Reach *ReachDeps
+	Match Matchmaking // the temu bisnis pages (match.go); nil: not offered
 }
 
 // Sign-in limits: per account (an attacker trying passwords on one name)
@@ -147,6 +151,11 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /dashboard/users", s.need(store.RoleAdmin, s.users))
 	mux.Handle("POST /dashboard/users", s.need(store.RoleAdmin, s.addUser))
 	mux.Handle("POST /dashboard/users/{name}/{op}", s.need(store.RoleAdmin, s.userAction))
+	mux.Handle("GET /dashboard/reach", s.need(store.RoleStaff, s.reachPage))
+	mux.Handle("GET /dashboard/reach/letters", s.need(store.RoleStaff, s.reachLetters))
+	mux.Handle("GET /dashboard/reach/posters", s.need(store.RoleStaff, s.reachPosters))
+	mux.Handle("GET /dashboard/reach/funnel.csv", s.need(store.RoleViewer, s.reachFunnelCSV))
+	mux.Handle("POST /dashboard/reach/campaign/{op}", s.need(store.RoleStaff, s.reachCampaign))
 	mux.Handle("GET /dashboard/me", s.need(store.RoleViewer, s.me))
 	mux.Handle("POST /dashboard/me/link", s.need(store.RoleStaff, s.linkMine))
 	s.eventRoutes(mux)
@@ -156,6 +165,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /dashboard/imports/upload/{token}/commit", s.need(store.RoleStaff, s.commit))
 	mux.Handle("GET /dashboard/imports/{id}/undo", s.need(store.RoleStaff, s.undoPage))
 	mux.Handle("POST /dashboard/imports/{id}/undo", s.need(store.RoleStaff, s.undo))
+	s.routesMatch(mux)
 	mux.Handle("/dashboard/", s.need(store.RoleViewer, func(w http.ResponseWriter, r *http.Request, u store.StaffUser) {
 		s.fail(w, r, u, http.StatusNotFound, "err.notfound")
 	}))

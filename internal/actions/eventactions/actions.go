@@ -24,6 +24,7 @@ import (
 	"jejaring/internal/outbox"
 	"jejaring/internal/store"
 	"jejaring/internal/umkm"
+	"jejaring/internal/umkm/reach"
 )
 
 // Deps are what the actions need.
@@ -40,6 +41,10 @@ type Deps struct {
 	// takes" (nil: outbox.DefaultLimits).
 	Region *umkm.Region
 	Limits map[channel.Name]outbox.Limit
+	// Reach counts a segment's businesses by reach status
+	// (store.BusinessRepo.SegmentReach): the staff preview and result
+	// say who is left out and why (reach.LeftOut). nil: not said.
+	Reach func(ctx context.Context, seg event.Segment) (reach.Counts, error)
 }
 
 // Names lists the actions Register adds, for `flows check`.

@@ -13,6 +13,7 @@ import (
 
 	"jejaring/flows"
 	"jejaring/internal/actions/eventactions"
+	"jejaring/internal/actions/matchactions"
 	"jejaring/internal/bot"
 	"jejaring/internal/channel"
 	"jejaring/internal/event"
@@ -53,6 +54,10 @@ func newConvo(t *testing.T, db *store.DB, c flow.Contact) *convo {
 	}
 	acts := bot.Actions{}
 	if err := eventactions.Register(acts, eventactions.Deps{Events: store.NewEventRepo(db)}); err != nil {
+		t.Fatal(err)
+	}
+	// A Hadir to a temu bisnis goes on to picking partners (matchactions).
+	if err := matchactions.Register(acts, matchactions.Deps{Service: matchactions.NewService(db, nil)}); err != nil {
 		t.Fatal(err)
 	}
 	// Other flows run other engineers' actions: check only ours.

@@ -12,6 +12,7 @@ import (
 	"jejaring/internal/event"
 	"jejaring/internal/idn"
 	"jejaring/internal/store"
+	"jejaring/internal/umkm/reach"
 )
 
 // staffEvents lists upcoming events staff may broadcast or check in.
@@ -118,6 +119,12 @@ func (h *handlers) staffSegmentCount(ctx context.Context, call bot.ActionCall) (
 	if err != nil {
 		return bot.ActionResult{}, err
 	}
+	// The reach package's "who is left out" text, when wired, follows.
+	var b strings.Builder
+	b.WriteString(h.desk.CountText(v, call.Lang))
+	if err := h.leftOut(ctx, &b, seg, call.Lang); err != nil {
+		return bot.ActionResult{}, err
+	}
 	preview := event.InvitationText(ev, "Siti", 0, call.Lang) + "\n"
 	for i, c := range event.RSVPChoices("", call.Lang) {
 		if i > 0 {
@@ -125,7 +132,7 @@ func (h *handlers) staffSegmentCount(ctx context.Context, call bot.ActionCall) (
 		}
 		preview += "[" + c.Label + "]"
 	}
-	return ok(map[string]any{"count_text": h.desk.CountText(v, call.Lang), "preview_text": preview, "total": v.Total})
+	return ok(map[string]any{"count_text": b.String(), "preview_text": preview, "total": v.Total})
 }
 
 func channelLabel(ch string) string {
@@ -176,6 +183,11 @@ func (h *handlers) staffBroadcast(ctx context.Context, call bot.ActionCall) (bot
 	if br.Queued == 0 {
 		text = idn.Pick(lang, "Tidak ada penerima baru untuk sasaran ini; tidak ada yang dikirim.", "Nobody new matches this audience; nothing was sent.")
 	}
+	var lo strings.Builder
+	if err := h.leftOut(ctx, &lo, seg, call.Lang); err != nil {
+		return bot.ActionResult{}, err
+	}
+	text += lo.String()
 	return ok(map[string]any{"result_text": text, "queued": br.Queued})
 }
 
@@ -212,4 +224,19 @@ func AttendanceText(a store.Attendance) string {
 	return fmt.Sprintf("Diundang %s. Hadir %s usaha (%s orang), daftar tunggu %s, mungkin %s, tidak hadir %s, belum menjawab %s.\nSudah check-in %s, belum datang %s.",
 		idn.Thousands(a.Invited, "id"), idn.Thousands(a.Going, "id"), idn.Thousands(a.Seats, "id"), idn.Thousands(a.Waitlist, "id"), idn.Thousands(a.Maybe, "id"),
 		idn.Thousands(a.Declined, "id"), idn.Thousands(a.Pending, "id"), idn.Thousands(a.CheckedIn, "id"), idn.Thousands(a.NoShow, "id"))
+}
+
+// leftOut adds to b, on a line of its own, who of the segment's
+// businesses an invitation cannot reach and why, with the ways to reach
+// them (reach.LeftOut); nothing without Deps.Reach.
+func (h *handlers) leftOut(ctx context.Context, b *strings.Builder, seg event.Segment, lang string) error {
+	if h.deps.Reach == nil {
+		return nil
+	}
+	c, err := h.deps.Reach(ctx, seg)
+	if err != nil {
+		return err
+	}
+	b.WriteString("\n" + reach.LeftOut(c, lang))
+	return nil
 }

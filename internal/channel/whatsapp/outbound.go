@@ -56,7 +56,7 @@ func (a *Adapter) Send(ctx context.Context, to channel.Address, msg channel.Outb
 	if a.sender() == nil {
 		return channel.SendResult{}, fmt.Errorf("whatsapp send: %w: %s", channel.ErrNotConnected, a.Status().Describe())
 	}
-	if err := a.checkKnown(ctx, jid); err != nil {
+	if err := a.checkKnown(ctx, jid, msg.FirstContact); err != nil {
 		return channel.SendResult{}, fmt.Errorf("whatsapp send to %s: %w", idn.MaskPhone(to.ExternalID), err)
 	}
 	id, err := a.sendTo(ctx, contactKey(jid), jid, msg)
@@ -71,8 +71,12 @@ func (a *Adapter) Send(ctx context.Context, to channel.Address, msg channel.Outb
 // written to the number, that is who have a WhatsApp contact row — the bot
 // creates one on a contact's first message. Replies to a message go out
 // through the reply path and are not checked.
-func (a *Adapter) checkKnown(ctx context.Context, jid types.JID) error {
-	if !a.cfg.Policy.OnlyKnownContacts || a.cfg.LastSeen == nil {
+//
+// A first-contact message (channel.Outbound.FirstContact: the reach
+// campaign staff started, paced by internal/umkm/reach) is the one
+// exception: writing to someone new is its whole point.
+func (a *Adapter) checkKnown(ctx context.Context, jid types.JID, firstContact bool) error {
+	if firstContact || !a.cfg.Policy.OnlyKnownContacts || a.cfg.LastSeen == nil {
 		return nil
 	}
 	_, known, err := a.cfg.LastSeen(ctx, contactKey(jid))

@@ -1,0 +1,3 @@
+module aa.jejaring.local/protoconflict
+
+go 1.26.8
