@@ -245,6 +245,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (a *App, err
 	a.addDispatcher()
 	a.addWebChatRetention()
 	a.addRetention()
+	a.addOutcomes()
 	a.routes()
 	if err := a.mountDashboard(); err != nil {
 		return a, err

@@ -12,6 +12,7 @@ import (
 	"jejaring/internal/actions/demo"
 	"jejaring/internal/actions/eventactions"
 	"jejaring/internal/actions/officeactions"
+	"jejaring/internal/actions/outcomeactions"
 	"jejaring/internal/actions/staffactions"
 	"jejaring/internal/actions/umkmactions"
 	"jejaring/internal/bot"
@@ -50,6 +51,9 @@ func actions(db *store.DB, data *umkm.Data, office string, log *slog.Logger, eve
 	if err := demo.Register(a); err != nil {
 		return nil, err
 	}
+	if err := outcomeactions.Register(a, events.Events); err != nil {
+		return nil, err
+	}
 	return a, nil
 }
 
@@ -59,6 +63,7 @@ func ActionNames() []string {
 	names := append(umkmactions.Names(), eventactions.Names...)
 	names = append(names, staffactions.Names()...)
 	names = append(names, officeactions.Names()...)
+	names = append(names, outcomeactions.Names()...)
 	return append(names, demo.Save)
 }
 

@@ -121,6 +121,9 @@ func (r *BusinessRepo) EraseContact(ctx context.Context, contactID int64, actor 
 				return err
 			}
 			out.Seats += seats
+			if err := eraseOutcomes(ctx, tx, id); err != nil {
+				return err
+			}
 			n, err := eraseOutbox(ctx, tx, id, now)
 			if err != nil {
 				return err
