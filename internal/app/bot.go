@@ -11,6 +11,7 @@ import (
 	"jejaring/flows"
 	"jejaring/internal/actions/demo"
 	"jejaring/internal/actions/eventactions"
+	"jejaring/internal/actions/matchactions"
 	"jejaring/internal/actions/officeactions"
 	"jejaring/internal/actions/outcomeactions"
 	"jejaring/internal/actions/staffactions"
@@ -54,6 +55,9 @@ func actions(db *store.DB, data *umkm.Data, office string, log *slog.Logger, eve
 	if err := outcomeactions.Register(a, events.Events); err != nil {
 		return nil, err
 	}
+	if err := matchactions.Register(a, matchactions.Deps{Service: matchactions.NewService(db, events.Events)}); err != nil {
+		return nil, err
+	}
 	return a, nil
 }
 
@@ -64,6 +68,7 @@ func ActionNames() []string {
 	names = append(names, staffactions.Names()...)
 	names = append(names, officeactions.Names()...)
 	names = append(names, outcomeactions.Names()...)
+	names = append(names, matchactions.Names...)
 	return append(names, demo.Save)
 }
 
