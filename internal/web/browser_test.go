@@ -154,7 +154,7 @@ func TestBrowser(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !strings.Contains(history, "Diubah") || !strings.Contains(history, "Keripik Sanjai Amak Jaya") || !strings.Contains(history, "50000000") {
+		if !strings.Contains(history, "Diubah") || !strings.Contains(history, "Keripik Sanjai Amak Jaya") || !strings.Contains(history, "Rp50.000.000") {
 			t.Errorf("history after the edit: %q", history)
 		}
 

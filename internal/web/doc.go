@@ -25,6 +25,7 @@
 // each opened business page, each full view of NIK and phone (with the
 // reason asked for), each export and each change.
 //
-// The package calls store and domain methods only; it has no SQL of its
-// own.
+// The package has no SQL of its own and does not hold a *store.DB: each
+// page depends on a narrow interface declared here (stores.go), and
+// internal/app passes the store's types in Options.
 package web

@@ -30,7 +30,15 @@ var assetFS embed.FS
 
 // Options are what the dashboard needs from the application.
 type Options struct {
-	DB             *store.DB
+	// The stores, one narrow interface per page or concern (stores.go).
+	Staff      StaffStore
+	Audit      AuditLog
+	Businesses BusinessStore
+	Directory  DirectoryStore
+	Stats      StatsStore
+	Contacts   ContactStore
+	Events     EventStore
+
 	Data           *umkm.Data
 	Redis          redis.UniversalClient
 	KeyPrefix      string // Redis key prefix of the dashboard's keys (sessions, limits)
@@ -51,8 +59,6 @@ var (
 // Server serves the dashboard.
 type Server struct {
 	opt      Options
-	biz      *store.BusinessRepo
-	events   *store.EventRepo
 	sess     *sessions
 	limiter  *redis_rate.Limiter
 	pages    map[string]*template.Template
@@ -63,8 +69,9 @@ type Server struct {
 
 // New checks opt and parses the templates.
 func New(opt Options) (*Server, error) {
-	if opt.DB == nil || opt.Redis == nil || opt.Data == nil {
-		return nil, errors.New("web: DB, Redis and Data are required")
+	if opt.Staff == nil || opt.Audit == nil || opt.Businesses == nil || opt.Directory == nil || opt.Stats == nil ||
+		opt.Contacts == nil || opt.Events == nil || opt.Redis == nil || opt.Data == nil {
+		return nil, errors.New("web: every store, Redis and Data are required")
 	}
 	if opt.Idle <= 0 || opt.Max < opt.Idle {
 		return nil, fmt.Errorf("web: bad session timeouts idle %v, max %v", opt.Idle, opt.Max)
@@ -81,7 +88,7 @@ func New(opt Options) (*Server, error) {
 	}
 	wib := time.FixedZone("WIB", 7*3600)
 	s := &Server{
-		opt: opt, biz: store.NewBusinessRepo(opt.DB), events: store.NewEventRepo(opt.DB),
+		opt:     opt,
 		sess:    &sessions{rdb: opt.Redis, prefix: opt.KeyPrefix, idle: opt.Idle, max: opt.Max},
 		limiter: redis_rate.NewLimiter(opt.Redis), counts: counts, location: wib,
 	}
@@ -210,7 +217,7 @@ func (s *Server) currentUser(r *http.Request) (store.StaffUser, error) {
 	if err != nil {
 		return store.StaffUser{}, err
 	}
-	u, err := s.opt.DB.StaffByUsername(r.Context(), si.Username)
+	u, err := s.opt.Staff.StaffByUsername(r.Context(), si.Username)
 	if errors.Is(err, store.ErrStaffNotFound) || err == nil && (u.Disabled || roleRank(u.Role) == 0) {
 		_ = s.sess.drop(r.Context(), id)
 		return store.StaffUser{}, errNoSession
@@ -221,7 +228,7 @@ func (s *Server) currentUser(r *http.Request) (store.StaffUser, error) {
 // audit writes an audit entry; a failure is logged and reported, and the
 // caller refuses to show what it could not record.
 func (s *Server) audit(ctx context.Context, u store.StaffUser, action, entity, id string, details any) error {
-	if err := s.opt.DB.AddAudit(ctx, s.opt.Now(), store.ActorStaff(u.Username), action, entity, id, details); err != nil {
+	if err := s.opt.Audit.AddAudit(ctx, s.opt.Now(), store.ActorStaff(u.Username), action, entity, id, details); err != nil {
 		s.opt.Log.Error("dashboard: audit", "action", action, "err", err)
 		return err
 	}
