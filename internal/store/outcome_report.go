@@ -18,8 +18,8 @@ type ReportFilter struct {
 	From, To time.Time
 }
 
-// EventFigures are one event's counts.
-type EventFigures struct {
+// EventReport are one event's counts.
+type EventReport struct {
 	Event                            event.Event
 	Invited, Going, Attended         int // Going: answered Hadir (with a seat), Attended: checked in
 	NoShow                           int // going, not checked in (after the event)
@@ -31,7 +31,7 @@ type EventFigures struct {
 
 // NoShowRate is the share of those going who did not come (0 before any
 // confirmed seat).
-func (f EventFigures) NoShowRate() float64 {
+func (f EventReport) NoShowRate() float64 {
 	if f.Going == 0 {
 		return 0
 	}
@@ -66,7 +66,7 @@ type MonthRow struct {
 
 // Report is what came of the office's events.
 type Report struct {
-	Events                     []EventFigures
+	Events                     []EventReport
 	Deals                      []DealFigure
 	Registered, Attended, Good int // distinct businesses
 	ByKecamatan, BySize        []CoverageRow
@@ -127,8 +127,8 @@ func (r *EventRepo) Report(ctx context.Context, f ReportFilter) (Report, error) 
 	return rep, nil
 }
 
-func (r *EventRepo) eventFigures(ctx context.Context, ev *event.Event) (EventFigures, error) {
-	fig := EventFigures{Event: *ev, Ratings: map[event.Rating]int{}}
+func (r *EventRepo) eventFigures(ctx context.Context, ev *event.Event) (EventReport, error) {
+	fig := EventReport{Event: *ev, Ratings: map[event.Rating]int{}}
 	att, err := r.Attendance(ctx, ev.ID)
 	if err != nil {
 		return fig, err
