@@ -125,6 +125,13 @@ func writeReport(w io.Writer, rep store.Report, data *umkm.Data, t tr) {
 			fmt.Fprintf(tw, "    %s\t%d\t\n", r.Label(lang), e.Ratings[r])
 		}
 		fmt.Fprintf(tw, "  %s\n", t.f("report.followups", e.FollowupsAsked, e.FollowupsInTouch))
+		if e.MeetingsBooked > 0 {
+			fmt.Fprintf(tw, "  %s\n", t.f("report.meetings", e.MeetingsBooked, e.MeetingsHeld, pct(e.MeetingsHeld, e.MeetingsBooked)))
+			fmt.Fprintf(tw, "    %s\t%s\t%s\t%s\t%s\t\n", t.f("report.slotCol"), t.f("report.businessCol"), t.f("report.partnerCol"), t.f("report.ownerSaid"), t.f("report.partnerSaid"))
+			for _, m := range e.Meetings {
+				fmt.Fprintf(tw, "    %d\t%s\t%s\t%s\t%s\t\n", m.Slot+1, m.Business, m.PartnerName, meetingSaid(m.Owner, lang), meetingSaid(m.Partner, lang))
+			}
+		}
 	}
 	tw.Flush()
 	fmt.Fprintln(w)
@@ -187,4 +194,16 @@ func writeReport(w io.Writer, rep store.Report, data *umkm.Data, t tr) {
 		}
 	}
 	tw.Flush()
+}
+
+// meetingSaid is one side's answers about a meeting in a few words.
+func meetingSaid(a store.MeetingAnswer, lang string) string {
+	if a.Rating == "" && a.InContact == "" {
+		return "-"
+	}
+	out := a.Rating.Label(lang)
+	if a.Deal.DealKind != "" {
+		out += "; " + event.OutcomeSummary(&a.Deal, lang)
+	}
+	return out
 }

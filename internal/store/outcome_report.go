@@ -7,6 +7,8 @@ import (
 	"slices"
 	"time"
 
+	"github.com/jmoiron/sqlx"
+
 	"jejaring/internal/event"
 	"jejaring/internal/idn"
 )
@@ -27,6 +29,37 @@ type EventReport struct {
 	Ratings                          map[event.Rating]int
 	Useful                           int // answers rated a useful connection
 	FollowupsAsked, FollowupsInTouch int // follow-up questions sent; answered "still in touch"
+	// Temu bisnis: the meetings booked, those held (both sides there, and
+	// neither answered "did not take place"), and each with both sides'
+	// answers side by side, never merged.
+	MeetingsBooked, MeetingsHeld int
+	Meetings                     []MeetingReport
+}
+
+// MeetingReport is one meeting and what each side said of it.
+type MeetingReport struct {
+	ID                    int64
+	Slot                  int
+	Business, PartnerName string
+	Held                  bool
+	// Owner and Partner are each side's latest answers: the rating right
+	// after, and the latest follow-up's deal (empty when not answered).
+	Owner, Partner MeetingAnswer
+}
+
+// MeetingAnswer is one side's view of a meeting.
+type MeetingAnswer struct {
+	Rating    event.Rating
+	InContact string
+	Deal      event.Outcome // DealKind "" none
+}
+
+// KeptRate is the share of booked meetings that were held.
+func (f EventReport) KeptRate() float64 {
+	if f.MeetingsBooked == 0 {
+		return 0
+	}
+	return float64(f.MeetingsHeld) / float64(f.MeetingsBooked)
 }
 
 // NoShowRate is the share of those going who did not come (0 before any
@@ -134,21 +167,27 @@ func (r *EventRepo) eventFigures(ctx context.Context, ev *event.Event) (EventRep
 		return fig, err
 	}
 	fig.Invited, fig.Going, fig.Attended, fig.NoShow = att.Invited, att.Going, att.CheckedIn, att.NoShow
+	if err := r.meetingFigures(ctx, &fig); err != nil {
+		return fig, err
+	}
 	rows, err := r.db.QueryxContext(ctx, r.db.Rebind(`SELECT o.round, o.rating, o.in_contact, CASE WHEN o.answered_at IS NULL THEN 0 ELSE 1 END,
- COALESCE((SELECT ob.status FROM outbox ob WHERE ob.dedupe_key = 'outcome:' || CAST(o.id AS TEXT)), '')
+ COALESCE((SELECT ob.status FROM outbox ob WHERE ob.dedupe_key = 'outcome:' || CAST(o.id AS TEXT)), ''), o.side
  FROM outcomes o WHERE o.event_id = ?`), ev.ID)
 	if err != nil {
 		return fig, fmt.Errorf("outcomes of event %d: %w", ev.ID, err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var round, rating, inContact, status string
+		var round, rating, inContact, status, side string
 		var answered int
-		if err := rows.Scan(&round, &rating, &inContact, &answered, &status); err != nil {
+		if err := rows.Scan(&round, &rating, &inContact, &answered, &status, &side); err != nil {
 			return fig, err
 		}
 		sent := status == "sent" || answered == 1
 		if event.Round(round) == event.RoundAfter {
+			if side != event.SideOwner {
+				continue // partners' answers are shown per meeting
+			}
 			if sent {
 				fig.Asked++
 			}
@@ -161,6 +200,9 @@ func (r *EventRepo) eventFigures(ctx context.Context, ev *event.Event) (EventRep
 					fig.Useful++
 				}
 			}
+			continue
+		}
+		if side != event.SideOwner {
 			continue
 		}
 		if sent {
@@ -313,7 +355,7 @@ func (r *EventRepo) coverage(ctx context.Context, rep *Report, evs []event.Event
 		}
 		useful := []any{string(event.RatingUseful), string(event.RatingOpportunity), string(event.RatingHelpful)}
 		rows, err = r.db.QueryxContext(ctx, r.db.Rebind(`SELECT DISTINCT o.event_id, o.business_id FROM outcomes o
- WHERE o.business_id IS NOT NULL AND o.answered_at IS NOT NULL AND (o.rating IN (?, ?, ?) OR o.deal_kind <> '') AND o.event_id IN (`+qmarks(len(ids))+`)`), append(useful, ids...)...)
+ WHERE o.business_id IS NOT NULL AND o.side = 'owner' AND o.answered_at IS NOT NULL AND (o.rating IN (?, ?, ?) OR o.deal_kind <> '') AND o.event_id IN (`+qmarks(len(ids))+`)`), append(useful, ids...)...)
 		if err != nil {
 			return fmt.Errorf("coverage: useful: %w", err)
 		}
@@ -370,5 +412,61 @@ func (r *EventRepo) coverage(ctx context.Context, rep *Report, evs []event.Event
 		rep.Months = append(rep.Months, MonthRow{Month: m, Events: n, Attended: len(monthAtt[m]), Good: len(monthGood[m])})
 	}
 	slices.SortFunc(rep.Months, func(a, b MonthRow) int { return cmp.Compare(a.Month, b.Month) })
+	return nil
+}
+
+// meetingFigures fills the meetings of a temu bisnis with both sides'
+// answers.
+func (r *EventRepo) meetingFigures(ctx context.Context, fig *EventReport) error {
+	var meetings []heldMeeting
+	err := r.db.InTx(ctx, func(tx *sqlx.Tx) error {
+		var err error
+		meetings, _, err = eventMeetings(ctx, tx, fig.Event.ID)
+		return err
+	})
+	if err != nil || len(meetings) == 0 {
+		return err
+	}
+	rows, err := r.db.QueryxContext(ctx, r.db.Rebind(`SELECT `+outcomeCols+` FROM outcomes o WHERE o.event_id = ? AND o.meeting_key <> '' AND o.answered_at IS NOT NULL ORDER BY o.id`), fig.Event.ID)
+	if err != nil {
+		return fmt.Errorf("meeting answers of event %d: %w", fig.Event.ID, err)
+	}
+	defer rows.Close()
+	answers := map[string][]event.Outcome{}
+	for rows.Next() {
+		o, err := scanOutcome(rows)
+		if err != nil {
+			return err
+		}
+		answers[o.MeetingKey] = append(answers[o.MeetingKey], *o)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, m := range meetings {
+		mr := MeetingReport{ID: m.ID, Slot: m.Slot, Business: m.BusinessName, PartnerName: m.Partner, Held: m.held()}
+		for _, o := range answers[meetingKey(m.ID)] {
+			a := &mr.Owner
+			if o.Side == event.SidePartner {
+				a = &mr.Partner
+			}
+			if o.Round == event.RoundAfter {
+				a.Rating = o.Rating
+				continue
+			}
+			if o.InContact != "" && o.Round.Months() >= a.Deal.Round.Months() {
+				a.InContact = o.InContact
+				a.Deal = o
+			}
+		}
+		if mr.Owner.Rating == event.RatingNotHeld || mr.Partner.Rating == event.RatingNotHeld {
+			mr.Held = false
+		}
+		fig.MeetingsBooked++
+		if mr.Held {
+			fig.MeetingsHeld++
+		}
+		fig.Meetings = append(fig.Meetings, mr)
+	}
 	return nil
 }

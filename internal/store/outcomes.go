@@ -116,9 +116,13 @@ func rounds(ev *event.Event, months []int, now time.Time) []plannedRound {
 	return out
 }
 
-// ScheduleOutcomes plans the outcome questions of every event that has
-// ended (and was not cancelled) for everyone who checked in: one outcomes
-// row per person and round, and its outbox row due at the round's time.
+// ScheduleOutcomes plans the outcome questions of the events that have
+// begun (and were not cancelled): for each temu bisnis meeting whose slot is
+// over and whose two sides came, a question to each side right after it
+// and its follow-ups (meeting_outcomes.go); once the event has ended, for
+// everyone else who checked in, the question about the event as a whole
+// and its follow-ups. One outcomes row per person and round, and its outbox
+// row due at the round's time.
 // It is safe to run again and from several processes at once (one row per
 // event, contact, meeting, side and round; the outbox row's key is the
 // outcome's id), and a check-in entered after the event is picked up by
@@ -126,7 +130,7 @@ func rounds(ev *event.Event, months []int, now time.Time) []plannedRound {
 func (r *EventRepo) ScheduleOutcomes(ctx context.Context, now time.Time) (int, error) {
 	now = now.UTC()
 	var evs []eventRow2
-	if err := r.db.SelectContext(ctx, &evs, r.db.Rebind(`SELECT id FROM events WHERE ends_at <= ? AND ends_at > ? AND status IN (?, ?) ORDER BY id`),
+	if err := r.db.SelectContext(ctx, &evs, r.db.Rebind(`SELECT id FROM events WHERE starts_at <= ? AND ends_at > ? AND status IN (?, ?) ORDER BY id`),
 		now, now.Add(-outcomeHorizon), string(event.Published), string(event.Changed)); err != nil {
 		return 0, fmt.Errorf("events that ended: %w", err)
 	}
@@ -157,6 +161,12 @@ func (r *EventRepo) scheduleEventOutcomes(ctx context.Context, eventID int64, no
 		if err != nil {
 			return err
 		}
+		if err := r.scheduleMeetingOutcomes(ctx, tx, ev, months, now, &planned); err != nil {
+			return err
+		}
+		if now.Before(ev.EndsAt) {
+			return nil // the event's own questions wait for its end
+		}
 		want := rounds(ev, months, now)
 		if len(want) == 0 {
 			return nil
@@ -166,6 +176,7 @@ func (r *EventRepo) scheduleEventOutcomes(ctx context.Context, eventID int64, no
  COALESCE((SELECT b.id FROM businesses b WHERE b.contact_id = i.contact_id AND b.deleted_at IS NULL ORDER BY b.id LIMIT 1), 0)
  FROM invitations i JOIN contacts c ON c.id = i.contact_id
  WHERE i.event_id = ? AND i.checked_in_at IS NOT NULL AND c.erased_at IS NULL
+   AND NOT EXISTS (SELECT 1 FROM match_meetings m WHERE m.invitation_id = i.id)
    AND (SELECT COUNT(*) FROM outcomes o WHERE o.invitation_id = i.id AND o.meeting_key = '' AND o.side = 'owner') < ?
  ORDER BY i.id`), eventID, len(want))
 		if err != nil {
