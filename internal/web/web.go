@@ -38,6 +38,7 @@ type Options struct {
 	Stats      StatsStore
 	Contacts   ContactStore
 	Events     EventStore
+	Outcomes   OutcomeStore
 
 	Data           *umkm.Data
 	Redis          redis.UniversalClient
@@ -133,6 +134,11 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /dashboard/users", s.need(store.RoleAdmin, s.users))
 	mux.Handle("POST /dashboard/users", s.need(store.RoleAdmin, s.addUser))
 	mux.Handle("POST /dashboard/users/{name}/{op}", s.need(store.RoleAdmin, s.userAction))
+	mux.Handle("GET /dashboard/outcomes", s.need(store.RoleViewer, s.outcomes))
+	mux.Handle("GET /dashboard/outcomes/print", s.need(store.RoleViewer, s.outcomesPrint))
+	mux.Handle("GET /dashboard/outcomes/{name}", s.need(store.RoleViewer, s.outcomesCSV))
+	mux.Handle("GET /dashboard/network", s.need(store.RoleViewer, s.network))
+	mux.Handle("GET /dashboard/network.svg", s.need(store.RoleViewer, s.networkFile))
 	mux.Handle("GET /dashboard/me", s.need(store.RoleViewer, s.me))
 	mux.Handle("POST /dashboard/me/link", s.need(store.RoleStaff, s.linkMine))
 	mux.Handle("/dashboard/", s.need(store.RoleViewer, func(w http.ResponseWriter, r *http.Request, u store.StaffUser) {
