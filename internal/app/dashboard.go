@@ -20,7 +20,7 @@ func (a *App) mountDashboard() error {
 		Staff: a.DB, Audit: a.DB, Contacts: a.DB,
 		Businesses: biz, Directory: biz, Stats: biz,
 		Events: store.NewEventRepo(a.DB), Outcomes: store.NewEventRepo(a.DB),
-		Data:   data, Redis: a.Redis, KeyPrefix: a.Config.RedisPrefix + "web:",
+		Data: data, Redis: a.Redis, KeyPrefix: a.Config.RedisPrefix + "web:",
 		TrustedProxies: a.Config.TrustedProxies, Idle: a.Config.WebSessionIdle, Max: a.Config.WebSessionMax,
 		Log: a.Log.With("component", "dashboard"),
 	})
