@@ -282,6 +282,11 @@ var msgs = map[string]tr{
 	"out.net.missed":             {"tidak terjadi", "did not take place"},
 	"out.net.counts":             {"%d UMKM, %d mitra, %d pertemuan terlaksana, %d bermanfaat", "%d businesses, %d partners, %d meetings held, %d useful"},
 	"out.net.partners":           {"Mitra", "Partners"},
+	"out.fu.label":               {"Tanya lagi (bulan setelah acara)", "Ask again (months after the event)"},
+	"out.fu.save":                {"Simpan jadwal", "Save the schedule"},
+	"out.fu.hint":                {"Contoh: 1,3,6. Tulis - bila tidak perlu ditanya lagi. Yang sudah BERHENTI tidak akan ditanya.", "For example 1,3,6. Write - for no follow-up. Nobody who said BERHENTI is asked."},
+	"out.fu.bad":                 {"Bulan tindak lanjut tidak bisa dibaca. Contoh: 1,3,6 (atau - bila tidak ada).", "Cannot read the follow-up months. For example 1,3,6 (or - for none)."},
+	"out.fu.saved":               {"Jadwal tindak lanjut disimpan.", "Follow-up schedule saved."},
 	"out.generated":              {"Dibuat", "Made"},
 	"size.":                      {"Belum diketahui", "Unknown"},
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"net/http"
@@ -27,6 +28,8 @@ type OutcomeStore interface {
 	Report(ctx context.Context, f store.ReportFilter) (store.Report, error)
 	Network(ctx context.Context, f store.ReportFilter) (store.Network, error)
 	ListEvents(ctx context.Context, f store.EventFilter) ([]event.Event, error)
+	Followups(ctx context.Context, eventID int64) ([]int, error)
+	SetFollowups(ctx context.Context, eventID int64, months []int, actor string, now time.Time) error
 }
 
 type outcomesData struct {
@@ -39,6 +42,9 @@ type outcomesData struct {
 	Query              string // the filter as a query string, for links
 	Network            networkSVG
 	GeneratedAt, Title string
+	// Followups are the follow-up months of the one event shown ("" when
+	// all are shown).
+	Followups string
 }
 
 // reportFilter reads ?event=&from=&to= (dates in WIB); a bad value is
@@ -78,6 +84,16 @@ func (s *Server) outcomesData(r *http.Request, lang string) (outcomesData, error
 	}
 	if d.Report, err = s.opt.Outcomes.Report(ctx, f); err != nil {
 		return d, err
+	}
+	if f.EventID != 0 && len(d.Report.Events) == 1 {
+		months, err := s.opt.Outcomes.Followups(ctx, f.EventID)
+		if err != nil {
+			return d, err
+		}
+		d.Followups = event.FormatFollowups(months)
+		if d.Followups == "" {
+			d.Followups = "-"
+		}
 	}
 	var total int64
 	deals := chart{Name: "deals", Title: t(lang, "out.chart.deals")}
@@ -420,3 +436,25 @@ func (v outcomeView) Status(st event.DealStatus) string { return st.Label(v.Lang
 func (v outcomeView) YesNo(b bool) string               { return yesno(v.Lang, b) }
 func (v outcomeView) Said(a store.MeetingAnswer) string { return said(a, v.Lang) }
 func (v outcomeView) Rupiah(n int64) string             { return idn.Rupiah(n) }
+
+// setFollowups changes an event's follow-up months (staff), audited.
+func (s *Server) setFollowups(w http.ResponseWriter, r *http.Request, u store.StaffUser) {
+	id, err := strconv.ParseInt(r.PostFormValue("event"), 10, 64)
+	if err != nil || id <= 0 {
+		s.fail(w, r, u, http.StatusNotFound, "err.notfound")
+		return
+	}
+	months, err := event.ParseFollowups(r.PostFormValue("months"))
+	if err != nil {
+		s.fail(w, r, u, http.StatusUnprocessableEntity, "out.fu.bad")
+		return
+	}
+	if err := s.opt.Outcomes.SetFollowups(r.Context(), id, months, store.ActorStaff(u.Username), s.opt.Now()); errors.Is(err, event.ErrNotFound) {
+		s.fail(w, r, u, http.StatusNotFound, "err.notfound")
+		return
+	} else if err != nil {
+		s.serverError(w, r, u, err)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/dashboard/outcomes?event=%d&ok=out.fu.saved", id), http.StatusSeeOther)
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -162,6 +163,25 @@ func TestOutcomePages(t *testing.T) {
 		if strings.Count(net.body, "<line ") != count(`SELECT COUNT(*) FROM match_meetings`) || strings.Count(net.body, `class="useful"`) != 2 ||
 			!strings.Contains(net.body, fmt.Sprintf("%d pertemuan terlaksana", held)) {
 			t.Errorf("network page: %d lines, %d useful\n%s", strings.Count(net.body, "<line "), strings.Count(net.body, `class="useful"`), net.body)
+		}
+		// A viewer cannot change the follow-ups; staff can, and a bad list
+		// is refused kindly.
+		form := url.Values{"event": {fmt.Sprint(ev.ID)}, "months": {"2,4"}}
+		if r := c.post("/dashboard/outcomes/followups", form); r.code != http.StatusForbidden {
+			t.Errorf("viewer set follow-ups: %d", r.code)
+		}
+		staff := h.signedIn("rina")
+		if r := staff.get(fmt.Sprintf("/dashboard/outcomes?event=%d", ev.ID)); !strings.Contains(r.body, `value="1,3,6"`) {
+			t.Errorf("the follow-up form does not show the default months")
+		}
+		if r := staff.post("/dashboard/outcomes/followups", form); r.code != http.StatusSeeOther {
+			t.Errorf("staff set follow-ups: %d %s", r.code, r.body)
+		}
+		if r := staff.get(fmt.Sprintf("/dashboard/outcomes?event=%d", ev.ID)); !strings.Contains(r.body, `value="2,4"`) {
+			t.Errorf("follow-ups not saved")
+		}
+		if r := staff.post("/dashboard/outcomes/followups", with(form, "months", "sebulan")); r.code != http.StatusUnprocessableEntity || !strings.Contains(r.body, "Contoh: 1,3,6") {
+			t.Errorf("bad months: %d", r.code)
 		}
 		if svg := c.get("/dashboard/network.svg"); !strings.HasPrefix(svg.body, "<svg") || svg.hdr.Get("Content-Type") != "image/svg+xml" {
 			t.Errorf("network.svg: %q %q", svg.hdr.Get("Content-Type"), svg.body[:min(80, len(svg.body))])

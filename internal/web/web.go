@@ -135,6 +135,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /dashboard/users", s.need(store.RoleAdmin, s.addUser))
 	mux.Handle("POST /dashboard/users/{name}/{op}", s.need(store.RoleAdmin, s.userAction))
 	mux.Handle("GET /dashboard/outcomes", s.need(store.RoleViewer, s.outcomes))
+	mux.Handle("POST /dashboard/outcomes/followups", s.need(store.RoleStaff, s.setFollowups))
 	mux.Handle("GET /dashboard/outcomes/print", s.need(store.RoleViewer, s.outcomesPrint))
 	mux.Handle("GET /dashboard/outcomes/{name}", s.need(store.RoleViewer, s.outcomesCSV))
 	mux.Handle("GET /dashboard/network", s.need(store.RoleViewer, s.network))
