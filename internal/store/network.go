@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"jejaring/internal/event"
 )
@@ -128,4 +129,73 @@ func (r *EventRepo) Network(ctx context.Context, f ReportFilter) (Network, error
 		}
 	}
 	return net, ans.Err()
+}
+
+// Connection is one partner a business met at a temu bisnis, with what
+// the owner said came of it.
+type Connection struct {
+	EventID    int64
+	EventTitle string
+	StartsAt   time.Time
+	Partner    string
+	Held       bool
+	Rating     event.Rating
+	Deal       event.Outcome // the latest follow-up with a deal ("" kind: none)
+}
+
+// ConnectionsOf lists the meetings of the business (through its owner's
+// chat), newest event first.
+func (r *EventRepo) ConnectionsOf(ctx context.Context, businessID int64) ([]Connection, error) {
+	rows, err := r.db.QueryxContext(ctx, r.db.Rebind(`SELECT m.id, e.id, e.title, e.starts_at, p.organisation, m.slot, i.checked_in_at IS NOT NULL,
+ COALESCE(a.absent_from, -1), COALESCE(mp.absent_from, -1)
+ FROM businesses b JOIN invitations i ON i.contact_id = b.contact_id JOIN match_meetings m ON m.invitation_id = i.id
+ JOIN events e ON e.id = m.event_id JOIN partners p ON p.id = m.partner_id
+ LEFT JOIN match_partners mp ON mp.event_id = m.event_id AND mp.partner_id = m.partner_id
+ LEFT JOIN match_absences a ON a.event_id = m.event_id AND a.invitation_id = m.invitation_id
+ WHERE b.id = ? ORDER BY e.starts_at DESC, m.slot`), businessID)
+	if err != nil {
+		return nil, fmt.Errorf("connections of business %d: %w", businessID, err)
+	}
+	var out []Connection
+	byMeeting := map[string]int{}
+	for rows.Next() {
+		var c Connection
+		var m heldMeeting
+		if err := rows.Scan(&m.ID, &c.EventID, &c.EventTitle, &c.StartsAt, &c.Partner, &m.Slot, &m.OwnerCame, &m.OwnerAbsentFrom, &m.PartnerAbsentFrom); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		c.Held = m.held()
+		byMeeting[meetingKey(m.ID)] = len(out)
+		out = append(out, c)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(out) == 0 {
+		return out, err
+	}
+	ans, err := r.db.QueryxContext(ctx, r.db.Rebind(`SELECT `+outcomeCols+` FROM outcomes o WHERE o.business_id = ? AND o.side = 'owner' AND o.meeting_key <> '' AND o.answered_at IS NOT NULL ORDER BY o.id`), businessID)
+	if err != nil {
+		return nil, fmt.Errorf("connections' answers: %w", err)
+	}
+	defer ans.Close()
+	for ans.Next() {
+		o, err := scanOutcome(ans)
+		if err != nil {
+			return nil, err
+		}
+		i, ok := byMeeting[o.MeetingKey]
+		if !ok {
+			continue
+		}
+		c := &out[i]
+		if o.Round == event.RoundAfter {
+			c.Rating = o.Rating
+			if o.Rating == event.RatingNotHeld {
+				c.Held = false
+			}
+		} else if o.DealKind != "" && o.Round.Months() >= c.Deal.Round.Months() {
+			c.Deal = *o
+		}
+	}
+	return out, ans.Err()
 }

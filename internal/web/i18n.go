@@ -287,6 +287,7 @@ var msgs = map[string]tr{
 	"out.fu.hint":                {"Contoh: 1,3,6. Tulis - bila tidak perlu ditanya lagi. Yang sudah BERHENTI tidak akan ditanya.", "For example 1,3,6. Write - for no follow-up. Nobody who said BERHENTI is asked."},
 	"out.fu.bad":                 {"Bulan tindak lanjut tidak bisa dibaca. Contoh: 1,3,6 (atau - bila tidak ada).", "Cannot read the follow-up months. For example 1,3,6 (or - for none)."},
 	"out.fu.saved":               {"Jadwal tindak lanjut disimpan.", "Follow-up schedule saved."},
+	"biz.connections":            {"Hubungan dari temu bisnis", "Connections from matchmaking"},
 	"out.generated":              {"Dibuat", "Made"},
 	"size.":                      {"Belum diketahui", "Unknown"},
 }

@@ -29,6 +29,7 @@ type OutcomeStore interface {
 	Network(ctx context.Context, f store.ReportFilter) (store.Network, error)
 	ListEvents(ctx context.Context, f store.EventFilter) ([]event.Event, error)
 	Followups(ctx context.Context, eventID int64) ([]int, error)
+	ConnectionsOf(ctx context.Context, businessID int64) ([]store.Connection, error)
 	SetFollowups(ctx context.Context, eventID int64, months []int, actor string, now time.Time) error
 }
 
@@ -457,4 +458,29 @@ func (s *Server) setFollowups(w http.ResponseWriter, r *http.Request, u store.St
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("/dashboard/outcomes?event=%d&ok=out.fu.saved", id), http.StatusSeeOther)
+}
+
+// connRow is one line of a business page's connections.
+type connRow struct {
+	Event, Date, Partner, Held, Said string
+}
+
+// connections are the partners the business met, for its page.
+func (s *Server) connections(ctx context.Context, businessID int64, lang string) ([]connRow, error) {
+	if s.opt.Outcomes == nil {
+		return nil, nil
+	}
+	cs, err := s.opt.Outcomes.ConnectionsOf(ctx, businessID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]connRow, 0, len(cs))
+	for _, c := range cs {
+		row := connRow{Event: c.EventTitle, Date: c.StartsAt.In(s.location).Format("02-01-2006"), Partner: c.Partner, Held: yesno(lang, c.Held), Said: "-"}
+		if c.Rating != "" || c.Deal.DealKind != "" {
+			row.Said = said(store.MeetingAnswer{Rating: c.Rating, Deal: c.Deal, InContact: c.Deal.InContact}, lang)
+		}
+		out = append(out, row)
+	}
+	return out, nil
 }

@@ -183,6 +183,15 @@ func TestOutcomePages(t *testing.T) {
 		if r := staff.post("/dashboard/outcomes/followups", with(form, "months", "sebulan")); r.code != http.StatusUnprocessableEntity || !strings.Contains(r.body, "Contoh: 1,3,6") {
 			t.Errorf("bad months: %d", r.code)
 		}
+		// The business page lists the partners it met and what came of it.
+		var keripik int64
+		if err := db.GetContext(context.Background(), &keripik, `SELECT id FROM businesses WHERE name = 'Keripik Sanjai Amak'`); err != nil {
+			t.Fatal(err)
+		}
+		if r := c.get(fmt.Sprintf("/dashboard/businesses/%d", keripik)); !strings.Contains(r.body, "Hubungan dari temu bisnis") || !strings.Contains(r.body, "Bank Nagari Painan") ||
+			!strings.Contains(r.body, "Rp15.000.000 sebulan") {
+			t.Errorf("business page connections: %d", r.code)
+		}
 		if svg := c.get("/dashboard/network.svg"); !strings.HasPrefix(svg.body, "<svg") || svg.hdr.Get("Content-Type") != "image/svg+xml" {
 			t.Errorf("network.svg: %q %q", svg.hdr.Get("Content-Type"), svg.body[:min(80, len(svg.body))])
 		}
