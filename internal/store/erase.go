@@ -108,6 +108,10 @@ func (r *BusinessRepo) EraseContact(ctx context.Context, contactID int64, actor 
 			if err := anonymizeBusiness(ctx, tx, &b, now); err != nil {
 				return err
 			}
+			// A partner's questions about a meeting name the business.
+			if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE outcomes SET counterpart = '' WHERE business_id = ? AND side = 'partner'`), b.ID); err != nil {
+				return fmt.Errorf("erase: partners' questions naming business %d: %w", b.ID, err)
+			}
 		}
 		events := map[int64]bool{} // events where a seat was freed
 		for _, id := range out.Contacts {
