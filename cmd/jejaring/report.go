@@ -129,7 +129,7 @@ func writeReport(w io.Writer, rep store.Report, data *umkm.Data, t tr) {
 			fmt.Fprintf(tw, "  %s\n", t.f("report.meetings", e.MeetingsBooked, e.MeetingsHeld, pct(e.MeetingsHeld, e.MeetingsBooked)))
 			fmt.Fprintf(tw, "    %s\t%s\t%s\t%s\t%s\t\n", t.f("report.slotCol"), t.f("report.businessCol"), t.f("report.partnerCol"), t.f("report.ownerSaid"), t.f("report.partnerSaid"))
 			for _, m := range e.Meetings {
-				fmt.Fprintf(tw, "    %d\t%s\t%s\t%s\t%s\t\n", m.Slot+1, m.Business, m.PartnerName, meetingSaid(m.Owner, lang), meetingSaid(m.Partner, lang))
+				fmt.Fprintf(tw, "    %d\t%s\t%s\t%s\t%s\t\n", m.Slot+1, m.Business, m.PartnerName, m.Owner.Words(lang), m.Partner.Words(lang))
 			}
 		}
 	}
@@ -194,16 +194,4 @@ func writeReport(w io.Writer, rep store.Report, data *umkm.Data, t tr) {
 		}
 	}
 	tw.Flush()
-}
-
-// meetingSaid is one side's answers about a meeting in a few words.
-func meetingSaid(a store.MeetingAnswer, lang string) string {
-	if a.Rating == "" && a.InContact == "" {
-		return "-"
-	}
-	out := a.Rating.Label(lang)
-	if a.Deal.DealKind != "" {
-		out += "; " + event.OutcomeSummary(&a.Deal, lang)
-	}
-	return out
 }

@@ -10,7 +10,6 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"jejaring/internal/event"
-	"jejaring/internal/outbox"
 )
 
 // heldMeeting is a temu bisnis meeting (match_meetings) with who sat at it.
@@ -112,27 +111,14 @@ func (r *EventRepo) scheduleMeetingOutcomes(ctx context.Context, tx *sqlx.Tx, ev
 			}
 			for _, pr := range want {
 				o := event.Outcome{EventID: ev.ID, InvitationID: sd.invitation, ContactID: sd.contact, BusinessID: m.Business, Side: sd.side,
-					MeetingKey: meetingKey(m.ID), Counterpart: sd.counterpart, Round: pr.round, Token: event.NewToken(), DueAt: pr.due}
-				id, err := insertOutcome(ctx, tx, r.db.Dialect, &o, now)
+					MeetingKey: meetingKey(m.ID), Counterpart: sd.counterpart, Round: pr.round, DueAt: pr.due}
+				ok, err := r.planOutcome(ctx, tx, ev, &o, ci, pr, now)
 				if err != nil {
 					return err
 				}
-				if id == 0 {
-					continue
+				if ok {
+					*planned++
 				}
-				o.ID = id
-				due := now
-				if pr.due.After(now) {
-					due = pr.due
-				}
-				if _, err := Enqueue(ctx, tx, []outbox.Message{{
-					Kind: outbox.KindOutcome, To: ci.Address, ContactID: sd.contact, EventID: ev.ID, InvitationID: sd.invitation,
-					DedupeKey: outcomeKey(id), Payload: outbox.NoticePayload(event.OutcomeNotice(ev, &o, ci.to(sd.contact))),
-					Priority: outbox.PriorityReminder, NotBefore: due, NotAfter: pr.expires,
-				}}, now); err != nil {
-					return err
-				}
-				*planned++
 			}
 		}
 	}

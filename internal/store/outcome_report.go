@@ -54,6 +54,21 @@ type MeetingAnswer struct {
 	Deal      event.Outcome // DealKind "" none
 }
 
+// Words are one side's answers about a meeting in a few words ("-" none).
+func (a MeetingAnswer) Words(lang string) string {
+	if a.Rating == "" && a.InContact == "" && a.Deal.DealKind == "" {
+		return "-"
+	}
+	out := a.Rating.Label(lang)
+	if a.Deal.DealKind != "" {
+		if out != "" {
+			out += "; "
+		}
+		out += event.OutcomeSummary(&a.Deal, lang)
+	}
+	return out
+}
+
 // KeptRate is the share of booked meetings that were held.
 func (f EventReport) KeptRate() float64 {
 	if f.MeetingsBooked == 0 {

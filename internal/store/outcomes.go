@@ -203,32 +203,40 @@ func (r *EventRepo) scheduleEventOutcomes(ctx context.Context, eventID int64, no
 			}
 			for _, pr := range want {
 				o := event.Outcome{EventID: eventID, InvitationID: p.inv, ContactID: p.contact, BusinessID: p.business,
-					Side: event.SideOwner, Round: pr.round, Token: event.NewToken(), DueAt: pr.due}
-				id, err := insertOutcome(ctx, tx, r.db.Dialect, &o, now)
+					Side: event.SideOwner, Round: pr.round, DueAt: pr.due}
+				ok, err := r.planOutcome(ctx, tx, ev, &o, ci, pr, now)
 				if err != nil {
 					return err
 				}
-				if id == 0 {
-					continue // planned before
+				if ok {
+					planned++
 				}
-				o.ID = id
-				due := pr.due
-				if due.Before(now) {
-					due = now
-				}
-				if _, err := Enqueue(ctx, tx, []outbox.Message{{
-					Kind: outbox.KindOutcome, To: ci.Address, ContactID: p.contact, EventID: eventID, InvitationID: p.inv,
-					DedupeKey: outcomeKey(id), Payload: outbox.NoticePayload(event.OutcomeNotice(ev, &o, ci.to(p.contact))),
-					Priority: outbox.PriorityReminder, NotBefore: due, NotAfter: pr.expires,
-				}}, now); err != nil {
-					return err
-				}
-				planned++
 			}
 		}
 		return nil
 	})
 	return planned, err
+}
+
+// planOutcome adds the question o (its round pr) and its outbox row to ci,
+// unless it was planned before (false).
+func (r *EventRepo) planOutcome(ctx context.Context, tx *sqlx.Tx, ev *event.Event, o *event.Outcome, ci contactInfo, pr plannedRound, now time.Time) (bool, error) {
+	o.Token = event.NewToken()
+	id, err := insertOutcome(ctx, tx, r.db.Dialect, o, now)
+	if err != nil || id == 0 {
+		return false, err
+	}
+	o.ID = id
+	due := pr.due
+	if due.Before(now) {
+		due = now
+	}
+	_, err = Enqueue(ctx, tx, []outbox.Message{{
+		Kind: outbox.KindOutcome, To: ci.Address, ContactID: o.ContactID, EventID: ev.ID, InvitationID: o.InvitationID,
+		DedupeKey: outcomeKey(id), Payload: outbox.NoticePayload(event.OutcomeNotice(ev, o, ci.to(o.ContactID))),
+		Priority: outbox.PriorityReminder, NotBefore: due, NotAfter: pr.expires,
+	}}, now)
+	return err == nil, err
 }
 
 // insertOutcome adds o unless its (event, contact, meeting, side, round)

@@ -187,7 +187,7 @@ func (s *Server) outcomesCSV(w http.ResponseWriter, r *http.Request, u store.Sta
 		for _, e := range rep.Events {
 			for _, m := range e.Meetings {
 				tb.Rows = append(tb.Rows, []any{m.ID, e.Event.Title, m.Slot + 1, m.Business, m.PartnerName, yesno(lang, m.Held),
-					said(m.Owner, lang), said(m.Partner, lang)})
+					m.Owner.Words(lang), m.Partner.Words(lang)})
 			}
 		}
 	case "deals":
@@ -235,18 +235,6 @@ func sideLabel(lang, side string) string {
 		return t(lang, "out.side.partner")
 	}
 	return t(lang, "out.side.owner")
-}
-
-// said is one side's answers about a meeting in a few words.
-func said(a store.MeetingAnswer, lang string) string {
-	if a.Rating == "" && a.InContact == "" {
-		return "-"
-	}
-	out := a.Rating.Label(lang)
-	if a.Deal.DealKind != "" {
-		out += "; " + event.OutcomeSummary(&a.Deal, lang)
-	}
-	return strings.TrimPrefix(out, "; ")
 }
 
 // networkSVG is the network laid out for drawing: partners on an inner
@@ -435,7 +423,7 @@ func (v outcomeView) Side(side string) string           { return sideLabel(v.Lan
 func (v outcomeView) Kind(k event.DealKind) string      { return k.Label(v.Lang) }
 func (v outcomeView) Status(st event.DealStatus) string { return st.Label(v.Lang) }
 func (v outcomeView) YesNo(b bool) string               { return yesno(v.Lang, b) }
-func (v outcomeView) Said(a store.MeetingAnswer) string { return said(a, v.Lang) }
+func (v outcomeView) Said(a store.MeetingAnswer) string { return a.Words(v.Lang) }
 func (v outcomeView) Rupiah(n int64) string             { return idn.Rupiah(n) }
 
 // setFollowups changes an event's follow-up months (staff), audited.
@@ -477,9 +465,7 @@ func (s *Server) connections(ctx context.Context, businessID int64, lang string)
 	out := make([]connRow, 0, len(cs))
 	for _, c := range cs {
 		row := connRow{Event: c.EventTitle, Date: c.StartsAt.In(s.location).Format("02-01-2006"), Partner: c.Partner, Held: yesno(lang, c.Held), Said: "-"}
-		if c.Rating != "" || c.Deal.DealKind != "" {
-			row.Said = said(store.MeetingAnswer{Rating: c.Rating, Deal: c.Deal, InContact: c.Deal.InContact}, lang)
-		}
+		row.Said = store.MeetingAnswer{Rating: c.Rating, Deal: c.Deal, InContact: c.Deal.InContact}.Words(lang)
 		out = append(out, row)
 	}
 	return out, nil
