@@ -246,6 +246,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (a *App, err
 	a.addReachCampaign()
 	a.addWebChatRetention()
 	a.addRetention()
+	a.addOutcomes()
 	a.routes()
 	if err := a.mountDashboard(ctx); err != nil {
 		return a, err

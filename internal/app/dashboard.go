@@ -35,8 +35,8 @@ func (a *App) mountDashboard(ctx context.Context) error {
 	d, err := web.New(web.Options{
 		Staff: a.DB, Audit: a.DB, Contacts: a.DB,
 		Businesses: biz, Directory: reads, Stats: reads, Imports: biz,
-		Events: store.NewEventRepo(a.DB),
-		Data:   data, Redis: a.Redis, KeyPrefix: a.Config.RedisPrefix + "web:",
+		Events: store.NewEventRepo(a.DB), Outcomes: store.NewEventRepo(a.DB),
+		Data: data, Redis: a.Redis, KeyPrefix: a.Config.RedisPrefix + "web:",
 		TrustedProxies: a.Config.TrustedProxies, Idle: a.Config.WebSessionIdle, Max: a.Config.WebSessionMax,
 		Log: a.Log.With("component", "dashboard"), Reach: reachDeps,
 		Match: matchactions.NewService(a.DB, a.Events),

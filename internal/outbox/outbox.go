@@ -67,6 +67,9 @@ const (
 	// KindReply is a chat reply the adapter could not deliver within its
 	// retry time (telegram.Config.OnUndelivered), with the ones after it.
 	KindReply = "reply"
+	// KindOutcome asks what came of an event or meeting, right after it
+	// and months later (store.ScheduleOutcomes, flows/hasil.yaml).
+	KindOutcome = "outcome"
 )
 
 // Priorities: lower numbers are claimed first.

@@ -38,6 +38,7 @@ type Options struct {
 	Stats      StatsStore
 	Contacts   ContactStore
 	Events     EventStore
+	Outcomes   OutcomeStore
 
 	Data           *umkm.Data
 	Redis          redis.UniversalClient
@@ -145,6 +146,12 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /dashboard/reach/posters", s.need(store.RoleStaff, s.reachPosters))
 	mux.Handle("GET /dashboard/reach/funnel.csv", s.need(store.RoleViewer, s.reachFunnelCSV))
 	mux.Handle("POST /dashboard/reach/campaign/{op}", s.need(store.RoleStaff, s.reachCampaign))
+	mux.Handle("GET /dashboard/outcomes", s.need(store.RoleViewer, s.outcomes))
+	mux.Handle("POST /dashboard/outcomes/followups", s.need(store.RoleStaff, s.setFollowups))
+	mux.Handle("GET /dashboard/outcomes/print", s.need(store.RoleViewer, s.outcomesPrint))
+	mux.Handle("GET /dashboard/outcomes/{name}", s.need(store.RoleViewer, s.outcomesCSV))
+	mux.Handle("GET /dashboard/network", s.need(store.RoleViewer, s.network))
+	mux.Handle("GET /dashboard/network.svg", s.need(store.RoleViewer, s.networkFile))
 	mux.Handle("GET /dashboard/me", s.need(store.RoleViewer, s.me))
 	mux.Handle("POST /dashboard/me/link", s.need(store.RoleStaff, s.linkMine))
 	mux.Handle("GET /dashboard/imports", s.need(store.RoleStaff, s.imports))
