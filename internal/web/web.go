@@ -38,6 +38,9 @@ type Options struct {
 	Idle, Max      time.Duration // sign-in idle and absolute timeouts
 	Log            *slog.Logger
 	Now            func() time.Time // nil: time.Now
+	Door           DoorStore        // check-in at the door (checkin.go); nil: the events in DB
+	Channels       ChannelSource    // the channels page (channels.go); nil: the page says none is wired
+	Flows          FlowSource       // the flows page (flows.go); nil: the page says none is wired
 }
 
 // Sign-in limits: per account (an attacker trying passwords on one name)
@@ -128,6 +131,13 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /dashboard/users/{name}/{op}", s.need(store.RoleAdmin, s.userAction))
 	mux.Handle("GET /dashboard/me", s.need(store.RoleViewer, s.me))
 	mux.Handle("POST /dashboard/me/link", s.need(store.RoleStaff, s.linkMine))
+	mux.Handle("GET /dashboard/checkin", s.need(store.RoleViewer, s.checkinList))
+	mux.Handle("GET /dashboard/checkin/{id}", s.need(store.RoleStaff, s.checkinPage))
+	mux.Handle("POST /dashboard/checkin/{id}/scan", s.need(store.RoleStaff, s.checkinScan))
+	mux.Handle("GET /dashboard/checkin/{id}/find", s.need(store.RoleStaff, s.checkinFind))
+	mux.Handle("GET /dashboard/checkin/{id}/attendance", s.need(store.RoleViewer, s.checkinAttendance))
+	s.channelRoutes(mux)
+	s.flowRoutes(mux)
 	mux.Handle("/dashboard/", s.need(store.RoleViewer, func(w http.ResponseWriter, r *http.Request, u store.StaffUser) {
 		s.fail(w, r, u, http.StatusNotFound, "err.notfound")
 	}))
