@@ -17,7 +17,8 @@ func (a *App) mountDashboard() error {
 	d, err := web.New(web.Options{
 		DB: a.DB, Data: data, Redis: a.Redis, KeyPrefix: a.Config.RedisPrefix + "web:",
 		TrustedProxies: a.Config.TrustedProxies, Idle: a.Config.WebSessionIdle, Max: a.Config.WebSessionMax,
-		Log: a.Log.With("component", "dashboard"),
+		Log:      a.Log.With("component", "dashboard"),
+		Channels: channelsView{a},
 	})
 	if err != nil {
 		return fmt.Errorf("staff dashboard: %w", err)

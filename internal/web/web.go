@@ -13,6 +13,7 @@ import (
 	"net/netip"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/go-redis/redis_rate/v10"
@@ -62,6 +63,7 @@ type Server struct {
 	counts   officeCounts
 	handler  http.Handler
 	location *time.Location
+	waLink   sync.Mutex // one WhatsApp pairing at a time (channels.go)
 }
 
 // New checks opt and parses the templates.
