@@ -38,6 +38,7 @@ import (
 	"jejaring/internal/channel/whatsapp"
 	"jejaring/internal/config"
 	"jejaring/internal/contact"
+	"jejaring/internal/flow"
 	"jejaring/internal/metrics"
 	"jejaring/internal/outbox"
 	"jejaring/internal/session"
@@ -92,6 +93,10 @@ type App struct {
 	closeOne sync.Once
 	logsMu   sync.Mutex          // guards logs
 	logs     map[string]*logRing // recent warnings per channel, for the dashboard (channels.go)
+	// flowSet and actionNames are what the bot runs, for the dashboard's
+	// flows page (flows.go); set in handler.
+	flowSet     *flow.Set
+	actionNames []string
 }
 
 type namedHealth struct {

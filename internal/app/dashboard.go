@@ -19,6 +19,7 @@ func (a *App) mountDashboard() error {
 		TrustedProxies: a.Config.TrustedProxies, Idle: a.Config.WebSessionIdle, Max: a.Config.WebSessionMax,
 		Log:      a.Log.With("component", "dashboard"),
 		Channels: channelsView{a},
+		Flows:    flowsView{a},
 	})
 	if err != nil {
 		return fmt.Errorf("staff dashboard: %w", err)
