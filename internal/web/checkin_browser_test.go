@@ -31,7 +31,7 @@ type doorGuest struct {
 // doorEvent makes a published event with one invitation per guest,
 // answered as the guest says; it returns the event id and the guests with
 // their check-in codes.
-func doorEvent(t *testing.T, db *store.DB, guests []doorGuest) (int64, []doorGuest) {
+func doorEvent(t testing.TB, db *store.DB, guests []doorGuest) (int64, []doorGuest) {
 	t.Helper()
 	ctx := context.Background()
 	err := db.InTx(ctx, func(tx *sqlx.Tx) error {
@@ -87,7 +87,7 @@ func doorEvent(t *testing.T, db *store.DB, guests []doorGuest) (int64, []doorGue
 }
 
 // checkedIn counts the event's check-ins and the scans recorded for code.
-func checkedIn(t *testing.T, db *store.DB, eventID int64, code string) (checkins, scans int, by string) {
+func checkedIn(t testing.TB, db *store.DB, eventID int64, code string) (checkins, scans int, by string) {
 	t.Helper()
 	ctx := context.Background()
 	if err := db.GetContext(ctx, &checkins, db.Rebind(`SELECT COUNT(*) FROM invitations WHERE event_id = ? AND checked_in_at IS NOT NULL`), eventID); err != nil {
