@@ -140,10 +140,15 @@ type Attendee struct {
 	CheckedInAt  time.Time
 }
 
-const attendeeCols = `i.id, i.checkin_code, i.status, i.party_size, i.checked_in_at,
- COALESCE((SELECT NULLIF(b.owner_name, '') FROM businesses b WHERE b.contact_id = c.id AND b.deleted_at IS NULL ORDER BY b.id LIMIT 1), c.display_name),
- COALESCE((SELECT b.name FROM businesses b WHERE b.contact_id = c.id AND b.deleted_at IS NULL ORDER BY b.id LIMIT 1), ''),
- COALESCE((SELECT b.region_code FROM businesses b WHERE b.contact_id = c.id AND b.deleted_at IS NULL ORDER BY b.id LIMIT 1), '')`
+// attendeeFrom joins each invitation to its contact and the contact's
+// first business (one index look-up per row, then the primary key).
+const attendeeFrom = ` FROM invitations i JOIN contacts c ON c.id = i.contact_id
+ LEFT JOIN businesses b ON b.id = (SELECT MIN(b2.id) FROM businesses b2 WHERE b2.contact_id = c.id AND b2.deleted_at IS NULL)`
+
+const (
+	attendeeName = `COALESCE(NULLIF(b.owner_name, ''), c.display_name)`
+	attendeeCols = `i.id, i.checkin_code, i.status, i.party_size, i.checked_in_at, ` + attendeeName + `, COALESCE(b.name, ''), COALESCE(b.region_code, '')`
+)
 
 func scanAttendees(rows *sqlx.Rows) ([]Attendee, error) {
 	defer rows.Close()
@@ -170,9 +175,9 @@ func (r *EventRepo) FindAttendees(ctx context.Context, eventID int64, q string, 
 		return nil, nil
 	}
 	like := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(q) + "%"
-	rows, err := r.db.QueryxContext(ctx, r.db.Rebind(`WITH a (id, code, status, party, at, name, business, region) AS (SELECT `+attendeeCols+` FROM invitations i JOIN contacts c ON c.id = i.contact_id WHERE i.event_id = ?)
- SELECT * FROM a WHERE LOWER(name) LIKE ? ESCAPE '\' OR LOWER(business) LIKE ? ESCAPE '\' OR code = ?
- ORDER BY CASE WHEN status = 'going' THEN 0 ELSE 1 END, name, id LIMIT ?`), eventID, like, like, event.NormalizeCode(q), limit)
+	rows, err := r.db.QueryxContext(ctx, r.db.Rebind(`SELECT `+attendeeCols+attendeeFrom+`
+ WHERE i.event_id = ? AND (LOWER(`+attendeeName+`) LIKE ? ESCAPE '\' OR LOWER(COALESCE(b.name, '')) LIKE ? ESCAPE '\' OR i.checkin_code = ?)
+ ORDER BY CASE WHEN i.status = 'going' THEN 0 ELSE 1 END, 6, i.id LIMIT ?`), eventID, like, like, event.NormalizeCode(q), limit)
 	if err != nil {
 		return nil, fmt.Errorf("find attendees: %w", err)
 	}
@@ -182,7 +187,7 @@ func (r *EventRepo) FindAttendees(ctx context.Context, eventID int64, q string, 
 // Attendees lists every invitation of the event answered Hadir, and every
 // one checked in, by name.
 func (r *EventRepo) Attendees(ctx context.Context, eventID int64) ([]Attendee, error) {
-	rows, err := r.db.QueryxContext(ctx, r.db.Rebind(`SELECT `+attendeeCols+` FROM invitations i JOIN contacts c ON c.id = i.contact_id
+	rows, err := r.db.QueryxContext(ctx, r.db.Rebind(`SELECT `+attendeeCols+attendeeFrom+`
  WHERE i.event_id = ? AND (i.status = 'going' OR i.checked_in_at IS NOT NULL) ORDER BY i.id`), eventID)
 	if err != nil {
 		return nil, fmt.Errorf("attendees: %w", err)
