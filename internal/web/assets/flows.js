@@ -67,9 +67,18 @@
     input.value = "";
     send({ text: text }, text);
   });
+  // Leaving the page ends the try too, so no test contact is left behind
+  // (a closed tab that did not get this far leaves one: Selesai ends it).
+  window.addEventListener("pagehide", function () {
+    if (panel.dataset.turns && navigator.sendBeacon) {
+      navigator.sendBeacon("/dashboard/flows/try/end", JSON.stringify({ try_id: panel.dataset.tryId }));
+    }
+  });
   document.getElementById("try-end").addEventListener("click", function () {
     post("/dashboard/flows/try/end", { try_id: panel.dataset.tryId }).then(function (d) {
       panel.dataset.tryId = d.try_id;
+      delete panel.dataset.turns;
+      seq = 0;
       log.replaceChildren();
       choices.replaceChildren();
       line("bot", panel.dataset.tEnded);
