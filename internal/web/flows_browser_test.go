@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -117,10 +118,9 @@ func TestBrowserFlows(t *testing.T) {
 		}
 		if *screenshots && db.Dialect == store.SQLite {
 			shootDoor(t, ctx, "flows-desktop")
-			if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844), chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS("#flows-check"))); err != nil {
+			if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844)); err != nil {
 				t.Fatal(err)
 			}
-			waitFor(t, ctx, "the diagrams", `document.body.dataset.diagrams === 'done'`)
 			shootDoor(t, ctx, "flows-phone")
 			if err := chromedp.Do(ctx, chromedp.EmulateViewport(1440, 900)); err != nil {
 				t.Fatal(err)
@@ -130,10 +130,27 @@ func TestBrowserFlows(t *testing.T) {
 			t.Fatal(err)
 		}
 		waitFor(t, ctx, "the try to end", `document.getElementById('try').dataset.ended === '1'`)
-		ff.mu.Lock()
-		defer ff.mu.Unlock()
-		if len(ff.ended) != 1 || !strings.HasPrefix(ff.ended[0], "rina.") {
-			t.Errorf("ended tries %v", ff.ended)
+		ended := func() []string {
+			ff.mu.Lock()
+			defer ff.mu.Unlock()
+			return append([]string(nil), ff.ended...)
+		}
+		if e := ended(); len(e) != 1 || !strings.HasPrefix(e[0], "rina.") {
+			t.Errorf("ended tries %v", e)
+		}
+		// A new try, then the page is left: it ends too (a beacon).
+		if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.CSS("#try-text"), "menu\n")); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, ctx, "the new try", `document.getElementById('try').dataset.turns === '1'`)
+		if err := chromedp.Do(ctx, chromedp.Navigate(base+"/dashboard/"), chromedp.WaitVisible(chromedp.CSS("main h1"))); err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; len(ended()) < 2 && i < 100; i++ {
+			time.Sleep(50 * time.Millisecond)
+		}
+		if e := ended(); len(e) != 2 || e[1] == e[0] || !strings.HasPrefix(e[1], "rina.") {
+			t.Errorf("ended tries after leaving the page %v", e)
 		}
 	})
 }
