@@ -377,8 +377,26 @@ func shootDoor(t *testing.T, ctx context.Context, name string) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	// The whole page in one viewport: a full-page capture in tiles can
+	// miss parts repainted meanwhile (the camera's video).
+	size, err := chromedp.Run(ctx, chromedp.Evaluate[[]int64](`[window.innerWidth, window.innerHeight, document.documentElement.scrollHeight]`))
+	if err != nil || len(size) != 3 {
+		t.Fatalf("page size: %v %v", size, err)
+	}
+	var png []byte
+	if size[2] > 8000 { // too tall for one viewport: tiles
+		png, err = chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	} else {
+		if err := chromedp.Do(ctx, chromedp.EmulateViewport(size[0], size[2])); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(300 * time.Millisecond)
+		png, err = chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	}
 	if err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(size[0], size[1])); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {

@@ -91,6 +91,7 @@
         backoff = 1000;
         if (res.ok) show(a, scan);
         showPending(false);
+        if (qInput.value.trim()) search(); // the list shows the new check-in
         flush();
       });
     }).catch(function () {
@@ -150,7 +151,7 @@
             btn.type = "button";
             btn.textContent = T("checkin");
             btn.dataset.code = f.code;
-            btn.addEventListener("click", function () { enqueue(f.code); btn.disabled = true; });
+            btn.addEventListener("click", function () { enqueue(f.code); btn.disabled = true; btn.textContent = T("sending"); });
             li.append(btn);
           }
           found.append(li);
