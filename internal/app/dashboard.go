@@ -3,6 +3,7 @@ package app
 import (
 	"fmt"
 
+	"jejaring/internal/store"
 	"jejaring/internal/umkm"
 	"jejaring/internal/web"
 )
@@ -14,8 +15,12 @@ func (a *App) mountDashboard() error {
 	if err != nil {
 		return fmt.Errorf("region data: %w", err)
 	}
+	biz, events := store.NewBusinessRepo(a.DB), store.NewEventRepo(a.DB)
 	d, err := web.New(web.Options{
-		DB: a.DB, Data: data, Redis: a.Redis, KeyPrefix: a.Config.RedisPrefix + "web:",
+		Staff: a.DB, Audit: a.DB, Contacts: a.DB,
+		Businesses: biz, Directory: biz, Stats: biz,
+		Events: events, Door: events,
+		Data: data, Redis: a.Redis, KeyPrefix: a.Config.RedisPrefix + "web:",
 		TrustedProxies: a.Config.TrustedProxies, Idle: a.Config.WebSessionIdle, Max: a.Config.WebSessionMax,
 		Log:      a.Log.With("component", "dashboard"),
 		Channels: channelsView{a},

@@ -357,20 +357,5 @@ func (r *BusinessRepo) ListBusinesses(ctx context.Context, f umkm.Filter) ([]umk
 // Records anonymized on request still count: their names and numbers are
 // gone, their class, place and sector stay for the statistics.
 func (r *BusinessRepo) BusinessStats(ctx context.Context) (umkm.Stats, error) {
-	var s umkm.Stats
-	if err := r.db.GetContext(ctx, &s.Total, `SELECT COUNT(*) FROM businesses`); err != nil {
-		return s, fmt.Errorf("business stats: %w", err)
-	}
-	if err := r.db.GetContext(ctx, &s.Verified, r.db.Rebind(`SELECT COUNT(*) FROM businesses WHERE verified = ?`), true); err != nil {
-		return s, fmt.Errorf("business stats: %w", err)
-	}
-	for _, g := range []struct {
-		col string
-		out *[]umkm.Count
-	}{{"size_class", &s.BySizeClass}, {"region_code", &s.ByRegion}, {"kbli_section", &s.BySection}} {
-		if err := r.db.SelectContext(ctx, g.out, `SELECT `+g.col+` AS k, COUNT(*) AS n FROM businesses GROUP BY `+g.col+` ORDER BY `+g.col); err != nil {
-			return s, fmt.Errorf("business stats by %s: %w", g.col, err)
-		}
-	}
-	return s, nil
+	return r.businessGroups(ctx) // one grouped pass (dashboard.go)
 }

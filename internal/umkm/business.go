@@ -13,6 +13,8 @@ import (
 const (
 	SourceChat   = "chat"
 	SourceImport = "import"
+	// SourceDashboard: entered by staff in the web dashboard.
+	SourceDashboard = "dashboard"
 )
 
 // Business is one registered business. Nil pointers are figures the owner

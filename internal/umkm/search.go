@@ -12,10 +12,13 @@ type Search struct {
 	KBLISection string
 	Verified    *bool
 	Source      string
-	Since       time.Time // registered on or after
-	Sort        string    // SortRelevance (default with Text), SortNewest, SortName, SortRegNo
-	Limit       int       // at most MaxSearchLimit; 0: DefaultSearchLimit
-	Offset      int
+	// Partners, when set, keeps the businesses whose owner did (true) or
+	// did not (false) agree to be shown to partners (show_to_partners).
+	Partners *bool
+	Since    time.Time // registered on or after
+	Sort     string    // SortRelevance (default with Text), SortNewest, SortName, SortRegNo
+	Limit    int       // at most MaxSearchLimit; 0: DefaultSearchLimit
+	Offset   int
 	// Export lifts the page size to MaxExportRows (Limit is ignored): an
 	// export of the filtered set in one query.
 	Export bool

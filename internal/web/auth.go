@@ -75,7 +75,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	u, err := s.opt.DB.CheckStaffPassword(ctx, username, password)
+	u, err := s.opt.Staff.CheckStaffPassword(ctx, username, password)
 	if errors.Is(err, store.ErrBadLogin) {
 		_ = s.audit(ctx, actor, AuditLoginFailed, "staff_user", username, map[string]string{"ip": ip})
 		again(http.StatusUnauthorized, t(lang, "login.bad"))

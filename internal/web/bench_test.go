@@ -76,7 +76,7 @@ func BenchmarkPages(b *testing.B) {
 			}
 			seed(b, db, data, 20_000)
 			rdb, prefix := sessiontest.Real(b)
-			s, err := web.New(web.Options{DB: db, Data: data, Redis: rdb, KeyPrefix: prefix, Idle: 30 * time.Minute, Max: 12 * time.Hour})
+			s, err := web.New(storeOptions(db, web.Options{Data: data, Redis: rdb, KeyPrefix: prefix, Idle: 30 * time.Minute, Max: 12 * time.Hour}))
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -90,6 +90,10 @@ func BenchmarkPages(b *testing.B) {
 				{"directory-filtered", "/dashboard/businesses?size=kecil&verified=yes&sort=name&page=3"},
 				{"search-typo", "/dashboard/businesses?q=" + url.QueryEscape("kripik sanjay")},
 				{"search-phone", "/dashboard/businesses?q=0812000123"},
+				{"search-owner", "/dashboard/businesses?q=" + url.QueryEscape("rosmawati chaniago")},
+				{"search-short-word", "/dashboard/businesses?q=toko"},
+				{"directory-all-filters", "/dashboard/businesses?source=import&partners=no&since=2026-01-01&verified=no&sort=reg_no&page=2"},
+				{"chart-csv", "/dashboard/charts/region.csv"},
 				{"business", "/dashboard/businesses/4321"},
 				{"export-csv", "/dashboard/businesses/export?kecamatan=13.01.07"},
 			} {

@@ -60,6 +60,7 @@ func TestBrowser(t *testing.T) {
 		h := newHarness(t, db)
 		b := h.business("Keripik Sanjai Amak", "1301014506900001")
 		h.business("Rendang Uni Ros", "1301014506900002")
+		fig := h.seedFigures() // charts, events and consents for the screenshots
 		ctx := browser(t)
 		base := h.srv.URL
 		// submit sends the form of sel and waits for the next page: the
@@ -154,8 +155,14 @@ func TestBrowser(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !strings.Contains(history, "Diubah") || !strings.Contains(history, "Keripik Sanjai Amak Jaya") || !strings.Contains(history, "50000000") {
-			t.Errorf("history after the edit: %q", history)
+		// Read as words: the field's name, the old value and the new.
+		for _, want := range []string{"Diubah", "admin (petugas)", "Nama usaha: Keripik Sanjai Amak", "Keripik Sanjai Amak Jaya", "Modal (Rp): –", "Rp50.000.000", "WIB"} {
+			if !strings.Contains(history, want) {
+				t.Errorf("history after the edit lacks %q: %q", want, history)
+			}
+		}
+		if strings.Contains(history, "{") {
+			t.Errorf("history shows JSON: %q", history)
 		}
 
 		// The export the page links to masks the NIK.
@@ -167,7 +174,7 @@ func TestBrowser(t *testing.T) {
 			t.Errorf("export from the browser: %q", csv)
 		}
 		if *screenshots && db.Dialect == store.SQLite {
-			shoot(t, ctx, base, b.path)
+			shoot(t, ctx, base, fig.bizByContact[fig.contacts[0]].path)
 		}
 		// A viewer sees no edit link, and the server refuses the form.
 		if err := chromedp.Do(ctx, chromedp.Navigate(base+"/dashboard/me")); err != nil {
@@ -196,6 +203,28 @@ func TestBrowser(t *testing.T) {
 		}
 		if text := mainText(); strings.Contains(text, "Ubah data") || !strings.Contains(text, "1301********0001") {
 			t.Errorf("viewer's business page: %q", text)
+		}
+		// Nor can the viewer open the form or send it from the browser.
+		if err := chromedp.Do(ctx, chromedp.Navigate(base+b.path+"/edit"), chromedp.WaitVisible(chromedp.CSS("main h1"))); err != nil {
+			t.Fatal(err)
+		}
+		if text := mainText(); !strings.Contains(text, "bukan untuk peran") {
+			t.Errorf("viewer's edit form: %q", text)
+		}
+		code, err := chromedp.Run(ctx, chromedp.Evaluate[float64](`fetch('`+b.path+`/edit', {method: 'POST', headers: {'Content-Type': 'application/x-www-form-urlencoded'}, body: 'name=Diubah+Tamu&owner_name=Siti'}).then(r => r.status)`, chromedp.EvalAwaitPromise))
+		if err != nil || code != http.StatusForbidden {
+			t.Errorf("viewer's edit POST from the browser: %v %v", code, err)
+		}
+		if got, err := store.NewBusinessRepo(db).GetBusiness(context.Background(), b.id); err != nil || got.Name != "Keripik Sanjai Amak Jaya" {
+			t.Errorf("after the viewer's POST: %q %v", got.Name, err)
+		}
+		// The keyboard's first stop is the skip link, with a visible focus ring.
+		if err := chromedp.Do(ctx, chromedp.Navigate(base+"/dashboard/businesses"), chromedp.WaitVisible(chromedp.CSS("#q")), chromedp.KeyEvent("\t")); err != nil {
+			t.Fatal(err)
+		}
+		focus, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.activeElement.className + "|" + getComputedStyle(document.activeElement).outlineStyle`))
+		if err != nil || focus != "skip|solid" {
+			t.Errorf("first Tab: %q %v", focus, err)
 		}
 	})
 }

@@ -5,8 +5,11 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
+	"jejaring/internal/contact"
+	"jejaring/internal/event"
 	"jejaring/internal/idn"
 	"jejaring/internal/store"
 	"jejaring/internal/umkm"
@@ -14,18 +17,28 @@ import (
 
 type field struct{ Label, Value string }
 
-type historyRow struct{ When, Who, Action, Details string }
+type consentRow struct{ When, Purpose, Answer, Notice, Channel string }
 
-type consentRow struct{ When, Purpose, Answer, Notice string }
+// eventRow is one invitation on the business page: the event, the
+// answer (with party size and wishes), and whether they came.
+type eventRow struct {
+	Title, When, Answer, Answered, Attended string
+	Past, Cancelled                         bool
+}
 
-type eventRow struct{ Title, When, Status string }
+// contactInfo is the chat contact, masked: the channel, the name the
+// platform gives, the account or phone with its middle hidden.
+type contactInfo struct {
+	Channel, Name, Account, Phone, LastSeen string
+	Stopped, Blocked                        bool
+}
 
 type bizData struct {
 	B        umkm.Business
 	Fields   []field
 	Full     bool
 	Consents []consentRow
-	Contact  string
+	Contact  *contactInfo
 	Events   []eventRow
 	History  []historyRow
 	Reason   string
@@ -37,7 +50,7 @@ func (s *Server) loadBusiness(w http.ResponseWriter, r *http.Request, u store.St
 		s.fail(w, r, u, http.StatusNotFound, "err.notfound")
 		return nil, false
 	}
-	b, err := s.biz.GetBusiness(r.Context(), id)
+	b, err := s.opt.Businesses.GetBusiness(r.Context(), id)
 	if errors.Is(err, umkm.ErrNotFound) || err == nil && b.DeletedAt != nil {
 		s.fail(w, r, u, http.StatusNotFound, "err.notfound")
 		return nil, false
@@ -102,7 +115,7 @@ func (s *Server) renderBusiness(w http.ResponseWriter, r *http.Request, u store.
 		if p == nil {
 			return ""
 		}
-		return "Rp " + thousands(*p)
+		return idn.Rupiah(*p)
 	}
 	yes := t(lang, "dir.no")
 	if b.Verified {
@@ -116,77 +129,58 @@ func (s *Server) renderBusiness(w http.ResponseWriter, r *http.Request, u store.
 		{t(lang, "f.address"), b.Address}, {t(lang, "f.year_started"), num(b.YearStarted)}, {t(lang, "f.workers"), num(b.Workers)},
 		{t(lang, "f.capital"), money(b.Capital)}, {t(lang, "f.annual_sales"), money(b.AnnualSales)},
 		{t(lang, "f.size_class"), sizeLabel(lang, string(b.SizeClass))}, {t(lang, "f.verified"), yes},
-		{t(lang, "f.source"), b.Source}, {t(lang, "f.tags"), b.Tags},
+		{t(lang, "f.source"), sourceLabel(b.Source, lang)}, {t(lang, "f.tags"), b.Tags},
 		{t(lang, "f.created_at"), b.CreatedAt.In(s.location).Format("02-01-2006 15:04") + " WIB"},
 	}
 	if b.ContactID != nil {
-		if c, err := s.opt.DB.ContactByID(ctx, *b.ContactID); err == nil {
-			d.Contact = c.Channel + " · " + c.DisplayName
-			cs, err := s.opt.DB.ConsentsOf(ctx, c.ID)
+		c, err := s.opt.Contacts.ContactByID(ctx, *b.ContactID)
+		if err != nil && !errors.Is(err, contact.ErrNotFound) {
+			s.serverError(w, r, u, err)
+			return
+		}
+		if err == nil {
+			d.Contact = s.contactRow(c, lang)
+			cs, err := s.opt.Contacts.ConsentsOf(ctx, c.ID)
 			if err != nil {
 				s.serverError(w, r, u, err)
 				return
 			}
 			for _, x := range cs {
-				ans := t(lang, "dir.no")
+				ans := t(lang, "consent.no")
 				if x.Granted {
-					ans = t(lang, "dir.yes")
+					ans = t(lang, "consent.yes")
 				}
-				d.Consents = append(d.Consents, consentRow{x.CreatedAt.In(s.location).Format("02-01-2006 15:04"), x.Purpose, ans, x.NoticeVersion})
+				d.Consents = append(d.Consents, consentRow{x.CreatedAt.In(s.location).Format("02-01-2006 15:04") + " WIB", purposeLabel(x.Purpose, lang), ans, x.NoticeVersion, channelLabel(x.Channel)})
 			}
-			invs, err := s.events.MyInvitations(ctx, c.ID, s.opt.Now())
+			invs, err := s.opt.Events.InvitationsOf(ctx, c.ID)
 			if err != nil {
 				s.serverError(w, r, u, err)
 				return
 			}
 			for _, inv := range invs {
-				d.Events = append(d.Events, eventRow{inv.Event.Title, inv.Event.StartsAt.In(s.location).Format("02-01-2006 15:04"), string(inv.Invitation.Status)})
+				d.Events = append(d.Events, s.eventRow(inv, lang))
 			}
 		}
 	}
-	log, err := s.opt.DB.AuditFor(ctx, "business", strconv.FormatInt(b.ID, 10))
+	log, err := s.opt.Audit.AuditFor(ctx, "business", strconv.FormatInt(b.ID, 10))
 	if err != nil {
 		s.serverError(w, r, u, err)
 		return
 	}
-	for i := len(log) - 1; i >= 0; i-- {
-		e := log[i]
-		action := t(lang, "act."+e.Action)
-		if action == "" {
-			action = e.Action
-		}
-		d.History = append(d.History, historyRow{e.At.In(s.location).Format("02-01-2006 15:04"), e.Actor, action, e.Details})
-	}
+	d.History = s.history(log, lang)
 	s.render(w, r, &u, code, "business", "biz.data", page{Data: d, Error: errText})
-}
-
-// thousands writes 1500000 as 1.500.000, the Indonesian way.
-func thousands(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte('.')
-		}
-		b.WriteRune(r)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
 }
 
 // editData is the edit form: the values as typed and the errors by field.
 type editData struct {
-	ID        int64
-	RegNo     string
-	V         map[string]string
-	Errs      map[string]string
-	Verified  bool
-	Kecamatan []option
-	Sectors   []option
+	ID           int64
+	RegNo        string
+	Action, Back string // where the form posts, where Cancel leads
+	V            map[string]string
+	Errs         map[string]string
+	Verified     bool
+	Kecamatan    []option
+	Sectors      []option
 }
 
 // editFields are the fields staff may change here (NIK, consents, the
@@ -218,18 +212,30 @@ func (s *Server) editPage(w http.ResponseWriter, r *http.Request, u store.StaffU
 	if !ok {
 		return
 	}
+	// The form holds the owner's phone in full, to change it: the view
+	// is audited like the reveal (the NIK is not on the form).
+	details := map[string]any{"reg_no": b.RegNo, "view": "edit", "fields": []string{"owner_phone"}}
+	if err := s.audit(r.Context(), u, store.AuditDataView, "business", strconv.FormatInt(b.ID, 10), details); err != nil {
+		s.serverError(w, r, u, err)
+		return
+	}
 	s.renderEdit(w, r, u, b, formOf(b), b.Verified, nil, http.StatusOK)
 }
 
 func (s *Server) renderEdit(w http.ResponseWriter, r *http.Request, u store.StaffUser, b *umkm.Business, v map[string]string, verified bool, errs map[string]string, code int) {
 	lang := langOf(w, r)
 	d := editData{ID: b.ID, RegNo: b.RegNo, V: v, Errs: errs, Verified: verified}
+	d.Action, d.Back = "/dashboard/businesses/"+strconv.FormatInt(b.ID, 10)+"/edit", "/dashboard/businesses/"+strconv.FormatInt(b.ID, 10)
+	title := "biz.edit"
+	if b.ID == 0 {
+		d.Action, d.Back, d.RegNo, title = "/dashboard/businesses/new", "/dashboard/businesses", t(lang, "nav.directory"), "biz.new"
+	}
 	d.Kecamatan, _, d.Sectors, _, _ = s.options(lang)
 	p := page{Data: d}
 	if len(errs) > 0 {
 		p.Error = t(lang, "biz.fix")
 	}
-	s.render(w, r, &u, code, "edit", "biz.edit", p)
+	s.render(w, r, &u, code, "edit", title, p)
 }
 
 // edit saves the form with the chat's rules: the same parsers for money
@@ -243,17 +249,122 @@ func (s *Server) edit(w http.ResponseWriter, r *http.Request, u store.StaffUser)
 	}
 	lang := langOf(w, r)
 	now := s.opt.Now()
+	nb, v, verified, errs := s.readBusinessForm(r, lang, *b, now)
+	if len(errs) > 0 {
+		s.renderEdit(w, r, u, b, v, verified, errs, http.StatusUnprocessableEntity)
+		return
+	}
+	nb.Classify()
+	changes, err := s.opt.Businesses.UpdateBusiness(r.Context(), &nb, store.ActorStaff(u.Username), now)
+	var dup *umkm.DuplicateError
+	if errors.As(err, &dup) {
+		errs["nib"] = page{Lang: lang}.T("f.nib") + ": " + dup.Existing.RegNo
+		s.renderEdit(w, r, u, b, v, verified, errs, http.StatusConflict)
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, u, err)
+		return
+	}
+	ok2 := "biz.saved"
+	if len(changes) == 0 {
+		ok2 = "biz.nochange"
+	}
+	http.Redirect(w, r, "/dashboard/businesses/"+strconv.FormatInt(b.ID, 10)+"?ok="+ok2, http.StatusSeeOther)
+}
+
+// idnErr is the message of an idn.Error in lang, or the fallback.
+func idnErr(err error, lang, id, en string) string {
+	var ie *idn.Error
+	if errors.As(err, &ie) {
+		if lang == langEN {
+			return ie.EN
+		}
+		return ie.ID
+	}
+	if lang == langEN {
+		return en
+	}
+	return id
+}
+
+func (s *Server) contactRow(c contact.Contact, lang string) *contactInfo {
+	account := idn.MaskID(c.ExternalID) // a Telegram id, a web chat session
+	if c.Channel == "whatsapp" {
+		account = idn.MaskPhone(c.ExternalID)
+	}
+	ci := &contactInfo{Channel: channelLabel(c.Channel), Name: c.DisplayName, Account: account,
+		Phone: idn.MaskPhone(c.VerifiedPhone()), Stopped: c.Stopped, Blocked: c.Blocked}
+	if !c.LastSeen.IsZero() {
+		ci.LastSeen = c.LastSeen.In(s.location).Format("02-01-2006 15:04") + " WIB"
+	}
+	return ci
+}
+
+func channelLabel(ch string) string {
+	switch ch {
+	case "whatsapp":
+		return "WhatsApp"
+	case "telegram":
+		return "Telegram"
+	case "webchat":
+		return "Web chat"
+	}
+	return ch
+}
+
+func purposeLabel(p, lang string) string {
+	if l := t(lang, "purpose."+p); l != "" {
+		return l
+	}
+	return p
+}
+
+func (s *Server) eventRow(inv store.MyInvitation, lang string) eventRow {
+	now := s.opt.Now()
+	e, i := inv.Event, inv.Invitation
+	row := eventRow{Title: e.Title, When: e.StartsAt.In(s.location).Format("02-01-2006 15:04") + " WIB",
+		Past: !e.EndsAt.After(now), Cancelled: e.Status == event.Cancelled, Answer: t(lang, "rsvp."+string(i.Status))}
+	if row.Answer == "" {
+		row.Answer = string(i.Status)
+	}
+	if i.Status == event.Going && i.PartySize > 1 {
+		row.Answer += " · " + page{Lang: lang}.Tf("rsvp.party", i.PartySize)
+	}
+	if len(i.Needs) > 0 {
+		row.Answer += " · " + t(lang, "rsvp.needs") + ": " + strings.Join(i.Needs, ", ")
+	}
+	if !i.AnsweredAt.IsZero() {
+		row.Answered = i.AnsweredAt.In(s.location).Format("02-01-2006 15:04") + " WIB"
+	}
+	switch {
+	case !i.CheckedInAt.IsZero():
+		row.Attended = t(lang, "rsvp.came") + " " + i.CheckedInAt.In(s.location).Format("15:04") + " WIB"
+	case row.Cancelled:
+		row.Attended = t(lang, "rsvp.cancelled")
+	case row.Past:
+		row.Attended = t(lang, "rsvp.notcame")
+	default:
+		row.Attended = t(lang, "rsvp.upcoming")
+	}
+	return row
+}
+
+// readBusinessForm reads the edit (or new) form over base with the chat's
+// rules: the same parsers for money ("50 juta") and numbers, and
+// umkm.Business.Validate against the region. errs are by field.
+func (s *Server) readBusinessForm(r *http.Request, lang string, base umkm.Business, now time.Time) (umkm.Business, map[string]string, bool, map[string]string) {
 	v := map[string]string{}
 	for _, f := range editFields {
 		v[f] = idn.CleanText(strings.TrimSpace(r.PostFormValue(f)))
 	}
 	verified := r.PostFormValue("verified") == "on"
 	errs := map[string]string{}
-	nb := *b
+	nb := base
 	nb.Name, nb.OwnerName, nb.OwnerPhone, nb.NIB, nb.Products = v["name"], v["owner_name"], v["owner_phone"], v["nib"], v["products"]
 	nb.KBLISection, nb.RegionCode, nb.Village, nb.Address, nb.Tags = v["kbli_section"], v["region_code"], v["village"], v["address"], v["tags"]
 	nb.Verified = verified
-	if nb.KBLISection != b.KBLISection {
+	if nb.KBLISection != base.KBLISection {
 		nb.KBLICode, nb.KBLIVersion = "", "" // a new section drops the old code
 	}
 	intField := func(name string) *int {
@@ -289,40 +400,43 @@ func (s *Server) edit(w http.ResponseWriter, r *http.Request, u store.StaffUser)
 			}
 		}
 	}
+	return nb, v, verified, errs
+}
+
+// newPage is the form for a business staff enter themselves (from a paper
+// form or a visit): the edit form, empty.
+func (s *Server) newPage(w http.ResponseWriter, r *http.Request, u store.StaffUser) {
+	s.renderEdit(w, r, u, &umkm.Business{}, map[string]string{}, false, nil, http.StatusOK)
+}
+
+// create registers the form's business with the same rules as the edit
+// and the chat, source "dashboard", its registration number from the
+// region's counter and its business.create audit entry in one
+// transaction (store's RegisterBusiness).
+func (s *Server) create(w http.ResponseWriter, r *http.Request, u store.StaffUser) {
+	lang := langOf(w, r)
+	now := s.opt.Now()
+	empty := &umkm.Business{}
+	nb, v, verified, errs := s.readBusinessForm(r, lang, umkm.Business{Source: umkm.SourceDashboard}, now)
 	if len(errs) > 0 {
-		s.renderEdit(w, r, u, b, v, verified, errs, http.StatusUnprocessableEntity)
+		s.renderEdit(w, r, u, empty, v, verified, errs, http.StatusUnprocessableEntity)
 		return
 	}
 	nb.Classify()
-	changes, err := s.biz.UpdateBusiness(r.Context(), &nb, store.ActorStaff(u.Username), now)
+	err := s.opt.Businesses.RegisterBusiness(r.Context(), &nb, s.opt.Data.Region.Prefix, store.ActorStaff(u.Username), now)
 	var dup *umkm.DuplicateError
 	if errors.As(err, &dup) {
-		errs["nib"] = page{Lang: lang}.T("f.nib") + ": " + dup.Existing.RegNo
-		s.renderEdit(w, r, u, b, v, verified, errs, http.StatusConflict)
+		field := "owner_phone"
+		if dup.By == "nib" {
+			field = "nib"
+		}
+		errs[field] = t(lang, "biz.duplicate") + " " + dup.Existing.RegNo
+		s.renderEdit(w, r, u, empty, v, verified, errs, http.StatusConflict)
 		return
 	}
 	if err != nil {
 		s.serverError(w, r, u, err)
 		return
 	}
-	ok2 := "biz.saved"
-	if len(changes) == 0 {
-		ok2 = "biz.nochange"
-	}
-	http.Redirect(w, r, "/dashboard/businesses/"+strconv.FormatInt(b.ID, 10)+"?ok="+ok2, http.StatusSeeOther)
-}
-
-// idnErr is the message of an idn.Error in lang, or the fallback.
-func idnErr(err error, lang, id, en string) string {
-	var ie *idn.Error
-	if errors.As(err, &ie) {
-		if lang == langEN {
-			return ie.EN
-		}
-		return ie.ID
-	}
-	if lang == langEN {
-		return en
-	}
-	return id
+	http.Redirect(w, r, "/dashboard/businesses/"+strconv.FormatInt(nb.ID, 10)+"?ok=biz.created", http.StatusSeeOther)
 }

@@ -30,8 +30,8 @@ func harnessWith(t *testing.T, db *store.DB, set func(*web.Options)) *harness {
 		t.Fatal(err)
 	}
 	h := &harness{t: t, db: db, now: t0}
-	opt := web.Options{DB: db, Data: data, Redis: rdb, KeyPrefix: prefix, Idle: 30 * time.Minute, Max: 12 * time.Hour,
-		Now: func() time.Time { h.mu.Lock(); defer h.mu.Unlock(); return h.now }}
+	opt := storeOptions(db, web.Options{Data: data, Redis: rdb, KeyPrefix: prefix, Idle: 30 * time.Minute, Max: 12 * time.Hour,
+		Now: func() time.Time { h.mu.Lock(); defer h.mu.Unlock(); return h.now }})
 	set(&opt)
 	s, err := web.New(opt)
 	if err != nil {

@@ -17,6 +17,7 @@ import (
 	"jejaring/internal/event"
 	"jejaring/internal/idn"
 	"jejaring/internal/store"
+	"jejaring/internal/umkm/sheet"
 )
 
 // DoorStore is what the check-in pages need of the events: the same
@@ -32,11 +33,15 @@ type DoorStore interface {
 	AttendanceByRegion(ctx context.Context, eventID int64) ([]store.RegionAttendance, error)
 }
 
-func (s *Server) door() DoorStore {
+func (s *Server) door() DoorStore { return s.opt.Door }
+
+// noDoor answers the check-in pages of a dashboard without a DoorStore.
+func (s *Server) noDoor(w http.ResponseWriter, r *http.Request, u store.StaffUser) bool {
 	if s.opt.Door != nil {
-		return s.opt.Door
+		return false
 	}
-	return s.events
+	s.fail(w, r, u, http.StatusNotFound, "err.notfound")
+	return true
 }
 
 // doorEvent is one event in the check-in list.
@@ -49,6 +54,9 @@ type doorEvent struct {
 // checkinList lists the events one can check people in to: open ones not
 // ended more than a month ago, soonest first.
 func (s *Server) checkinList(w http.ResponseWriter, r *http.Request, u store.StaffUser) {
+	if s.noDoor(w, r, u) {
+		return
+	}
 	lang := langOf(w, r)
 	evs, err := s.door().ListEvents(r.Context(), store.EventFilter{From: s.opt.Now().AddDate(0, -1, 0), Statuses: []event.Status{event.Published, event.Changed}, Limit: 100})
 	if err != nil {
@@ -73,6 +81,9 @@ func (s *Server) eventWhen(ev *event.Event, lang string) string {
 
 // doorEventOf loads the event in the path, or answers 404.
 func (s *Server) doorEventOf(w http.ResponseWriter, r *http.Request, u store.StaffUser) (*event.Event, bool) {
+	if s.noDoor(w, r, u) {
+		return nil, false
+	}
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	var ev *event.Event
 	if err == nil {
@@ -304,7 +315,7 @@ func (s *Server) checkinAttendance(w http.ResponseWriter, r *http.Request, u sto
 	if r.URL.Query().Get("csv") == "regions" {
 		recs := [][]string{{t(lang, "dir.kecamatan"), t(lang, "door.going"), t(lang, "door.seats"), t(lang, "door.came"), t(lang, "door.people"), t(lang, "door.noshow")}}
 		row := func(name string, x store.RegionAttendance) {
-			recs = append(recs, []string{neutralise(name), strconv.Itoa(x.Going), strconv.Itoa(x.Seats), strconv.Itoa(x.CheckedIn), strconv.Itoa(x.People), strconv.Itoa(x.NoShow)})
+			recs = append(recs, []string{sheet.CSVText(name), strconv.Itoa(x.Going), strconv.Itoa(x.Seats), strconv.Itoa(x.CheckedIn), strconv.Itoa(x.People), strconv.Itoa(x.NoShow)})
 		}
 		for _, x := range d.Regions {
 			row(x.Name, x.RegionAttendance)
@@ -330,7 +341,7 @@ func (s *Server) attendeesCSV(w http.ResponseWriter, r *http.Request, u store.St
 		if !a.CheckedInAt.IsZero() {
 			at = a.CheckedInAt.In(s.location).Format("2006-01-02 15:04") + " WIB"
 		}
-		recs = append(recs, []string{neutralise(a.Name), neutralise(a.Business), s.kecamatanName(a.RegionCode, lang), a.Code,
+		recs = append(recs, []string{sheet.CSVText(a.Name), sheet.CSVText(a.Business), s.kecamatanName(a.RegionCode, lang), a.Code,
 			event.AnswerLabel(a.Status, lang), strconv.Itoa(max(a.PartySize, 1)), at})
 	}
 	writeDoorCSV(w, fmt.Sprintf("kehadiran-acara-%d-peserta.csv", ev.ID), recs)

@@ -43,7 +43,7 @@ func BenchmarkCheckin(b *testing.B) {
 				}
 			}
 			rdb, prefix := sessiontest.Real(b)
-			s, err := web.New(web.Options{DB: db, Data: data, Redis: rdb, KeyPrefix: prefix, Idle: 30 * time.Minute, Max: 12 * time.Hour})
+			s, err := web.New(storeOptions(db, web.Options{Data: data, Redis: rdb, KeyPrefix: prefix, Idle: 30 * time.Minute, Max: 12 * time.Hour}))
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -16,12 +16,14 @@ import (
 // again and to build the paging and export links.
 type dirForm struct {
 	Q, Kecamatan, Size, Sector, Verified, Source, Since, Sort string
+	Partners                                                  string // "yes", "no" or "" (consent to be shown to partners)
 	Page                                                      int
 }
 
 func readDirForm(v url.Values) dirForm {
 	f := dirForm{Q: strings.TrimSpace(v.Get("q")), Kecamatan: v.Get("kecamatan"), Size: v.Get("size"), Sector: v.Get("sector"),
 		Verified: v.Get("verified"), Source: v.Get("source"), Since: v.Get("since"), Sort: v.Get("sort")}
+	f.Partners = v.Get("partners")
 	f.Page, _ = strconv.Atoi(v.Get("page"))
 	f.Page = max(f.Page, 1)
 	return f
@@ -31,7 +33,7 @@ func readDirForm(v url.Values) dirForm {
 func (f dirForm) query() url.Values {
 	v := url.Values{}
 	for k, s := range map[string]string{"q": f.Q, "kecamatan": f.Kecamatan, "size": f.Size, "sector": f.Sector,
-		"verified": f.Verified, "source": f.Source, "since": f.Since, "sort": f.Sort} {
+		"verified": f.Verified, "source": f.Source, "since": f.Since, "sort": f.Sort, "partners": f.Partners} {
 		if s != "" {
 			v.Set(k, s)
 		}
@@ -67,6 +69,12 @@ func (s *Server) search(f dirForm, limit int) umkm.Search {
 	case "no":
 		q.Verified = new(false)
 	}
+	switch f.Partners {
+	case "yes":
+		q.Partners = new(true)
+	case "no":
+		q.Partners = new(false)
+	}
 	if d, err := time.ParseInLocation("2006-01-02", f.Since, s.location); err == nil {
 		q.Since = d
 	}
@@ -91,13 +99,14 @@ func (s *Server) row(b umkm.Business, lang string) row {
 }
 
 type dirData struct {
-	Form                          dirForm
-	Rows                          []row
-	Total                         int
-	Kecamatan, Sizes, Sectors     []option
-	Sorts, Sources                []option
-	PrevURL, NextURL, ExportQuery string
-	From, To                      int
+	Form                      dirForm
+	Rows                      []row
+	Total                     int
+	Kecamatan, Sizes, Sectors []option
+	Sorts, Sources            []option
+	PrevURL, NextURL          string
+	ExportURL, ExportXLSXURL  string // the filtered set, as the form has it
+	From, To                  int
 }
 
 const dirPageSize = 25
@@ -115,14 +124,16 @@ func (s *Server) options(lang string) (kec, sizes, sectors, sorts, sources []opt
 	for _, so := range []string{umkm.SortRelevance, umkm.SortNewest, umkm.SortOldest, umkm.SortName, umkm.SortRegNo} {
 		sorts = append(sorts, option{so, t(lang, "sort."+so)})
 	}
-	sources = []option{{umkm.SourceChat, "chat"}, {umkm.SourceImport, "import"}}
+	for _, src := range []string{umkm.SourceImport, umkm.SourceChat, umkm.SourceDashboard} {
+		sources = append(sources, option{src, sourceLabel(src, lang)})
+	}
 	return
 }
 
 func (s *Server) directory(w http.ResponseWriter, r *http.Request, u store.StaffUser) {
 	lang := langOf(w, r)
 	f := readDirForm(r.URL.Query())
-	res, err := s.biz.SearchBusinesses(r.Context(), s.search(f, dirPageSize))
+	res, err := s.opt.Directory.SearchBusinesses(r.Context(), s.search(f, dirPageSize))
 	if err != nil {
 		s.serverError(w, r, u, err)
 		return
@@ -133,7 +144,12 @@ func (s *Server) directory(w http.ResponseWriter, r *http.Request, u store.Staff
 		d.Rows = append(d.Rows, s.row(b, lang))
 	}
 	q := f.query()
-	d.ExportQuery = q.Encode()
+	// Whole URLs: html/template would escape a bare query in an href
+	// (= and & as %3d and %26), and the export would lose the filters.
+	d.ExportURL = "/dashboard/businesses/export?" + q.Encode()
+	qx := f.query()
+	qx.Set("format", "xlsx")
+	d.ExportXLSXURL = "/dashboard/businesses/export?" + qx.Encode()
 	if len(d.Rows) > 0 {
 		d.From = (f.Page-1)*dirPageSize + 1
 		d.To = d.From + len(d.Rows) - 1

@@ -32,6 +32,7 @@
 // Mermaid diagrams, the try-it chat. Their libraries are vendored from npm
 // (assets/vendor/). Typed codes and name search still work as plain forms.
 //
-// The package calls store and domain methods only; it has no SQL of its
-// own.
+// The package has no SQL of its own and does not hold a *store.DB: each
+// page depends on a narrow interface declared here (stores.go), and
+// internal/app passes the store's types in Options.
 package web

@@ -2,13 +2,13 @@ package web
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
 	"net/http"
 	"strings"
 
 	"jejaring/internal/store"
 	"jejaring/internal/umkm"
+	"jejaring/internal/umkm/sheet"
 )
 
 // chart is one figure of the home page: bars, and the same numbers as a
@@ -43,8 +43,11 @@ func (c *chart) add(label string, n, ref int) {
 
 type homeData struct {
 	Total, Verified int
-	Office          []officeTile
-	Charts          []chart
+	// Held is the number of events held; Attendees of the Live (not
+	// erased) businesses attended at least one.
+	Held, Attendees, Live int
+	Office                []officeTile
+	Charts                []chart
 }
 
 type officeTile struct {
@@ -52,11 +55,15 @@ type officeTile struct {
 	Total int
 }
 
-// homeWeeks is how many weeks the "new per week" chart shows.
-const homeWeeks = 12
+// homeWeeks is how many weeks the "new per week" chart shows, homeEvents
+// how many of the latest events held the events chart shows.
+const (
+	homeWeeks  = 12
+	homeEvents = 8
+)
 
 func (s *Server) charts(ctx context.Context, lang string) (homeData, error) {
-	st, err := s.biz.BusinessStats(ctx)
+	st, err := s.opt.Stats.BusinessStats(ctx)
 	if err != nil {
 		return homeData{}, err
 	}
@@ -101,7 +108,7 @@ func (s *Server) charts(ctx context.Context, lang string) (homeData, error) {
 	}
 
 	now := s.opt.Now()
-	weeks, err := s.biz.BusinessesPerWeek(ctx, now.AddDate(0, 0, -7*(homeWeeks-1)), now)
+	weeks, err := s.opt.Stats.BusinessesPerWeek(ctx, now.AddDate(0, 0, -7*(homeWeeks-1)), now)
 	if err != nil {
 		return homeData{}, err
 	}
@@ -109,9 +116,30 @@ func (s *Server) charts(ctx context.Context, lang string) (homeData, error) {
 	for _, w := range weeks {
 		perWeek.add(w.Start.Format("02-01-2006"), w.Count, 0)
 	}
-	d.Charts = []chart{vs, size, region, sector, perWeek}
+	verified := chart{Name: "verified", Title: t(lang, "home.verifiedshare")}
+	verified.add(t(lang, "home.isverified"), st.Verified, 0)
+	verified.add(t(lang, "home.notverified"), st.Total-st.Verified, 0)
+
+	ev, err := s.opt.Events.EventFigures(ctx, now)
+	if err != nil {
+		return homeData{}, err
+	}
+	d.Held, d.Attendees, d.Live = len(ev.Held), ev.Attendees, ev.Businesses
+	events := chart{Name: "events", Title: t(lang, "home.events"), RefCol: t(lang, "col.invited")}
+	for _, h := range ev.Held[max(0, len(ev.Held)-homeEvents):] {
+		events.add(h.Title+" ("+h.StartsAt.In(s.location).Format("02-01-2006")+")", h.Attended, h.Invited)
+	}
+	attended := chart{Name: "attended", Title: t(lang, "home.attended")}
+	attended.add(t(lang, "home.cameonce"), ev.Attendees, 0)
+	attended.add(t(lang, "home.nevercame"), ev.Businesses-ev.Attendees, 0)
+
+	d.Charts = []chart{vs, size, region, sector, perWeek, verified, events, attended}
 	for i := range d.Charts {
-		d.Charts[i].ColWhat, d.Charts[i].ColCount, d.Charts[i].CSVLabel = t(lang, "col.what"), t(lang, "col.count"), t(lang, "home.csv")
+		c := &d.Charts[i]
+		c.ColWhat, c.ColCount, c.CSVLabel = t(lang, "col.what"), t(lang, "col.count"), t(lang, "home.csv")
+		if c.Name == "events" {
+			c.ColCount = t(lang, "col.attended")
+		}
 	}
 	return d, nil
 }
@@ -162,22 +190,22 @@ func (s *Server) chartCSV(w http.ResponseWriter, r *http.Request, u store.StaffU
 		if c.Name != name {
 			continue
 		}
+		table := sheet.Table{Name: c.Name, Header: []string{c.ColWhat, c.ColCount}}
+		if c.RefCol != "" {
+			table.Header = append(table.Header, c.RefCol)
+		}
+		for _, row := range c.Rows {
+			rec := []any{row.Label, row.N}
+			if c.RefCol != "" {
+				rec = append(rec, row.Ref)
+			}
+			table.Rows = append(table.Rows, rec)
+		}
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="jejaring-%s.csv"`, c.Name))
-		cw := csv.NewWriter(w)
-		head := []string{t(lang, "col.what"), t(lang, "col.count")}
-		if c.RefCol != "" {
-			head = append(head, c.RefCol)
+		if err := sheet.WriteCSV(w, table); err != nil {
+			s.opt.Log.Error("dashboard: chart csv", "chart", c.Name, "err", err)
 		}
-		_ = cw.Write(head)
-		for _, row := range c.Rows {
-			rec := []string{neutralise(row.Label), fmt.Sprint(row.N)}
-			if c.RefCol != "" {
-				rec = append(rec, fmt.Sprint(row.Ref))
-			}
-			_ = cw.Write(rec)
-		}
-		cw.Flush()
 		return
 	}
 	s.fail(w, r, u, http.StatusNotFound, "err.notfound")

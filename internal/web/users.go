@@ -25,7 +25,7 @@ func (s *Server) users(w http.ResponseWriter, r *http.Request, u store.StaffUser
 }
 
 func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, u store.StaffUser, code int, flash, errText string) {
-	us, err := s.opt.DB.ListStaff(r.Context())
+	us, err := s.opt.Staff.ListStaff(r.Context())
 	if err != nil {
 		s.serverError(w, r, u, err)
 		return
@@ -63,7 +63,7 @@ func pick(en bool, id, eng string) string {
 func (s *Server) addUser(w http.ResponseWriter, r *http.Request, u store.StaffUser) {
 	lang := langOf(w, r)
 	name := r.PostFormValue("username")
-	_, err := s.opt.DB.AddStaffRole(r.Context(), name, r.PostFormValue("password"), r.PostFormValue("role"), store.ActorStaff(u.Username), s.opt.Now())
+	_, err := s.opt.Staff.AddStaffRole(r.Context(), name, r.PostFormValue("password"), r.PostFormValue("role"), store.ActorStaff(u.Username), s.opt.Now())
 	if msg := storeErr(lang, err); msg != "" {
 		s.renderUsers(w, r, u, http.StatusUnprocessableEntity, "", msg)
 		return
@@ -91,18 +91,18 @@ func (s *Server) userAction(w http.ResponseWriter, r *http.Request, u store.Staf
 			s.renderUsers(w, r, u, http.StatusUnprocessableEntity, "", t(lang, "users.self"))
 			return
 		}
-		err = s.opt.DB.SetStaffRole(ctx, name, role, actor, now)
+		err = s.opt.Staff.SetStaffRole(ctx, name, role, actor, now)
 	case "disable", "enable":
 		if self {
 			s.renderUsers(w, r, u, http.StatusUnprocessableEntity, "", t(lang, "users.self"))
 			return
 		}
-		err = s.opt.DB.SetStaffDisabled(ctx, name, op == "disable", actor, now)
+		err = s.opt.Staff.SetStaffDisabled(ctx, name, op == "disable", actor, now)
 	case "password":
-		err = s.opt.DB.SetStaffPassword(ctx, name, r.PostFormValue("password"), actor, now)
+		err = s.opt.Staff.SetStaffPassword(ctx, name, r.PostFormValue("password"), actor, now)
 	case "link":
 		var target store.StaffUser
-		if target, err = s.opt.DB.StaffByUsername(ctx, name); err == nil && target.Role == store.RoleViewer {
+		if target, err = s.opt.Staff.StaffByUsername(ctx, name); err == nil && target.Role == store.RoleViewer {
 			s.renderUsers(w, r, u, http.StatusUnprocessableEntity, "", t(lang, "me.viewer"))
 			return
 		}
@@ -131,7 +131,7 @@ func (s *Server) userAction(w http.ResponseWriter, r *http.Request, u store.Staf
 // linkCode makes a one-time code with the store's staff link logic (the
 // same as `jejaring user link` and the chat's KODEPETUGAS).
 func (s *Server) linkCode(r *http.Request, username, actor string) (code, until string, err error) {
-	c, exp, err := s.opt.DB.NewLinkCode(r.Context(), username, actor, s.opt.Now())
+	c, exp, err := s.opt.Staff.NewLinkCode(r.Context(), username, actor, s.opt.Now())
 	if err != nil {
 		return "", "", fmt.Errorf("link code for %s: %w", username, err)
 	}
@@ -148,7 +148,7 @@ func (s *Server) me(w http.ResponseWriter, r *http.Request, u store.StaffUser) {
 }
 
 func (s *Server) renderMe(w http.ResponseWriter, r *http.Request, u store.StaffUser, flash string) {
-	all, err := s.opt.DB.ListStaffContacts(r.Context())
+	all, err := s.opt.Staff.ListStaffContacts(r.Context())
 	if err != nil {
 		s.serverError(w, r, u, err)
 		return

@@ -31,7 +31,15 @@ var assetFS embed.FS
 
 // Options are what the dashboard needs from the application.
 type Options struct {
-	DB             *store.DB
+	// The stores, one narrow interface per page or concern (stores.go).
+	Staff      StaffStore
+	Audit      AuditLog
+	Businesses BusinessStore
+	Directory  DirectoryStore
+	Stats      StatsStore
+	Contacts   ContactStore
+	Events     EventStore
+
 	Data           *umkm.Data
 	Redis          redis.UniversalClient
 	KeyPrefix      string // Redis key prefix of the dashboard's keys (sessions, limits)
@@ -39,7 +47,7 @@ type Options struct {
 	Idle, Max      time.Duration // sign-in idle and absolute timeouts
 	Log            *slog.Logger
 	Now            func() time.Time // nil: time.Now
-	Door           DoorStore        // check-in at the door (checkin.go); nil: the events in DB
+	Door           DoorStore        // check-in at the door (checkin.go); nil: the pages answer not found
 	Channels       ChannelSource    // the channels page (channels.go); nil: the page says none is wired
 	Flows          FlowSource       // the flows page (flows.go); nil: the page says none is wired
 }
@@ -55,8 +63,6 @@ var (
 // Server serves the dashboard.
 type Server struct {
 	opt      Options
-	biz      *store.BusinessRepo
-	events   *store.EventRepo
 	sess     *sessions
 	limiter  *redis_rate.Limiter
 	pages    map[string]*template.Template
@@ -68,8 +74,9 @@ type Server struct {
 
 // New checks opt and parses the templates.
 func New(opt Options) (*Server, error) {
-	if opt.DB == nil || opt.Redis == nil || opt.Data == nil {
-		return nil, errors.New("web: DB, Redis and Data are required")
+	if opt.Staff == nil || opt.Audit == nil || opt.Businesses == nil || opt.Directory == nil || opt.Stats == nil ||
+		opt.Contacts == nil || opt.Events == nil || opt.Redis == nil || opt.Data == nil {
+		return nil, errors.New("web: every store, Redis and Data are required")
 	}
 	if opt.Idle <= 0 || opt.Max < opt.Idle {
 		return nil, fmt.Errorf("web: bad session timeouts idle %v, max %v", opt.Idle, opt.Max)
@@ -86,7 +93,7 @@ func New(opt Options) (*Server, error) {
 	}
 	wib := time.FixedZone("WIB", 7*3600)
 	s := &Server{
-		opt: opt, biz: store.NewBusinessRepo(opt.DB), events: store.NewEventRepo(opt.DB),
+		opt:     opt,
 		sess:    &sessions{rdb: opt.Redis, prefix: opt.KeyPrefix, idle: opt.Idle, max: opt.Max},
 		limiter: redis_rate.NewLimiter(opt.Redis), counts: counts, location: wib,
 	}
@@ -124,6 +131,8 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /dashboard/businesses", s.need(store.RoleViewer, s.directory))
 	mux.Handle("GET /dashboard/businesses/export", s.need(store.RoleStaff, s.exportMasked))
 	mux.Handle("POST /dashboard/businesses/export", s.need(store.RoleAdmin, s.exportFull))
+	mux.Handle("GET /dashboard/businesses/new", s.need(store.RoleStaff, s.newPage))
+	mux.Handle("POST /dashboard/businesses/new", s.need(store.RoleStaff, s.create))
 	mux.Handle("GET /dashboard/businesses/{id}", s.need(store.RoleViewer, s.business))
 	mux.Handle("POST /dashboard/businesses/{id}/reveal", s.need(store.RoleStaff, s.reveal))
 	mux.Handle("GET /dashboard/businesses/{id}/edit", s.need(store.RoleStaff, s.editPage))
@@ -222,7 +231,7 @@ func (s *Server) currentUser(r *http.Request) (store.StaffUser, error) {
 	if err != nil {
 		return store.StaffUser{}, err
 	}
-	u, err := s.opt.DB.StaffByUsername(r.Context(), si.Username)
+	u, err := s.opt.Staff.StaffByUsername(r.Context(), si.Username)
 	if errors.Is(err, store.ErrStaffNotFound) || err == nil && (u.Disabled || roleRank(u.Role) == 0) {
 		_ = s.sess.drop(r.Context(), id)
 		return store.StaffUser{}, errNoSession
@@ -233,7 +242,7 @@ func (s *Server) currentUser(r *http.Request) (store.StaffUser, error) {
 // audit writes an audit entry; a failure is logged and reported, and the
 // caller refuses to show what it could not record.
 func (s *Server) audit(ctx context.Context, u store.StaffUser, action, entity, id string, details any) error {
-	if err := s.opt.DB.AddAudit(ctx, s.opt.Now(), store.ActorStaff(u.Username), action, entity, id, details); err != nil {
+	if err := s.opt.Audit.AddAudit(ctx, s.opt.Now(), store.ActorStaff(u.Username), action, entity, id, details); err != nil {
 		s.opt.Log.Error("dashboard: audit", "action", action, "err", err)
 		return err
 	}
@@ -246,6 +255,7 @@ type page struct {
 	User  *store.StaffUser
 	Title string
 	Path  string
+	Query url.Values // the request's query without lang, for the language switch
 	Flash string
 	Error string
 	Data  any
@@ -275,10 +285,17 @@ func (p page) OtherLang() string {
 	return langEN
 }
 
-// LangURL is the current page in the other language.
+// LangURL is the current page in the other language, its filters kept.
 func (p page) LangURL() string {
-	u := url.URL{Path: p.Path}
-	return u.String() + "?lang=" + p.OtherLang()
+	q := url.Values{}
+	for k, v := range p.Query {
+		if k != "lang" && k != "ok" {
+			q[k] = v
+		}
+	}
+	q.Set("lang", p.OtherLang())
+	u := url.URL{Path: p.Path, RawQuery: q.Encode()}
+	return u.String()
 }
 
 var funcs = template.FuncMap{
@@ -323,6 +340,9 @@ func (s *Server) parse() error {
 // render writes a page with the layout.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, u *store.StaffUser, code int, name, title string, p page) {
 	p.Lang, p.User, p.Path, p.s = langOf(w, r), u, r.URL.Path, s
+	if r.Method == http.MethodGet {
+		p.Query = r.URL.Query()
+	}
 	p.Title = t(p.Lang, title)
 	if p.Flash == "" {
 		p.Flash = t(p.Lang, r.URL.Query().Get("ok"))

@@ -58,6 +58,17 @@ func (h *harness) requests(method, path string) []seenRequest {
 	return out
 }
 
+// storeOptions fills opt's stores with the store's types on db, as
+// internal/app wires them.
+func storeOptions(db *store.DB, opt web.Options) web.Options {
+	biz := store.NewBusinessRepo(db)
+	opt.Staff, opt.Audit, opt.Contacts = db, db, db
+	opt.Businesses, opt.Directory, opt.Stats = biz, biz, biz
+	opt.Events = store.NewEventRepo(db)
+	opt.Door = store.NewEventRepo(db) // check-in (checkin.go)
+	return opt
+}
+
 var t0 = time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
 
 func newHarness(t *testing.T, db *store.DB) *harness {
@@ -68,8 +79,8 @@ func newHarness(t *testing.T, db *store.DB) *harness {
 		t.Fatal(err)
 	}
 	h := &harness{t: t, db: db, now: t0}
-	s, err := web.New(web.Options{DB: db, Data: data, Redis: rdb, KeyPrefix: prefix, Idle: 30 * time.Minute, Max: 12 * time.Hour,
-		Now: func() time.Time { h.mu.Lock(); defer h.mu.Unlock(); return h.now }})
+	s, err := web.New(storeOptions(db, web.Options{Data: data, Redis: rdb, KeyPrefix: prefix, Idle: 30 * time.Minute, Max: 12 * time.Hour,
+		Now: func() time.Time { h.mu.Lock(); defer h.mu.Unlock(); return h.now }}))
 	if err != nil {
 		t.Fatal(err)
 	}
