@@ -38,6 +38,7 @@ import (
 	"jejaring/internal/channel/whatsapp"
 	"jejaring/internal/config"
 	"jejaring/internal/contact"
+	"jejaring/internal/flow"
 	"jejaring/internal/metrics"
 	"jejaring/internal/outbox"
 	"jejaring/internal/session"
@@ -90,6 +91,12 @@ type App struct {
 	loops    []Loop
 	closers  []func()
 	closeOne sync.Once
+	logsMu   sync.Mutex          // guards logs
+	logs     map[string]*logRing // recent warnings per channel, for the dashboard (channels.go)
+	// flowSet and actionNames are what the bot runs, for the dashboard's
+	// flows page (flows.go); set in handler.
+	flowSet     *flow.Set
+	actionNames []string
 }
 
 type namedHealth struct {
@@ -278,7 +285,7 @@ func (a *App) startWhatsApp(ctx context.Context, h channel.Handler) error {
 		return fmt.Errorf("WHATSAPP_POLLS: %s", oneLine(err))
 	}
 	wcfg := whatsapp.Config{
-		DataDir: a.Config.DataDir, Handler: h, Logger: a.Log.With("channel", "whatsapp"),
+		DataDir: a.Config.DataDir, Handler: h, Logger: a.channelLogger("whatsapp"),
 		Policy: &policy, Polls: polls, ProxyURL: a.Config.Lookup("WHATSAPP_PROXY"),
 	}
 	if err := whatsappStorage(&wcfg, a.DB); err != nil {
@@ -303,7 +310,7 @@ func (a *App) startTelegram(h channel.Handler) error {
 	tg, err := telegram.New(telegram.Config{
 		Token: a.Config.TelegramBotToken, APIURL: a.Config.TelegramAPIURL, WebhookURL: a.Config.TelegramWebhookURL,
 		WebhookSecret: secret, OldWebhookSecrets: oldSecrets,
-		Handler: h, Redis: a.Redis, KeyPrefix: a.Config.RedisPrefix + "tg:", Logger: a.Log.With("channel", "telegram"),
+		Handler: h, Redis: a.Redis, KeyPrefix: a.Config.RedisPrefix + "tg:", Logger: a.channelLogger("telegram"),
 		OnBlocked: a.markBlocked, ReplyRetryFor: a.Config.ReplyRetryFor, OnUndelivered: a.queueReplies,
 		ReplyTurn: func(ctx context.Context) error {
 			if a.dispatcher == nil {

@@ -125,6 +125,7 @@ func (a *App) handler(ctx context.Context) (channel.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
+	a.flowSet, a.actionNames = set, acts.Names()
 	resume := a.Config.ResumeAfter
 	if resume == 0 {
 		resume = -1 // RESUME_AFTER=0: never (bot.Config's zero means its default)

@@ -328,7 +328,9 @@ var msgs = map[string]tr{
 func t(lang, key string) string {
 	m, ok := msgs[key]
 	if !ok {
-		return ""
+		if m, ok = doorMsgs[key]; !ok {
+			return ""
+		}
 	}
 	return m.in(lang)
 }

@@ -13,6 +13,7 @@ import (
 	"net/netip"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/go-redis/redis_rate/v10"
@@ -50,8 +51,11 @@ type Options struct {
 	Imports        Importer         // the import page's register (store.BusinessRepo)
 	// Reach are the reach pages' dependencies (reach.go); nil: no reach
 	// page, no funnel on the home page.
-	Reach *ReachDeps
-	Match Matchmaking // the temu bisnis pages (match.go); nil: not offered
+	Reach    *ReachDeps
+	Match    Matchmaking   // the temu bisnis pages (match.go); nil: not offered
+	Door     DoorStore     // check-in at the door (checkin.go); nil: the pages answer not found
+	Channels ChannelSource // the channels page (channels.go); nil: the page says none is wired
+	Flows    FlowSource    // the flows page (flows.go); nil: the page says none is wired
 }
 
 // Sign-in limits: per account (an attacker trying passwords on one name)
@@ -71,6 +75,7 @@ type Server struct {
 	counts   officeCounts
 	handler  http.Handler
 	location *time.Location
+	waLink   sync.Mutex // one WhatsApp pairing at a time (channels.go)
 }
 
 // New checks opt and parses the templates.
@@ -161,6 +166,13 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /dashboard/imports/{id}/undo", s.need(store.RoleStaff, s.undoPage))
 	mux.Handle("POST /dashboard/imports/{id}/undo", s.need(store.RoleStaff, s.undo))
 	s.routesMatch(mux)
+	mux.Handle("GET /dashboard/checkin", s.need(store.RoleViewer, s.checkinList))
+	mux.Handle("GET /dashboard/checkin/{id}", s.need(store.RoleStaff, s.checkinPage))
+	mux.Handle("POST /dashboard/checkin/{id}/scan", s.need(store.RoleStaff, s.checkinScan))
+	mux.Handle("GET /dashboard/checkin/{id}/find", s.need(store.RoleStaff, s.checkinFind))
+	mux.Handle("GET /dashboard/checkin/{id}/attendance", s.need(store.RoleViewer, s.checkinAttendance))
+	s.channelRoutes(mux)
+	s.flowRoutes(mux)
 	mux.Handle("/dashboard/", s.need(store.RoleViewer, func(w http.ResponseWriter, r *http.Request, u store.StaffUser) {
 		s.fail(w, r, u, http.StatusNotFound, "err.notfound")
 	}))
