@@ -140,10 +140,14 @@ func OpenRedis(ctx context.Context, cfg *config.Config) (redis.UniversalClient, 
 		rdb := redis.NewClient(&redis.Options{Addr: m.Addr()})
 		return rdb, func() { rdb.Close(); m.Close() }, nil
 	}
-	opt, err := redis.ParseURL(cfg.RedisURL)
+	target, err := config.ParseRedisURL(cfg.RedisURL)
 	if err != nil {
 		return nil, nil, fmt.Errorf("REDIS_URL: %w", err)
 	}
+	if target.Cluster != nil {
+		return openCluster(ctx, target.Cluster)
+	}
+	opt := target.Single
 	opt.DialTimeout = 3 * time.Second
 	// Probe once, without the pool's dial retries, so an unreachable
 	// server fails at once; the real client keeps its retries.
@@ -158,6 +162,30 @@ func OpenRedis(ctx context.Context, cfg *config.Config) (redis.UniversalClient, 
 		return nil, nil, fmt.Errorf("REDIS_URL: cannot reach Redis at %s: %s", opt.Addr, oneLine(err))
 	}
 	rdb := redis.NewClient(opt)
+	return rdb, func() { rdb.Close() }, nil
+}
+
+// openCluster connects to a Redis Cluster through its seed addresses and
+// checks that it answers and covers every slot (CLUSTER INFO cluster_state:ok)
+// before the service starts on it.
+func openCluster(ctx context.Context, opt *redis.ClusterOptions) (redis.UniversalClient, func(), error) {
+	if opt.DialTimeout == 0 {
+		opt.DialTimeout = 3 * time.Second
+	}
+	rdb := redis.NewClusterClient(opt)
+	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	info, err := rdb.ClusterInfo(pctx).Result()
+	if err == nil && !strings.Contains(info, "cluster_state:ok") {
+		err = errors.New("the cluster is not ok (cluster_state is not ok: slots uncovered or a master down)")
+	}
+	if err == nil {
+		err = rdb.ForEachMaster(pctx, func(ctx context.Context, c *redis.Client) error { return c.Ping(ctx).Err() })
+	}
+	if err != nil {
+		rdb.Close()
+		return nil, nil, fmt.Errorf("REDIS_URL: cannot use the Redis Cluster at %s: %s", strings.Join(opt.Addrs, ","), oneLine(err))
+	}
 	return rdb, func() { rdb.Close() }, nil
 }
 

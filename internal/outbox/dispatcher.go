@@ -445,23 +445,32 @@ func (d *Dispatcher) clearFence(ctx context.Context, id int64, status string) {
 }
 
 // sentFences returns the rows of a fresh claim that were sent already
-// (their platform ids), by one MGET of their fences.
+// (their platform ids), by one round trip to their fences.
 func (d *Dispatcher) sentFences(ctx context.Context, rows []Row) (map[int64]string, error) {
 	if d.cfg.Redis == nil || len(rows) == 0 {
 		return nil, nil
 	}
-	keys := make([]string, len(rows))
-	for i, r := range rows {
-		keys[i] = d.fenceKey(r.ID)
-	}
-	vals, err := d.cfg.Redis.MGet(ctx, keys...).Result()
-	if err != nil {
+	// One GET each in one pipeline, not an MGET: the fences lie in
+	// different Redis Cluster slots, and a cluster client sends a
+	// pipeline's commands to each key's node.
+	gets := make([]*redis.StringCmd, len(rows))
+	_, err := d.cfg.Redis.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for i, r := range rows {
+			gets[i] = p.Get(ctx, d.fenceKey(r.ID))
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, redis.Nil) {
 		return nil, fmt.Errorf("read sent fences: %w", err)
 	}
 	out := map[int64]string{}
-	for i, v := range vals {
-		if s, ok := v.(string); ok {
+	for i, g := range gets {
+		s, err := g.Result()
+		switch {
+		case err == nil:
 			out[rows[i].ID] = s
+		case !errors.Is(err, redis.Nil):
+			return nil, fmt.Errorf("read sent fences: %w", err)
 		}
 	}
 	return out, nil
