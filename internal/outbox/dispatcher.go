@@ -33,13 +33,10 @@ type Config struct {
 	Redis  redis.UniversalClient
 	// KeyPrefix namespaces the Redis keys ("jejaring:outbox:").
 	KeyPrefix string
-	// BulkShare is the part of each channel's rate bulk sends may use
-	// (default 0.9): the rest is headroom for direct replies.
-	BulkShare float64
 	Now       func() time.Time // default time.Now
 	Worker    string           // this dispatcher's name in claimed_by; default host-pid-random
 	Lease     time.Duration    // how long a claim lasts (default 1 min)
-	Batch     int              // rows per claim (default 50; smaller for slow channels)
+	Batch     int              // rows per claim (default 150, about 5 s of Telegram; smaller for slow channels)
 	Workers   int              // concurrent sends per channel (default 4)
 	Poll      time.Duration    // idle wait between claims (default 1 s)
 	// MaxAttempts bounds transient failures per row (default 8).
@@ -92,7 +89,7 @@ func NewDispatcher(cfg Config) *Dispatcher {
 		cfg.Lease = time.Minute
 	}
 	if cfg.Batch <= 0 {
-		cfg.Batch = 50
+		cfg.Batch = 150
 	}
 	if cfg.Workers <= 0 {
 		cfg.Workers = 4
@@ -108,9 +105,6 @@ func NewDispatcher(cfg Config) *Dispatcher {
 	}
 	if cfg.BackoffMax <= 0 {
 		cfg.BackoffMax = 30 * time.Minute
-	}
-	if cfg.BulkShare <= 0 || cfg.BulkShare > 1 {
-		cfg.BulkShare = 0.9
 	}
 	if cfg.ProgressEvery == 0 {
 		cfg.ProgressEvery = 30 * time.Second
@@ -140,7 +134,7 @@ func NewDispatcher(cfg Config) *Dispatcher {
 		if !ok {
 			l = defaults[name]
 		}
-		d.limiters[name] = newLimiter(cfg.Redis, cfg.KeyPrefix, name, l, cfg.BulkShare)
+		d.limiters[name] = newLimiter(cfg.Redis, cfg.KeyPrefix, name, l)
 	}
 	return d
 }
@@ -182,7 +176,7 @@ func (d *Dispatcher) batchFor(name channel.Name) int {
 	if l.PerSecond <= 0 {
 		return d.cfg.Batch
 	}
-	perLease := l.PerSecond * d.cfg.BulkShare * d.cfg.Lease.Seconds() / 2
+	perLease := l.PerSecond * RateMargin * d.cfg.Lease.Seconds() / 2
 	if l.MinGap > 0 || l.Jitter > 0 {
 		gap := (l.MinGap + l.Jitter).Seconds()
 		perLease = math.Min(perLease, d.cfg.Lease.Seconds()/2/gap)
