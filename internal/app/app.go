@@ -83,6 +83,9 @@ type App struct {
 	// replies share its rate through ReplyTurn).
 	dispatcher *outbox.Dispatcher
 
+	// whatsappLease decides which replica connects WhatsApp (nil: off).
+	whatsappLease *Lease
+
 	mini     *miniredis.Miniredis
 	ln       net.Listener
 	srv      *http.Server
@@ -315,8 +318,13 @@ func (a *App) startWhatsApp(ctx context.Context, h channel.Handler) error {
 		return fmt.Errorf("WhatsApp: %w", err)
 	}
 	a.Channels[channel.WhatsApp] = wa
-	a.AddHealth("whatsapp", wa)
-	a.AddLoop("whatsapp", wa.Run)
+	// One linked device, one connection: of several replicas only the one
+	// holding the lease connects (and sends WhatsApp's outbox); the others
+	// stand by, ready, and take over within the lease's TTL when it dies.
+	lease := NewLease(a.Redis, a.Config.RedisPrefix+"lease:whatsapp", DefaultLeaseTTL, a.Log.With("lease", "whatsapp"))
+	a.whatsappLease = lease
+	a.AddHealth("whatsapp", standbyHealth{lease, wa})
+	a.AddLoop("whatsapp", func(ctx context.Context) error { return lease.Run(ctx, wa.Run) })
 	return nil
 }
 
@@ -417,9 +425,26 @@ func (a *App) addDispatcher() {
 		KeyPrefix: a.outboxPrefix(),
 		Lease:     a.Config.OutboxLease,
 		Logger:    a.Log.With("component", "outbox"),
+		Holds: func(ch channel.Name) bool {
+			return ch != channel.WhatsApp || a.whatsappLease == nil || a.whatsappLease.Held()
+		},
 	})
 	a.dispatcher = d
 	a.AddLoop("outbox", d.Run)
+}
+
+// standbyHealth is the WhatsApp channel's readiness on a replica that does
+// not hold the lease: ready (it stands by), whatever the adapter says.
+type standbyHealth struct {
+	lease *Lease
+	h     Healther
+}
+
+func (s standbyHealth) Health() error {
+	if !s.lease.Held() {
+		return nil
+	}
+	return s.h.Health()
 }
 
 // AddHealth makes /readyz report h under name.

@@ -53,7 +53,11 @@ type Config struct {
 	// dispatcher before its due rows are skipped (channeloff.go; default
 	// DefaultChannelOffAfter, negative never). Needs Redis.
 	ChannelOffAfter time.Duration
-	Logger          *slog.Logger
+	// Holds, when set, says whether this replica serves a channel now
+	// (WhatsApp: the replica holding its lease); a channel it does not
+	// hold is neither claimed nor marked alive here. Nil: every channel.
+	Holds  func(channel.Name) bool
+	Logger *slog.Logger
 }
 
 // Stats counts what a dispatcher did since it started.
@@ -188,6 +192,10 @@ func (d *Dispatcher) channelLoop(ctx context.Context, name channel.Name, ch chan
 	batch := d.batchFor(name)
 	workers := d.cfg.Workers
 	for ctx.Err() == nil {
+		if !d.holds(name) {
+			_ = sleep(ctx, d.cfg.Poll)
+			continue
+		}
 		if d.marksFailing.Load() > 0 {
 			// Another channel's outcomes are not landing: the database
 			// is in trouble, claim nothing new until they do.
@@ -204,12 +212,19 @@ func (d *Dispatcher) channelLoop(ctx context.Context, name channel.Name, ch chan
 	}
 }
 
+func (d *Dispatcher) holds(name channel.Name) bool {
+	return d.cfg.Holds == nil || d.cfg.Holds(name)
+}
+
 // RunOnce claims and sends one batch per channel, for tests and the CLI.
 // It returns how many rows it handled.
 func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
 	total := 0
 	d.MarkChannelsAlive(ctx)
 	for name, ch := range d.cfg.Channels {
+		if !d.holds(name) {
+			continue
+		}
 		n, err := d.runBatch(ctx, name, ch, d.batchFor(name), d.cfg.Workers)
 		total += n
 		if err != nil {
