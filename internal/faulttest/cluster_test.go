@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"net/http"
+	"net/http/cookiejar"
 	"os/exec"
 	"path/filepath"
 	"strconv"
@@ -13,6 +15,10 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"jejaring/internal/channel"
+	"jejaring/internal/outbox"
+	"jejaring/internal/store"
 )
 
 // redisCluster is a Redis Cluster of the test's own on loopback: three
@@ -152,6 +158,33 @@ func TestRedisCluster(t *testing.T) {
 	for _, u := range us {
 		r.fake.SendText(u, "/start demo")
 	}
+	// A web chat page too: its replies, and an invitation through its
+	// event stream (Redis pub/sub on the cluster).
+	var addr string
+	for _, e := range r.env {
+		if v, ok := strings.CutPrefix(e, "HTTP_ADDR="); ok {
+			addr = v
+		}
+	}
+	jar, _ := cookiejar.New(nil)
+	hc := &http.Client{Jar: jar, Timeout: 40 * time.Second}
+	page := &webClient{t: t, base: "http://" + addr, hc: hc}
+	for start := time.Now(); ; time.Sleep(100 * time.Millisecond) {
+		if a, err := page.post("/webchat/api/hello", ""); err == nil && a.status == 200 {
+			break
+		}
+		if time.Since(start) > time.Minute {
+			t.Fatalf("the web chat did not come up\n%s", r.logTail())
+		}
+	}
+	if a, _ := page.send(`{"kind":"start","payload":"demo","message_id":"wc-cl-1"}`, time.Minute); !strings.Contains(strings.Join(a.texts, "\n"), "Apa nama usaha Bapak/Ibu?") {
+		t.Fatalf("web chat start: %v", a.texts)
+	}
+	page.acks = []string{"wc-cl-1"}
+	sctx, scancel := context.WithCancel(context.Background())
+	defer scancel()
+	events := &stream{seen: map[string]int{}, text: map[string]string{}}
+	go events.run(sctx, hc, []string{addr}, 0)
 	r.waitSome(chats, invite, invitations/4, time.Minute)
 
 	rdb := redis.NewClusterClient(&redis.ClusterOptions{Addrs: []string{"127.0.0.1:" + cl.ports[0]}})
@@ -180,6 +213,20 @@ func TestRedisCluster(t *testing.T) {
 	}
 	first := failover("tg:{tg}:inbox")
 	r.waitAll(us, "Apa nama usaha Bapak/Ibu?", time.Minute)
+	var ext string
+	if err := r.db.GetContext(ctx, &ext, r.db.Rebind(`SELECT external_id FROM contacts WHERE channel = 'webchat' ORDER BY id DESC LIMIT 1`)); err != nil {
+		t.Fatal(err)
+	}
+	wc, err := r.db.ContactByAddress(ctx, "webchat", ext)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.NewOutboxRepo(r.db).Enqueue(ctx, []outbox.Message{{
+		Kind: outbox.KindInvite, To: channel.Address{Channel: channel.WebChat, ExternalID: ext}, ContactID: wc.ID, DedupeKey: "invite:cluster:web",
+		Payload: outbox.Payload{Text: invite + " web"}, Priority: outbox.PriorityInvite, NotBefore: time.Now(),
+	}}, time.Now()); err != nil {
+		t.Fatal(err)
+	}
 	for i, u := range us {
 		r.fake.SendText(u, fmt.Sprintf("Usaha Klaster %d", i))
 	}
@@ -199,13 +246,27 @@ func TestRedisCluster(t *testing.T) {
 	}
 	r.waitAll(us, "bergerak di bidang apa?", time.Minute)
 	took := r.waitAll(chats, invite, 2*time.Minute)
+	if a, _ := page.send(`{"text":"Warung Klaster","message_id":"wc-cl-2"}`, time.Minute); !strings.Contains(strings.Join(a.texts, "\n"), "bergerak di bidang apa?") {
+		t.Fatalf("web chat second answer: %v", a.texts)
+	}
+	for start := time.Now(); ; time.Sleep(50 * time.Millisecond) {
+		if k, _ := events.count(invite); k > 0 {
+			break
+		}
+		if time.Since(start) > time.Minute {
+			t.Fatal("the web chat invitation did not reach the page's stream")
+		}
+	}
+	webGot, webDoubled := events.count(invite)
 	r.kill()
 	_, lost, doubled := tally(r.count(chats, invite), chats)
 	_, ulost1, udoubled1 := tally(r.count(us, "Apa nama usaha Bapak/Ibu?"), us)
 	_, ulost2, udoubled2 := tally(r.count(us, "bergerak di bidang apa?"), us)
-	t.Logf("Redis Cluster (3 masters + 3 replicas), failovers %s: %d invitations lost %d, doubled %d (the last %s after the second failover); %d users × 2 answers lost %d, doubled %d; %d × 429",
-		strings.Join(failovers, "; "), len(chats), lost, doubled, took.Round(100*time.Millisecond), len(us), ulost1+ulost2, udoubled1+udoubled2, r.fake.Stats().RateLimited)
-	if lost+ulost1+ulost2 != 0 || doubled+udoubled1+udoubled2 != 0 {
+	webDoubled += max(0, webGot-1)
+	t.Logf("Redis Cluster (3 masters + 3 replicas), failovers %s: %d invitations lost %d, doubled %d (the last %s after the second failover); "+
+		"%d Telegram users × 2 answers lost %d, doubled %d; web chat page answered twice, its invitation on the stream doubled %d; %d × 429",
+		strings.Join(failovers, "; "), len(chats), lost, doubled, took.Round(100*time.Millisecond), len(us), ulost1+ulost2, udoubled1+udoubled2, webDoubled, r.fake.Stats().RateLimited)
+	if lost+ulost1+ulost2 != 0 || doubled+udoubled1+udoubled2+webDoubled != 0 {
 		t.Fatalf("lost %d, doubled %d invitations; lost %d, doubled %d replies\n%s", lost, doubled, ulost1+ulost2, udoubled1+udoubled2, r.logTail())
 	}
 }

@@ -2,7 +2,10 @@ package outbox
 
 import (
 	"context"
+	crand "crypto/rand"
+	"encoding/hex"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"sync"
 	"time"
@@ -42,21 +45,24 @@ const RateMargin = 0.98
 
 // limiter applies one channel's Limit, shared across replicas through Redis.
 //
-// The channel's whole rate is one schedule in Redis (shareScript): a
-// theoretical arrival time, one message every 1/(PerSecond·RateMargin)
-// seconds, no burst. Replies to people chatting (ReplyTurn) and bulk sends
-// (Wait) draw on the same schedule, but a reply that has to wait says so,
-// and while any reply waits in any replica the bulk sends stand back. So
-// bulk takes whatever the replies leave — all of it when nobody chats —
-// instead of a fixed share, and a reply waits at most for the few replies
-// ahead of it, not behind a broadcast.
+// The channel's whole rate is one sliding window in Redis (shareScript): at
+// most n messages in any window of n/(PerSecond·RateMargin) seconds (30 in
+// 1.02 s on Telegram), the window's sends kept as a sorted set, and an
+// even schedule bulk keeps to within a small burst. Replies to
+// people chatting (ReplyTurn) and bulk sends (Wait) draw on the same
+// window, but a reply that has to wait says so, and while any reply waits
+// in any replica the bulk sends stand back. So bulk takes whatever the
+// replies leave — all of it when nobody chats — instead of a fixed share,
+// and a reply waits at most for the few replies ahead of it, not behind a
+// broadcast.
 type limiter struct {
 	rl        *redis_rate.Limiter
 	rdb       redis.UniversalClient
 	prefix    string
 	ch        channel.Name
-	interval  time.Duration // between two messages on the shared schedule (0: no rate)
-	shareKeys []string      // the schedule and the waiting replies' count, one hash tag
+	window    time.Duration // the sliding window's length (0: no rate)
+	perWindow int           // sends allowed in any window
+	shareKeys []string      // the window's sends and the waiting replies' count, one hash tag
 	perChat   redis_rate.Limit
 	minGap    time.Duration
 	jitter    time.Duration
@@ -91,9 +97,10 @@ func newLimiter(rdb redis.UniversalClient, prefix string, ch channel.Name, l Lim
 		lim.rl = redis_rate.NewLimiter(rdb)
 	}
 	if l.PerSecond > 0 {
-		lim.interval = time.Duration(float64(time.Second) / (l.PerSecond * RateMargin))
+		lim.perWindow = max(1, int(math.Floor(l.PerSecond+1e-9)))
+		lim.window = time.Duration(float64(lim.perWindow) * float64(time.Second) / (l.PerSecond * RateMargin))
 		tag := prefix + "share:{" + string(ch) + "}:"
-		lim.shareKeys = []string{tag + "tat", tag + "waiting"}
+		lim.shareKeys = []string{tag + "sent", tag + "waiting", tag + "tat"}
 	}
 	if l.PerChatPerSecond > 0 {
 		lim.perChat = toRedisLimit(l.PerChatPerSecond, 1)
@@ -101,39 +108,54 @@ func newLimiter(rdb redis.UniversalClient, prefix string, ch channel.Name, l Lim
 	return lim
 }
 
-// shareScript takes one message's place on a channel's shared schedule.
-// KEYS: the schedule's theoretical arrival time (µs), the count of replies
-// waiting; ARGV: the interval (µs), "reply" or "bulk", "1" when this reply
-// is already counted as waiting, the slack (µs). It returns 0 (go now) or
-// the µs to wait. The schedule may lag the clock by the slack (a quarter
-// interval): a sender that woke a little late (timer, round trip) does not
-// lose its place for good, yet 31 places never fit in a second of 30.
-// A bulk send waits while any reply does; a reply that must wait is
-// counted (for five seconds, renewed on each try) until it gets its place.
+// shareScript takes one message's place on a channel's shared rate.
+// KEYS: the window's sends (sorted set, score µs), the count of replies
+// waiting, the bulk schedule (theoretical arrival time, µs); ARGV: the
+// window (µs), the sends allowed in it, "reply" or "bulk", "1" when this
+// reply is already counted as waiting, a unique member, the bulk burst. It
+// returns 0 (go now) or the µs to wait.
+//
+// Two rules. The window: never more than the allowed sends in any window,
+// replies and bulk together. The schedule: one place every window/allowed,
+// which bulk may run at most burst places ahead of (so a broadcast goes out
+// evenly, not in a lump at the start of each window that would leave a
+// reply waiting for the window to pass) and which every send, a reply too,
+// moves on (so bulk yields the places replies took). A bulk send waits
+// while any reply does; a reply that must wait is counted (for five
+// seconds, renewed on each try) until it gets its place.
 var shareScript = redis.NewScript(`
 local t = redis.call("TIME")
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-local interval = tonumber(ARGV[1])
-local reply = ARGV[2] == "reply"
-local counted = ARGV[3] == "1"
-local slack = tonumber(ARGV[4])
+local window = tonumber(ARGV[1])
+local allowed = tonumber(ARGV[2])
+local reply = ARGV[3] == "reply"
+local counted = ARGV[4] == "1"
+local burst = tonumber(ARGV[6])
+local step = math.floor(window / allowed)
 if not reply and tonumber(redis.call("GET", KEYS[2]) or "0") > 0 then
-	return interval
+	return math.max(1000, math.floor(step / 2))
 end
-local tat = tonumber(redis.call("GET", KEYS[1]) or "0")
-if tat < now - slack then
-	tat = now - slack
-end
-if tat > now then
+redis.call("ZREMRANGEBYSCORE", KEYS[1], "-inf", now - window)
+if redis.call("ZCARD", KEYS[1]) >= allowed then
 	if reply then
 		if not counted then
 			redis.call("INCR", KEYS[2])
 		end
 		redis.call("PEXPIRE", KEYS[2], 5000)
 	end
-	return tat - now
+	local oldest = redis.call("ZRANGE", KEYS[1], 0, 0, "WITHSCORES")
+	return math.max(100, tonumber(oldest[2]) + window - now + 1)
 end
-redis.call("SET", KEYS[1], tostring(tat + interval), "PX", math.floor(interval / 1000) + 1000)
+local tat = tonumber(redis.call("GET", KEYS[3]) or "0")
+if tat < now then
+	tat = now
+end
+if not reply and tat - now > (burst - 1) * step then
+	return tat - now - (burst - 1) * step
+end
+redis.call("SET", KEYS[3], tostring(tat + step), "PX", math.floor(window / 1000) + 1000)
+redis.call("ZADD", KEYS[1], now, ARGV[5])
+redis.call("PEXPIRE", KEYS[1], math.floor(window / 1000) + 1000)
 if reply and counted then
 	if redis.call("DECR", KEYS[2]) <= 0 then
 		redis.call("DEL", KEYS[2])
@@ -141,11 +163,16 @@ if reply and counted then
 end
 return 0`)
 
+// bulkBurst is how many places of the schedule bulk may take at once: a
+// sender that woke late or a claim between two batches loses no place
+// while it is under this many behind.
+const bulkBurst = 3
+
 // takeShare waits for one message's place on the channel's shared
 // schedule; reply says it is a reply to someone chatting (ReplyTurn), which
 // goes before bulk.
 func (l *limiter) takeShare(ctx context.Context, reply bool) error {
-	if l.interval <= 0 {
+	if l.window <= 0 {
 		return nil
 	}
 	if l.rdb == nil {
@@ -168,7 +195,7 @@ func (l *limiter) takeShare(ctx context.Context, reply bool) error {
 		if counted {
 			flag = "1"
 		}
-		us, err := shareScript.Run(ctx, l.rdb, l.shareKeys, l.interval.Microseconds(), mode, flag, l.interval.Microseconds()/4).Int64()
+		us, err := shareScript.Run(ctx, l.rdb, l.shareKeys, l.window.Microseconds(), l.perWindow, mode, flag, newMember(), bulkBurst).Int64()
 		if err != nil {
 			return fmt.Errorf("rate limit %s: %w", l.ch, err)
 		}
@@ -298,6 +325,13 @@ func (l *limiter) take(ctx context.Context, key string, lim redis_rate.Limit) er
 	}
 }
 
+// newMember names one send in a sliding window.
+func newMember() string {
+	var b [8]byte
+	_, _ = crand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
 func sleep(ctx context.Context, d time.Duration) error {
 	if d <= 0 {
 		return ctx.Err()
@@ -319,7 +353,7 @@ func sleep(ctx context.Context, d time.Duration) error {
 // Channels without a rate, or a dispatcher without Redis, never wait.
 func (d *Dispatcher) ReplyTurn(ctx context.Context, ch channel.Name) error {
 	l := d.limiters[ch]
-	if l == nil || l.interval <= 0 || l.rdb == nil {
+	if l == nil || l.window <= 0 || l.rdb == nil {
 		return nil
 	}
 	return l.takeShare(ctx, true)

@@ -128,9 +128,10 @@ func repliesBeforeBulk(b *testing.B, users int) {
 		slices.Sort(lat)
 		p := func(q float64) time.Duration { return lat[min(len(lat)-1, int(q*float64(len(lat))))] }
 		b.ReportMetric(float64(p(0.95).Milliseconds()), "reply-p95-ms")
-		b.Logf("%d users chatting, %d replies: latency p50 %s, p95 %s, max %s; broadcast %.1f/s = %.3f of the %.0f/s limit; %d × 429",
-			users, len(lat), p(0.5).Round(time.Millisecond), p(0.95).Round(time.Millisecond), lat[len(lat)-1].Round(time.Millisecond),
-			bulk, bulk/limit, limit, st.RateLimited)
+		replies := float64(len(lat)) / phase.Seconds()
+		b.Logf("%d users chatting, %d replies (%.1f/s): latency p50 %s, p95 %s, max %s; broadcast %.1f/s = %.3f of the %.0f/s limit, with the replies %.3f; %d × 429",
+			users, len(lat), replies, p(0.5).Round(time.Millisecond), p(0.95).Round(time.Millisecond), lat[len(lat)-1].Round(time.Millisecond),
+			bulk, bulk/limit, limit, (bulk+replies)/limit, st.RateLimited)
 	} else {
 		b.Logf("nobody chatting: broadcast %.1f/s = %.3f of the %.0f/s limit; %d × 429", bulk, bulk/limit, limit, st.RateLimited)
 	}
