@@ -111,7 +111,7 @@ func TestBulkNoBurst(t *testing.T) {
 // TestRepliesShareTheRate sends a broadcast while ten people chat, each
 // answered once a second (Telegram's pace for one chat) through ReplyTurn,
 // as the Telegram adapter does before each reply: together they must keep
-// to Telegram's 30 a second in every 1 s window, the replies must all get
+// to Telegram's 30 a second (the fake server answers 429 beyond it), the replies must all get
 // their turns, and the broadcast still finishes on what the replies leave.
 // (How long a reply waits is measured in BenchmarkRepliesBeforeBulk.)
 func TestRepliesShareTheRate(t *testing.T) {
@@ -120,6 +120,7 @@ func TestRepliesShareTheRate(t *testing.T) {
 	db := storetest.New(t, store.Postgres)
 	rdb, prefix := outboxtest.Redis(t)
 	srv := tgtest.New(t)
+	srv.RateLimit(30, 1) // Telegram's limit, as a token bucket
 	tg, err := telegram.New(telegram.Config{
 		Token: srv.Token(), APIURL: srv.URL(), Redis: rdb, KeyPrefix: prefix + "tg:",
 		Handler: channel.HandlerFunc(func(context.Context, channel.Inbound) ([]channel.Outbound, error) { return nil, nil }),
@@ -147,6 +148,7 @@ func TestRepliesShareTheRate(t *testing.T) {
 	for i := range 10 {
 		wg.Go(func() {
 			to := channel.Address{Channel: channel.Telegram, ExternalID: strconv.Itoa(firstReplyChat + i)}
+			time.Sleep(time.Duration(i) * 100 * time.Millisecond) // people do not write in step
 			tick := time.NewTicker(time.Second)
 			defer tick.Stop()
 			for rctx.Err() == nil {
@@ -191,8 +193,11 @@ func TestRepliesShareTheRate(t *testing.T) {
 	longest := waits[len(waits)-1]
 	t.Logf("broadcast of %d and %d replies in %s: busiest 1 s window %d (limit %.0f); replies waited for their turn at most %s",
 		total, replies, took.Round(100*time.Millisecond), peak, limit, longest.Round(time.Millisecond))
-	if float64(peak) > limit {
-		t.Errorf("%d messages within one second; Telegram allows %.0f", peak, limit)
+	// The platform is the judge: the window above is measured where the
+	// messages arrive, after the machine's own delays, so it may show one
+	// or two more than the limiter let out in any 1.02 s.
+	if n := srv.Stats().RateLimited; n != 0 {
+		t.Errorf("the server answered %d × 429: replies and bulk together went over Telegram's 30 a second", n)
 	}
 	if least := int(took.Seconds()) * 9; replies < least {
 		t.Errorf("only %d replies in %s: starved by the bulk", replies, took)
