@@ -177,10 +177,10 @@ func TestRedisCluster(t *testing.T) {
 			t.Fatalf("the web chat did not come up\n%s", r.logTail())
 		}
 	}
-	if a, _ := page.send(`{"kind":"start","payload":"demo","message_id":"wc-cl-1"}`, time.Minute); !strings.Contains(strings.Join(a.texts, "\n"), "Apa nama usaha Bapak/Ibu?") {
+	if a, _ := page.send(`{"kind":"start","payload":"demo","message_id":"wc-cluster-0001"}`, time.Minute); !strings.Contains(strings.Join(a.texts, "\n"), "Apa nama usaha Bapak/Ibu?") {
 		t.Fatalf("web chat start: %v", a.texts)
 	}
-	page.acks = []string{"wc-cl-1"}
+	page.acks = []string{"wc-cluster-0001"}
 	sctx, scancel := context.WithCancel(context.Background())
 	defer scancel()
 	events := &stream{seen: map[string]int{}, text: map[string]string{}}
@@ -246,7 +246,7 @@ func TestRedisCluster(t *testing.T) {
 	}
 	r.waitAll(us, "bergerak di bidang apa?", time.Minute)
 	took := r.waitAll(chats, invite, 2*time.Minute)
-	if a, _ := page.send(`{"text":"Warung Klaster","message_id":"wc-cl-2"}`, time.Minute); !strings.Contains(strings.Join(a.texts, "\n"), "bergerak di bidang apa?") {
+	if a, _ := page.send(`{"text":"Warung Klaster","message_id":"wc-cluster-0002"}`, time.Minute); !strings.Contains(strings.Join(a.texts, "\n"), "bergerak di bidang apa?") {
 		t.Fatalf("web chat second answer: %v", a.texts)
 	}
 	for start := time.Now(); ; time.Sleep(50 * time.Millisecond) {
