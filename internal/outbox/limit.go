@@ -117,10 +117,10 @@ func newLimiter(rdb redis.UniversalClient, prefix string, ch channel.Name, l Lim
 //
 // Two rules. The window: never more than the allowed sends in any window,
 // replies and bulk together. The schedule: one place every window/allowed,
-// which bulk may run at most burst places ahead of (so a broadcast goes out
-// evenly, not in a lump at the start of each window that would leave a
-// reply waiting for the window to pass) and which every send, a reply too,
-// moves on (so bulk yields the places replies took). A bulk send waits
+// which no send may run more than burst places ahead of, so messages go out
+// evenly, not in a lump at the start of each window (a broadcast's lump
+// would leave a reply waiting for the window to pass; thirty replies at
+// once would be thirty sends in flight when a crash comes). A bulk send waits
 // while any reply does; a reply that must wait is counted (for five
 // seconds, renewed on each try) until it gets its place.
 var shareScript = redis.NewScript(`
@@ -136,22 +136,26 @@ if not reply and tonumber(redis.call("GET", KEYS[2]) or "0") > 0 then
 	return math.max(1000, math.floor(step / 2))
 end
 redis.call("ZREMRANGEBYSCORE", KEYS[1], "-inf", now - window)
+local wait = 0
 if redis.call("ZCARD", KEYS[1]) >= allowed then
+	local oldest = redis.call("ZRANGE", KEYS[1], 0, 0, "WITHSCORES")
+	wait = math.max(100, tonumber(oldest[2]) + window - now + 1)
+end
+local tat = tonumber(redis.call("GET", KEYS[3]) or "0")
+if tat < now then
+	tat = now
+end
+if tat - now > (burst - 1) * step then
+	wait = math.max(wait, tat - now - (burst - 1) * step)
+end
+if wait > 0 then
 	if reply then
 		if not counted then
 			redis.call("INCR", KEYS[2])
 		end
 		redis.call("PEXPIRE", KEYS[2], 5000)
 	end
-	local oldest = redis.call("ZRANGE", KEYS[1], 0, 0, "WITHSCORES")
-	return math.max(100, tonumber(oldest[2]) + window - now + 1)
-end
-local tat = tonumber(redis.call("GET", KEYS[3]) or "0")
-if tat < now then
-	tat = now
-end
-if not reply and tat - now > (burst - 1) * step then
-	return tat - now - (burst - 1) * step
+	return wait
 end
 redis.call("SET", KEYS[3], tostring(tat + step), "PX", math.floor(window / 1000) + 1000)
 redis.call("ZADD", KEYS[1], now, ARGV[5])
