@@ -84,6 +84,9 @@ type App struct {
 	// replies share its rate through ReplyTurn).
 	dispatcher *outbox.Dispatcher
 
+	// whatsappLease decides which replica connects WhatsApp (nil: off).
+	whatsappLease *Lease
+
 	mini     *miniredis.Miniredis
 	ln       net.Listener
 	srv      *http.Server
@@ -147,10 +150,14 @@ func OpenRedis(ctx context.Context, cfg *config.Config) (redis.UniversalClient, 
 		rdb := redis.NewClient(&redis.Options{Addr: m.Addr()})
 		return rdb, func() { rdb.Close(); m.Close() }, nil
 	}
-	opt, err := redis.ParseURL(cfg.RedisURL)
+	target, err := config.ParseRedisURL(cfg.RedisURL)
 	if err != nil {
 		return nil, nil, fmt.Errorf("REDIS_URL: %w", err)
 	}
+	if target.Cluster != nil {
+		return openCluster(ctx, target.Cluster)
+	}
+	opt := target.Single
 	opt.DialTimeout = 3 * time.Second
 	// Probe once, without the pool's dial retries, so an unreachable
 	// server fails at once; the real client keeps its retries.
@@ -165,6 +172,30 @@ func OpenRedis(ctx context.Context, cfg *config.Config) (redis.UniversalClient, 
 		return nil, nil, fmt.Errorf("REDIS_URL: cannot reach Redis at %s: %s", opt.Addr, oneLine(err))
 	}
 	rdb := redis.NewClient(opt)
+	return rdb, func() { rdb.Close() }, nil
+}
+
+// openCluster connects to a Redis Cluster through its seed addresses and
+// checks that it answers and covers every slot (CLUSTER INFO cluster_state:ok)
+// before the service starts on it.
+func openCluster(ctx context.Context, opt *redis.ClusterOptions) (redis.UniversalClient, func(), error) {
+	if opt.DialTimeout == 0 {
+		opt.DialTimeout = 3 * time.Second
+	}
+	rdb := redis.NewClusterClient(opt)
+	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	info, err := rdb.ClusterInfo(pctx).Result()
+	if err == nil && !strings.Contains(info, "cluster_state:ok") {
+		err = errors.New("the cluster is not ok (cluster_state is not ok: slots uncovered or a master down)")
+	}
+	if err == nil {
+		err = rdb.ForEachMaster(pctx, func(ctx context.Context, c *redis.Client) error { return c.Ping(ctx).Err() })
+	}
+	if err != nil {
+		rdb.Close()
+		return nil, nil, fmt.Errorf("REDIS_URL: cannot use the Redis Cluster at %s: %s", strings.Join(opt.Addrs, ","), oneLine(err))
+	}
 	return rdb, func() { rdb.Close() }, nil
 }
 
@@ -296,8 +327,13 @@ func (a *App) startWhatsApp(ctx context.Context, h channel.Handler) error {
 		return fmt.Errorf("WhatsApp: %w", err)
 	}
 	a.Channels[channel.WhatsApp] = wa
-	a.AddHealth("whatsapp", wa)
-	a.AddLoop("whatsapp", wa.Run)
+	// One linked device, one connection: of several replicas only the one
+	// holding the lease connects (and sends WhatsApp's outbox); the others
+	// stand by, ready, and take over within the lease's TTL when it dies.
+	lease := NewLease(a.Redis, a.Config.RedisPrefix+"lease:whatsapp", DefaultLeaseTTL, a.Log.With("lease", "whatsapp"))
+	a.whatsappLease = lease
+	a.AddHealth("whatsapp", standbyHealth{lease, wa})
+	a.AddLoop("whatsapp", func(ctx context.Context) error { return lease.Run(ctx, wa.Run) })
 	return nil
 }
 
@@ -398,9 +434,26 @@ func (a *App) addDispatcher() {
 		KeyPrefix: a.outboxPrefix(),
 		Lease:     a.Config.OutboxLease,
 		Logger:    a.Log.With("component", "outbox"),
+		Holds: func(ch channel.Name) bool {
+			return ch != channel.WhatsApp || a.whatsappLease == nil || a.whatsappLease.Held()
+		},
 	})
 	a.dispatcher = d
 	a.AddLoop("outbox", d.Run)
+}
+
+// standbyHealth is the WhatsApp channel's readiness on a replica that does
+// not hold the lease: ready (it stands by), whatever the adapter says.
+type standbyHealth struct {
+	lease *Lease
+	h     Healther
+}
+
+func (s standbyHealth) Health() error {
+	if !s.lease.Held() {
+		return nil
+	}
+	return s.h.Health()
 }
 
 // AddHealth makes /readyz report h under name.

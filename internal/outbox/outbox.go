@@ -31,8 +31,9 @@
 //
 // Replies to people chatting right now do not go through the outbox: the
 // adapters send them directly (and a reply that cannot get through within
-// minutes comes here as a KindReply row). To leave those replies room, bulk sends use
-// at most Config.BulkShare (default 0.9) of each channel's rate.
+// minutes comes here as a KindReply row). Replies and bulk share each
+// channel's rate, replies first: bulk takes whatever the replies leave
+// (limiter, ReplyTurn).
 package outbox
 
 import (
