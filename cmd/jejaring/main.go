@@ -78,6 +78,7 @@ func commands() map[string]command {
 		})},
 		"questions": {"owners' questions to the office (TANYA): list [--open], answer ID \"TEXT\" [--by NAME]",
 			withDB(runQuestions)},
+		"report": {"what came of the events: attendance, ratings, deals and coverage [--event ID] [--from --to]; followups EVENT 1,3,6", withDB(runReport)},
 		"stats":  {"businesses by size class, kecamatan and sector (the yearly report table)", withDB(runStats)},
 		"bench":  {"measure the message pipeline: N owners registering at once [-users N], a sustained load [-rate R -duration D], or PostgreSQL at scale (bench db)", runBench},
 		"match":  {"temu bisnis: setup/plan/run/publish/schedule EVENT, partners import|list; solve, check, plan --slots (no database)", runMatch},

@@ -38,6 +38,7 @@ import (
 	"jejaring/internal/channel/whatsapp"
 	"jejaring/internal/config"
 	"jejaring/internal/contact"
+	"jejaring/internal/flow"
 	"jejaring/internal/metrics"
 	"jejaring/internal/outbox"
 	"jejaring/internal/session"
@@ -86,6 +87,9 @@ type App struct {
 	// dashboard is the staff dashboard; its live streams end at shutdown.
 	dashboard *web.Server
 
+	// whatsappLease decides which replica connects WhatsApp (nil: off).
+	whatsappLease *Lease
+
 	mini     *miniredis.Miniredis
 	ln       net.Listener
 	srv      *http.Server
@@ -93,6 +97,12 @@ type App struct {
 	loops    []Loop
 	closers  []func()
 	closeOne sync.Once
+	logsMu   sync.Mutex          // guards logs
+	logs     map[string]*logRing // recent warnings per channel, for the dashboard (channels.go)
+	// flowSet and actionNames are what the bot runs, for the dashboard's
+	// flows page (flows.go); set in handler.
+	flowSet     *flow.Set
+	actionNames []string
 }
 
 type namedHealth struct {
@@ -143,10 +153,14 @@ func OpenRedis(ctx context.Context, cfg *config.Config) (redis.UniversalClient, 
 		rdb := redis.NewClient(&redis.Options{Addr: m.Addr()})
 		return rdb, func() { rdb.Close(); m.Close() }, nil
 	}
-	opt, err := redis.ParseURL(cfg.RedisURL)
+	target, err := config.ParseRedisURL(cfg.RedisURL)
 	if err != nil {
 		return nil, nil, fmt.Errorf("REDIS_URL: %w", err)
 	}
+	if target.Cluster != nil {
+		return openCluster(ctx, target.Cluster)
+	}
+	opt := target.Single
 	opt.DialTimeout = 3 * time.Second
 	// Probe once, without the pool's dial retries, so an unreachable
 	// server fails at once; the real client keeps its retries.
@@ -161,6 +175,30 @@ func OpenRedis(ctx context.Context, cfg *config.Config) (redis.UniversalClient, 
 		return nil, nil, fmt.Errorf("REDIS_URL: cannot reach Redis at %s: %s", opt.Addr, oneLine(err))
 	}
 	rdb := redis.NewClient(opt)
+	return rdb, func() { rdb.Close() }, nil
+}
+
+// openCluster connects to a Redis Cluster through its seed addresses and
+// checks that it answers and covers every slot (CLUSTER INFO cluster_state:ok)
+// before the service starts on it.
+func openCluster(ctx context.Context, opt *redis.ClusterOptions) (redis.UniversalClient, func(), error) {
+	if opt.DialTimeout == 0 {
+		opt.DialTimeout = 3 * time.Second
+	}
+	rdb := redis.NewClusterClient(opt)
+	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	info, err := rdb.ClusterInfo(pctx).Result()
+	if err == nil && !strings.Contains(info, "cluster_state:ok") {
+		err = errors.New("the cluster is not ok (cluster_state is not ok: slots uncovered or a master down)")
+	}
+	if err == nil {
+		err = rdb.ForEachMaster(pctx, func(ctx context.Context, c *redis.Client) error { return c.Ping(ctx).Err() })
+	}
+	if err != nil {
+		rdb.Close()
+		return nil, nil, fmt.Errorf("REDIS_URL: cannot use the Redis Cluster at %s: %s", strings.Join(opt.Addrs, ","), oneLine(err))
+	}
 	return rdb, func() { rdb.Close() }, nil
 }
 
@@ -249,6 +287,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (a *App, err
 	a.addReachCampaign()
 	a.addWebChatRetention()
 	a.addRetention()
+	a.addOutcomes()
 	a.routes()
 	if err := a.mountDashboard(ctx); err != nil {
 		return a, err
@@ -283,7 +322,7 @@ func (a *App) startWhatsApp(ctx context.Context, h channel.Handler) error {
 		return fmt.Errorf("WHATSAPP_POLLS: %s", oneLine(err))
 	}
 	wcfg := whatsapp.Config{
-		DataDir: a.Config.DataDir, Handler: h, Logger: a.Log.With("channel", "whatsapp"),
+		DataDir: a.Config.DataDir, Handler: h, Logger: a.channelLogger("whatsapp"),
 		Policy: &policy, Polls: polls, ProxyURL: a.Config.Lookup("WHATSAPP_PROXY"),
 	}
 	if err := whatsappStorage(&wcfg, a.DB); err != nil {
@@ -294,8 +333,13 @@ func (a *App) startWhatsApp(ctx context.Context, h channel.Handler) error {
 		return fmt.Errorf("WhatsApp: %w", err)
 	}
 	a.Channels[channel.WhatsApp] = wa
-	a.AddHealth("whatsapp", wa)
-	a.AddLoop("whatsapp", wa.Run)
+	// One linked device, one connection: of several replicas only the one
+	// holding the lease connects (and sends WhatsApp's outbox); the others
+	// stand by, ready, and take over within the lease's TTL when it dies.
+	lease := NewLease(a.Redis, a.Config.RedisPrefix+"lease:whatsapp", DefaultLeaseTTL, a.Log.With("lease", "whatsapp"))
+	a.whatsappLease = lease
+	a.AddHealth("whatsapp", standbyHealth{lease, wa})
+	a.AddLoop("whatsapp", func(ctx context.Context) error { return lease.Run(ctx, wa.Run) })
 	return nil
 }
 
@@ -308,7 +352,7 @@ func (a *App) startTelegram(h channel.Handler) error {
 	tg, err := telegram.New(telegram.Config{
 		Token: a.Config.TelegramBotToken, APIURL: a.Config.TelegramAPIURL, WebhookURL: a.Config.TelegramWebhookURL,
 		WebhookSecret: secret, OldWebhookSecrets: oldSecrets,
-		Handler: h, Redis: a.Redis, KeyPrefix: a.Config.RedisPrefix + "tg:", Logger: a.Log.With("channel", "telegram"),
+		Handler: h, Redis: a.Redis, KeyPrefix: a.Config.RedisPrefix + "tg:", Logger: a.channelLogger("telegram"),
 		OnBlocked: a.markBlocked, ReplyRetryFor: a.Config.ReplyRetryFor, OnUndelivered: a.queueReplies,
 		ReplyTurn: func(ctx context.Context) error {
 			if a.dispatcher == nil {
@@ -388,6 +432,9 @@ func (a *App) addDispatcher() {
 		KeyPrefix: a.outboxPrefix(),
 		Lease:     a.Config.OutboxLease,
 		Logger:    a.Log.With("component", "outbox"),
+		Holds: func(ch channel.Name) bool {
+			return ch != channel.WhatsApp || a.whatsappLease == nil || a.whatsappLease.Held()
+		},
 	})
 	a.dispatcher = d
 	a.AddLoop("outbox", d.Run)
@@ -407,6 +454,20 @@ func (a *App) outboxLimits() map[channel.Name]outbox.Limit {
 		limits[channel.WhatsApp] = l
 	}
 	return limits
+}
+
+// standbyHealth is the WhatsApp channel's readiness on a replica that does
+// not hold the lease: ready (it stands by), whatever the adapter says.
+type standbyHealth struct {
+	lease *Lease
+	h     Healther
+}
+
+func (s standbyHealth) Health() error {
+	if !s.lease.Held() {
+		return nil
+	}
+	return s.h.Health()
 }
 
 // AddHealth makes /readyz report h under name.

@@ -13,6 +13,7 @@ import (
 	"jejaring/internal/actions/eventactions"
 	"jejaring/internal/actions/matchactions"
 	"jejaring/internal/actions/officeactions"
+	"jejaring/internal/actions/outcomeactions"
 	"jejaring/internal/actions/staffactions"
 	"jejaring/internal/actions/umkmactions"
 	"jejaring/internal/bot"
@@ -54,6 +55,9 @@ func actions(db *store.DB, data *umkm.Data, office string, log *slog.Logger, eve
 	if err := demo.Register(a); err != nil {
 		return nil, err
 	}
+	if err := outcomeactions.Register(a, events.Events); err != nil {
+		return nil, err
+	}
 	if err := matchactions.Register(a, matchactions.Deps{Service: matchactions.NewService(db, events.Events)}); err != nil {
 		return nil, err
 	}
@@ -66,6 +70,7 @@ func ActionNames() []string {
 	names := append(umkmactions.Names(), eventactions.Names...)
 	names = append(names, staffactions.Names()...)
 	names = append(names, officeactions.Names()...)
+	names = append(names, outcomeactions.Names()...)
 	names = append(names, matchactions.Names...)
 	return append(names, demo.Save)
 }
@@ -120,6 +125,7 @@ func (a *App) handler(ctx context.Context) (channel.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
+	a.flowSet, a.actionNames = set, acts.Names()
 	resume := a.Config.ResumeAfter
 	if resume == 0 {
 		resume = -1 // RESUME_AFTER=0: never (bot.Config's zero means its default)

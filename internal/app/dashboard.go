@@ -35,7 +35,7 @@ func (a *App) mountDashboard(ctx context.Context) error {
 	// The directory, its export and the home page's counts read from
 	// DATABASE_READ_URL when set (a PostgreSQL replica).
 	reads := store.NewBusinessRepo(read)
-	biz := store.NewBusinessRepo(a.DB)
+	biz, events := store.NewBusinessRepo(a.DB), store.NewEventRepo(a.DB)
 	reachDeps, err := a.reachDeps()
 	if err != nil {
 		return fmt.Errorf("staff dashboard: %w", err)
@@ -43,11 +43,13 @@ func (a *App) mountDashboard(ctx context.Context) error {
 	d, err := web.New(web.Options{
 		Staff: a.DB, Audit: a.DB, Contacts: a.DB,
 		Businesses: biz, Directory: reads, Stats: reads, Imports: biz,
-		Events: a.Events,
-		Data:   data, Redis: a.Redis, KeyPrefix: a.Config.RedisPrefix + "web:",
+		Events: events, Outcomes: events, Door: events,
+		Data: data, Redis: a.Redis, KeyPrefix: a.Config.RedisPrefix + "web:",
 		TrustedProxies: a.Config.TrustedProxies, Idle: a.Config.WebSessionIdle, Max: a.Config.WebSessionMax,
 		Log: a.Log.With("component", "dashboard"), Reach: reachDeps,
 		Match:     matchactions.NewService(a.DB, a.Events),
+		Channels:  channelsView{a},
+		Flows:     flowsView{a},
 		EventDesk: eventactions.Backend{Desk: desk, EventRepo: a.Events},
 	})
 	if err != nil {

@@ -45,6 +45,13 @@ func (a *App) Ready(ctx context.Context) Readiness {
 	for _, h := range a.health {
 		set(h.name, h.h.Health())
 	}
+	if a.whatsappLease != nil {
+		// Which replica connects WhatsApp: "held" here, "standby" elsewhere.
+		r.Components["whatsapp_lease"] = "standby"
+		if a.whatsappLease.Held() {
+			r.Components["whatsapp_lease"] = "held"
+		}
+	}
 	return r
 }
 

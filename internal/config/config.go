@@ -24,8 +24,6 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
-
-	"github.com/redis/go-redis/v9"
 )
 
 // Config is the parsed, validated configuration.
@@ -127,7 +125,7 @@ type Var struct {
 var vars = []Var{
 	{Env: "DATABASE_URL", Default: "", Usage: "postgres://user:pass@host:5432/db or sqlite:PATH; empty: SQLite file jejaring.db in DATA_DIR", Secret: true},
 	{Env: "DATABASE_READ_URL", Default: "", Usage: "postgres:// URL of a read replica of DATABASE_URL for the dashboard's directory, export and counts; empty: DATABASE_URL", Secret: true},
-	{Env: "REDIS_URL", Default: "", Usage: "redis://host:6379/0; empty: an in-process Redis (local mode, lost on exit)", Secret: true},
+	{Env: "REDIS_URL", Default: "", Usage: "redis://host:6379/0, or a Redis Cluster: redis+cluster://host:7000,host:7001 (several addresses are a cluster too); empty: an in-process Redis (local mode, lost on exit)", Secret: true},
 	{Env: "REDIS_PREFIX", Default: "jejaring:", Usage: "prefix of every Redis key, so several Jejarings (or tests) can share one Redis"},
 	{Env: "DATA_DIR", Default: "./data", Usage: "folder for the SQLite file, the WhatsApp session and received media"},
 	{Env: "HTTP_ADDR", Default: "127.0.0.1:8080", Usage: "address the web chat, /healthz, /readyz and /metrics listen on"},
@@ -288,8 +286,9 @@ func build(raw map[string]string) (*Config, error) {
 		return nil, err
 	}
 
-	if c.RedisPrefix == "" || len(c.RedisPrefix) > 64 || strings.ContainsAny(c.RedisPrefix, " \t\r\n*?[]") {
-		return nil, fmt.Errorf("REDIS_PREFIX: want up to 64 characters without spaces or * ? [ ], got %q", c.RedisPrefix)
+	if c.RedisPrefix == "" || len(c.RedisPrefix) > 64 || strings.ContainsAny(c.RedisPrefix, " \t\r\n*?[]{}") {
+		// { } would make a Redis Cluster hash tag of the prefix and put every key in one slot.
+		return nil, fmt.Errorf("REDIS_PREFIX: want up to 64 characters without spaces or * ? [ ] { }, got %q", c.RedisPrefix)
 	}
 	if !validRegion(c.Region) {
 		return nil, fmt.Errorf("REGION: want the name of a region data file such as pesisir_selatan (lower-case letters, digits and _), got %q", c.Region)
@@ -310,8 +309,8 @@ func build(raw map[string]string) (*Config, error) {
 		return nil, err
 	}
 	if c.RedisURL != "" {
-		if _, err := redis.ParseURL(c.RedisURL); err != nil {
-			return nil, fmt.Errorf("REDIS_URL: want redis://host:6379/0, got %q: %v", redactURL(c.RedisURL), err)
+		if _, err := ParseRedisURL(c.RedisURL); err != nil {
+			return nil, fmt.Errorf("REDIS_URL: want redis://host:6379/0 or, for a Redis Cluster, redis+cluster://host:7000,host:7001, got %q: %v", redactURL(c.RedisURL), err)
 		}
 	}
 	if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {

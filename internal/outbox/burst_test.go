@@ -108,17 +108,19 @@ func TestBulkNoBurst(t *testing.T) {
 	}
 }
 
-// TestRepliesShareTheRate sends a broadcast while replies to people
-// chatting go out as fast as ReplyTurn lets them (the Telegram adapter
-// waits for it before each reply): together they must keep to Telegram's 30
-// a second in every 1 s window, and the replies must not be starved (the
-// bulk takes at most 90 %).
+// TestRepliesShareTheRate sends a broadcast while ten people chat, each
+// answered once a second (Telegram's pace for one chat) through ReplyTurn,
+// as the Telegram adapter does before each reply: together they must keep
+// to Telegram's 30 a second (the fake server answers 429 beyond it), the replies must all get
+// their turns, and the broadcast still finishes on what the replies leave.
+// (How long a reply waits is measured in BenchmarkRepliesBeforeBulk.)
 func TestRepliesShareTheRate(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	db := storetest.New(t, store.Postgres)
 	rdb, prefix := outboxtest.Redis(t)
 	srv := tgtest.New(t)
+	srv.RateLimit(30, 1) // Telegram's limit, as a token bucket
 	tg, err := telegram.New(telegram.Config{
 		Token: srv.Token(), APIURL: srv.URL(), Redis: rdb, KeyPrefix: prefix + "tg:",
 		Handler: channel.HandlerFunc(func(context.Context, channel.Inbound) ([]channel.Outbound, error) { return nil, nil }),
@@ -139,16 +141,29 @@ func TestRepliesShareTheRate(t *testing.T) {
 	rctx, stop := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	wg.Go(func() { _ = d.Run(rctx) })
-	// Ten chatting users, each answered as soon as the shared rate allows.
+	// Ten chatting users, each answered once a second.
 	const firstReplyChat = 900000
+	var waitMu sync.Mutex
+	var waits []time.Duration
 	for i := range 10 {
 		wg.Go(func() {
 			to := channel.Address{Channel: channel.Telegram, ExternalID: strconv.Itoa(firstReplyChat + i)}
+			time.Sleep(time.Duration(i) * 100 * time.Millisecond) // people do not write in step
+			tick := time.NewTicker(time.Second)
+			defer tick.Stop()
 			for rctx.Err() == nil {
+				t0 := time.Now()
 				if err := d.ReplyTurn(rctx, channel.Telegram); err != nil {
 					return
 				}
+				waitMu.Lock()
+				waits = append(waits, time.Since(t0))
+				waitMu.Unlock()
 				_, _ = tg.Send(ctx, to, channel.Outbound{Text: "balasan"})
+				select {
+				case <-rctx.Done():
+				case <-tick.C:
+				}
 			}
 		})
 	}
@@ -174,11 +189,17 @@ func TestRepliesShareTheRate(t *testing.T) {
 	}
 	limit := outbox.DefaultLimits()[channel.Telegram].PerSecond
 	peak := maxInWindow(times, time.Second)
-	t.Logf("broadcast of %d and %d replies in %s: busiest 1 s window %d (limit %.0f)", total, replies, took.Round(100*time.Millisecond), peak, limit)
-	if float64(peak) > limit {
-		t.Errorf("%d messages within one second; Telegram allows %.0f", peak, limit)
+	slices.Sort(waits)
+	longest := waits[len(waits)-1]
+	t.Logf("broadcast of %d and %d replies in %s: busiest 1 s window %d (limit %.0f); replies waited for their turn at most %s",
+		total, replies, took.Round(100*time.Millisecond), peak, limit, longest.Round(time.Millisecond))
+	// The platform is the judge: the window above is measured where the
+	// messages arrive, after the machine's own delays, so it may show one
+	// or two more than the limiter let out in any 1.02 s.
+	if n := srv.Stats().RateLimited; n != 0 {
+		t.Errorf("the server answered %d × 429: replies and bulk together went over Telegram's 30 a second", n)
 	}
-	if least := int(took.Seconds()); replies < least {
+	if least := int(took.Seconds()) * 9; replies < least {
 		t.Errorf("only %d replies in %s: starved by the bulk", replies, took)
 	}
 }

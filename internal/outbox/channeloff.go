@@ -66,7 +66,9 @@ func (d *Dispatcher) MarkChannelsAlive(ctx context.Context) {
 	}
 	pipe := d.cfg.Redis.Pipeline()
 	for ch := range d.cfg.Channels {
-		pipe.Set(ctx, aliveKey(d.cfg.KeyPrefix, ch), d.cfg.Worker, d.cfg.ChannelOffAfter)
+		if d.holds(ch) {
+			pipe.Set(ctx, aliveKey(d.cfg.KeyPrefix, ch), d.cfg.Worker, d.cfg.ChannelOffAfter)
+		}
 	}
 	if _, err := pipe.Exec(ctx); err != nil && ctx.Err() == nil {
 		d.log.Warn("outbox: could not mark channels alive", "err", err)

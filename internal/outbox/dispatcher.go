@@ -33,13 +33,10 @@ type Config struct {
 	Redis  redis.UniversalClient
 	// KeyPrefix namespaces the Redis keys ("jejaring:outbox:").
 	KeyPrefix string
-	// BulkShare is the part of each channel's rate bulk sends may use
-	// (default 0.9): the rest is headroom for direct replies.
-	BulkShare float64
 	Now       func() time.Time // default time.Now
 	Worker    string           // this dispatcher's name in claimed_by; default host-pid-random
 	Lease     time.Duration    // how long a claim lasts (default 1 min)
-	Batch     int              // rows per claim (default 50; smaller for slow channels)
+	Batch     int              // rows per claim (default 150, about 5 s of Telegram; smaller for slow channels)
 	Workers   int              // concurrent sends per channel (default 4)
 	Poll      time.Duration    // idle wait between claims (default 1 s)
 	// MaxAttempts bounds transient failures per row (default 8).
@@ -56,7 +53,11 @@ type Config struct {
 	// dispatcher before its due rows are skipped (channeloff.go; default
 	// DefaultChannelOffAfter, negative never). Needs Redis.
 	ChannelOffAfter time.Duration
-	Logger          *slog.Logger
+	// Holds, when set, says whether this replica serves a channel now
+	// (WhatsApp: the replica holding its lease); a channel it does not
+	// hold is neither claimed nor marked alive here. Nil: every channel.
+	Holds  func(channel.Name) bool
+	Logger *slog.Logger
 }
 
 // Stats counts what a dispatcher did since it started.
@@ -92,7 +93,7 @@ func NewDispatcher(cfg Config) *Dispatcher {
 		cfg.Lease = time.Minute
 	}
 	if cfg.Batch <= 0 {
-		cfg.Batch = 50
+		cfg.Batch = 150
 	}
 	if cfg.Workers <= 0 {
 		cfg.Workers = 4
@@ -108,9 +109,6 @@ func NewDispatcher(cfg Config) *Dispatcher {
 	}
 	if cfg.BackoffMax <= 0 {
 		cfg.BackoffMax = 30 * time.Minute
-	}
-	if cfg.BulkShare <= 0 || cfg.BulkShare > 1 {
-		cfg.BulkShare = 0.9
 	}
 	if cfg.ProgressEvery == 0 {
 		cfg.ProgressEvery = 30 * time.Second
@@ -140,7 +138,7 @@ func NewDispatcher(cfg Config) *Dispatcher {
 		if !ok {
 			l = defaults[name]
 		}
-		d.limiters[name] = newLimiter(cfg.Redis, cfg.KeyPrefix, name, l, cfg.BulkShare)
+		d.limiters[name] = newLimiter(cfg.Redis, cfg.KeyPrefix, name, l)
 	}
 	return d
 }
@@ -182,7 +180,7 @@ func (d *Dispatcher) batchFor(name channel.Name) int {
 	if l.PerSecond <= 0 {
 		return d.cfg.Batch
 	}
-	perLease := l.PerSecond * d.cfg.BulkShare * d.cfg.Lease.Seconds() / 2
+	perLease := l.PerSecond * RateMargin * d.cfg.Lease.Seconds() / 2
 	if l.MinGap > 0 || l.Jitter > 0 {
 		gap := (l.MinGap + l.Jitter).Seconds()
 		perLease = math.Min(perLease, d.cfg.Lease.Seconds()/2/gap)
@@ -194,6 +192,10 @@ func (d *Dispatcher) channelLoop(ctx context.Context, name channel.Name, ch chan
 	batch := d.batchFor(name)
 	workers := d.cfg.Workers
 	for ctx.Err() == nil {
+		if !d.holds(name) {
+			_ = sleep(ctx, d.cfg.Poll)
+			continue
+		}
 		if d.marksFailing.Load() > 0 {
 			// Another channel's outcomes are not landing: the database
 			// is in trouble, claim nothing new until they do.
@@ -210,12 +212,19 @@ func (d *Dispatcher) channelLoop(ctx context.Context, name channel.Name, ch chan
 	}
 }
 
+func (d *Dispatcher) holds(name channel.Name) bool {
+	return d.cfg.Holds == nil || d.cfg.Holds(name)
+}
+
 // RunOnce claims and sends one batch per channel, for tests and the CLI.
 // It returns how many rows it handled.
 func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
 	total := 0
 	d.MarkChannelsAlive(ctx)
 	for name, ch := range d.cfg.Channels {
+		if !d.holds(name) {
+			continue
+		}
 		n, err := d.runBatch(ctx, name, ch, d.batchFor(name), d.cfg.Workers)
 		total += n
 		if err != nil {
@@ -445,23 +454,32 @@ func (d *Dispatcher) clearFence(ctx context.Context, id int64, status string) {
 }
 
 // sentFences returns the rows of a fresh claim that were sent already
-// (their platform ids), by one MGET of their fences.
+// (their platform ids), by one round trip to their fences.
 func (d *Dispatcher) sentFences(ctx context.Context, rows []Row) (map[int64]string, error) {
 	if d.cfg.Redis == nil || len(rows) == 0 {
 		return nil, nil
 	}
-	keys := make([]string, len(rows))
-	for i, r := range rows {
-		keys[i] = d.fenceKey(r.ID)
-	}
-	vals, err := d.cfg.Redis.MGet(ctx, keys...).Result()
-	if err != nil {
+	// One GET each in one pipeline, not an MGET: the fences lie in
+	// different Redis Cluster slots, and a cluster client sends a
+	// pipeline's commands to each key's node.
+	gets := make([]*redis.StringCmd, len(rows))
+	_, err := d.cfg.Redis.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for i, r := range rows {
+			gets[i] = p.Get(ctx, d.fenceKey(r.ID))
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, redis.Nil) {
 		return nil, fmt.Errorf("read sent fences: %w", err)
 	}
 	out := map[int64]string{}
-	for i, v := range vals {
-		if s, ok := v.(string); ok {
+	for i, g := range gets {
+		s, err := g.Result()
+		switch {
+		case err == nil:
 			out[rows[i].ID] = s
+		case !errors.Is(err, redis.Nil):
+			return nil, fmt.Errorf("read sent fences: %w", err)
 		}
 	}
 	return out, nil

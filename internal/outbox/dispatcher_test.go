@@ -156,7 +156,7 @@ func TestKillAndRestart(t *testing.T) {
 				Store:    repo,
 				Channels: map[channel.Name]channel.Channel{channel.Telegram: tg, channel.WebChat: web},
 				Limits: map[channel.Name]outbox.Limit{
-					channel.Telegram: {PerSecond: 1500, Burst: 50, PerChatPerSecond: 1},
+					channel.Telegram: {PerSecond: 1500, PerChatPerSecond: 1},
 					channel.WebChat:  {},
 				},
 				Redis: rdb, KeyPrefix: prefix, Worker: worker,
@@ -236,7 +236,7 @@ func TestTwoReplicas(t *testing.T) {
 		for _, w := range []string{"replica-a", "replica-b"} {
 			d := outbox.NewDispatcher(outbox.Config{
 				Store: repo, Channels: map[channel.Name]channel.Channel{channel.Telegram: tg, channel.WebChat: web},
-				Limits: map[channel.Name]outbox.Limit{channel.Telegram: {PerSecond: 2000, Burst: 50, PerChatPerSecond: 1}, channel.WebChat: {}},
+				Limits: map[channel.Name]outbox.Limit{channel.Telegram: {PerSecond: 2000, PerChatPerSecond: 1}, channel.WebChat: {}},
 				Redis:  rdb, KeyPrefix: prefix, Worker: w, Batch: 20, Workers: 3, Poll: 5 * time.Millisecond,
 				BackoffBase: 5 * time.Millisecond, BackoffMax: 20 * time.Millisecond, ProgressEvery: -1,
 			})
@@ -294,7 +294,7 @@ func TestAttachmentsFollowText(t *testing.T) {
 	wa := &outboxtest.Channel{N: channel.WhatsApp}
 	d := outbox.NewDispatcher(outbox.Config{
 		Store: repo, Channels: map[channel.Name]channel.Channel{channel.WhatsApp: wa},
-		Limits: map[channel.Name]outbox.Limit{channel.WhatsApp: {PerSecond: 100, Burst: 10, PerChatPerSecond: 1.0 / 60}},
+		Limits: map[channel.Name]outbox.Limit{channel.WhatsApp: {PerSecond: 100, PerChatPerSecond: 1.0 / 60}},
 		Redis:  rdb, KeyPrefix: prefix, ProgressEvery: -1,
 	})
 	if n, err := d.RunOnce(ctx); err != nil || n != 1 {

@@ -31,8 +31,9 @@
 //
 // Replies to people chatting right now do not go through the outbox: the
 // adapters send them directly (and a reply that cannot get through within
-// minutes comes here as a KindReply row). To leave those replies room, bulk sends use
-// at most Config.BulkShare (default 0.9) of each channel's rate.
+// minutes comes here as a KindReply row). Replies and bulk share each
+// channel's rate, replies first: bulk takes whatever the replies leave
+// (limiter, ReplyTurn).
 package outbox
 
 import (
@@ -67,6 +68,9 @@ const (
 	// KindReply is a chat reply the adapter could not deliver within its
 	// retry time (telegram.Config.OnUndelivered), with the ones after it.
 	KindReply = "reply"
+	// KindOutcome asks what came of an event or meeting, right after it
+	// and months later (store.ScheduleOutcomes, flows/hasil.yaml).
+	KindOutcome = "outcome"
 )
 
 // Priorities: lower numbers are claimed first.

@@ -78,7 +78,7 @@ func TestKillAndRestartTelegram(t *testing.T) {
 				Store:    repo,
 				Channels: map[channel.Name]channel.Channel{channel.Telegram: tg, channel.WebChat: web},
 				Limits: map[channel.Name]outbox.Limit{
-					channel.Telegram: {PerSecond: 600, Burst: 20, PerChatPerSecond: 1},
+					channel.Telegram: {PerSecond: 600, PerChatPerSecond: 1},
 					channel.WebChat:  {},
 				},
 				Redis: rdb, KeyPrefix: prefix, Worker: worker,

@@ -108,6 +108,10 @@ func (r *BusinessRepo) EraseContact(ctx context.Context, contactID int64, actor 
 			if err := anonymizeBusiness(ctx, tx, &b, now); err != nil {
 				return err
 			}
+			// A partner's questions about a meeting name the business.
+			if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE outcomes SET counterpart = '' WHERE business_id = ? AND side = 'partner'`), b.ID); err != nil {
+				return fmt.Errorf("erase: partners' questions naming business %d: %w", b.ID, err)
+			}
 		}
 		n, err := eraseCampaignMessages(ctx, tx, out.Businesses, now) // reach_campaign.go
 		if err != nil {
@@ -126,6 +130,9 @@ func (r *BusinessRepo) EraseContact(ctx context.Context, contactID int64, actor 
 				return err
 			}
 			out.Seats += seats
+			if err := eraseOutcomes(ctx, tx, id); err != nil {
+				return err
+			}
 			n, err := eraseOutbox(ctx, tx, id, now)
 			if err != nil {
 				return err

@@ -191,34 +191,55 @@ func (r *EventRepo) promoteOne(ctx context.Context, tx *sqlx.Tx, ev *event.Event
 // (event.ErrNotAttending), and a second check-in (event.ErrAlreadyCheckin,
 // with the first one's invitation returned).
 func (r *EventRepo) CheckIn(ctx context.Context, eventID int64, code, by string, now time.Time) (*event.Invitation, string, error) {
-	code = event.NormalizeCode(code)
 	var inv *event.Invitation
 	var name string
 	err := r.db.InTx(ctx, func(tx *sqlx.Tx) error {
 		var err error
-		inv, err = scanInvitation(tx.QueryRowxContext(ctx, tx.Rebind(`SELECT `+invCols+` FROM invitations i WHERE i.event_id = ? AND i.checkin_code = ?`), eventID, code))
-		if noRows(err) {
-			return fmt.Errorf("code %q: %w", code, event.ErrBadCheckinCode)
-		}
-		if err != nil {
-			return fmt.Errorf("load invitation: %w", err)
-		}
-		ci, err := r.contactInfo(ctx, tx, inv.ContactID)
-		if err != nil {
-			return err
-		}
-		name = ci.Name
-		if !inv.CheckedInAt.IsZero() {
-			return event.ErrAlreadyCheckin
-		}
-		if inv.Status != event.Going {
-			return fmt.Errorf("%w (%s)", event.ErrNotAttending, inv.Status.Label())
-		}
-		if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE invitations SET checked_in_at = ?, checked_in_by = ? WHERE id = ?`), now.UTC(), by, inv.ID); err != nil {
-			return fmt.Errorf("check in: %w", err)
-		}
-		inv.CheckedInAt, inv.CheckedInBy = now.UTC(), by
-		return nil
+		inv, name, err = r.checkInTx(ctx, tx, eventID, code, by, now)
+		return err
 	})
 	return inv, name, err
+}
+
+// checkInTx is CheckIn inside tx. The update takes only a row not yet
+// checked in, so two phones scanning one code at the same moment make one
+// check-in and one "already".
+func (r *EventRepo) checkInTx(ctx context.Context, tx *sqlx.Tx, eventID int64, code, by string, now time.Time) (*event.Invitation, string, error) {
+	code = event.NormalizeCode(code)
+	load := func() (*event.Invitation, error) {
+		inv, err := scanInvitation(tx.QueryRowxContext(ctx, tx.Rebind(`SELECT `+invCols+` FROM invitations i WHERE i.event_id = ? AND i.checkin_code = ?`), eventID, code))
+		if noRows(err) {
+			return nil, fmt.Errorf("code %q: %w", code, event.ErrBadCheckinCode)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("load invitation: %w", err)
+		}
+		return inv, nil
+	}
+	inv, err := load()
+	if err != nil {
+		return nil, "", err
+	}
+	ci, err := r.contactInfo(ctx, tx, inv.ContactID)
+	if err != nil {
+		return nil, "", err
+	}
+	if !inv.CheckedInAt.IsZero() {
+		return inv, ci.Name, event.ErrAlreadyCheckin
+	}
+	if inv.Status != event.Going {
+		return inv, ci.Name, fmt.Errorf("%w (%s)", event.ErrNotAttending, inv.Status.Label())
+	}
+	res, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE invitations SET checked_in_at = ?, checked_in_by = ? WHERE id = ? AND checked_in_at IS NULL`), now.UTC(), by, inv.ID)
+	if err != nil {
+		return nil, "", fmt.Errorf("check in: %w", err)
+	}
+	if n, err := res.RowsAffected(); err == nil && n == 0 {
+		if inv, err = load(); err != nil {
+			return nil, "", err
+		}
+		return inv, ci.Name, event.ErrAlreadyCheckin
+	}
+	inv.CheckedInAt, inv.CheckedInBy = now.UTC(), by
+	return inv, ci.Name, nil
 }

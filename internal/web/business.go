@@ -40,8 +40,10 @@ type bizData struct {
 	Consents []consentRow
 	Contact  *contactInfo
 	Events   []eventRow
-	History  []historyRow
-	Reason   string
+	// Connections are the partners met at temu bisnis (outcomes.go).
+	Connections []connRow
+	History     []historyRow
+	Reason      string
 }
 
 func (s *Server) loadBusiness(w http.ResponseWriter, r *http.Request, u store.StaffUser) (*umkm.Business, bool) {
@@ -162,6 +164,12 @@ func (s *Server) renderBusiness(w http.ResponseWriter, r *http.Request, u store.
 			}
 		}
 	}
+	conns, err := s.connections(ctx, b.ID, lang)
+	if err != nil {
+		s.serverError(w, r, u, err)
+		return
+	}
+	d.Connections = conns
 	log, err := s.opt.Audit.AuditFor(ctx, "business", strconv.FormatInt(b.ID, 10))
 	if err != nil {
 		s.serverError(w, r, u, err)

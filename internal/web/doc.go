@@ -25,6 +25,13 @@
 // each opened business page, each full view of NIK and phone (with the
 // reason asked for), each export and each change.
 //
+// Part 2's door, channels and flows pages (checkin.go, channels.go,
+// flows.go) add small scripts where a browser must do the work: reading a
+// QR with the camera and keeping scans on the phone through a dropped
+// connection, streaming a WhatsApp pairing (server-sent events), drawing
+// Mermaid diagrams, the try-it chat. Their libraries are vendored from npm
+// (assets/vendor/). Typed codes and name search still work as plain forms.
+//
 // The package has no SQL of its own and does not hold a *store.DB: each
 // page depends on a narrow interface declared here (stores.go), and
 // internal/app passes the store's types in Options.

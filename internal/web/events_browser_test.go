@@ -56,7 +56,7 @@ func TestBrowserEvents(t *testing.T) {
 		}
 		disp := outbox.NewDispatcher(outbox.Config{
 			Store: store.NewOutboxRepo(db), Channels: map[channel.Name]channel.Channel{channel.Telegram: tg},
-			Limits: map[channel.Name]outbox.Limit{channel.Telegram: {PerSecond: 400, Burst: 20}},
+			Limits: map[channel.Name]outbox.Limit{channel.Telegram: {PerSecond: 400}},
 			Redis:  rdb, KeyPrefix: prefix, Lease: 4 * time.Second, Batch: 50, Workers: 8, Poll: 20 * time.Millisecond,
 			BackoffBase: 5 * time.Millisecond, BackoffMax: 50 * time.Millisecond, ProgressEvery: -1,
 		})

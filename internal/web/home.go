@@ -21,9 +21,12 @@ type chart struct {
 	// ColWhat, ColCount and CSVLabel are the table's headings and the
 	// download link's text in the page's language.
 	ColWhat, ColCount, CSVLabel string
-	Rows                        []bar
-	Max                         int
-	Total                       int
+	// CSVHref is the download's address ("" the home page's
+	// /dashboard/charts/NAME.csv).
+	CSVHref string
+	Rows    []bar
+	Max     int
+	Total   int
 }
 
 type bar struct {

@@ -13,6 +13,7 @@ import (
 	"net/netip"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/go-redis/redis_rate/v10"
@@ -38,6 +39,7 @@ type Options struct {
 	Stats      StatsStore
 	Contacts   ContactStore
 	Events     EventStore
+	Outcomes   OutcomeStore
 
 	Data           *umkm.Data
 	Redis          redis.UniversalClient
@@ -52,8 +54,11 @@ type Options struct {
 	EventDesk EventDesk
 	// Reach are the reach pages' dependencies (reach.go); nil: no reach
 	// page, no funnel on the home page.
-	Reach *ReachDeps
-	Match Matchmaking // the temu bisnis pages (match.go); nil: not offered
+	Reach    *ReachDeps
+	Match    Matchmaking   // the temu bisnis pages (match.go); nil: not offered
+	Door     DoorStore     // check-in at the door (checkin.go); nil: the pages answer not found
+	Channels ChannelSource // the channels page (channels.go); nil: the page says none is wired
+	Flows    FlowSource    // the flows page (flows.go); nil: the page says none is wired
 }
 
 // Sign-in limits: per account (an attacker trying passwords on one name)
@@ -74,6 +79,7 @@ type Server struct {
 	handler  http.Handler
 	location *time.Location
 	ev       *eventPages
+	waLink   sync.Mutex // one WhatsApp pairing at a time (channels.go)
 }
 
 // New checks opt and parses the templates.
@@ -156,6 +162,12 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /dashboard/reach/posters", s.need(store.RoleStaff, s.reachPosters))
 	mux.Handle("GET /dashboard/reach/funnel.csv", s.need(store.RoleViewer, s.reachFunnelCSV))
 	mux.Handle("POST /dashboard/reach/campaign/{op}", s.need(store.RoleStaff, s.reachCampaign))
+	mux.Handle("GET /dashboard/outcomes", s.need(store.RoleViewer, s.outcomes))
+	mux.Handle("POST /dashboard/outcomes/followups", s.need(store.RoleStaff, s.setFollowups))
+	mux.Handle("GET /dashboard/outcomes/print", s.need(store.RoleViewer, s.outcomesPrint))
+	mux.Handle("GET /dashboard/outcomes/{name}", s.need(store.RoleViewer, s.outcomesCSV))
+	mux.Handle("GET /dashboard/network", s.need(store.RoleViewer, s.network))
+	mux.Handle("GET /dashboard/network.svg", s.need(store.RoleViewer, s.networkFile))
 	mux.Handle("GET /dashboard/me", s.need(store.RoleViewer, s.me))
 	mux.Handle("POST /dashboard/me/link", s.need(store.RoleStaff, s.linkMine))
 	s.eventRoutes(mux)
@@ -166,6 +178,13 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /dashboard/imports/{id}/undo", s.need(store.RoleStaff, s.undoPage))
 	mux.Handle("POST /dashboard/imports/{id}/undo", s.need(store.RoleStaff, s.undo))
 	s.routesMatch(mux)
+	mux.Handle("GET /dashboard/checkin", s.need(store.RoleViewer, s.checkinList))
+	mux.Handle("GET /dashboard/checkin/{id}", s.need(store.RoleStaff, s.checkinPage))
+	mux.Handle("POST /dashboard/checkin/{id}/scan", s.need(store.RoleStaff, s.checkinScan))
+	mux.Handle("GET /dashboard/checkin/{id}/find", s.need(store.RoleStaff, s.checkinFind))
+	mux.Handle("GET /dashboard/checkin/{id}/attendance", s.need(store.RoleViewer, s.checkinAttendance))
+	s.channelRoutes(mux)
+	s.flowRoutes(mux)
 	mux.Handle("/dashboard/", s.need(store.RoleViewer, func(w http.ResponseWriter, r *http.Request, u store.StaffUser) {
 		s.fail(w, r, u, http.StatusNotFound, "err.notfound")
 	}))

@@ -65,6 +65,8 @@ func storeOptions(db *store.DB, opt web.Options) web.Options {
 	opt.Staff, opt.Audit, opt.Contacts = db, db, db
 	opt.Businesses, opt.Directory, opt.Stats, opt.Imports = biz, biz, biz, biz
 	opt.Events = store.NewEventRepo(db)
+	opt.Outcomes = store.NewEventRepo(db)
+	opt.Door = store.NewEventRepo(db) // check-in (checkin.go)
 	return opt
 }
 

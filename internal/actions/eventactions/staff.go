@@ -191,23 +191,27 @@ func (h *handlers) staffBroadcast(ctx context.Context, call bot.ActionCall) (bot
 	return ok(map[string]any{"result_text": text, "queued": br.Queued})
 }
 
-// staffCheckin: args event_id, code. Answers: result_text.
+// staffCheckin: args event_id, code. Answers: result_text (CheckinText,
+// as the dashboard's door page says it).
 func (h *handlers) staffCheckin(ctx context.Context, call bot.ActionCall) (bot.ActionResult, error) {
 	inv, name, err := h.deps.Events.CheckIn(ctx, eventID(call), arg(call, "code"), fmt.Sprintf("contact:%d", call.Contact.ID), h.now(call))
-	var text string
+	res := store.ScanResult{Name: name}
 	switch {
 	case errors.Is(err, event.ErrBadCheckinCode):
-		text = "Kode tidak dikenal untuk acara ini. Periksa lagi hurufnya."
+		res.Outcome = store.ScanUnknown
 	case errors.Is(err, event.ErrAlreadyCheckin):
-		text = fmt.Sprintf("%s sudah check-in pukul %s.", name, event.FormatClock(inv.CheckedInAt))
+		res.Outcome = store.ScanAlready
 	case errors.Is(err, event.ErrNotAttending):
-		text = fmt.Sprintf("%s tidak terdaftar hadir (jawaban: %s). Silakan arahkan ke meja registrasi.", name, inv.Status.Label())
+		res.Outcome = store.ScanNotAttending
 	case err != nil:
 		return bot.ActionResult{}, err
 	default:
-		text = fmt.Sprintf("✅ %s — check-in berhasil (%d orang).", name, max(inv.PartySize, 1))
+		res.Outcome = store.ScanOK
 	}
-	return ok(map[string]any{"result_text": text})
+	if inv != nil {
+		res.Status, res.PartySize, res.CheckedInAt = inv.Status, max(inv.PartySize, 1), inv.CheckedInAt
+	}
+	return ok(map[string]any{"result_text": CheckinText("id", res)})
 }
 
 // staffAttendance: args event_id. Answers: result_text.

@@ -46,4 +46,6 @@ type people interface {
 	CheckPhoneCode(ctx context.Context, contactID int64, typed string, now time.Time) (phone string, left int, err error)
 	AddAudit(ctx context.Context, at time.Time, actor, action, entity, entityID string, details any) error
 	QuestionCounts(ctx context.Context, contactID int64) (all, open int, err error)
+	// OutcomesOf lists the contact's answers about what came of events.
+	OutcomesOf(ctx context.Context, contactID int64) ([]store.MyOutcome, error)
 }

@@ -10,6 +10,7 @@ import (
 
 	"jejaring/internal/bot"
 	"jejaring/internal/contact"
+	"jejaring/internal/event"
 	"jejaring/internal/idn"
 	"jejaring/internal/store"
 	"jejaring/internal/umkm"
@@ -276,8 +277,28 @@ func (x *actions) myData(ctx context.Context, call bot.ActionCall) (bot.ActionRe
 			fmt.Fprintf(&sb, idn.Pick(lang, "\n\nPertanyaan ke kantor (TANYA): %d, belum dijawab %d", "\n\nQuestions to the office (TANYA): %d, not answered yet %d"), all, open)
 		}
 	}
+	if call.Contact.ID != 0 {
+		outs, err := x.db.OutcomesOf(ctx, call.Contact.ID)
+		if err != nil {
+			return bot.ActionResult{}, err
+		}
+		if len(outs) > 0 {
+			sb.WriteString(idn.Pick(lang, "\n\nJawaban tentang hasil acara:", "\n\nYour answers about what came of events:"))
+			for _, o := range outs {
+				fmt.Fprintf(&sb, "\n• %s, %s: %s", o.Title, roundLabel(o.Outcome.Round, lang), event.OutcomeSummary(&o.Outcome, lang))
+			}
+		}
+	}
 	sb.WriteString(idn.Pick(lang, "\n\nKetik UBAH untuk memperbaiki, HAPUSDATA untuk menghapus.", "\n\nType UBAH to correct it, HAPUSDATA to delete it."))
 	return result("mydata_text", sb.String()), nil
+}
+
+// roundLabel names an outcome question's round for datasaya.
+func roundLabel(r event.Round, lang string) string {
+	if m := r.Months(); m > 0 {
+		return fmt.Sprintf(idn.Pick(lang, "%d bulan kemudian", "%d months later"), m)
+	}
+	return idn.Pick(lang, "setelah acara", "after the event")
 }
 
 // phoneLine is the contact's verified phone and how it became known.

@@ -40,6 +40,7 @@ func (e *rateLimited) Error() string {
 // first, so a crash loses nothing and handles nothing twice.
 func (a *Adapter) poll(ctx context.Context) error {
 	offsetKey, inboxKey := a.prefix+"offset", a.prefix+"inbox"
+	a.moveUntagged(ctx)
 	offset, err := retryCall(ctx, a, "load offset", func(ctx context.Context) (int64, error) {
 		v, err := a.rdb.Get(ctx, offsetKey).Int64()
 		if errors.Is(err, errNil) {
@@ -309,4 +310,34 @@ func (a *Adapter) getUpdates(ctx context.Context, offset int64) ([]*models.Updat
 		out = append(out, u)
 	}
 	return out, r.Result, nil
+}
+
+// moveUntagged carries the offset and the inbox of a Jejaring from before
+// KeyTag over to the tagged keys, once (best effort: what fails to move is
+// at worst an update handled again, which the handler's own dedupe
+// catches).
+func (a *Adapter) moveUntagged(ctx context.Context) {
+	oldOffset, oldInbox := a.cfg.KeyPrefix+"offset", a.cfg.KeyPrefix+"inbox"
+	v, err := a.rdb.Get(ctx, oldOffset).Result()
+	if err != nil {
+		return // nothing to move (or Redis trouble: poll reports it)
+	}
+	if n, err := a.rdb.Exists(ctx, a.prefix+"offset").Result(); err != nil || n > 0 {
+		return
+	}
+	if m, err := a.rdb.HGetAll(ctx, oldInbox).Result(); err == nil && len(m) > 0 {
+		fields := make([]any, 0, 2*len(m))
+		for k, raw := range m {
+			fields = append(fields, k, raw)
+		}
+		if err := a.rdb.HSet(ctx, a.prefix+"inbox", fields...).Err(); err != nil {
+			return
+		}
+	}
+	if err := a.rdb.Set(ctx, a.prefix+"offset", v, 0).Err(); err != nil {
+		return
+	}
+	a.rdb.Del(ctx, oldInbox)
+	a.rdb.Del(ctx, oldOffset)
+	a.log.Info("telegram: offset and inbox moved to the Redis Cluster-ready keys", "offset", v)
 }

@@ -77,6 +77,11 @@ import (
 // DefaultAPIURL is the public Bot API.
 const DefaultAPIURL = "https://api.telegram.org"
 
+// KeyTag follows Config.KeyPrefix in every key of the adapter: one Redis
+// Cluster hash tag for all of them. At the traffic one bot is allowed
+// (about 30 messages a second) one slot is far from busy.
+const KeyTag = "{tg}:"
+
 // Config configures an Adapter. Token, Handler and Redis are required.
 type Config struct {
 	Token  string // from @BotFather
@@ -92,7 +97,10 @@ type Config struct {
 	WebhookSecret string
 	Handler       channel.Handler
 	Redis         redis.UniversalClient
-	// KeyPrefix prefixes every Redis key ("" means "jejaring:tg:").
+	// KeyPrefix prefixes every Redis key ("" means "jejaring:tg:"); the
+	// adapter adds KeyTag to it, so all its keys share one Redis Cluster
+	// slot (its transactions touch the inbox, an update's done mark and
+	// the chat's state together).
 	KeyPrefix string
 	Logger    *slog.Logger
 	// Workers bounds how many chats are handled at once (default 32).
@@ -223,7 +231,7 @@ func New(cfg Config) (*Adapter, error) {
 		hc = &http.Client{Timeout: cfg.PollTimeout + 15*time.Second, Transport: tr}
 	}
 	log := cfg.Logger // the app adds channel=telegram
-	a := &Adapter{cfg: cfg, http: hc, rdb: cfg.Redis, prefix: cfg.KeyPrefix, log: log}
+	a := &Adapter{cfg: cfg, http: hc, rdb: cfg.Redis, prefix: cfg.KeyPrefix + KeyTag, log: log}
 	api, err := tgbot.New(cfg.Token,
 		tgbot.WithServerURL(cfg.APIURL),
 		tgbot.WithSkipGetMe(),

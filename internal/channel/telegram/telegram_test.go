@@ -714,10 +714,10 @@ func TestInboxReplayAfterCrash(t *testing.T) {
 		return fmt.Sprintf(`{"update_id":%d,"message":{"message_id":%d,"date":1764500000,"text":%q,`+
 			`"from":{"id":%d,"is_bot":false,"first_name":"Rina"},"chat":{"id":%d,"type":"private"}}}`, id, id, text, chat, chat)
 	}
-	if err := f.rdb.HSet(ctx, f.prefix+"inbox", "41", raw(41, 8100, "tertinggal"), "42", raw(42, 8100, "sudah")).Err(); err != nil {
+	if err := f.rdb.HSet(ctx, f.prefix+KeyTag+"inbox", "41", raw(41, 8100, "tertinggal"), "42", raw(42, 8100, "sudah")).Err(); err != nil {
 		t.Fatal(err)
 	}
-	f.rdb.Set(ctx, f.prefix+"upd:42", "1", time.Hour)
+	f.rdb.Set(ctx, f.prefix+KeyTag+"upd:42", "1", time.Hour)
 	rec := &recorder{}
 	f.start(t, f.config(rec))
 	sent, err := f.fake.WaitSent(ctx, 8100, 1)
@@ -735,7 +735,7 @@ func TestInboxReplayAfterCrash(t *testing.T) {
 		t.Errorf("handler called %d times, want 2", n)
 	}
 	// The inbox entry goes in the transaction right after the replies.
-	for n, _ := f.rdb.HLen(ctx, f.prefix+"inbox").Result(); n != 0; n, _ = f.rdb.HLen(ctx, f.prefix+"inbox").Result() {
+	for n, _ := f.rdb.HLen(ctx, f.prefix+KeyTag+"inbox").Result(); n != 0; n, _ = f.rdb.HLen(ctx, f.prefix+KeyTag+"inbox").Result() {
 		if ctx.Err() != nil {
 			t.Fatalf("%d updates left in the inbox", n)
 		}
@@ -785,7 +785,7 @@ func TestExpiredChoiceAndBareStart(t *testing.T) {
 	if _, err := f.fake.WaitSent(ctx, 9400, 1); err != nil {
 		t.Fatal(err)
 	}
-	keys, err := f.rdb.Keys(ctx, f.prefix+"cb:*").Result()
+	keys, err := f.rdb.Keys(ctx, f.prefix+KeyTag+"cb:*").Result()
 	if err != nil || len(keys) != 1 {
 		t.Fatalf("long-value keys = %v, %v", keys, err)
 	}
@@ -839,7 +839,7 @@ func TestStuckHandlerIsNotRetried(t *testing.T) {
 	}
 	// The stuck update (id 1) was marked done before the chat moved on, so
 	// nothing will handle it again.
-	if n, err := f.rdb.Exists(ctx, f.prefix+"upd:1").Result(); err != nil || n != 1 {
+	if n, err := f.rdb.Exists(ctx, f.prefix+KeyTag+"upd:1").Result(); err != nil || n != 1 {
 		t.Errorf("stuck update not marked done: %d, %v", n, err)
 	}
 	if n := stuck.Load(); n != 1 {

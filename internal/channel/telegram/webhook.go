@@ -1,16 +1,22 @@
 package telegram
 
 import (
+	"context"
+	"crypto/rand"
 	"crypto/subtle"
+	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strconv"
 	"sync"
 	"time"
 
 	"github.com/go-telegram/bot/models"
+	"github.com/redis/go-redis/v9"
 )
 
 // SecretHeader is the header Telegram puts the webhook secret token in.
@@ -60,6 +66,16 @@ func (a *Adapter) WebhookHandler() http.Handler {
 		}
 		done := make(chan error, 1)
 		a.disp.submit(chatOf(u), func() {
+			// Across replicas: one update of a chat at a time. Telegram
+			// sends a chat's next update only once this one is answered,
+			// but it sends this one again when the answer is late, maybe
+			// to another replica while the first still handles it.
+			unlock, err := a.lockChat(r.Context(), chatOf(u))
+			if err != nil {
+				done <- err
+				return
+			}
+			defer unlock()
 			jctx, cancel := a.jobContext(r.Context())
 			defer cancel()
 			done <- a.process(jctx, u)
@@ -75,6 +91,73 @@ func (a *Adapter) WebhookHandler() http.Handler {
 		case <-r.Context().Done():
 		}
 	})
+}
+
+// chatLockTTL is how long a replica's hold on a chat lasts without renewal
+// (renewed every third of it while the update is handled).
+const chatLockTTL = 30 * time.Second
+
+var chatLockRenew = redis.NewScript(`
+if redis.call("GET", KEYS[1]) == ARGV[1] then
+	return redis.call("PEXPIRE", KEYS[1], ARGV[2])
+end
+return 0`)
+
+var chatLockRelease = redis.NewScript(`
+if redis.call("GET", KEYS[1]) == ARGV[1] then
+	return redis.call("DEL", KEYS[1])
+end
+return 0`)
+
+// lockChat takes chat's webhook lock in Redis, waiting while another
+// replica (or this one) holds it, until ctx ends. The returned function
+// releases it. Chat 0 (an update of no chat) takes no lock.
+func (a *Adapter) lockChat(ctx context.Context, chat int64) (func(), error) {
+	if chat == 0 {
+		return func() {}, nil
+	}
+	key := a.prefix + "wlock:" + strconv.FormatInt(chat, 10)
+	var b [12]byte
+	_, _ = rand.Read(b[:])
+	token := hex.EncodeToString(b[:])
+	for wait := 5 * time.Millisecond; ; wait = min(2*wait, 100*time.Millisecond) {
+		ok, err := a.rdb.SetNX(ctx, key, token, chatLockTTL).Result()
+		if err != nil {
+			return nil, fmt.Errorf("telegram: lock chat %d: %w", chat, err)
+		}
+		if ok {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("telegram: lock chat %d: %w", chat, ctx.Err())
+		case <-time.After(wait):
+		}
+	}
+	stop := make(chan struct{})
+	renewed := make(chan struct{})
+	go func() {
+		defer close(renewed)
+		t := time.NewTicker(chatLockTTL / 3)
+		defer t.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+				rctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+				_ = chatLockRenew.Run(rctx, a.rdb, []string{key}, token, chatLockTTL.Milliseconds()).Err()
+				cancel()
+			}
+		}
+	}()
+	return func() {
+		close(stop)
+		<-renewed
+		rctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = chatLockRelease.Run(rctx, a.rdb, []string{key}, token).Err()
+	}, nil
 }
 
 // secretOK reports whether got is the webhook secret or one still accepted

@@ -13,6 +13,7 @@
 package tgtest
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -96,8 +97,9 @@ type file struct {
 }
 
 type pendingUpdate struct {
-	id  int64
-	raw json.RawMessage
+	id   int64
+	raw  json.RawMessage
+	chat int64 // the chat it belongs to (webhook delivery keeps each chat's order)
 }
 
 // Server is the fake Bot API. Create it with New.
@@ -234,9 +236,39 @@ func (s *Server) pushLocked(build func(id int64) any) int64 {
 	if err != nil {
 		panic(fmt.Sprintf("tgtest: marshal update: %v", err))
 	}
-	s.updates = append(s.updates, pendingUpdate{id: id, raw: raw})
+	s.updates = append(s.updates, pendingUpdate{id: id, raw: raw, chat: updateChat(raw)})
 	s.notifyLocked()
 	return id
+}
+
+// updateChat is the chat of an encoded update (0 when it names none).
+func updateChat(raw []byte) int64 {
+	var u struct {
+		Message *struct {
+			Chat struct{ ID int64 } `json:"chat"`
+		} `json:"message"`
+		CallbackQuery *struct {
+			From    struct{ ID int64 } `json:"from"`
+			Message *struct {
+				Chat struct{ ID int64 } `json:"chat"`
+			} `json:"message"`
+		} `json:"callback_query"`
+		MyChatMember *struct {
+			Chat struct{ ID int64 } `json:"chat"`
+		} `json:"my_chat_member"`
+	}
+	_ = json.Unmarshal(raw, &u)
+	switch {
+	case u.Message != nil:
+		return u.Message.Chat.ID
+	case u.CallbackQuery != nil && u.CallbackQuery.Message != nil:
+		return u.CallbackQuery.Message.Chat.ID
+	case u.CallbackQuery != nil:
+		return u.CallbackQuery.From.ID
+	case u.MyChatMember != nil:
+		return u.MyChatMember.Chat.ID
+	}
+	return 0
 }
 
 // pushMessage adds a user message to the chat and returns its message id.
@@ -584,6 +616,103 @@ func (s *Server) Calls(method string) int64 {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.methods[method]
+}
+
+// WebhookStats counts webhook deliveries: calls made, calls answered 200,
+// and calls that failed (no answer, or another status) and were retried.
+type WebhookStats struct {
+	Calls, Delivered, Retried atomic.Int64
+}
+
+// DeliverWebhook pushes updates to the webhook the bot set (setWebhook),
+// as Telegram does, until ctx ends: updates of different chats
+// concurrently, up to conns calls at once, one chat's updates strictly one
+// after another (the next only once the previous was answered 200); a call
+// that fails or is not answered 200 within timeout is made again after a
+// pause, with the same update, so a handler may see an update twice. While
+// no webhook is set, updates wait.
+func (s *Server) DeliverWebhook(ctx context.Context, conns int, timeout time.Duration) *WebhookStats {
+	st := &WebhookStats{}
+	calls, ok, retried := &st.Calls, &st.Delivered, &st.Retried
+	client := &http.Client{Timeout: timeout}
+	busy := map[int64]bool{} // chats with a call in flight (under s.mu)
+	slots := make(chan struct{}, conns)
+	var wg sync.WaitGroup
+	deliver := func(u pendingUpdate, url, secret string) {
+		defer wg.Done()
+		defer func() { <-slots }()
+		for ctx.Err() == nil {
+			calls.Add(1)
+			req, _ := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(u.raw))
+			req.Header.Set("Content-Type", "application/json")
+			if secret != "" {
+				req.Header.Set("X-Telegram-Bot-Api-Secret-Token", secret)
+			}
+			resp, err := client.Do(req)
+			if err == nil {
+				_, _ = io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode == http.StatusOK {
+					ok.Add(1)
+					break
+				}
+			}
+			retried.Add(1)
+			select {
+			case <-ctx.Done():
+			case <-time.After(200 * time.Millisecond):
+			}
+		}
+		s.mu.Lock()
+		delete(busy, u.chat)
+		for i, p := range s.updates {
+			if p.id == u.id {
+				s.updates = append(s.updates[:i:i], s.updates[i+1:]...)
+				break
+			}
+		}
+		s.notifyLocked()
+		s.mu.Unlock()
+	}
+	go func() {
+		defer wg.Wait()
+		for ctx.Err() == nil {
+			s.mu.Lock()
+			url, secret := s.webhookURL, s.webhookSecret
+			var next *pendingUpdate
+			if url != "" {
+				seen := map[int64]bool{}
+				for i := range s.updates {
+					u := s.updates[i]
+					if !busy[u.chat] && !seen[u.chat] {
+						next = &u
+						break
+					}
+					seen[u.chat] = true // an earlier update of this chat waits
+				}
+			}
+			if next == nil {
+				ch := s.changed
+				s.mu.Unlock()
+				select {
+				case <-ch:
+				case <-ctx.Done():
+				case <-time.After(100 * time.Millisecond):
+				}
+				continue
+			}
+			busy[next.chat] = true
+			s.mu.Unlock()
+			select {
+			case slots <- struct{}{}:
+			case <-ctx.Done():
+				return
+			}
+			wg.Add(1)
+			go deliver(*next, url, secret)
+		}
+	}()
+	return st
 }
 
 // ---- HTTP ----
