@@ -198,8 +198,9 @@ func TestOutcomePages(t *testing.T) {
 	})
 }
 
-// TestOutcomePagesInTheBrowser renders the summary and the network picture
-// in Chromium at phone and desktop width and keeps the screenshots.
+// TestOutcomePagesInTheBrowser renders the outcomes page, the summary and
+// the network picture in Chromium at phone and desktop width (with
+// -screenshots it rewrites docs/screenshots/outcomes-*, network-*).
 func TestOutcomePagesInTheBrowser(t *testing.T) {
 	t.Parallel()
 	db := storetest.New(t, store.SQLite)
@@ -227,6 +228,9 @@ func TestOutcomePagesInTheBrowser(t *testing.T) {
 			png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 			if err != nil {
 				t.Fatal(err)
+			}
+			if !*screenshots {
+				continue
 			}
 			if err := os.WriteFile(filepath.Join(dir, p.name+"-"+map[int64]string{390: "phone", 1440: "desktop"}[w]+".png"), png, 0o644); err != nil {
 				t.Fatal(err)
